@@ -1,0 +1,97 @@
+// Builds API handlers: a middy stack (problem+json, authentication) around middy's router, and `endpoint`,
+// which checks the route's role and parses its body and query with zod before calling the domain.
+import middy from '@middy/core';
+import httpRouterHandler, { type Method } from '@middy/http-router';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { z } from 'zod';
+import { hasRole, type Principal, type Role } from '../../shared/auth/principal';
+import { type Deps, getDeps } from '../../shared/deps';
+import { Forbidden, ValidationFailed } from '../../shared/errors';
+import { parseWith } from '../../shared/validation';
+import { type AuthenticatedEvent, authenticate } from './middleware/authenticate';
+import { problemJson } from './middleware/problem-json';
+
+type Result = APIGatewayProxyStructuredResultV2;
+const MAX_BODY_BYTES = 1024 * 1024;
+
+export interface EndpointContext<B, Q> {
+  deps: Deps;
+  principal: Principal;
+  tenantId: string;
+  body: B;
+  query: Q;
+  params: Record<string, string>;
+  event: APIGatewayProxyEventV2;
+}
+
+interface EndpointOptions<B extends z.ZodType, Q extends z.ZodType> {
+  role: Role | 'platform';
+  body?: B;
+  query?: Q;
+}
+
+export function endpoint<B extends z.ZodType = z.ZodUnknown, Q extends z.ZodType = z.ZodUnknown>(
+  options: EndpointOptions<B, Q>,
+  run: (ctx: EndpointContext<z.infer<B>, z.infer<Q>>) => Promise<Result>,
+) {
+  return async (event: APIGatewayProxyEventV2): Promise<Result> => {
+    const { principal } = event as AuthenticatedEvent;
+    if (!hasRole(principal, options.role)) throw new Forbidden(`this action needs the ${options.role} role`);
+    const body = options.body ? parseWith(options.body, readJsonBody(event)) : undefined;
+    const query = options.query
+      ? parseWith(options.query, event.queryStringParameters ?? {}, { prefix: 'query', status: 400 })
+      : undefined;
+    return run({
+      deps: getDeps(),
+      principal,
+      tenantId: principal.tenantId,
+      body: body as z.infer<B>,
+      query: query as z.infer<Q>,
+      params: (event.pathParameters ?? {}) as Record<string, string>,
+      event,
+    });
+  };
+}
+
+export function readJsonBody(event: APIGatewayProxyEventV2): unknown {
+  const raw = event.body
+    ? event.isBase64Encoded
+      ? Buffer.from(event.body, 'base64').toString('utf8')
+      : event.body
+    : '';
+  if (Buffer.byteLength(raw) > MAX_BODY_BYTES) {
+    throw new ValidationFailed([{ path: 'body', message: `larger than ${MAX_BODY_BYTES} bytes` }], 400);
+  }
+  if (raw.trim() === '') return {};
+  try {
+    return JSON.parse(raw);
+  } catch {
+    throw new ValidationFailed([{ path: 'body', message: 'is not valid JSON' }], 400);
+  }
+}
+
+export function json(statusCode: number, body: unknown): Result {
+  return { statusCode, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) };
+}
+
+export function noContent(): Result {
+  return { statusCode: 204, headers: {} };
+}
+
+export const pageQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(100).optional(),
+  cursor: z.string().max(2000).optional(),
+});
+
+export interface RouteDefinition {
+  method: Method;
+  path: string;
+  handler: (event: APIGatewayProxyEventV2) => Promise<Result>;
+}
+
+export function apiHandler(routes: RouteDefinition[], options: { public?: boolean } = {}) {
+  const router = httpRouterHandler<APIGatewayProxyEventV2, Result>(routes);
+  const stack = middy<APIGatewayProxyEventV2, Result>().use(problemJson());
+  if (!options.public) stack.use(authenticate());
+  return stack.handler(router);
+}

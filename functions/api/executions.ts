@@ -1,0 +1,48 @@
+// /v1/recipes/{id}/executions (start) and /v1/executions (history, one run with its steps).
+import { z } from 'zod';
+import { executionStatuses, terminalStatuses } from '../../shared/executions/execution-model';
+import { getExecutionWithSteps, listExecutions } from '../../shared/executions/execution-repository';
+import { startExecution, waitForExecution } from '../../shared/executions/start-execution';
+import { apiHandler, endpoint, json, pageQuery } from './endpoint';
+
+const startBody = z.object({ input: z.unknown().default({}) }).strict();
+const startQuery = z.object({ wait: z.enum(['true', 'false']).optional() });
+const listQuery = pageQuery.extend({
+  recipeId: z.string().max(100).optional(),
+  status: z.enum(executionStatuses).optional(),
+});
+
+export const handler = apiHandler([
+  {
+    method: 'POST',
+    path: '/v1/recipes/{id}/executions',
+    handler: endpoint(
+      { role: 'operator', body: startBody, query: startQuery },
+      async ({ deps, tenantId, params, body, query }) => {
+        const started = await startExecution(deps, {
+          tenantId,
+          recipeId: params.id!,
+          input: body.input,
+          trigger: 'api',
+        });
+        if (query.wait !== 'true') return json(202, started);
+        const execution = await waitForExecution(deps, tenantId, started.id, deps.config.WAIT_TIMEOUT_MS);
+        return json(terminalStatuses.has(execution.status) ? 200 : 202, execution);
+      },
+    ),
+  },
+  {
+    method: 'GET',
+    path: '/v1/executions',
+    handler: endpoint({ role: 'viewer', query: listQuery }, async ({ deps, tenantId, query }) =>
+      json(200, await listExecutions(deps, tenantId, query)),
+    ),
+  },
+  {
+    method: 'GET',
+    path: '/v1/executions/{id}',
+    handler: endpoint({ role: 'viewer' }, async ({ deps, tenantId, params }) =>
+      json(200, await getExecutionWithSteps(deps, tenantId, params.id!)),
+    ),
+  },
+]);

@@ -1,0 +1,67 @@
+// /v1/recipes: recipes, their versions and compiled definitions.
+import { z } from 'zod';
+import {
+  createRecipe,
+  deleteRecipe,
+  getRecipe,
+  getRecipeDefinition,
+  listRecipes,
+  listRecipeVersions,
+  updateRecipe,
+} from '../../shared/recipes/recipes';
+import { apiHandler, endpoint, json, noContent, pageQuery, readJsonBody } from './endpoint';
+
+const versionQuery = z.object({ version: z.coerce.number().int().min(1).optional() });
+
+export const handler = apiHandler([
+  {
+    method: 'GET',
+    path: '/v1/recipes',
+    handler: endpoint({ role: 'viewer', query: pageQuery }, async ({ deps, tenantId, query }) =>
+      json(200, await listRecipes(deps, tenantId, query)),
+    ),
+  },
+  {
+    method: 'POST',
+    path: '/v1/recipes',
+    handler: endpoint({ role: 'editor' }, async ({ deps, tenantId, event }) =>
+      json(201, await createRecipe(deps, tenantId, readJsonBody(event))),
+    ),
+  },
+  {
+    method: 'GET',
+    path: '/v1/recipes/{id}',
+    handler: endpoint({ role: 'viewer' }, async ({ deps, tenantId, params }) =>
+      json(200, await getRecipe(deps, tenantId, params.id!)),
+    ),
+  },
+  {
+    method: 'PUT',
+    path: '/v1/recipes/{id}',
+    handler: endpoint({ role: 'editor' }, async ({ deps, tenantId, params, event }) =>
+      json(200, await updateRecipe(deps, tenantId, params.id!, readJsonBody(event))),
+    ),
+  },
+  {
+    method: 'DELETE',
+    path: '/v1/recipes/{id}',
+    handler: endpoint({ role: 'editor' }, async ({ deps, tenantId, params }) => {
+      await deleteRecipe(deps, tenantId, params.id!);
+      return noContent();
+    }),
+  },
+  {
+    method: 'GET',
+    path: '/v1/recipes/{id}/versions',
+    handler: endpoint({ role: 'viewer', query: pageQuery }, async ({ deps, tenantId, params, query }) =>
+      json(200, await listRecipeVersions(deps, tenantId, params.id!, query)),
+    ),
+  },
+  {
+    method: 'GET',
+    path: '/v1/recipes/{id}/definition',
+    handler: endpoint({ role: 'viewer', query: versionQuery }, async ({ deps, tenantId, params, query }) =>
+      json(200, await getRecipeDefinition(deps, tenantId, params.id!, query.version)),
+    ),
+  },
+]);

@@ -1,0 +1,20 @@
+// /v1/settings: the tenant's settings.
+import { getSettings, putSettings, settingsSchema } from '../../shared/settings/settings';
+import { apiHandler, endpoint, json } from './endpoint';
+
+export const handler = apiHandler([
+  {
+    method: 'GET',
+    path: '/v1/settings',
+    handler: endpoint({ role: 'viewer' }, async ({ deps, tenantId }) =>
+      json(200, await getSettings(deps, tenantId)),
+    ),
+  },
+  {
+    method: 'PUT',
+    path: '/v1/settings',
+    handler: endpoint({ role: 'admin', body: settingsSchema }, async ({ deps, tenantId, body }) =>
+      json(200, await putSettings(deps, tenantId, body)),
+    ),
+  },
+]);

@@ -1,0 +1,9 @@
+// Shared shape of a component Lambda: the Task state's Payload in, `{ output }` out.
+import middy from '@middy/core';
+import { type Component, runStep, type StepEvent } from '../../shared/components/step-runner';
+import { getDeps } from '../../shared/deps';
+import type { Step } from '../../shared/recipes/recipe-schema';
+
+export function componentHandler<S extends Step>(component: Component<S>) {
+  return middy<StepEvent<S>, { output: unknown }>().handler((event) => runStep(getDeps(), event, component));
+}

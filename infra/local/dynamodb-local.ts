@@ -1,0 +1,93 @@
+// Starts DynamoDB Local (AWS's own emulator, the jar shipped in amplify-dynamodb-simulator) as a child process.
+// Note: the jar has no bind-address option; we only ever connect to it over 127.0.0.1.
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import { freePort } from './ports';
+
+export interface DynamoDbLocal {
+  endpoint: string;
+  pid: number;
+  stop: () => Promise<void>;
+}
+
+export async function startDynamoDbLocal(options: {
+  dbPath?: string;
+  port?: number;
+}): Promise<DynamoDbLocal> {
+  assertJava();
+  const emulator = path.join(
+    path.dirname(createRequire(import.meta.url).resolve('amplify-dynamodb-simulator/package.json')),
+    'emulator',
+  );
+  const port = options.port ?? (await freePort());
+  const storage = options.dbPath ? ['-dbPath', options.dbPath] : ['-inMemory'];
+  if (options.dbPath) mkdirSync(options.dbPath, { recursive: true });
+  const child = spawn(
+    'java',
+    [
+      `-Djava.library.path=${path.join(emulator, 'DynamoDBLocal_lib')}`,
+      '-jar',
+      path.join(emulator, 'DynamoDBLocal.jar'),
+      '-port',
+      String(port),
+      '-disableTelemetry',
+      ...storage,
+    ],
+    { stdio: ['ignore', 'ignore', 'pipe'] },
+  );
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => {
+    stderr = (stderr + chunk.toString()).slice(-4000);
+  });
+  const endpoint = `http://127.0.0.1:${port}`;
+  await waitUntilReady(endpoint, child, () => stderr);
+  return { endpoint, pid: child.pid!, stop: () => stopChild(child) };
+}
+
+function assertJava(): void {
+  const probe = spawnSync('java', ['-version'], { stdio: 'ignore' });
+  if (probe.error || probe.status !== 0) {
+    throw new Error(
+      'Java 17 or newer is needed to run DynamoDB Local, and `java` was not found on PATH. ' +
+        'Install a JRE (for example `apt-get install openjdk-17-jre-headless`) and start again.',
+    );
+  }
+}
+
+async function waitUntilReady(endpoint: string, child: ChildProcess, stderr: () => string): Promise<void> {
+  const client = new DynamoDBClient({
+    endpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    maxAttempts: 1,
+  });
+  const deadline = Date.now() + 60_000;
+  try {
+    while (Date.now() < deadline) {
+      if (child.exitCode !== null) throw new Error(`DynamoDB Local exited (${child.exitCode}): ${stderr()}`);
+      try {
+        await client.send(new ListTablesCommand({ Limit: 1 }));
+        return;
+      } catch {
+        await sleep(150);
+      }
+    }
+    child.kill('SIGKILL');
+    throw new Error(`DynamoDB Local did not answer within 60 s: ${stderr()}`);
+  } finally {
+    client.destroy();
+  }
+}
+
+export async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+  await exited;
+  clearTimeout(timer);
+}

@@ -1,0 +1,140 @@
+// The local gateway: turns HTTP requests into API Gateway HTTP API (v2) events for the same handler modules
+// the cloud runs as Lambdas, and their results back into HTTP responses.
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { type ApiHandlerName, type ApiRoute, apiRoutes } from '../../shared/api/routes';
+import { lambdaContext } from './lambda-context';
+
+const MAX_BODY_BYTES = 6 * 1024 * 1024; // the Lambda request payload limit
+type ApiHandler = (
+  event: APIGatewayProxyEventV2,
+  context: unknown,
+) => Promise<APIGatewayProxyStructuredResultV2>;
+
+interface CompiledRoute extends ApiRoute {
+  pattern: RegExp;
+  names: string[];
+}
+
+const compiledRoutes: CompiledRoute[] = apiRoutes.map((route) => {
+  const names: string[] = [];
+  const source = route.path.replace(/\{(\w+)\}/g, (_, name: string) => {
+    names.push(name);
+    return '([^/]+)';
+  });
+  return { ...route, pattern: new RegExp(`^${source}$`), names };
+});
+
+export function createGateway(loadHandler: (name: ApiHandlerName) => Promise<ApiHandler>): Server {
+  return createServer((req, res) => {
+    handle(req, res, loadHandler).catch(() => {
+      if (!res.headersSent) sendProblem(res, 500, 'Internal Server Error', 'the gateway failed');
+    });
+  });
+}
+
+async function handle(
+  req: IncomingMessage,
+  res: ServerResponse,
+  loadHandler: (name: ApiHandlerName) => Promise<ApiHandler>,
+) {
+  const url = new URL(req.url ?? '/', 'http://local');
+  const candidates = compiledRoutes.filter((r) => r.pattern.test(url.pathname));
+  const route = candidates.find((r) => r.method === req.method);
+  if (!route) {
+    if (candidates.length > 0)
+      return sendProblem(res, 405, 'Method Not Allowed', `${req.method} is not allowed here`);
+    return sendProblem(res, 404, 'Not Found', `no route for ${url.pathname}`);
+  }
+  const body = await readBody(req);
+  if (body === null)
+    return sendProblem(
+      res,
+      413,
+      'Content Too Large',
+      `request bodies are limited to ${MAX_BODY_BYTES} bytes`,
+    );
+  const match = route.pattern.exec(url.pathname)!;
+  const pathParameters = Object.fromEntries(
+    route.names.map((name, i) => [name, decodeURIComponent(match[i + 1]!)]),
+  );
+  const event = toEvent(req, url, route, pathParameters, body);
+  const handler = await loadHandler(route.handler);
+  const result = await handler(event, lambdaContext(`recipeflow-api-${route.handler}`));
+  res.statusCode = result.statusCode ?? 200;
+  for (const [name, value] of Object.entries(result.headers ?? {})) res.setHeader(name, String(value));
+  res.end(
+    result.body === undefined
+      ? undefined
+      : result.isBase64Encoded
+        ? Buffer.from(result.body, 'base64')
+        : result.body,
+  );
+}
+
+function toEvent(
+  req: IncomingMessage,
+  url: URL,
+  route: ApiRoute,
+  pathParameters: Record<string, string>,
+  body: Buffer,
+): APIGatewayProxyEventV2 {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (value !== undefined) headers[name.toLowerCase()] = Array.isArray(value) ? value.join(',') : value;
+  }
+  const query: Record<string, string> = {};
+  for (const [name, value] of url.searchParams)
+    query[name] = name in query ? `${query[name]},${value}` : value;
+  const now = new Date();
+  const routeKey = `${route.method} ${route.path}`;
+  const text = body.toString('utf8');
+  const isText = Buffer.from(text, 'utf8').equals(body);
+  return {
+    version: '2.0',
+    routeKey,
+    rawPath: url.pathname,
+    rawQueryString: url.search.slice(1),
+    headers,
+    ...(Object.keys(query).length ? { queryStringParameters: query } : {}),
+    ...(Object.keys(pathParameters).length ? { pathParameters } : {}),
+    requestContext: {
+      accountId: '000000000000',
+      apiId: 'local',
+      domainName: headers.host ?? 'localhost',
+      domainPrefix: 'localhost',
+      http: {
+        method: route.method,
+        path: url.pathname,
+        protocol: `HTTP/${req.httpVersion}`,
+        sourceIp: req.socket.remoteAddress ?? '127.0.0.1',
+        userAgent: headers['user-agent'] ?? '',
+      },
+      requestId: randomUUID(),
+      routeKey,
+      stage: '$default',
+      time: now.toUTCString(),
+      timeEpoch: now.getTime(),
+    },
+    ...(body.length ? { body: isText ? text : body.toString('base64') } : {}),
+    isBase64Encoded: body.length > 0 && !isText,
+  };
+}
+
+async function readBody(req: IncomingMessage): Promise<Buffer | null> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_BODY_BYTES) return null;
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+function sendProblem(res: ServerResponse, status: number, title: string, detail: string) {
+  res.statusCode = status;
+  res.setHeader('content-type', 'application/problem+json');
+  res.end(JSON.stringify({ type: `https://recipeflow.dev/problems/${status}`, title, status, detail }));
+}

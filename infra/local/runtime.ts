@@ -1,0 +1,113 @@
+// The local runtime: DynamoDB Local, the Step Functions endpoint, the demo directory and the gateway, wired
+// to the same handler modules the cloud runs. `main.ts` starts it for `npm start`; tests start it too.
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import type { Server } from 'node:http';
+import path from 'node:path';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { ApiHandlerName } from '../../shared/api/routes';
+import { loadConfig } from '../../shared/config';
+import { createDeps } from '../../shared/deps';
+import { ensureTable } from './bootstrap';
+import { startDemoDirectory } from './demo-directory';
+import { startDynamoDbLocal } from './dynamodb-local';
+import { createGateway } from './gateway';
+import { lambdaContext } from './lambda-context';
+import { type SeedResult, seedDemo } from './seed';
+import { listen, startStepFunctionsLocal } from './step-functions-local';
+
+export interface RuntimeOptions {
+  port: number;
+  dataDir: string;
+  directoryPort?: number;
+}
+
+export interface Runtime {
+  baseUrl: string;
+  keys: SeedResult;
+  dataDir: string;
+  pids: number[];
+  stop: () => Promise<void>;
+}
+
+export const COMPONENT_PREFIX = 'arn:aws:lambda:us-east-1:000000000000:function:recipeflow-';
+
+export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
+  const dataDir = path.resolve(options.dataDir);
+  mkdirSync(dataDir, { recursive: true });
+  const demoFile = path.join(dataDir, 'demo.json');
+  const previous = readPreviousKeys(demoFile);
+  rmSync(demoFile, { force: true }); // written again only once everything is ready
+
+  const stops: Array<() => Promise<void>> = [];
+  const stop = async () => {
+    for (const fn of stops.reverse()) await fn().catch(() => {});
+  };
+  try {
+    const dynamo = await startDynamoDbLocal({ dbPath: path.join(dataDir, 'dynamodb') });
+    stops.push(dynamo.stop);
+    process.env.DYNAMODB_ENDPOINT = dynamo.endpoint;
+    process.env.TABLE_NAME ??= 'recipeflow';
+    process.env.COMPONENT_ARN_PREFIX = COMPONENT_PREFIX;
+
+    const sfn = await startStepFunctionsLocal({ dataDir, region: 'us-east-1', invoke: invokeComponent });
+    stops.push(sfn.stop);
+    process.env.SFN_ENDPOINT = sfn.endpoint;
+
+    const config = loadConfig();
+    const client = new DynamoDBClient({
+      endpoint: dynamo.endpoint,
+      region: config.AWS_REGION,
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    });
+    await ensureTable(client, config.TABLE_NAME);
+    client.destroy();
+
+    const directory = await startDemoDirectory(options.directoryPort ?? 0);
+    stops.push(() => closeServer(directory.server));
+    const keys = await seedDemo(createDeps(config), directory.url, previous);
+
+    const gateway = createGateway(loadApiHandler);
+    const port = await listen(gateway, options.port);
+    stops.push(() => closeServer(gateway));
+    const baseUrl = `http://127.0.0.1:${port}`;
+    writeFileSync(demoFile, `${JSON.stringify({ baseUrl, ...keys }, null, 2)}\n`);
+    return { baseUrl, keys, dataDir, pids: [dynamo.pid], stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+type Handler = (event: unknown, context: unknown) => Promise<unknown>;
+
+async function loadApiHandler(name: ApiHandlerName) {
+  return ((await import(`../../functions/api/${name}.ts`)) as { handler: Handler }).handler as never;
+}
+
+/** Resolves a Task's FunctionName to the component handler module, as Lambda would. */
+async function invokeComponent(functionName: string, payload: unknown): Promise<unknown> {
+  const name = functionName.startsWith(COMPONENT_PREFIX) ? functionName.slice(COMPONENT_PREFIX.length) : '';
+  if (!/^[a-z]+$/.test(name)) {
+    throw Object.assign(new Error(`Function not found: ${functionName}`), {
+      name: 'Lambda.ResourceNotFoundException',
+    });
+  }
+  const module = (await import(`../../functions/components/${name}.ts`)) as { handler: Handler };
+  return module.handler(payload, lambdaContext(`recipeflow-${name}`));
+}
+
+function readPreviousKeys(file: string): Partial<SeedResult> | undefined {
+  if (!existsSync(file)) return undefined;
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')) as Partial<SeedResult>;
+  } catch {
+    return undefined;
+  }
+}
+
+function closeServer(server: Server): Promise<void> {
+  return new Promise((resolve) => {
+    server.close(() => resolve());
+    server.closeAllConnections();
+  });
+}

@@ -1,0 +1,284 @@
+// A loopback endpoint that answers the Step Functions API calls recipeflow makes (JSON 1.0 protocol), running
+// each execution with aws-local-stepfunctions. State machines persist on disk; so do unfinished executions,
+// which restart from their first state when the runtime starts again (components record steps idempotently).
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import path from 'node:path';
+import { StateMachine } from 'aws-local-stepfunctions';
+import { contextObject, type InvokeFunction, taskOverrides } from './lambda-emulation';
+
+const ACCOUNT = '000000000000';
+
+interface MachineRecord {
+  name: string;
+  arn: string;
+  definition: string;
+  roleArn: string;
+  type: string;
+  creationDate: number;
+}
+
+interface ExecutionEntry {
+  arn: string;
+  name: string;
+  stateMachineArn: string;
+  input: string;
+  status: 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'ABORTED' | 'TIMED_OUT';
+  startDate: number;
+  stopDate?: number;
+  output?: string;
+  error?: string;
+  cause?: string;
+  abort?: () => void;
+}
+
+class ServiceError extends Error {
+  constructor(
+    readonly type: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface StepFunctionsLocal {
+  endpoint: string;
+  stop: () => Promise<void>;
+  /** Resolves when no execution is running (tests and shutdown use it). */
+  idle: () => Promise<void>;
+}
+
+export async function startStepFunctionsLocal(options: {
+  dataDir: string;
+  region: string;
+  invoke: InvokeFunction;
+  port?: number;
+}): Promise<StepFunctionsLocal> {
+  const folder = path.join(options.dataDir, 'step-functions');
+  mkdirSync(folder, { recursive: true });
+  const machinesFile = path.join(folder, 'state-machines.json');
+  const pendingFile = path.join(folder, 'running-executions.json');
+  const machines = new Map<string, MachineRecord>(
+    (readJson<MachineRecord[]>(machinesFile) ?? []).map((m) => [m.arn, m]),
+  );
+  const executions = new Map<string, ExecutionEntry>();
+  const compiled = new Map<string, StateMachine>();
+  const running = new Set<Promise<void>>();
+
+  const persistMachines = () => writeFileSync(machinesFile, JSON.stringify([...machines.values()], null, 1));
+  const persistPending = () =>
+    writeFileSync(
+      pendingFile,
+      JSON.stringify(
+        [...executions.values()].filter((e) => e.status === 'RUNNING').map(({ abort: _, ...e }) => e),
+      ),
+    );
+
+  const machineArn = (name: string) => `arn:aws:states:${options.region}:${ACCOUNT}:stateMachine:${name}`;
+
+  function run(entry: ExecutionEntry): void {
+    const machine = machines.get(entry.stateMachineArn)!;
+    let interpreter = compiled.get(machine.arn);
+    if (!interpreter) {
+      interpreter = new StateMachine(JSON.parse(machine.definition));
+      compiled.set(machine.arn, interpreter);
+    }
+    const asl = JSON.parse(machine.definition) as { States: Record<string, Record<string, unknown>> };
+    const input = JSON.parse(entry.input) as unknown;
+    const execution = interpreter.run(input as never, {
+      overrides: { taskResourceLocalHandlers: taskOverrides(asl.States, options.invoke) as never },
+      context: contextObject({
+        executionArn: entry.arn,
+        name: entry.name,
+        stateMachineArn: machine.arn,
+        stateMachineName: machine.name,
+        startTime: new Date(entry.startDate).toISOString(),
+        executionInput: input,
+      }) as never,
+      noThrowOnAbort: true,
+    });
+    entry.abort = execution.abort;
+    const done = execution.result
+      .then((output: unknown) => {
+        if (entry.status !== 'RUNNING') return;
+        entry.status = 'SUCCEEDED';
+        entry.output = JSON.stringify(output ?? null);
+      })
+      .catch((error: Error & { cause?: unknown }) => {
+        if (entry.status !== 'RUNNING') return;
+        entry.status = 'FAILED';
+        entry.error = error.name;
+        entry.cause = error.message;
+      })
+      .finally(() => {
+        entry.stopDate = Date.now();
+        running.delete(done);
+        persistPending();
+      });
+    running.add(done);
+  }
+
+  const actions: Record<string, (body: Record<string, unknown>) => unknown> = {
+    CreateStateMachine(body) {
+      const name = String(body.name);
+      const arn = machineArn(name);
+      const existing = machines.get(arn);
+      const type = String(body.type ?? 'STANDARD');
+      if (existing) {
+        if (
+          existing.definition !== body.definition ||
+          existing.type !== type ||
+          existing.roleArn !== body.roleArn
+        ) {
+          throw new ServiceError('StateMachineAlreadyExists', `State Machine Already Exists: '${arn}'`);
+        }
+        return { stateMachineArn: arn, creationDate: existing.creationDate / 1000 };
+      }
+      new StateMachine(JSON.parse(String(body.definition))); // validates the definition like the service does
+      const record: MachineRecord = {
+        name,
+        arn,
+        definition: String(body.definition),
+        roleArn: String(body.roleArn),
+        type,
+        creationDate: Date.now(),
+      };
+      machines.set(arn, record);
+      persistMachines();
+      return { stateMachineArn: arn, creationDate: record.creationDate / 1000 };
+    },
+    DescribeStateMachine(body) {
+      const machine = machines.get(String(body.stateMachineArn));
+      if (!machine) throw new ServiceError('StateMachineDoesNotExist', 'State Machine Does Not Exist');
+      return {
+        stateMachineArn: machine.arn,
+        name: machine.name,
+        status: 'ACTIVE',
+        definition: machine.definition,
+        roleArn: machine.roleArn,
+        type: machine.type,
+        creationDate: machine.creationDate / 1000,
+      };
+    },
+    StartExecution(body) {
+      const machine = machines.get(String(body.stateMachineArn));
+      if (!machine) throw new ServiceError('StateMachineDoesNotExist', 'State Machine Does Not Exist');
+      const name = String(body.name ?? crypto.randomUUID());
+      const arn = `arn:aws:states:${options.region}:${ACCOUNT}:execution:${machine.name}:${name}`;
+      const existing = executions.get(arn);
+      if (existing) {
+        if (existing.input === (body.input ?? '{}'))
+          return { executionArn: arn, startDate: existing.startDate / 1000 };
+        throw new ServiceError('ExecutionAlreadyExists', `Execution Already Exists: '${arn}'`);
+      }
+      const entry: ExecutionEntry = {
+        arn,
+        name,
+        stateMachineArn: machine.arn,
+        input: String(body.input ?? '{}'),
+        status: 'RUNNING',
+        startDate: Date.now(),
+      };
+      executions.set(arn, entry);
+      run(entry);
+      persistPending();
+      return { executionArn: arn, startDate: entry.startDate / 1000 };
+    },
+    DescribeExecution(body) {
+      const entry = executions.get(String(body.executionArn));
+      if (!entry) throw new ServiceError('ExecutionDoesNotExist', 'Execution Does Not Exist');
+      return {
+        executionArn: entry.arn,
+        stateMachineArn: entry.stateMachineArn,
+        name: entry.name,
+        status: entry.status,
+        startDate: entry.startDate / 1000,
+        ...(entry.stopDate ? { stopDate: entry.stopDate / 1000 } : {}),
+        input: entry.input,
+        ...(entry.output !== undefined ? { output: entry.output } : {}),
+        ...(entry.error ? { error: entry.error, cause: entry.cause } : {}),
+      };
+    },
+    StopExecution(body) {
+      const entry = executions.get(String(body.executionArn));
+      if (!entry) throw new ServiceError('ExecutionDoesNotExist', 'Execution Does Not Exist');
+      if (entry.status === 'RUNNING') {
+        entry.status = 'ABORTED';
+        entry.error = body.error as string | undefined;
+        entry.cause = body.cause as string | undefined;
+        entry.stopDate = Date.now();
+        entry.abort?.();
+      }
+      return { stopDate: (entry.stopDate ?? Date.now()) / 1000 };
+    },
+  };
+
+  const server = createServer(async (req, res) => {
+    const target = String(req.headers['x-amz-target'] ?? '');
+    const action = actions[target.replace(/^AWSStepFunctions\./, '')];
+    res.setHeader('content-type', 'application/x-amz-json-1.0');
+    try {
+      if (!action) throw new ServiceError('UnknownOperationException', `unsupported operation ${target}`);
+      const body = JSON.parse((await readBody(req)) || '{}') as Record<string, unknown>;
+      res.end(JSON.stringify(action(body) ?? {}));
+    } catch (error) {
+      const serviceError =
+        error instanceof ServiceError
+          ? error
+          : new ServiceError('InvalidDefinition', (error as Error).message);
+      res.statusCode = 400;
+      res.setHeader('x-amzn-errortype', serviceError.type);
+      res.end(
+        JSON.stringify({
+          __type: `com.amazonaws.swf.service.v2.model#${serviceError.type}`,
+          message: serviceError.message,
+        }),
+      );
+    }
+  });
+  const port = await listen(server, options.port ?? 0);
+
+  for (const pending of readJson<ExecutionEntry[]>(pendingFile) ?? []) {
+    if (!machines.has(pending.stateMachineArn)) continue;
+    const entry: ExecutionEntry = { ...pending, status: 'RUNNING' };
+    executions.set(entry.arn, entry);
+    run(entry);
+  }
+
+  const idle = async () => {
+    while (running.size > 0) await Promise.allSettled([...running]);
+  };
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    idle,
+    stop: async () => {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections();
+      await closed;
+    },
+  };
+}
+
+function readJson<T>(file: string): T | undefined {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')) as T;
+  } catch {
+    return undefined;
+  }
+}
+
+async function readBody(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+export function listen(server: Server, port: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => {
+      const address = server.address();
+      resolve(typeof address === 'object' && address ? address.port : port);
+    });
+  });
+}

@@ -1,0 +1,89 @@
+// Agents: named groups of recipes (e.g. "The Hunter").
+import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { z } from 'zod';
+import { keys, stripKeys } from '../data/keys';
+import { type PageRequest, queryPage } from '../data/pagination';
+import type { Deps } from '../deps';
+import { NotFound } from '../errors';
+import { newId } from '../ids';
+
+export const agentInputSchema = z
+  .object({ name: z.string().trim().min(1).max(200), description: z.string().max(2000).optional() })
+  .strict();
+export type AgentInput = z.infer<typeof agentInputSchema>;
+
+export interface Agent extends AgentInput {
+  id: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export async function createAgent(
+  deps: Deps,
+  tenantId: string,
+  input: AgentInput,
+  id = newId('agt'),
+): Promise<Agent> {
+  const now = deps.now().toISOString();
+  const agent: Agent = { id, ...input, createdAt: now, updatedAt: now };
+  await deps.db.send(
+    new PutCommand({ TableName: deps.config.TABLE_NAME, Item: { ...keys.agent(tenantId, id), ...agent } }),
+  );
+  return agent;
+}
+
+export async function getAgent(deps: Deps, tenantId: string, id: string): Promise<Agent> {
+  const { Item } = await deps.db.send(
+    new GetCommand({ TableName: deps.config.TABLE_NAME, Key: keys.agent(tenantId, id) }),
+  );
+  if (!Item) throw new NotFound('agent');
+  return stripKeys<Agent>(Item);
+}
+
+export async function updateAgent(
+  deps: Deps,
+  tenantId: string,
+  id: string,
+  input: AgentInput,
+): Promise<Agent> {
+  const current = await getAgent(deps, tenantId, id);
+  const agent: Agent = { id, ...input, createdAt: current.createdAt, updatedAt: deps.now().toISOString() };
+  await deps.db.send(
+    new PutCommand({
+      TableName: deps.config.TABLE_NAME,
+      Item: { ...keys.agent(tenantId, id), ...agent },
+      ConditionExpression: 'attribute_exists(PK)',
+    }),
+  );
+  return agent;
+}
+
+export async function deleteAgent(deps: Deps, tenantId: string, id: string): Promise<void> {
+  try {
+    await deps.db.send(
+      new DeleteCommand({
+        TableName: deps.config.TABLE_NAME,
+        Key: keys.agent(tenantId, id),
+        ConditionExpression: 'attribute_exists(PK)',
+      }),
+    );
+  } catch (error) {
+    if ((error as Error).name === 'ConditionalCheckFailedException') throw new NotFound('agent');
+    throw error;
+  }
+}
+
+export function listAgents(deps: Deps, tenantId: string, page: PageRequest) {
+  const { PK, SK } = keys.agentPrefix(tenantId);
+  return queryPage(
+    deps.db,
+    {
+      TableName: deps.config.TABLE_NAME,
+      KeyConditionExpression: 'PK = :pk AND begins_with(SK, :sk)',
+      ExpressionAttributeValues: { ':pk': PK, ':sk': SK },
+    },
+    { name: 'PK', value: PK },
+    page,
+    (item) => stripKeys<Agent>(item),
+  );
+}

@@ -1,0 +1,18 @@
+// Who is calling: resolved from an API key (or, later, a JWT). Tenant id comes only from here.
+export const roles = ['admin', 'editor', 'operator', 'viewer'] as const;
+export type Role = (typeof roles)[number];
+
+export interface Principal {
+  tenantId: string;
+  role: Role | 'platform';
+  keyId: string;
+}
+
+const rank: Record<Role | 'platform', number> = { viewer: 0, operator: 1, editor: 2, admin: 3, platform: -1 };
+
+/** True when the principal's role includes the permissions of `needed` (admin ⊇ editor ⊇ operator ⊇ viewer). */
+export function hasRole(principal: Principal, needed: Role | 'platform'): boolean {
+  if (needed === 'platform') return principal.role === 'platform';
+  if (principal.role === 'platform') return false;
+  return rank[principal.role] >= rank[needed];
+}

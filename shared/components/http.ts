@@ -1,0 +1,115 @@
+// The `http` component: one request with templated URL, headers, query and body; limited in time and size.
+import type { HttpStep } from '../recipes/recipe-schema';
+import { resolveTemplates } from '../recipes/template';
+import { assertReachable } from './address-policy';
+import { StepFailed, StepRejected } from './step-errors';
+
+export const MAX_RESPONSE_BYTES = 256 * 1024;
+const MAX_REDIRECTS = 5;
+
+export interface HttpOutput {
+  status: number;
+  headers: Record<string, string>;
+  body: unknown;
+}
+
+export async function runHttp(
+  step: HttpStep,
+  scope: Record<string, unknown>,
+  allowList: string[],
+): Promise<HttpOutput> {
+  if (step.credential) throw new StepRejected('credentials are not supported by http steps yet');
+  const resolved = resolveTemplates(
+    { url: step.url, headers: step.headers ?? {}, query: step.query ?? {}, body: step.body },
+    scope,
+  ) as { url: unknown; headers: Record<string, unknown>; query: Record<string, unknown>; body: unknown };
+  let url = parseUrl(resolved.url);
+  for (const [name, value] of Object.entries(resolved.query))
+    url.searchParams.append(name, String(value ?? ''));
+  const headers = new Headers(Object.entries(resolved.headers).map(([k, v]) => [k, String(v ?? '')]));
+  let body: string | undefined;
+  if (
+    resolved.body !== undefined &&
+    resolved.body !== null &&
+    step.method !== 'GET' &&
+    step.method !== 'HEAD'
+  ) {
+    body = typeof resolved.body === 'string' ? resolved.body : JSON.stringify(resolved.body);
+    if (typeof resolved.body !== 'string' && !headers.has('content-type'))
+      headers.set('content-type', 'application/json');
+  }
+  const signal = AbortSignal.timeout((step.timeoutSeconds ?? 30) * 1000);
+  for (let redirects = 0; ; redirects++) {
+    await assertReachable(url, allowList);
+    const response = await send(url, { method: step.method, headers, body, signal, redirect: 'manual' });
+    const location = response.headers.get('location');
+    if (response.status >= 300 && response.status < 400 && location) {
+      if (redirects >= MAX_REDIRECTS) throw new StepRejected(`more than ${MAX_REDIRECTS} redirects`);
+      await response.body?.cancel();
+      url = new URL(location, url);
+      continue;
+    }
+    return readResponse(response, step, url);
+  }
+}
+
+function parseUrl(value: unknown): URL {
+  try {
+    return new URL(String(value));
+  } catch {
+    throw new StepRejected(`url "${String(value).slice(0, 200)}" is not a valid absolute URL`);
+  }
+}
+
+async function send(url: URL, init: RequestInit): Promise<Response> {
+  try {
+    return await fetch(url, init);
+  } catch (error) {
+    const reason = (error as Error).name === 'TimeoutError' ? 'timed out' : 'could not connect';
+    throw new StepFailed(`${init.method} ${describe(url)} ${reason}`);
+  }
+}
+
+async function readResponse(response: Response, step: HttpStep, url: URL): Promise<HttpOutput> {
+  const text = await readLimited(response);
+  const expected = step.expectStatus === undefined ? null : [step.expectStatus].flat();
+  const ok = expected ? expected.includes(response.status) : response.status >= 200 && response.status < 300;
+  if (!ok) {
+    const message = `${step.method} ${describe(url)} answered ${response.status}`;
+    const transient = response.status >= 500 || response.status === 429 || response.status === 408;
+    throw transient ? new StepFailed(message) : new StepRejected(message);
+  }
+  const contentType = response.headers.get('content-type') ?? '';
+  let body: unknown = text;
+  if (/[/+]json\b/i.test(contentType) && text.length > 0) {
+    try {
+      body = JSON.parse(text);
+    } catch {
+      throw new StepRejected(`${describe(url)} sent invalid JSON`);
+    }
+  }
+  return { status: response.status, headers: Object.fromEntries(response.headers.entries()), body };
+}
+
+async function readLimited(response: Response): Promise<string> {
+  const declared = Number(response.headers.get('content-length') ?? 0);
+  if (declared > MAX_RESPONSE_BYTES)
+    throw new StepRejected(`response of ${declared} bytes exceeds ${MAX_RESPONSE_BYTES}`);
+  if (!response.body) return '';
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for await (const chunk of response.body) {
+    size += chunk.byteLength;
+    if (size > MAX_RESPONSE_BYTES) {
+      await response.body.cancel().catch(() => {});
+      throw new StepRejected(`response exceeds ${MAX_RESPONSE_BYTES} bytes`);
+    }
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** Origin and path only: query strings can carry tokens and must not reach errors or logs. */
+function describe(url: URL): string {
+  return `${url.origin}${url.pathname}`;
+}

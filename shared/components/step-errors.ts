@@ -1,0 +1,15 @@
+// The two ways a step fails. Their names are the Step Functions error names the compiled Retry matches:
+// StepFailed is retried by the step's policy, StepRejected (bad config, 4xx, blocked address) never is.
+export class StepFailed extends Error {
+  override name = 'StepFailed';
+}
+
+export class StepRejected extends Error {
+  override name = 'StepRejected';
+}
+
+export function toStepError(error: unknown): StepFailed | StepRejected {
+  if (error instanceof StepFailed || error instanceof StepRejected) return error;
+  const message = error instanceof Error ? error.message : String(error);
+  return new StepFailed(message);
+}

@@ -1,0 +1,72 @@
+// Runs one attempt of a step inside its Task state: builds the template scope from the run state,
+// calls the component, records the attempt on the execution, and normalises errors for Retry/Catch.
+import type { Deps } from '../deps';
+import type { RunState, StepRecord } from '../executions/execution-model';
+import { recordStepAttempt } from '../executions/execution-repository';
+import type { Step } from '../recipes/recipe-schema';
+import { toStepError } from './step-errors';
+
+export interface StepEvent<S extends Step = Step> {
+  step: S;
+  state: RunState;
+  /** $$.State.RetryCount: 0 on the first attempt. */
+  attempt: number;
+}
+
+export interface ComponentResult {
+  output: unknown;
+  usage?: StepRecord['usage'];
+}
+
+export type Component<S extends Step> = (
+  step: S,
+  scope: Record<string, unknown>,
+  state: RunState,
+) => Promise<ComponentResult>;
+
+const PREVIEW_CHARS = 500;
+
+export function templateScope(state: RunState): Record<string, unknown> {
+  return { input: state.input, steps: state.steps, settings: state.settings, execution: state.execution };
+}
+
+export async function runStep<S extends Step>(deps: Deps, event: StepEvent<S>, component: Component<S>) {
+  const started = deps.now();
+  const base = {
+    stepId: event.step.id,
+    type: event.step.type,
+    attempts: (event.attempt ?? 0) + 1,
+    startedAt: started.toISOString(),
+  };
+  const { tenantId } = event.state.run;
+  const executionId = event.state.execution.id;
+  try {
+    const result = await component(event.step, templateScope(event.state), event.state);
+    const finished = deps.now();
+    await recordStepAttempt(deps, tenantId, executionId, {
+      ...base,
+      status: 'succeeded',
+      finishedAt: finished.toISOString(),
+      latencyMs: finished.getTime() - started.getTime(),
+      outputPreview: preview(result.output),
+      ...(result.usage ? { usage: result.usage } : {}),
+    });
+    return { output: result.output ?? null };
+  } catch (raw) {
+    const error = toStepError(raw);
+    const finished = deps.now();
+    await recordStepAttempt(deps, tenantId, executionId, {
+      ...base,
+      status: 'failed',
+      finishedAt: finished.toISOString(),
+      latencyMs: finished.getTime() - started.getTime(),
+      error: { type: error.name, message: error.message },
+    });
+    throw error;
+  }
+}
+
+function preview(output: unknown): string {
+  const text = JSON.stringify(output) ?? 'null';
+  return text.length > PREVIEW_CHARS ? `${text.slice(0, PREVIEW_CHARS)}…` : text;
+}

@@ -1,0 +1,40 @@
+// DynamoDB key builders, one per entity; see table.ts for the access patterns they serve.
+const tenantPk = (tenantId: string) => `TENANT#${tenantId}`;
+
+export const keys = {
+  tenant: (tenantId: string) => ({ PK: tenantPk(tenantId), SK: 'TENANT' }),
+  settings: (tenantId: string) => ({ PK: tenantPk(tenantId), SK: 'SETTINGS' }),
+  apiKey: (hash: string) => ({ PK: `APIKEY#${hash}`, SK: 'APIKEY' }),
+  agent: (tenantId: string, id: string) => ({ PK: tenantPk(tenantId), SK: `AGENT#${id}` }),
+  agentPrefix: (tenantId: string) => ({ PK: tenantPk(tenantId), SK: 'AGENT#' }),
+  recipe: (tenantId: string, id: string) => ({ PK: tenantPk(tenantId), SK: `RECIPE#${id}` }),
+  recipePrefix: (tenantId: string) => ({ PK: tenantPk(tenantId), SK: 'RECIPE#' }),
+  recipeVersion: (tenantId: string, recipeId: string, version: number) => ({
+    PK: `${tenantPk(tenantId)}#RECIPE#${recipeId}`,
+    SK: `V#${String(version).padStart(6, '0')}`,
+  }),
+  recipeVersionPrefix: (tenantId: string, recipeId: string) => ({
+    PK: `${tenantPk(tenantId)}#RECIPE#${recipeId}`,
+    SK: 'V#',
+  }),
+  execution: (tenantId: string, id: string) => ({ PK: `${tenantPk(tenantId)}#EXEC`, SK: id }),
+  executionsByRecipe: (tenantId: string, recipeId: string) => `${tenantPk(tenantId)}#RECIPE#${recipeId}`,
+  executionsByStatus: (tenantId: string, status: string) => `${tenantPk(tenantId)}#STATUS#${status}`,
+  step: (tenantId: string, executionId: string, stepId: string) => ({
+    PK: `${tenantPk(tenantId)}#EXEC#${executionId}`,
+    SK: `STEP#${stepId}`,
+  }),
+  stepPrefix: (tenantId: string, executionId: string) => ({
+    PK: `${tenantPk(tenantId)}#EXEC#${executionId}`,
+    SK: 'STEP#',
+  }),
+};
+
+const KEY_ATTRIBUTES = ['PK', 'SK', 'GSI1PK', 'GSI1SK', 'GSI2PK', 'GSI2SK'];
+
+/** Removes key attributes before an item leaves the data layer. */
+export function stripKeys<T>(item: Record<string, unknown>): T {
+  const copy: Record<string, unknown> = { ...item };
+  for (const name of KEY_ATTRIBUTES) delete copy[name];
+  return copy as T;
+}

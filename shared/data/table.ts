@@ -1,0 +1,47 @@
+// The one DynamoDB table definition, read by the CDK data stack and by the local bootstrap.
+//
+// Single-table design. Access patterns and keys:
+//   tenant by id                      PK=TENANT#<t>               SK=TENANT
+//   settings of a tenant              PK=TENANT#<t>               SK=SETTINGS
+//   API key by hash (auth)            PK=APIKEY#<sha256>          SK=APIKEY
+//   agents of a tenant (list, get)    PK=TENANT#<t>               SK=AGENT#<id>
+//   recipes of a tenant (list, get)   PK=TENANT#<t>               SK=RECIPE#<id>          (head: latest version)
+//   versions of a recipe              PK=TENANT#<t>#RECIPE#<id>   SK=V#<000001>
+//   executions of a tenant, newest 1st PK=TENANT#<t>#EXEC         SK=<executionId>        (ids sort by time)
+//   executions of a recipe            GSI1PK=TENANT#<t>#RECIPE#<id>  GSI1SK=<executionId>
+//   executions by status              GSI2PK=TENANT#<t>#STATUS#<s>   GSI2SK=<executionId>
+//   steps of an execution             PK=TENANT#<t>#EXEC#<id>     SK=STEP#<stepId>
+// Every partition key starts with the tenant, so no query can cross tenants.
+import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
+
+export const tableKeys = { partitionKey: 'PK', sortKey: 'SK' } as const;
+export const tableIndexes = [
+  { indexName: 'GSI1', partitionKey: 'GSI1PK', sortKey: 'GSI1SK' },
+  { indexName: 'GSI2', partitionKey: 'GSI2PK', sortKey: 'GSI2SK' },
+] as const;
+
+export function createTableInput(tableName: string): CreateTableCommandInput {
+  const keyNames = [
+    tableKeys.partitionKey,
+    tableKeys.sortKey,
+    ...tableIndexes.flatMap((i) => [i.partitionKey, i.sortKey]),
+  ];
+  return {
+    TableName: tableName,
+    BillingMode: 'PAY_PER_REQUEST',
+    AttributeDefinitions: keyNames.map((name) => ({ AttributeName: name, AttributeType: 'S' })),
+    KeySchema: [
+      { AttributeName: tableKeys.partitionKey, KeyType: 'HASH' },
+      { AttributeName: tableKeys.sortKey, KeyType: 'RANGE' },
+    ],
+    GlobalSecondaryIndexes: tableIndexes.map((index) => ({
+      IndexName: index.indexName,
+      KeySchema: [
+        { AttributeName: index.partitionKey, KeyType: 'HASH' },
+        { AttributeName: index.sortKey, KeyType: 'RANGE' },
+      ],
+      Projection: { ProjectionType: 'ALL' },
+    })),
+    StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_AND_OLD_IMAGES' },
+  };
+}

@@ -1,0 +1,42 @@
+// Builds the process's clients once from config; handlers, the local runtime and tests pass a Deps around.
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SFNClient } from '@aws-sdk/client-sfn';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { type Config, loadConfig } from './config';
+
+export interface Deps {
+  config: Config;
+  db: DynamoDBDocumentClient;
+  sfn: SFNClient;
+  now: () => Date;
+}
+
+// Local emulators accept any credentials; real AWS uses the default provider chain.
+const localCredentials = { accessKeyId: 'local', secretAccessKey: 'local' };
+
+export function createDeps(config: Config = loadConfig()): Deps {
+  const dynamo = new DynamoDBClient({
+    region: config.AWS_REGION,
+    ...(config.DYNAMODB_ENDPOINT
+      ? { endpoint: config.DYNAMODB_ENDPOINT, credentials: localCredentials }
+      : {}),
+  });
+  const sfn = new SFNClient({
+    region: config.AWS_REGION,
+    ...(config.SFN_ENDPOINT ? { endpoint: config.SFN_ENDPOINT, credentials: localCredentials } : {}),
+  });
+  return {
+    config,
+    db: DynamoDBDocumentClient.from(dynamo, { marshallOptions: { removeUndefinedValues: true } }),
+    sfn,
+    now: () => new Date(),
+  };
+}
+
+let processDeps: Deps | undefined;
+
+/** The per-process Deps used by Lambda handlers (created on first use, after config is in the environment). */
+export function getDeps(): Deps {
+  processDeps ??= createDeps();
+  return processDeps;
+}

@@ -1,0 +1,72 @@
+// Typed errors thrown by the domain; one middleware maps them to problem+json (functions/api/middleware).
+
+export interface FieldError {
+  path: string;
+  message: string;
+}
+
+export class DomainError extends Error {
+  constructor(
+    readonly status: number,
+    readonly title: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+export class ValidationFailed extends DomainError {
+  constructor(
+    readonly errors: FieldError[],
+    status: 400 | 422 = 422,
+  ) {
+    super(status, status === 400 ? 'Bad Request' : 'Unprocessable Content', describeFieldErrors(errors));
+  }
+}
+
+export class NotFound extends DomainError {
+  constructor(resource: string) {
+    super(404, 'Not Found', `${resource} not found`);
+  }
+}
+
+export class Conflict extends DomainError {
+  constructor(message: string) {
+    super(409, 'Conflict', message);
+  }
+}
+
+export class Unauthorized extends DomainError {
+  constructor(message = 'missing or invalid credentials') {
+    super(401, 'Unauthorized', message);
+  }
+}
+
+export class Forbidden extends DomainError {
+  constructor(message: string) {
+    super(403, 'Forbidden', message);
+  }
+}
+
+export class InsufficientCredits extends DomainError {
+  constructor(message: string) {
+    super(402, 'Payment Required', message);
+  }
+}
+
+export class RateLimited extends DomainError {
+  constructor(
+    message: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super(429, 'Too Many Requests', message);
+  }
+}
+
+function describeFieldErrors(errors: FieldError[]): string {
+  const first = errors[0];
+  if (!first) return 'invalid request';
+  const more = errors.length > 1 ? ` (and ${errors.length - 1} more)` : '';
+  return `${first.path ? `${first.path}: ` : ''}${first.message}${more}`;
+}

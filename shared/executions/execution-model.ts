@@ -1,0 +1,77 @@
+// Shapes of an execution run: the stored record, its per-step records and the state a state machine carries.
+export const executionStatuses = [
+  'queued',
+  'running',
+  'waiting_review',
+  'succeeded',
+  'failed',
+  'cancelled',
+  'timed_out',
+] as const;
+export type ExecutionStatus = (typeof executionStatuses)[number];
+export const terminalStatuses: ReadonlySet<ExecutionStatus> = new Set([
+  'succeeded',
+  'failed',
+  'cancelled',
+  'timed_out',
+]);
+
+export type Trigger = 'api' | 'schedule' | 'upload' | 'redrive';
+
+export interface ExecutionError {
+  step?: string;
+  type: string;
+  message: string;
+}
+
+export interface ExecutionRecord {
+  id: string;
+  recipeId: string;
+  version: number;
+  status: ExecutionStatus;
+  trigger: Trigger;
+  engine: 'STANDARD' | 'EXPRESS';
+  input: unknown;
+  output?: unknown;
+  error?: ExecutionError;
+  executionArn?: string;
+  createdAt: string;
+  startedAt?: string;
+  finishedAt?: string;
+  durationMs?: number;
+}
+
+export interface StepRecord {
+  stepId: string;
+  type: string;
+  status: 'succeeded' | 'failed';
+  attempts: number;
+  startedAt: string;
+  finishedAt: string;
+  latencyMs: number;
+  outputPreview?: string;
+  error?: { type: string; message: string };
+  usage?: {
+    model?: string;
+    provider?: string;
+    promptTokens?: number;
+    completionTokens?: number;
+    totalTokens?: number;
+  };
+}
+
+/** What every state of a recipe's state machine receives as `$`. */
+export interface RunState {
+  input: unknown;
+  steps: Record<string, { output?: unknown; error?: unknown }>;
+  failures?: Record<string, { Error?: string; Cause?: string }>;
+  settings: Record<string, unknown>;
+  execution: { id: string; startedAt: string };
+  run: {
+    tenantId: string;
+    recipeId: string;
+    version: number;
+    httpAllowList: string[];
+    ai: { provider?: string; model?: string };
+  };
+}

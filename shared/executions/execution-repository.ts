@@ -1,0 +1,182 @@
+// Execution and step records in DynamoDB.
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { keys, stripKeys } from '../data/keys';
+import { type PageRequest, queryPage } from '../data/pagination';
+import type { Deps } from '../deps';
+import { NotFound } from '../errors';
+import type { ExecutionError, ExecutionRecord, ExecutionStatus, StepRecord } from './execution-model';
+
+function indexKeys(tenantId: string, record: Pick<ExecutionRecord, 'id' | 'recipeId' | 'status'>) {
+  return {
+    GSI1PK: keys.executionsByRecipe(tenantId, record.recipeId),
+    GSI1SK: record.id,
+    GSI2PK: keys.executionsByStatus(tenantId, record.status),
+    GSI2SK: record.id,
+  };
+}
+
+export async function putExecution(deps: Deps, tenantId: string, record: ExecutionRecord): Promise<void> {
+  await deps.db.send(
+    new PutCommand({
+      TableName: deps.config.TABLE_NAME,
+      Item: { ...keys.execution(tenantId, record.id), ...indexKeys(tenantId, record), ...record },
+      ConditionExpression: 'attribute_not_exists(PK)',
+    }),
+  );
+}
+
+/** Moves an execution to `status` only if it is currently one of `from`; returns false when it was not. */
+export async function transitionExecution(
+  deps: Deps,
+  tenantId: string,
+  id: string,
+  from: ExecutionStatus[],
+  status: ExecutionStatus,
+  fields: Partial<
+    Pick<ExecutionRecord, 'output' | 'error' | 'executionArn' | 'startedAt' | 'finishedAt' | 'durationMs'>
+  > = {},
+): Promise<boolean> {
+  const sets = Object.keys(fields).map((name) => `#${name} = :${name}`);
+  const values = Object.fromEntries(Object.entries(fields).map(([name, value]) => [`:${name}`, value]));
+  const names = Object.fromEntries(Object.keys(fields).map((name) => [`#${name}`, name]));
+  const fromValues = Object.fromEntries(from.map((s, i) => [`:from${i}`, s]));
+  try {
+    await deps.db.send(
+      new UpdateCommand({
+        TableName: deps.config.TABLE_NAME,
+        Key: keys.execution(tenantId, id),
+        UpdateExpression: `SET #status = :status, GSI2PK = :gsi2pk${sets.map((s) => `, ${s}`).join('')}`,
+        ConditionExpression: `#status IN (${Object.keys(fromValues).join(', ')})`,
+        ExpressionAttributeNames: { '#status': 'status', ...names },
+        ExpressionAttributeValues: {
+          ':status': status,
+          ':gsi2pk': keys.executionsByStatus(tenantId, status),
+          ...fromValues,
+          ...values,
+        },
+      }),
+    );
+    return true;
+  } catch (error) {
+    if ((error as Error).name === 'ConditionalCheckFailedException') return false;
+    throw error;
+  }
+}
+
+export async function getExecutionRecord(deps: Deps, tenantId: string, id: string): Promise<ExecutionRecord> {
+  const { Item } = await deps.db.send(
+    new GetCommand({
+      TableName: deps.config.TABLE_NAME,
+      Key: keys.execution(tenantId, id),
+      ConsistentRead: true,
+    }),
+  );
+  if (!Item) throw new NotFound('execution');
+  return stripKeys<ExecutionRecord>(Item);
+}
+
+export async function getExecutionWithSteps(deps: Deps, tenantId: string, id: string) {
+  const record = await getExecutionRecord(deps, tenantId, id);
+  const { PK, SK } = keys.stepPrefix(tenantId, id);
+  const { Items = [] } = await deps.db.send(
+    new QueryCommand({
+      TableName: deps.config.TABLE_NAME,
+      KeyConditionExpression: 'PK = :pk AND begins_with(SK, :sk)',
+      ExpressionAttributeValues: { ':pk': PK, ':sk': SK },
+      ConsistentRead: true,
+    }),
+  );
+  const steps = Items.map((item) => stripKeys<StepRecord>(item)).sort((a, b) =>
+    a.startedAt.localeCompare(b.startedAt),
+  );
+  return { ...record, steps };
+}
+
+export interface ExecutionFilter extends PageRequest {
+  recipeId?: string;
+  status?: ExecutionStatus;
+}
+
+export function listExecutions(deps: Deps, tenantId: string, filter: ExecutionFilter) {
+  const table = deps.config.TABLE_NAME;
+  const map = (item: Record<string, unknown>) => stripKeys<ExecutionRecord>(item);
+  if (filter.recipeId) {
+    const pk = keys.executionsByRecipe(tenantId, filter.recipeId);
+    return queryPage(
+      deps.db,
+      {
+        TableName: table,
+        IndexName: 'GSI1',
+        KeyConditionExpression: 'GSI1PK = :pk',
+        ExpressionAttributeValues: { ':pk': pk, ...(filter.status ? { ':status': filter.status } : {}) },
+        ...(filter.status
+          ? { FilterExpression: '#status = :status', ExpressionAttributeNames: { '#status': 'status' } }
+          : {}),
+        ScanIndexForward: false,
+      },
+      { name: 'GSI1PK', value: pk },
+      filter,
+      map,
+    );
+  }
+  if (filter.status) {
+    const pk = keys.executionsByStatus(tenantId, filter.status);
+    return queryPage(
+      deps.db,
+      {
+        TableName: table,
+        IndexName: 'GSI2',
+        KeyConditionExpression: 'GSI2PK = :pk',
+        ExpressionAttributeValues: { ':pk': pk },
+        ScanIndexForward: false,
+      },
+      { name: 'GSI2PK', value: pk },
+      filter,
+      map,
+    );
+  }
+  const { PK } = keys.execution(tenantId, '');
+  return queryPage(
+    deps.db,
+    {
+      TableName: table,
+      KeyConditionExpression: 'PK = :pk',
+      ExpressionAttributeValues: { ':pk': PK },
+      ScanIndexForward: false,
+    },
+    { name: 'PK', value: PK },
+    filter,
+    map,
+  );
+}
+
+export async function recordStepAttempt(
+  deps: Deps,
+  tenantId: string,
+  executionId: string,
+  step: StepRecord,
+): Promise<void> {
+  const { startedAt, ...rest } = step;
+  const names: Record<string, string> = {};
+  const values: Record<string, unknown> = { ':startedAt': startedAt };
+  const sets = ['#startedAt = if_not_exists(#startedAt, :startedAt)'];
+  names['#startedAt'] = 'startedAt';
+  for (const [name, value] of Object.entries(rest)) {
+    names[`#${name}`] = name;
+    values[`:${name}`] = value;
+    sets.push(`#${name} = :${name}`);
+  }
+  const removes = ['error', 'outputPreview'].filter((name) => !(name in rest));
+  for (const name of removes) names[`#${name}`] = name;
+  await deps.db.send(
+    new UpdateCommand({
+      TableName: deps.config.TABLE_NAME,
+      Key: keys.step(tenantId, executionId, step.stepId),
+      UpdateExpression: `SET ${sets.join(', ')}${removes.length ? ` REMOVE ${removes.map((n) => `#${n}`).join(', ')}` : ''}`,
+      ExpressionAttributeNames: names,
+      ExpressionAttributeValues: values,
+    }),
+  );
+}
+
+export type { ExecutionError };

@@ -1,0 +1,57 @@
+// The last state of every run: resolves the recipe's output (or records the failure) on the execution.
+
+import { templateScope } from '../components/step-runner';
+import type { Deps } from '../deps';
+import { resolveTemplates } from '../recipes/template';
+import type { ExecutionError, RunState } from './execution-model';
+import { transitionExecution } from './execution-repository';
+
+export type FinalizeEvent =
+  | { outcome: 'succeeded'; output: unknown; lastStep: string | null; state: RunState }
+  | { outcome: 'failed'; state: RunState };
+
+export async function finalizeExecution(deps: Deps, event: FinalizeEvent): Promise<unknown> {
+  const { state } = event;
+  const finished = deps.now();
+  const timing = {
+    finishedAt: finished.toISOString(),
+    durationMs: finished.getTime() - new Date(state.execution.startedAt).getTime(),
+  };
+  const active = ['queued', 'running', 'waiting_review'] as const;
+  if (event.outcome === 'failed') {
+    const error = describeFailure(state);
+    await transitionExecution(deps, state.run.tenantId, state.execution.id, [...active], 'failed', {
+      error,
+      ...timing,
+    });
+    return null;
+  }
+  const template = event.output ?? (event.lastStep ? `{{steps.${event.lastStep}.output}}` : null);
+  const output = resolveTemplates(template, templateScope(state));
+  await transitionExecution(deps, state.run.tenantId, state.execution.id, [...active], 'succeeded', {
+    output,
+    ...timing,
+  });
+  return output;
+}
+
+function describeFailure(state: RunState): ExecutionError {
+  const [step, failure] = Object.entries(state.failures ?? {})[0] ?? [];
+  return {
+    ...(step ? { step } : {}),
+    type: failure?.Error ?? 'Unknown',
+    message: causeMessage(failure?.Cause),
+  };
+}
+
+// Lambda failures arrive as a JSON Cause ({ errorMessage, errorType, trace }); keep only the message.
+function causeMessage(cause: string | undefined): string {
+  if (!cause) return 'the step failed';
+  try {
+    const parsed = JSON.parse(cause) as { errorMessage?: string };
+    if (parsed.errorMessage) return parsed.errorMessage;
+  } catch {
+    // a plain-text cause
+  }
+  return cause;
+}

@@ -1,0 +1,83 @@
+// Conditions used by score rules, branch cases and transform filters: { path, op, value } combined with all/any/not.
+import { z } from 'zod';
+import { readPath } from './template';
+
+export const conditionOps = [
+  'eq',
+  'ne',
+  'gt',
+  'gte',
+  'lt',
+  'lte',
+  'in',
+  'contains',
+  'exists',
+  'matches',
+] as const;
+
+const comparison = z
+  .object({ path: z.string().min(1), op: z.enum(conditionOps), value: z.unknown().optional() })
+  .strict();
+
+export type Condition =
+  | z.infer<typeof comparison>
+  | { all: Condition[] }
+  | { any: Condition[] }
+  | { not: Condition };
+
+export const conditionSchema: z.ZodType<Condition> = z.lazy(() =>
+  z.union([
+    comparison,
+    z.object({ all: z.array(conditionSchema).min(1) }).strict(),
+    z.object({ any: z.array(conditionSchema).min(1) }).strict(),
+    z.object({ not: conditionSchema }).strict(),
+  ]),
+);
+
+export function evaluateCondition(condition: Condition, scope: unknown): boolean {
+  if ('all' in condition) return condition.all.every((c) => evaluateCondition(c, scope));
+  if ('any' in condition) return condition.any.some((c) => evaluateCondition(c, scope));
+  if ('not' in condition) return !evaluateCondition(condition.not, scope);
+  return compare(readPath(scope, condition.path), condition.op, condition.value);
+}
+
+function compare(actual: unknown, op: (typeof conditionOps)[number], expected: unknown): boolean {
+  switch (op) {
+    case 'exists':
+      return (actual !== undefined && actual !== null) === (expected ?? true);
+    case 'eq':
+      return deepEqual(actual, expected);
+    case 'ne':
+      return !deepEqual(actual, expected);
+    case 'gt':
+      return ordered(actual, expected, (a, b) => a > b);
+    case 'gte':
+      return ordered(actual, expected, (a, b) => a >= b);
+    case 'lt':
+      return ordered(actual, expected, (a, b) => a < b);
+    case 'lte':
+      return ordered(actual, expected, (a, b) => a <= b);
+    case 'in':
+      return Array.isArray(expected) && expected.some((e) => deepEqual(actual, e));
+    case 'contains':
+      if (Array.isArray(actual)) return actual.some((a) => deepEqual(a, expected));
+      return typeof actual === 'string' && typeof expected === 'string' && actual.includes(expected);
+    case 'matches':
+      return typeof actual === 'string' && typeof expected === 'string' && safeRegex(expected).test(actual);
+  }
+}
+
+function ordered(a: unknown, b: unknown, test: (x: number | string, y: number | string) => boolean): boolean {
+  if (typeof a === 'number' && typeof b === 'number') return test(a, b);
+  if (typeof a === 'string' && typeof b === 'string') return test(a, b);
+  return false;
+}
+
+function deepEqual(a: unknown, b: unknown): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+function safeRegex(pattern: string): RegExp {
+  // Patterns come from recipe authors; cap their length so a pathological one stays cheap to compile.
+  return new RegExp(pattern.slice(0, 500));
+}

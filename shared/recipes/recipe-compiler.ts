@@ -1,0 +1,148 @@
+// Recipe → Amazon States Language. A pure function: the same recipe and component ARNs give byte-identical ASL.
+// Success path transitions = one per step + one Finalize; nothing else runs unless a step fails.
+import { createHash } from 'node:crypto';
+import type { RecipeDefinition, RetryPolicy, Step } from './recipe-schema';
+
+export type ComponentName = 'http' | 'ai' | 'transform' | 'score' | 'finalize';
+export interface CompileOptions {
+  componentArn: (component: ComponentName) => string;
+}
+
+export type AslState = Record<string, unknown>;
+export interface Asl {
+  Comment: string;
+  StartAt: string;
+  States: Record<string, AslState>;
+}
+
+export const FINALIZE = 'Finalize';
+export const RECORD_FAILURE = 'RecordFailure';
+const FAILED = 'Failed';
+
+// The transient Lambda service errors AWS recommends retrying on every lambda:invoke task.
+export const LAMBDA_TRANSIENT_ERRORS = [
+  'Lambda.ServiceException',
+  'Lambda.AWSLambdaException',
+  'Lambda.SdkClientException',
+  'Lambda.TooManyRequestsException',
+];
+/** Errors a step's own retry policy applies to; `StepRejected` (bad config, 4xx, blocked address) never retries. */
+export const RETRYABLE_STEP_ERRORS = ['StepFailed', 'States.Timeout'];
+
+const DEFAULT_TIMEOUT: Record<string, number> = { http: 30, ai: 50, transform: 10, score: 10 };
+const DEFAULT_RETRY: Partial<Record<string, RetryPolicy>> = {
+  http: { maxAttempts: 3, intervalSeconds: 1, backoffRate: 2, jitter: 'full' },
+  ai: { maxAttempts: 3, intervalSeconds: 2, backoffRate: 2, jitter: 'full' },
+};
+
+export function compileRecipe(recipe: RecipeDefinition, options: CompileOptions): Asl {
+  const states: Record<string, AslState> = {};
+  recipe.steps.forEach((step, index) => {
+    const next = recipe.steps[index + 1]?.id ?? FINALIZE;
+    states[step.id] = compileStep(step, next, options);
+  });
+  const lastStep = recipe.steps.at(-1)?.id ?? null;
+  states[FINALIZE] = lambdaTask(options.componentArn('finalize'), {
+    outcome: 'succeeded',
+    output: recipe.output ?? null,
+    lastStep,
+    'state.$': '$',
+  });
+  Object.assign(states[FINALIZE], { OutputPath: '$.Payload', End: true });
+  states[RECORD_FAILURE] = lambdaTask(options.componentArn('finalize'), {
+    outcome: 'failed',
+    'state.$': '$',
+  });
+  Object.assign(states[RECORD_FAILURE], { ResultPath: null, Next: FAILED });
+  states[FAILED] = {
+    Type: 'Fail',
+    Error: 'RecipeFailed',
+    Cause: 'A step failed; the execution record names it.',
+  };
+  return { Comment: 'recipeflow recipe', StartAt: recipe.steps[0]!.id, States: states };
+}
+
+function compileStep(step: Step, next: string, options: CompileOptions): AslState {
+  if (step.type === 'wait') return compileWait(step, next);
+  if (step.type !== 'http' && step.type !== 'ai' && step.type !== 'transform' && step.type !== 'score') {
+    throw new Error(`step type ${step.type} cannot be compiled yet`);
+  }
+  const task = lambdaTask(options.componentArn(step.type), {
+    step,
+    'state.$': '$',
+    'attempt.$': '$$.State.RetryCount',
+  });
+  const policy = step.retry ?? DEFAULT_RETRY[step.type];
+  const retry = task.Retry as AslState[];
+  if (policy && policy.maxAttempts > 1) retry.push(stepRetrier(policy));
+  return {
+    ...task,
+    ResultSelector: { 'output.$': '$.Payload.output' },
+    ResultPath: `$.steps.${step.id}`,
+    TimeoutSeconds: step.timeoutSeconds ?? DEFAULT_TIMEOUT[step.type],
+    Catch: [catcher(step, next)],
+    Next: next,
+  };
+}
+
+function compileWait(step: Extract<Step, { type: 'wait' }>, next: string): AslState {
+  if (step.seconds !== undefined) return { Type: 'Wait', Seconds: step.seconds, Next: next };
+  const whole = /^\{\{\s*([^{}]+?)\s*\}\}$/.exec(step.until ?? '');
+  if (whole?.[1]) return { Type: 'Wait', TimestampPath: `$.${whole[1]}`, Next: next };
+  return { Type: 'Wait', Timestamp: step.until, Next: next };
+}
+
+function lambdaTask(functionArn: string, payload: Record<string, unknown>): AslState {
+  return {
+    Type: 'Task',
+    Resource: 'arn:aws:states:::lambda:invoke',
+    Parameters: { FunctionName: functionArn, Payload: payload },
+    Retry: [
+      {
+        ErrorEquals: LAMBDA_TRANSIENT_ERRORS,
+        IntervalSeconds: 1,
+        MaxAttempts: 3,
+        BackoffRate: 2,
+        JitterStrategy: 'FULL',
+      },
+    ],
+  };
+}
+
+function stepRetrier(policy: RetryPolicy): AslState {
+  return {
+    ErrorEquals: RETRYABLE_STEP_ERRORS,
+    IntervalSeconds: policy.intervalSeconds,
+    MaxAttempts: policy.maxAttempts - 1,
+    BackoffRate: policy.backoffRate,
+    ...(policy.maxDelaySeconds ? { MaxDelaySeconds: policy.maxDelaySeconds } : {}),
+    JitterStrategy: policy.jitter === 'full' ? 'FULL' : 'NONE',
+  };
+}
+
+function catcher(step: Step, next: string): AslState {
+  const onError = step.onError ?? 'fail';
+  if (onError === 'fail') {
+    return { ErrorEquals: ['States.ALL'], ResultPath: `$.failures.${step.id}`, Next: RECORD_FAILURE };
+  }
+  const target = onError === 'continue' ? next : onError.goto === 'end' ? FINALIZE : onError.goto;
+  return { ErrorEquals: ['States.ALL'], ResultPath: `$.steps.${step.id}.error`, Next: target };
+}
+
+/** Express when nothing can pause the run and it fits Express's 5-minute limit; Standard otherwise. */
+export function chooseEngine(recipe: RecipeDefinition): 'STANDARD' | 'EXPRESS' {
+  if (recipe.mode !== 'auto') return recipe.mode === 'express' ? 'EXPRESS' : 'STANDARD';
+  let worstCaseSeconds = 0;
+  for (const step of recipe.steps) {
+    if (step.type === 'wait' || step.type === 'review') return 'STANDARD';
+    const attempts = (step.retry ?? DEFAULT_RETRY[step.type])?.maxAttempts ?? 1;
+    worstCaseSeconds += (step.timeoutSeconds ?? DEFAULT_TIMEOUT[step.type] ?? 60) * attempts;
+  }
+  return worstCaseSeconds <= 300 ? 'EXPRESS' : 'STANDARD';
+}
+
+/** State machines are named by a hash of their definition and type, so identical recipes share one. */
+export function stateMachineName(asl: Asl, engine: string): string {
+  const digest = createHash('sha256').update(engine).update(JSON.stringify(asl)).digest('hex');
+  return `recipeflow-${digest.slice(0, 40)}`;
+}

@@ -1,0 +1,121 @@
+// Save-time validation of a recipe: the zod shape plus the rules zod cannot express
+// (unique ids, references only to earlier steps, valid jump targets, valid JSON Schemas).
+import { type FieldError, ValidationFailed } from '../errors';
+import { checkJsonSchema, parseWith } from '../validation';
+import type { Condition } from './condition';
+import { type RecipeDefinition, recipeSchema, type Step } from './recipe-schema';
+import { collectTemplatePaths, parsePath, templateRoots } from './template';
+
+/** Step types the compiler and components can run today. */
+export const runnableStepTypes = new Set(['http', 'ai', 'transform', 'score', 'wait']);
+
+export function validateRecipe(raw: unknown): RecipeDefinition {
+  const recipe = parseWith(recipeSchema, raw);
+  const errors: FieldError[] = [...checkJsonSchema(recipe.inputSchema, 'inputSchema')];
+  const seen = new Set<string>();
+  checkSequence(recipe.steps, 'steps', [], false, seen, errors);
+  if (recipe.output !== undefined) {
+    checkReferences(collectTemplatePaths(recipe.output), 'output', [...seen], false, errors);
+  }
+  if (errors.length > 0) throw new ValidationFailed(errors);
+  return recipe;
+}
+
+function checkSequence(
+  steps: Step[],
+  prefix: string,
+  outerEarlier: string[],
+  inMap: boolean,
+  seen: Set<string>,
+  errors: FieldError[],
+): void {
+  const ids = steps.map((s) => s.id);
+  const earlier = [...outerEarlier];
+  steps.forEach((step, index) => {
+    const at = `${prefix}[${index}]`;
+    if (seen.has(step.id)) errors.push({ path: `${at}.id`, message: `duplicate step id "${step.id}"` });
+    seen.add(step.id);
+    if (!runnableStepTypes.has(step.type)) {
+      errors.push({ path: `${at}.type`, message: `step type "${step.type}" is not available yet` });
+    }
+    checkNoPathKeys(step, at, errors);
+    checkJumps(step, at, ids, errors);
+    const { steps: nested, ...config } = step as Step & { steps?: Step[] };
+    const itemAllowed = inMap || step.type === 'transform';
+    checkReferences(collectTemplatePaths(config), at, earlier, itemAllowed, errors);
+    for (const path of conditionPaths(step)) checkReferences([path], at, earlier, itemAllowed, errors);
+    if (step.type === 'ai' && step.outputSchema)
+      errors.push(...checkJsonSchema(step.outputSchema, `${at}.outputSchema`));
+    if (nested) checkSequence(nested, `${at}.steps`, earlier, true, seen, errors);
+    earlier.push(step.id);
+  });
+}
+
+function checkReferences(
+  paths: string[],
+  at: string,
+  earlier: string[],
+  itemAllowed: boolean,
+  errors: FieldError[],
+) {
+  for (const path of paths) {
+    const [root, stepId] = parsePath(path);
+    if (!root || !(templateRoots as readonly string[]).includes(root)) {
+      errors.push({ path: at, message: `"${path}" must start with one of ${templateRoots.join(', ')}` });
+    } else if (root === 'item' && !itemAllowed) {
+      errors.push({ path: at, message: `"${path}" uses item outside a map or transform` });
+    } else if (root === 'steps' && (!stepId || !earlier.includes(stepId))) {
+      errors.push({
+        path: at,
+        message: `"${path}" refers to step "${stepId ?? ''}" which does not come earlier`,
+      });
+    }
+  }
+}
+
+function checkJumps(step: Step, at: string, ids: string[], errors: FieldError[]) {
+  const targets: Array<[string, string]> = [];
+  if (step.onError && typeof step.onError === 'object')
+    targets.push([`${at}.onError.goto`, step.onError.goto]);
+  if (step.type === 'branch') {
+    step.cases.forEach((c, i) => targets.push([`${at}.cases[${i}].goto`, c.goto]));
+    targets.push([`${at}.default`, step.default]);
+  }
+  for (const [path, target] of targets) {
+    if (target !== 'end' && !ids.includes(target)) {
+      errors.push({ path, message: `"${target}" is not a step of this sequence` });
+    } else if (target === step.id) {
+      errors.push({ path, message: 'a step cannot jump to itself' });
+    }
+  }
+}
+
+function conditionPaths(step: Step): string[] {
+  const conditions: Condition[] = [];
+  if (step.type === 'score') conditions.push(...step.rules.map((r) => r.when));
+  if (step.type === 'branch') conditions.push(...step.cases.map((c) => c.when));
+  if (step.type === 'transform') {
+    for (const op of step.ops) if (op.op === 'filter') conditions.push(op.when);
+  }
+  const paths: string[] = [];
+  const walk = (c: Condition) => {
+    if ('all' in c) c.all.forEach(walk);
+    else if ('any' in c) c.any.forEach(walk);
+    else if ('not' in c) walk(c.not);
+    else paths.push(c.path);
+  };
+  conditions.forEach(walk);
+  return paths;
+}
+
+// Step Functions treats Parameters keys ending in ".$" as paths; a literal one in a step would be misread.
+function checkNoPathKeys(value: unknown, at: string, errors: FieldError[]): void {
+  if (Array.isArray(value)) value.forEach((v, i) => checkNoPathKeys(v, `${at}[${i}]`, errors));
+  else if (value !== null && typeof value === 'object') {
+    for (const [key, v] of Object.entries(value)) {
+      if (key === 'steps') continue;
+      if (key.endsWith('.$')) errors.push({ path: `${at}.${key}`, message: 'keys may not end with ".$"' });
+      checkNoPathKeys(v, `${at}.${key}`, errors);
+    }
+  }
+}

@@ -1,0 +1,203 @@
+// Recipes and their immutable versions: create, update (new version), read, list, delete.
+import { DeleteCommand, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { getAgent } from '../agents/agents';
+import { keys, stripKeys } from '../data/keys';
+import { type PageRequest, queryPage } from '../data/pagination';
+import type { Deps } from '../deps';
+import { Conflict, NotFound, ValidationFailed } from '../errors';
+import { newId } from '../ids';
+import type { RecipeDefinition } from './recipe-schema';
+import { validateRecipe } from './recipe-validation';
+import { compileForDeployment, ensureStateMachine } from './state-machines';
+
+export interface RecipeVersion {
+  recipeId: string;
+  version: number;
+  definition: RecipeDefinition;
+  engine: 'STANDARD' | 'EXPRESS';
+  stateMachineArn: string;
+  createdAt: string;
+}
+
+export interface Recipe extends RecipeDefinition {
+  id: string;
+  version: number;
+  engine: RecipeVersion['engine'];
+  stateMachineArn: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export async function createRecipe(
+  deps: Deps,
+  tenantId: string,
+  raw: unknown,
+  id = newId('rcp'),
+): Promise<Recipe> {
+  const definition = await validateForTenant(deps, tenantId, raw);
+  return writeVersion(deps, tenantId, id, definition, 1);
+}
+
+export async function updateRecipe(deps: Deps, tenantId: string, id: string, raw: unknown): Promise<Recipe> {
+  const definition = await validateForTenant(deps, tenantId, raw);
+  const current = await getRecipe(deps, tenantId, id);
+  return writeVersion(deps, tenantId, id, definition, current.version + 1, current.createdAt);
+}
+
+export async function getRecipe(deps: Deps, tenantId: string, id: string): Promise<Recipe> {
+  const { Item } = await deps.db.send(
+    new GetCommand({ TableName: deps.config.TABLE_NAME, Key: keys.recipe(tenantId, id) }),
+  );
+  if (!Item) throw new NotFound('recipe');
+  return toRecipe(Item);
+}
+
+export async function getRecipeVersion(deps: Deps, tenantId: string, id: string, version: number) {
+  const { Item } = await deps.db.send(
+    new GetCommand({ TableName: deps.config.TABLE_NAME, Key: keys.recipeVersion(tenantId, id, version) }),
+  );
+  if (!Item) throw new NotFound('recipe version');
+  return toVersion(Item);
+}
+
+export function listRecipes(deps: Deps, tenantId: string, page: PageRequest) {
+  const { PK, SK } = keys.recipePrefix(tenantId);
+  return queryPage(
+    deps.db,
+    {
+      TableName: deps.config.TABLE_NAME,
+      KeyConditionExpression: 'PK = :pk AND begins_with(SK, :sk)',
+      ExpressionAttributeValues: { ':pk': PK, ':sk': SK },
+    },
+    { name: 'PK', value: PK },
+    page,
+    toRecipe,
+  );
+}
+
+export async function listRecipeVersions(deps: Deps, tenantId: string, id: string, page: PageRequest) {
+  await getRecipe(deps, tenantId, id);
+  const { PK, SK } = keys.recipeVersionPrefix(tenantId, id);
+  return queryPage(
+    deps.db,
+    {
+      TableName: deps.config.TABLE_NAME,
+      KeyConditionExpression: 'PK = :pk AND begins_with(SK, :sk)',
+      ExpressionAttributeValues: { ':pk': PK, ':sk': SK },
+      ScanIndexForward: false,
+    },
+    { name: 'PK', value: PK },
+    page,
+    toVersion,
+  );
+}
+
+/** The compiled ASL of a version: recompiled from the stored definition, byte-identical to what was deployed. */
+export async function getRecipeDefinition(deps: Deps, tenantId: string, id: string, version?: number) {
+  const recipe = await getRecipe(deps, tenantId, id);
+  const pinned = await getRecipeVersion(deps, tenantId, id, version ?? recipe.version);
+  const { asl, engine } = compileForDeployment(deps, pinned.definition);
+  return {
+    recipeId: id,
+    version: pinned.version,
+    engine,
+    stateMachineArn: pinned.stateMachineArn,
+    definition: asl,
+  };
+}
+
+/** Deletes the recipe head; versions stay so past executions keep the definition they ran. */
+export async function deleteRecipe(deps: Deps, tenantId: string, id: string): Promise<void> {
+  try {
+    await deps.db.send(
+      new DeleteCommand({
+        TableName: deps.config.TABLE_NAME,
+        Key: keys.recipe(tenantId, id),
+        ConditionExpression: 'attribute_exists(PK)',
+      }),
+    );
+  } catch (error) {
+    if ((error as Error).name === 'ConditionalCheckFailedException') throw new NotFound('recipe');
+    throw error;
+  }
+}
+
+async function validateForTenant(deps: Deps, tenantId: string, raw: unknown): Promise<RecipeDefinition> {
+  const definition = validateRecipe(raw);
+  if (definition.agentId) {
+    await getAgent(deps, tenantId, definition.agentId).catch((error: unknown) => {
+      if (error instanceof NotFound) {
+        throw new ValidationFailed([{ path: 'agentId', message: 'no such agent' }]);
+      }
+      throw error;
+    });
+  }
+  return definition;
+}
+
+async function writeVersion(
+  deps: Deps,
+  tenantId: string,
+  id: string,
+  definition: RecipeDefinition,
+  version: number,
+  createdAt?: string,
+): Promise<Recipe> {
+  const { stateMachineArn, engine } = await ensureStateMachine(deps, definition);
+  const now = deps.now().toISOString();
+  const definitionJson = JSON.stringify(definition);
+  const head = { id, version, engine, stateMachineArn, createdAt: createdAt ?? now, updatedAt: now };
+  const versionItem = { recipeId: id, version, engine, stateMachineArn, createdAt: now };
+  // The head moves only from the version we read, so two concurrent updates cannot both win.
+  const headCondition =
+    version === 1
+      ? { ConditionExpression: 'attribute_not_exists(PK)' }
+      : {
+          ConditionExpression: 'version = :previous',
+          ExpressionAttributeValues: { ':previous': version - 1 },
+        };
+  try {
+    await deps.db.send(
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            Put: {
+              TableName: deps.config.TABLE_NAME,
+              Item: { ...keys.recipe(tenantId, id), ...head, definitionJson },
+              ...headCondition,
+            },
+          },
+          {
+            Put: {
+              TableName: deps.config.TABLE_NAME,
+              Item: { ...keys.recipeVersion(tenantId, id, version), ...versionItem, definitionJson },
+              ConditionExpression: 'attribute_not_exists(PK)',
+            },
+          },
+        ],
+      }),
+    );
+  } catch (error) {
+    if ((error as Error).name === 'TransactionCanceledException') {
+      throw new Conflict('the recipe changed while it was being saved; read it again and retry');
+    }
+    throw error;
+  }
+  return { ...definition, ...head };
+}
+
+// Definitions are stored as JSON text: DynamoDB maps do not keep key order, and the compiled ASL must stay
+// byte-identical to what was deployed.
+function toRecipe(item: Record<string, unknown>): Recipe {
+  const { definitionJson, ...head } = stripKeys<
+    Omit<Recipe, keyof RecipeDefinition> & { definitionJson: string }
+  >(item);
+  return { ...(JSON.parse(definitionJson) as RecipeDefinition), ...head };
+}
+
+function toVersion(item: Record<string, unknown>): RecipeVersion {
+  const { definitionJson, ...rest } = stripKeys<
+    Omit<RecipeVersion, 'definition'> & { definitionJson: string }
+  >(item);
+  return { ...rest, definition: JSON.parse(definitionJson) as RecipeDefinition };
+}

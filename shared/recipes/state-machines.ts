@@ -1,0 +1,35 @@
+// Creates (or finds) the state machine of a recipe version through the Step Functions API.
+import { CreateStateMachineCommand } from '@aws-sdk/client-sfn';
+import type { Deps } from '../deps';
+import {
+  type Asl,
+  type ComponentName,
+  chooseEngine,
+  compileRecipe,
+  stateMachineName,
+} from './recipe-compiler';
+import type { RecipeDefinition } from './recipe-schema';
+
+export function componentArn(deps: Pick<Deps, 'config'>) {
+  return (component: ComponentName) => `${deps.config.COMPONENT_ARN_PREFIX}${component}`;
+}
+
+export function compileForDeployment(deps: Pick<Deps, 'config'>, recipe: RecipeDefinition) {
+  const asl: Asl = compileRecipe(recipe, { componentArn: componentArn(deps) });
+  const engine = chooseEngine(recipe);
+  return { asl, engine, name: stateMachineName(asl, engine) };
+}
+
+/** CreateStateMachine is idempotent for an identical name, definition, role and type, so this finds a shared one. */
+export async function ensureStateMachine(deps: Deps, recipe: RecipeDefinition) {
+  const { asl, engine, name } = compileForDeployment(deps, recipe);
+  const result = await deps.sfn.send(
+    new CreateStateMachineCommand({
+      name,
+      definition: JSON.stringify(asl),
+      roleArn: deps.config.STATE_MACHINE_ROLE_ARN,
+      type: engine,
+    }),
+  );
+  return { stateMachineArn: result.stateMachineArn!, engine, name };
+}
