@@ -78,7 +78,9 @@ function checkJumps(step: Step, at: string, ids: string[], errors: FieldError[])
   if (step.onError && typeof step.onError === 'object')
     targets.push([`${at}.onError.goto`, step.onError.goto]);
   if (step.type === 'branch') {
-    step.cases.forEach((c, i) => targets.push([`${at}.cases[${i}].goto`, c.goto]));
+    step.cases.forEach((c, i) => {
+      targets.push([`${at}.cases[${i}].goto`, c.goto]);
+    });
     targets.push([`${at}.default`, step.default]);
   }
   for (const [path, target] of targets) {
@@ -110,8 +112,11 @@ function conditionPaths(step: Step): string[] {
 
 // Step Functions treats Parameters keys ending in ".$" as paths; a literal one in a step would be misread.
 function checkNoPathKeys(value: unknown, at: string, errors: FieldError[]): void {
-  if (Array.isArray(value)) value.forEach((v, i) => checkNoPathKeys(v, `${at}[${i}]`, errors));
-  else if (value !== null && typeof value === 'object') {
+  if (Array.isArray(value)) {
+    value.forEach((v, i) => {
+      checkNoPathKeys(v, `${at}[${i}]`, errors);
+    });
+  } else if (value !== null && typeof value === 'object') {
     for (const [key, v] of Object.entries(value)) {
       if (key === 'steps') continue;
       if (key.endsWith('.$')) errors.push({ path: `${at}.${key}`, message: 'keys may not end with ".$"' });
