@@ -85,7 +85,7 @@ async function loadApiHandler(name: ApiHandlerName) {
 }
 
 /** Resolves a Task's FunctionName to the component handler module, as Lambda would. */
-async function invokeComponent(functionName: string, payload: unknown): Promise<unknown> {
+export async function invokeComponent(functionName: string, payload: unknown): Promise<unknown> {
   const name = functionName.startsWith(COMPONENT_PREFIX) ? functionName.slice(COMPONENT_PREFIX.length) : '';
   if (!/^[a-z]+$/.test(name)) {
     throw Object.assign(new Error(`Function not found: ${functionName}`), {

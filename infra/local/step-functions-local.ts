@@ -104,11 +104,13 @@ export async function startStepFunctionsLocal(options: {
         entry.status = 'SUCCEEDED';
         entry.output = JSON.stringify(output ?? null);
       })
-      .catch((error: Error & { cause?: unknown }) => {
+      .catch((error: Error & { cause?: Error }) => {
         if (entry.status !== 'RUNNING') return;
+        // The interpreter wraps the state's error (e.g. a Fail state's) in an ExecutionError.
+        const failure = error.cause ?? error;
         entry.status = 'FAILED';
-        entry.error = error.name;
-        entry.cause = error.message;
+        entry.error = failure.name;
+        entry.cause = failure.message;
       })
       .finally(() => {
         entry.stopDate = Date.now();

@@ -1,0 +1,108 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { getExecutionWithSteps } from '../../shared/executions/execution-repository';
+import { startExecution, waitForExecution } from '../../shared/executions/start-execution';
+import { createRecipe } from '../../shared/recipes/recipes';
+import { putSettings } from '../../shared/settings/settings';
+import { type LocalStack, startFakeServer, startLocalStack } from '../support/local-stack';
+import { threeStepRecipe } from '../support/recipes';
+
+const TENANT = 'ten_flow';
+let stack: LocalStack;
+let directory: Awaited<ReturnType<typeof startFakeServer>>;
+let flakyCalls = 0;
+
+beforeAll(async () => {
+  stack = await startLocalStack();
+  directory = await startFakeServer((req, res) => {
+    res.setHeader('content-type', 'application/json');
+    if (req.url === '/companies/acme.example') return res.end(JSON.stringify({ name: 'Acme', employees: 120 }));
+    if (req.url === '/flaky/acme.example') {
+      flakyCalls += 1;
+      if (flakyCalls === 1) {
+        res.statusCode = 503;
+        return res.end('{"message":"try later"}');
+      }
+      return res.end(JSON.stringify({ name: 'Acme after retry', employees: 10 }));
+    }
+    res.statusCode = 404;
+    res.end('{"message":"no such company"}');
+  });
+  await putSettings(stack.deps, TENANT, { ai: {}, httpAllowList: [directory.url], values: {} });
+});
+afterAll(async () => {
+  await stack.stop();
+  await directory.close();
+});
+
+async function run(recipe: unknown, input: unknown, tenantId = TENANT) {
+  const created = await createRecipe(stack.deps, tenantId, recipe);
+  const started = await startExecution(stack.deps, { tenantId, recipeId: created.id, input, trigger: 'api' });
+  return waitForExecution(stack.deps, tenantId, started.id, 20_000);
+}
+
+describe('a recipe run through aws-local-stepfunctions with the real handlers', () => {
+  it('runs http → ai → score and records every step', async () => {
+    const execution = await run(threeStepRecipe(directory.url), { domain: 'acme.example' });
+    expect(execution.status).toBe('succeeded');
+    expect(execution.output).toEqual({ name: 'Acme', fit: 'warm' });
+    expect(execution.steps.map((s) => [s.stepId, s.status, s.attempts])).toEqual([
+      ['company', 'succeeded', 1],
+      ['analysis', 'succeeded', 1],
+      ['fit', 'succeeded', 1],
+    ]);
+    const ai = execution.steps[1]!;
+    expect(ai.usage).toMatchObject({ provider: 'offline', model: 'gpt-4o-mini' });
+    expect(ai.usage!.totalTokens).toBeGreaterThan(0);
+    expect(execution.steps[0]!.outputPreview).toContain('"employees":120');
+    expect(execution.durationMs).toBeGreaterThanOrEqual(0);
+  });
+
+  it('retries a step that fails transiently and then succeeds, counting attempts', async () => {
+    const recipe = threeStepRecipe(directory.url);
+    Object.assign(recipe.steps[0]!, {
+      url: `${directory.url}/flaky/{{input.domain}}`,
+      retry: { maxAttempts: 3, intervalSeconds: 1, backoffRate: 1, jitter: 'none' },
+    });
+    const execution = await run(recipe, { domain: 'acme.example' });
+    expect(execution.status).toBe('succeeded');
+    expect(execution.output).toEqual({ name: 'Acme after retry', fit: 'cold' });
+    expect(execution.steps[0]).toMatchObject({ stepId: 'company', status: 'succeeded', attempts: 2 });
+    expect(execution.steps[0]!.error).toBeUndefined();
+  });
+
+  it('fails the run at a step that fails permanently, without retrying it or running later steps', async () => {
+    const execution = await run(threeStepRecipe(directory.url), { domain: 'missing.example' });
+    expect(execution.status).toBe('failed');
+    expect(execution.error).toEqual({
+      step: 'company',
+      type: 'StepRejected',
+      message: `GET ${directory.url}/companies/missing.example answered 404`,
+    });
+    expect(execution.steps).toHaveLength(1);
+    expect(execution.steps[0]).toMatchObject({ status: 'failed', attempts: 1, error: { type: 'StepRejected' } });
+  });
+
+  it('refuses a loopback target that is not on the tenant allow-list', async () => {
+    const execution = await run(threeStepRecipe(directory.url), { domain: 'acme.example' }, 'ten_no_allow_list');
+    expect(execution.status).toBe('failed');
+    expect(execution.error?.message).toContain('loopback');
+    expect(execution.error?.message).toContain('httpAllowList');
+  });
+
+  it('continues past a failed step when onError is continue', async () => {
+    const recipe = threeStepRecipe(directory.url);
+    Object.assign(recipe.steps[0]!, { onError: 'continue' });
+    const execution = await run(recipe, { domain: 'missing.example' });
+    expect(execution.status).toBe('succeeded');
+    expect(execution.output).toEqual({ name: null, fit: 'cold' });
+    const stored = await getExecutionWithSteps(stack.deps, TENANT, execution.id);
+    expect(stored.steps.map((s) => s.status)).toEqual(['failed', 'succeeded', 'succeeded']);
+  });
+
+  it('rejects input that breaks the recipe input schema, naming the field, and writes nothing', async () => {
+    const created = await createRecipe(stack.deps, TENANT, threeStepRecipe(directory.url));
+    await expect(
+      startExecution(stack.deps, { tenantId: TENANT, recipeId: created.id, input: { domain: 5 }, trigger: 'api' }),
+    ).rejects.toMatchObject({ status: 422, errors: [{ path: 'input.domain', message: 'must be string' }] });
+  });
+});
