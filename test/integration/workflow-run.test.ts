@@ -15,7 +15,8 @@ beforeAll(async () => {
   stack = await startLocalStack();
   directory = await startFakeServer((req, res) => {
     res.setHeader('content-type', 'application/json');
-    if (req.url === '/companies/acme.example') return res.end(JSON.stringify({ name: 'Acme', employees: 120 }));
+    if (req.url === '/companies/acme.example')
+      return res.end(JSON.stringify({ name: 'Acme', employees: 120 }));
     if (req.url === '/flaky/acme.example') {
       flakyCalls += 1;
       if (flakyCalls === 1) {
@@ -79,11 +80,19 @@ describe('a recipe run through aws-local-stepfunctions with the real handlers', 
       message: `GET ${directory.url}/companies/missing.example answered 404`,
     });
     expect(execution.steps).toHaveLength(1);
-    expect(execution.steps[0]).toMatchObject({ status: 'failed', attempts: 1, error: { type: 'StepRejected' } });
+    expect(execution.steps[0]).toMatchObject({
+      status: 'failed',
+      attempts: 1,
+      error: { type: 'StepRejected' },
+    });
   });
 
   it('refuses a loopback target that is not on the tenant allow-list', async () => {
-    const execution = await run(threeStepRecipe(directory.url), { domain: 'acme.example' }, 'ten_no_allow_list');
+    const execution = await run(
+      threeStepRecipe(directory.url),
+      { domain: 'acme.example' },
+      'ten_no_allow_list',
+    );
     expect(execution.status).toBe('failed');
     expect(execution.error?.message).toContain('loopback');
     expect(execution.error?.message).toContain('httpAllowList');
@@ -102,7 +111,12 @@ describe('a recipe run through aws-local-stepfunctions with the real handlers', 
   it('rejects input that breaks the recipe input schema, naming the field, and writes nothing', async () => {
     const created = await createRecipe(stack.deps, TENANT, threeStepRecipe(directory.url));
     await expect(
-      startExecution(stack.deps, { tenantId: TENANT, recipeId: created.id, input: { domain: 5 }, trigger: 'api' }),
+      startExecution(stack.deps, {
+        tenantId: TENANT,
+        recipeId: created.id,
+        input: { domain: 5 },
+        trigger: 'api',
+      }),
     ).rejects.toMatchObject({ status: 422, errors: [{ path: 'input.domain', message: 'must be string' }] });
   });
 });

@@ -5,11 +5,11 @@ import { createServer, type RequestListener } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { loadConfig } from '../../shared/config';
-import { createDeps, type Deps } from '../../shared/deps';
 import { ensureTable } from '../../infra/local/bootstrap';
 import { COMPONENT_PREFIX, invokeComponent } from '../../infra/local/runtime';
 import { listen, startStepFunctionsLocal } from '../../infra/local/step-functions-local';
+import { loadConfig } from '../../shared/config';
+import { createDeps, type Deps } from '../../shared/deps';
 
 export interface LocalStack {
   deps: Deps;
