@@ -5,13 +5,11 @@ import { z } from 'zod';
 import { keys, stripKeys } from '../data/keys';
 import type { Deps } from '../deps';
 
-const origin = z
-  .string()
-  .url()
-  .refine((value) => {
-    const url = new URL(value);
-    return (url.protocol === 'http:' || url.protocol === 'https:') && value.replace(/\/$/, '') === url.origin;
-  }, 'must be an origin such as http://127.0.0.1:8080 (scheme, host and port only)');
+const origin = z.string().refine((value) => {
+  if (!URL.canParse(value)) return false;
+  const url = new URL(value);
+  return (url.protocol === 'http:' || url.protocol === 'https:') && value.replace(/\/$/, '') === url.origin;
+}, 'must be an origin such as http://127.0.0.1:8080 (scheme, host and port only)');
 
 export const settingsSchema = z
   .object({
