@@ -1,0 +1,22 @@
+// Assembles the cloud topology; `infra/app.ts` synthesises it and the CDK test builds it in-process.
+import { type App, Validations } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { ApiStack } from './stacks/api-stack';
+import { DataStack } from './stacks/data-stack';
+import { TriggersStack } from './stacks/triggers-stack';
+import { WorkflowsStack } from './stacks/workflows-stack';
+
+export function buildRecipeflow(app: App) {
+  const prefix = (app.node.tryGetContext('prefix') as string | undefined) ?? 'recipeflow';
+  const data = new DataStack(app, 'RecipeflowData');
+  const workflows = new WorkflowsStack(app, 'RecipeflowWorkflows', { table: data.table, prefix });
+  const api = new ApiStack(app, 'RecipeflowApi', {
+    table: data.table,
+    prefix,
+    stateMachineRole: workflows.stateMachineRole,
+    componentArnPrefix: workflows.componentArnPrefix,
+  });
+  const triggers = new TriggersStack(app, 'RecipeflowTriggers');
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+  return { data, workflows, api, triggers };
+}

@@ -1,0 +1,100 @@
+// API: an HTTP API whose routes (the shared route table) integrate one Lambda per handler module.
+import { Duration, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import { type CfnStage, HttpApi, HttpMethod } from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import type { Table } from 'aws-cdk-lib/aws-dynamodb';
+import { PolicyStatement, type Role } from 'aws-cdk-lib/aws-iam';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { Construct } from 'constructs';
+import { apiHandlers, apiRoutes } from '../../shared/api/routes';
+import { bundledFunction } from './bundled-function';
+import { acknowledgeLambdaBaseline, grantTableAccess } from './grants';
+
+export interface ApiStackProps extends StackProps {
+  table: Table;
+  prefix: string;
+  stateMachineRole: Role;
+  componentArnPrefix: string;
+}
+
+export class ApiStack extends Stack {
+  readonly api: HttpApi;
+
+  constructor(scope: Construct, id: string, props: ApiStackProps) {
+    super(scope, id, props);
+    this.api = new HttpApi(this, 'HttpApi', { apiName: `${props.prefix}-api`, createDefaultStage: true });
+    const accessLogs = new LogGroup(this, 'AccessLogs', { retention: RetentionDays.ONE_MONTH });
+    const stage = this.api.defaultStage!.node.defaultChild as CfnStage;
+    stage.accessLogSettings = {
+      destinationArn: accessLogs.logGroupArn,
+      format: JSON.stringify({
+        requestId: '$context.requestId',
+        ip: '$context.identity.sourceIp',
+        routeKey: '$context.routeKey',
+        status: '$context.status',
+        latency: '$context.responseLatency',
+        integrationError: '$context.integrationErrorMessage',
+      }),
+    };
+    stage.defaultRouteSettings = { throttlingBurstLimit: 200, throttlingRateLimit: 100 };
+
+    const machines = `arn:${this.partition}:states:${this.region}:${this.account}:stateMachine:recipeflow-*`;
+    const executions = `arn:${this.partition}:states:${this.region}:${this.account}:execution:recipeflow-*:*`;
+    const environment = {
+      TABLE_NAME: props.table.tableName,
+      COMPONENT_ARN_PREFIX: props.componentArnPrefix,
+      STATE_MACHINE_ROLE_ARN: props.stateMachineRole.roleArn,
+    };
+    for (const handler of apiHandlers) {
+      const fn = bundledFunction(this, `Api-${handler}`, {
+        entry: `functions/api/${handler}.ts`,
+        environment,
+        timeout: Duration.seconds(handler === 'executions' ? 29 : 10),
+      });
+      grantTableAccess(fn, props.table);
+      if (handler === 'recipes') {
+        fn.addToRolePolicy(
+          new PolicyStatement({
+            actions: ['states:CreateStateMachine', 'states:TagResource'],
+            resources: [machines],
+          }),
+        );
+        // The API may hand state machines exactly one role.
+        props.stateMachineRole.grantPassRole(fn.grantPrincipal);
+      }
+      if (handler === 'executions') {
+        fn.addToRolePolicy(
+          new PolicyStatement({ actions: ['states:StartExecution'], resources: [machines] }),
+        );
+        fn.addToRolePolicy(
+          new PolicyStatement({
+            actions: ['states:DescribeExecution', 'states:StopExecution'],
+            resources: [executions],
+          }),
+        );
+      }
+      const integration = new HttpLambdaIntegration(`Integration-${handler}`, fn);
+      for (const route of apiRoutes.filter((r) => r.handler === handler)) {
+        this.api.addRoutes({ path: route.path, methods: [HttpMethod[route.method]], integration });
+      }
+    }
+    Validations.of(this).acknowledge({
+      id: 'AwsSolutions-APIG4',
+      reason:
+        'Every route except /v1/health and /v1/ready authenticates in the handler (hashed API keys in DynamoDB); ' +
+        'a Lambda/JWT authorizer in front is the next step (issue 3).',
+    });
+    acknowledgeLambdaBaseline(this);
+    const runtimeMachines =
+      'Recipe state machines are created at run time and named recipeflow-<hash of their definition>, ' +
+      'so the API can only be scoped to that name prefix (and their executions).';
+    Validations.of(this).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:stateMachine:recipeflow-*]',
+      reason: runtimeMachines,
+    });
+    Validations.of(this).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:recipeflow-*:*]',
+      reason: runtimeMachines,
+    });
+  }
+}

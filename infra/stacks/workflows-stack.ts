@@ -1,0 +1,95 @@
+// Workflows: one Lambda per component, the one role every recipe state machine runs with, and a state
+// machine per built-in recipe compiled by the same compiler the API uses.
+import { Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import type { Table } from 'aws-cdk-lib/aws-dynamodb';
+import { Effect, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { DefinitionBody, LogLevel, StateMachine, StateMachineType } from 'aws-cdk-lib/aws-stepfunctions';
+import type { Construct } from 'constructs';
+import { componentFunctions } from '../../shared/api/routes';
+import { builtinRecipes } from '../../shared/recipes/builtin-recipes';
+import { chooseEngine, compileRecipe } from '../../shared/recipes/recipe-compiler';
+import { bundledFunction } from './bundled-function';
+import { acknowledgeLambdaBaseline, grantTableAccess } from './grants';
+
+export interface WorkflowsStackProps extends StackProps {
+  table: Table;
+  prefix: string;
+}
+
+export class WorkflowsStack extends Stack {
+  readonly stateMachineRole: Role;
+  readonly componentArnPrefix: string;
+
+  constructor(scope: Construct, id: string, props: WorkflowsStackProps) {
+    super(scope, id, props);
+    this.componentArnPrefix = `arn:${this.partition}:lambda:${this.region}:${this.account}:function:${props.prefix}-`;
+    const functions = new Map<string, NodejsFunction>();
+    for (const component of componentFunctions) {
+      const fn = bundledFunction(this, `Component-${component}`, {
+        entry: `functions/components/${component}.ts`,
+        functionName: `${props.prefix}-${component}`,
+        environment: { TABLE_NAME: props.table.tableName },
+        timeout: Duration.seconds(component === 'ai' ? 120 : 60),
+      });
+      grantTableAccess(fn, props.table);
+      functions.set(component, fn);
+    }
+
+    this.stateMachineRole = new Role(this, 'StateMachineRole', {
+      assumedBy: new ServicePrincipal('states.amazonaws.com'),
+      description: 'The one role every recipe state machine runs with',
+    });
+    this.stateMachineRole.addToPolicy(
+      new PolicyStatement({
+        actions: ['lambda:InvokeFunction'],
+        resources: [...functions.values()].map((fn) => fn.functionArn),
+      }),
+    );
+    this.stateMachineRole.addToPolicy(
+      new PolicyStatement({
+        effect: Effect.ALLOW,
+        actions: [
+          'logs:CreateLogDelivery',
+          'logs:GetLogDelivery',
+          'logs:UpdateLogDelivery',
+          'logs:DeleteLogDelivery',
+          'logs:ListLogDeliveries',
+          'logs:PutResourcePolicy',
+          'logs:DescribeResourcePolicies',
+          'logs:DescribeLogGroups',
+          'xray:PutTraceSegments',
+          'xray:PutTelemetryRecords',
+          'xray:GetSamplingRules',
+          'xray:GetSamplingTargets',
+        ],
+        resources: ['*'],
+      }),
+    );
+
+    const substitutions = Object.fromEntries(
+      [...functions].map(([name, fn]) => [`${name}Arn`, fn.functionArn]),
+    );
+    const logs = new LogGroup(this, 'StateMachineLogs', {
+      retention: RetentionDays.ONE_MONTH,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    for (const { id: recipeId, definition } of builtinRecipes) {
+      // `${httpArn}` placeholders: after substitution the ASL equals what the API compiles at run time.
+      const asl = compileRecipe(definition, { componentArn: (component) => `\${${component}Arn}` });
+      const machine = new StateMachine(this, `Builtin-${recipeId}`, {
+        stateMachineName: `${props.prefix}-${recipeId.replace(/_/g, '-')}`,
+        definitionBody: DefinitionBody.fromString(JSON.stringify(asl)),
+        definitionSubstitutions: substitutions,
+        stateMachineType:
+          chooseEngine(definition) === 'EXPRESS' ? StateMachineType.EXPRESS : StateMachineType.STANDARD,
+        role: this.stateMachineRole,
+        tracingEnabled: true,
+        logs: { destination: logs, level: LogLevel.ALL, includeExecutionData: false },
+      });
+      machine.node.addMetadata('recipeflow:recipe', recipeId);
+    }
+    acknowledgeLambdaBaseline(this);
+  }
+}

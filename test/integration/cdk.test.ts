@@ -1,0 +1,91 @@
+// Synthesises the CDK app in-process (esbuild bundling, cdk-nag AwsSolutions, CloudFormation schema rules).
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { App, Stack, Validations } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Queue } from 'aws-cdk-lib/aws-sqs';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildRecipeflow } from '../../infra/recipeflow-app';
+import { apiRoutes } from '../../shared/api/routes';
+import { builtinRecipes } from '../../shared/recipes/builtin-recipes';
+
+const outdir = mkdtempSync(path.join(tmpdir(), 'recipeflow-cdk-'));
+let stacks: ReturnType<typeof buildRecipeflow>;
+let report: unknown;
+
+beforeAll(() => {
+  const { context } = JSON.parse(readFileSync('cdk.json', 'utf8')) as { context: Record<string, unknown> };
+  const app = new App({ context, outdir });
+  stacks = buildRecipeflow(app);
+  app.synth();
+  report = JSON.parse(readFileSync(path.join(outdir, 'validation-report.json'), 'utf8'));
+}, 180_000);
+afterAll(() => rmSync(outdir, { recursive: true, force: true }));
+
+describe('cdk synth', () => {
+  it('passes cdk-nag AwsSolutions and the CloudFormation rules with no unacknowledged finding', () => {
+    const reports = (
+      report as { pluginReports: Array<{ pluginName: string; conclusion: string; violations: unknown[] }> }
+    ).pluginReports;
+    for (const plugin of reports) {
+      expect(plugin.violations, plugin.pluginName).toEqual([]);
+      expect(plugin.conclusion, plugin.pluginName).toBe('success');
+    }
+  });
+
+  it('fails synthesis on an unacknowledged cdk-nag finding (the check is live)', () => {
+    const app = new App({ outdir: mkdtempSync(path.join(tmpdir(), 'recipeflow-nag-')) });
+    const stack = new Stack(app, 'Bad');
+    new Queue(stack, 'NoDeadLetters');
+    Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+    expect(() => app.synth()).toThrow();
+  });
+
+  it('declares the shared table with stream, PITR and both GSIs', () => {
+    Template.fromStack(stacks.data).hasResourceProperties('AWS::DynamoDB::Table', {
+      KeySchema: [
+        { AttributeName: 'PK', KeyType: 'HASH' },
+        { AttributeName: 'SK', KeyType: 'RANGE' },
+      ],
+      StreamSpecification: { StreamViewType: 'NEW_AND_OLD_IMAGES' },
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      GlobalSecondaryIndexes: [
+        Match.objectLike({ IndexName: 'GSI1' }),
+        Match.objectLike({ IndexName: 'GSI2' }),
+      ],
+    });
+    Template.fromStack(stacks.data).hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
+  });
+
+  it('bundles component functions on Node 24 and deploys one state machine per built-in recipe', () => {
+    const workflows = Template.fromStack(stacks.workflows);
+    workflows.resourcePropertiesCountIs('AWS::Lambda::Function', { Runtime: 'nodejs24.x' }, 5);
+    workflows.resourceCountIs('AWS::StepFunctions::StateMachine', builtinRecipes.length);
+    workflows.hasResourceProperties('AWS::StepFunctions::StateMachine', {
+      DefinitionSubstitutions: { httpArn: Match.anyValue(), finalizeArn: Match.anyValue() },
+      TracingConfiguration: { Enabled: true },
+      LoggingConfiguration: Match.objectLike({ Level: 'ALL' }),
+    });
+  });
+
+  it('routes every API path to a Lambda and lets the API pass only the state machine role', () => {
+    const api = Template.fromStack(stacks.api);
+    api.resourceCountIs('AWS::ApiGatewayV2::Route', apiRoutes.length);
+    api.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: 'POST /v1/recipes/{id}/executions' });
+    const passRole = Object.values(api.findResources('AWS::IAM::Policy')).flatMap((policy) =>
+      (policy.Properties.PolicyDocument.Statement as Array<{ Action: unknown; Resource: unknown }>).filter(
+        (s) => s.Action === 'iam:PassRole',
+      ),
+    );
+    expect(passRole).toHaveLength(1);
+    expect(JSON.stringify(passRole[0]!.Resource)).toContain('StateMachineRole');
+  });
+
+  it('gives the uploads queue a dead-letter queue', () => {
+    Template.fromStack(stacks.triggers).hasResourceProperties('AWS::SQS::Queue', {
+      RedrivePolicy: { deadLetterTargetArn: Match.anyValue(), maxReceiveCount: 5 },
+    });
+  });
+});
