@@ -35,11 +35,14 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   const dataDir = path.resolve(options.dataDir);
   mkdirSync(dataDir, { recursive: true });
   const demoFile = path.join(dataDir, 'demo.json');
-  const previous = readPreviousKeys(demoFile);
-  rmSync(demoFile, { force: true }); // written again only once everything is ready
+  // The keys are kept apart from demo.json so demo.json can exist exactly while the runtime is ready.
+  const keysFile = path.join(dataDir, 'demo-keys.json');
+  const previous = readPreviousKeys(keysFile) ?? readPreviousKeys(demoFile);
+  rmSync(demoFile, { force: true });
 
   const stops: Array<() => Promise<void>> = [];
   const stop = async () => {
+    rmSync(demoFile, { force: true }); // no longer ready
     for (const fn of stops.reverse()) await fn().catch(() => {});
   };
   try {
@@ -70,7 +73,8 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     const port = await listen(gateway, options.port);
     stops.push(() => closeServer(gateway));
     const baseUrl = `http://127.0.0.1:${port}`;
-    writeFileSync(demoFile, `${JSON.stringify({ baseUrl, ...keys }, null, 2)}\n`);
+    writeFileSync(keysFile, JSON.stringify(keys), { mode: 0o600 });
+    writeFileSync(demoFile, `${JSON.stringify({ baseUrl, ...keys }, null, 2)}\n`, { mode: 0o600 });
     return { baseUrl, keys, dataDir, pids: [dynamo.pid], stop };
   } catch (error) {
     await stop();

@@ -12,6 +12,8 @@ export const agentInputSchema = z
   .strict();
 export type AgentInput = z.infer<typeof agentInputSchema>;
 
+const AGENT_ORDER = ['id', 'name', 'description', 'createdAt', 'updatedAt'];
+
 export interface Agent extends AgentInput {
   id: string;
   createdAt: string;
@@ -37,7 +39,7 @@ export async function getAgent(deps: Deps, tenantId: string, id: string): Promis
     new GetCommand({ TableName: deps.config.TABLE_NAME, Key: keys.agent(tenantId, id) }),
   );
   if (!Item) throw new NotFound('agent');
-  return stripKeys<Agent>(Item);
+  return stripKeys<Agent>(Item, AGENT_ORDER);
 }
 
 export async function updateAgent(
@@ -84,6 +86,6 @@ export function listAgents(deps: Deps, tenantId: string, page: PageRequest) {
     },
     { name: 'PK', value: PK },
     page,
-    (item) => stripKeys<Agent>(item),
+    (item) => stripKeys<Agent>(item, AGENT_ORDER),
   );
 }

@@ -32,9 +32,15 @@ export const keys = {
 
 const KEY_ATTRIBUTES = ['PK', 'SK', 'GSI1PK', 'GSI1SK', 'GSI2PK', 'GSI2SK'];
 
-/** Removes key attributes before an item leaves the data layer. */
-export function stripKeys<T>(item: Record<string, unknown>): T {
-  const copy: Record<string, unknown> = { ...item };
-  for (const name of KEY_ATTRIBUTES) delete copy[name];
+/**
+ * Removes key attributes before an item leaves the data layer. DynamoDB does not keep attribute order, so
+ * `order` puts the named attributes first and the rest after, keeping responses readable and stable.
+ */
+export function stripKeys<T>(item: Record<string, unknown>, order: readonly string[] = []): T {
+  const copy: Record<string, unknown> = {};
+  for (const name of order) if (name in item) copy[name] = item[name];
+  for (const [name, value] of Object.entries(item)) {
+    if (!KEY_ATTRIBUTES.includes(name) && !(name in copy)) copy[name] = value;
+  }
   return copy as T;
 }

@@ -6,6 +6,35 @@ import type { Deps } from '../deps';
 import { NotFound } from '../errors';
 import type { ExecutionError, ExecutionRecord, ExecutionStatus, StepRecord } from './execution-model';
 
+const EXECUTION_ORDER = [
+  'id',
+  'recipeId',
+  'version',
+  'status',
+  'trigger',
+  'engine',
+  'input',
+  'output',
+  'error',
+  'createdAt',
+  'startedAt',
+  'finishedAt',
+  'durationMs',
+];
+const STEP_ORDER = [
+  'stepId',
+  'type',
+  'status',
+  'attempts',
+  'startedAt',
+  'finishedAt',
+  'latencyMs',
+  'outputPreview',
+  'error',
+  'usage',
+];
+const toExecution = (item: Record<string, unknown>) => stripKeys<ExecutionRecord>(item, EXECUTION_ORDER);
+
 function indexKeys(tenantId: string, record: Pick<ExecutionRecord, 'id' | 'recipeId' | 'status'>) {
   return {
     GSI1PK: keys.executionsByRecipe(tenantId, record.recipeId),
@@ -72,7 +101,7 @@ export async function getExecutionRecord(deps: Deps, tenantId: string, id: strin
     }),
   );
   if (!Item) throw new NotFound('execution');
-  return stripKeys<ExecutionRecord>(Item);
+  return toExecution(Item);
 }
 
 export async function getExecutionWithSteps(deps: Deps, tenantId: string, id: string) {
@@ -86,7 +115,7 @@ export async function getExecutionWithSteps(deps: Deps, tenantId: string, id: st
       ConsistentRead: true,
     }),
   );
-  const steps = Items.map((item) => stripKeys<StepRecord>(item)).sort((a, b) =>
+  const steps = Items.map((item) => stripKeys<StepRecord>(item, STEP_ORDER)).sort((a, b) =>
     a.startedAt.localeCompare(b.startedAt),
   );
   return { ...record, steps };
@@ -99,7 +128,7 @@ export interface ExecutionFilter extends PageRequest {
 
 export function listExecutions(deps: Deps, tenantId: string, filter: ExecutionFilter) {
   const table = deps.config.TABLE_NAME;
-  const map = (item: Record<string, unknown>) => stripKeys<ExecutionRecord>(item);
+  const map = toExecution;
   if (filter.recipeId) {
     const pk = keys.executionsByRecipe(tenantId, filter.recipeId);
     return queryPage(

@@ -183,7 +183,7 @@ async function writeVersion(
     }
     throw error;
   }
-  return { ...definition, ...head };
+  return { id, version, ...definition, engine, stateMachineArn, createdAt: head.createdAt, updatedAt: now };
 }
 
 // Definitions are stored as JSON text: DynamoDB maps do not keep key order, and the compiled ASL must stay
@@ -192,7 +192,8 @@ function toRecipe(item: Record<string, unknown>): Recipe {
   const { definitionJson, ...head } = stripKeys<
     Omit<Recipe, keyof RecipeDefinition> & { definitionJson: string }
   >(item);
-  return { ...(JSON.parse(definitionJson) as RecipeDefinition), ...head };
+  const { id, version, ...rest } = head;
+  return { id, version, ...(JSON.parse(definitionJson) as RecipeDefinition), ...rest };
 }
 
 function toVersion(item: Record<string, unknown>): RecipeVersion {

@@ -1,0 +1,55 @@
+// Starts the local runtime the way `npm start` does (tsx infra/local/main.ts) as a child process and waits
+// for demo.json; stops it with SIGTERM, as Ctrl-C would.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { freePort } from '../../infra/local/ports';
+
+export interface Demo {
+  baseUrl: string;
+  apiKey: string;
+  platformAdminKey: string;
+}
+
+export async function startRuntimeProcess(dataDir: string, env: Record<string, string> = {}) {
+  const port = await freePort();
+  const child = spawn(path.resolve('node_modules/.bin/tsx'), ['infra/local/main.ts'], {
+    env: {
+      ...process.env,
+      PORT: String(port),
+      RECIPEFLOW_DATA_DIR: dataDir,
+      DEMO_DIRECTORY_PORT: '0',
+      OPENAI_API_KEY: '',
+      ...env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout?.on('data', (c: Buffer) => {
+    output += c.toString();
+  });
+  child.stderr?.on('data', (c: Buffer) => {
+    output += c.toString();
+  });
+  const demoFile = path.join(dataDir, 'demo.json');
+  const deadline = Date.now() + 90_000;
+  while (!existsSync(demoFile)) {
+    if (child.exitCode !== null) throw new Error(`the local runtime exited: ${output}`);
+    if (Date.now() > deadline) throw new Error(`the local runtime did not become ready: ${output}`);
+    await sleep(100);
+  }
+  const demo = JSON.parse(readFileSync(demoFile, 'utf8')) as Demo;
+  return { child, demo, output: () => output };
+}
+
+export async function stopProcess(child: ChildProcess): Promise<number | null> {
+  if (child.exitCode !== null) return child.exitCode;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGTERM');
+  const timeout = new AbortController();
+  await Promise.race([exited, sleep(15_000, undefined, { signal: timeout.signal }).catch(() => {})]);
+  timeout.abort(); // a pending timer would keep the test process alive
+  if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  return child.exitCode;
+}
