@@ -30,6 +30,8 @@ interface ExecutionEntry {
   error?: string;
   cause?: string;
   abort?: () => void;
+  /** Billed state transitions so far: states entered plus retries, as Standard workflows count them. */
+  transitions: number;
 }
 
 class ServiceError extends Error {
@@ -46,6 +48,8 @@ export interface StepFunctionsLocal {
   stop: () => Promise<void>;
   /** Resolves when no execution is running (tests and shutdown use it). */
   idle: () => Promise<void>;
+  /** State transitions of one execution (for tests and the cost benchmark; not part of the AWS API). */
+  transitions: (executionArn: string) => number | undefined;
 }
 
 export async function startStepFunctionsLocal(options: {
@@ -98,6 +102,11 @@ export async function startStepFunctionsLocal(options: {
       noThrowOnAbort: true,
     });
     entry.abort = execution.abort;
+    void (async () => {
+      for await (const event of execution.eventLogs) {
+        if (event.type === 'StateEntered' || event.type === 'StateRetried') entry.transitions += 1;
+      }
+    })();
     const done = execution.result
       .then((output: unknown) => {
         if (entry.status !== 'RUNNING') return;
@@ -180,6 +189,7 @@ export async function startStepFunctionsLocal(options: {
         input: String(body.input ?? '{}'),
         status: 'RUNNING',
         startDate: Date.now(),
+        transitions: 0,
       };
       executions.set(arn, entry);
       run(entry);
@@ -242,7 +252,7 @@ export async function startStepFunctionsLocal(options: {
 
   for (const pending of readJson<ExecutionEntry[]>(pendingFile) ?? []) {
     if (!machines.has(pending.stateMachineArn)) continue;
-    const entry: ExecutionEntry = { ...pending, status: 'RUNNING' };
+    const entry: ExecutionEntry = { ...pending, status: 'RUNNING', transitions: 0 };
     executions.set(entry.arn, entry);
     run(entry);
   }
@@ -253,6 +263,7 @@ export async function startStepFunctionsLocal(options: {
   return {
     endpoint: `http://127.0.0.1:${port}`,
     idle,
+    transitions: (executionArn) => executions.get(executionArn)?.transitions,
     stop: async () => {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();

@@ -8,7 +8,13 @@ import { getRecipe } from '../recipes/recipes';
 import { getSettings } from '../settings/settings';
 import { validateJsonSchema } from '../validation';
 import { type ExecutionRecord, type RunState, type Trigger, terminalStatuses } from './execution-model';
-import { getExecutionWithSteps, putExecution, transitionExecution } from './execution-repository';
+import {
+  getExecutionRecord,
+  getExecutionWithSteps,
+  putExecution,
+  setExecutionArn,
+  transitionExecution,
+} from './execution-repository';
 
 export interface StartRequest {
   tenantId: string;

@@ -56,6 +56,8 @@ describe('a recipe run through aws-local-stepfunctions with the real handlers', 
     expect(ai.usage!.totalTokens).toBeGreaterThan(0);
     expect(execution.steps[0]!.outputPreview).toContain('"employees":120');
     expect(execution.durationMs).toBeGreaterThanOrEqual(0);
+    await stack.idle();
+    expect(stack.transitions(execution.executionArn!)).toBe(4); // 3 steps + Finalize
   });
 
   it('retries a step that fails transiently and then succeeds, counting attempts', async () => {
@@ -69,6 +71,8 @@ describe('a recipe run through aws-local-stepfunctions with the real handlers', 
     expect(execution.output).toEqual({ name: 'Acme after retry', fit: 'cold' });
     expect(execution.steps[0]).toMatchObject({ stepId: 'company', status: 'succeeded', attempts: 2 });
     expect(execution.steps[0]!.error).toBeUndefined();
+    await stack.idle();
+    expect(stack.transitions(execution.executionArn!)).toBe(5); // a retry is a billed transition too
   });
 
   it('fails the run at a step that fails permanently, without retrying it or running later steps', async () => {

@@ -14,6 +14,7 @@ import { createDeps, type Deps } from '../../shared/deps';
 export interface LocalStack {
   deps: Deps;
   idle: () => Promise<void>;
+  transitions: (executionArn: string) => number | undefined;
   stop: () => Promise<void>;
 }
 
@@ -34,6 +35,7 @@ export async function startLocalStack(): Promise<LocalStack> {
   return {
     deps: createDeps(config),
     idle: sfn.idle,
+    transitions: sfn.transitions,
     stop: async () => {
       await sfn.idle();
       await sfn.stop();
