@@ -42,8 +42,11 @@ function checkSequence(
     checkJumps(step, at, ids, errors);
     const { steps: nested, ...config } = step as Step & { steps?: Step[] };
     const itemAllowed = inMap || step.type === 'transform';
-    checkReferences(collectTemplatePaths(config), at, earlier, itemAllowed, errors);
-    for (const path of conditionPaths(step)) checkReferences([path], at, earlier, itemAllowed, errors);
+    for (const [field, value] of Object.entries(config)) {
+      checkReferences(collectTemplatePaths(value), `${at}.${field}`, earlier, itemAllowed, errors);
+    }
+    for (const [where, path] of conditionPaths(step))
+      checkReferences([path], `${at}.${where}`, earlier, itemAllowed, errors);
     if (step.type === 'ai' && step.outputSchema)
       errors.push(...checkJsonSchema(step.outputSchema, `${at}.outputSchema`));
     if (nested) checkSequence(nested, `${at}.steps`, earlier, true, seen, errors);
@@ -92,21 +95,25 @@ function checkJumps(step: Step, at: string, ids: string[], errors: FieldError[])
   }
 }
 
-function conditionPaths(step: Step): string[] {
-  const conditions: Condition[] = [];
-  if (step.type === 'score') conditions.push(...step.rules.map((r) => r.when));
-  if (step.type === 'branch') conditions.push(...step.cases.map((c) => c.when));
+/** Every condition path of a step, with the field it sits in (e.g. `rules[0].when`). */
+function conditionPaths(step: Step): Array<[string, string]> {
+  const conditions: Array<[string, Condition]> = [];
+  if (step.type === 'score')
+    for (const [i, r] of step.rules.entries()) conditions.push([`rules[${i}].when`, r.when]);
+  if (step.type === 'branch')
+    for (const [i, c] of step.cases.entries()) conditions.push([`cases[${i}].when`, c.when]);
   if (step.type === 'transform') {
-    for (const op of step.ops) if (op.op === 'filter') conditions.push(op.when);
+    for (const [i, op] of step.ops.entries())
+      if (op.op === 'filter') conditions.push([`ops[${i}].when`, op.when]);
   }
-  const paths: string[] = [];
-  const walk = (c: Condition) => {
-    if ('all' in c) c.all.forEach(walk);
-    else if ('any' in c) c.any.forEach(walk);
-    else if ('not' in c) walk(c.not);
-    else paths.push(c.path);
+  const paths: Array<[string, string]> = [];
+  const walk = (where: string, c: Condition): void => {
+    if ('all' in c) for (const inner of c.all) walk(where, inner);
+    else if ('any' in c) for (const inner of c.any) walk(where, inner);
+    else if ('not' in c) walk(where, c.not);
+    else paths.push([where, c.path]);
   };
-  conditions.forEach(walk);
+  for (const [where, condition] of conditions) walk(where, condition);
   return paths;
 }
 

@@ -48,7 +48,7 @@ describe('validateRecipe', () => {
     (raw.steps[0] as { url: string }).url = '{{steps.analysis.output.summary}}';
     expect(errorsOf(raw)).toContainEqual(
       expect.objectContaining({
-        path: 'steps[0]',
+        path: 'steps[0].url',
         message: expect.stringContaining('does not come earlier'),
       }),
     );
@@ -59,7 +59,7 @@ describe('validateRecipe', () => {
     (raw.steps[2] as { rules: unknown[] }).rules = [
       { when: { path: 'steps.nope.output', op: 'exists' }, points: 1 },
     ];
-    expect(errorsOf(raw)[0]?.path).toBe('steps[2]');
+    expect(errorsOf(raw)[0]?.path).toBe('steps[2].rules[0].when');
   });
 
   it('rejects an unknown template root', () => {
