@@ -26,6 +26,9 @@ export interface Runtime {
   keys: SeedResult;
   dataDir: string;
   pids: number[];
+  /** Billed state transitions of an execution run by the local Step Functions endpoint. */
+  transitions: (executionArn: string) => number | undefined;
+  idle: () => Promise<void>;
   stop: () => Promise<void>;
 }
 
@@ -75,7 +78,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     const baseUrl = `http://127.0.0.1:${port}`;
     writeFileSync(keysFile, JSON.stringify(keys), { mode: 0o600 });
     writeFileSync(demoFile, `${JSON.stringify({ baseUrl, ...keys }, null, 2)}\n`, { mode: 0o600 });
-    return { baseUrl, keys, dataDir, pids: [dynamo.pid], stop };
+    return { baseUrl, keys, dataDir, pids: [dynamo.pid], transitions: sfn.transitions, idle: sfn.idle, stop };
   } catch (error) {
     await stop();
     throw error;
