@@ -48,6 +48,7 @@ try {
       recipeId: c.id,
       input: c.input,
       trigger: 'api',
+      actor: { id: 'key_test', role: 'admin' },
     });
     const done = await waitForExecution(deps, DEMO_TENANT_ID, started.id, 30_000);
     await runtime.idle();

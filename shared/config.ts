@@ -6,11 +6,19 @@ const configSchema = z.object({
   AWS_REGION: z.string().default('us-east-1'),
   DYNAMODB_ENDPOINT: z.string().url().optional(),
   SFN_ENDPOINT: z.string().url().optional(),
+  S3_ENDPOINT: z.string().url().optional(),
+  AUDIT_BUCKET: z.string().min(3).default('recipeflow-audit'),
+  ARTIFACT_BUCKET: z.string().min(3).default('recipeflow-artifacts'),
   STATE_MACHINE_ROLE_ARN: z.string().default('arn:aws:iam::000000000000:role/recipeflow-state-machine'),
   COMPONENT_ARN_PREFIX: z.string().default('arn:aws:lambda:us-east-1:000000000000:function:recipeflow-'),
   OPENAI_API_KEY: z.string().optional(),
   OPENAI_BASE_URL: z.string().url().optional(),
   WAIT_TIMEOUT_MS: z.coerce.number().int().positive().default(25_000),
+  /** JWT bearer tokens: a JWKS URL (RS256/ES256) or a shared secret (HS256), with issuer and audience. */
+  JWT_JWKS_URL: z.string().url().optional(),
+  JWT_SECRET: z.string().min(32).optional(),
+  JWT_ISSUER: z.string().optional(),
+  JWT_AUDIENCE: z.string().optional(),
 });
 
 export type Config = z.infer<typeof configSchema>;

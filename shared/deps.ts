@@ -1,5 +1,6 @@
 // Builds the process's clients once from config; handlers, the local runtime and tests pass a Deps around.
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { S3Client } from '@aws-sdk/client-s3';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { type Config, loadConfig } from './config';
@@ -8,6 +9,7 @@ export interface Deps {
   config: Config;
   db: DynamoDBDocumentClient;
   sfn: SFNClient;
+  s3: S3Client;
   now: () => Date;
 }
 
@@ -25,10 +27,22 @@ export function createDeps(config: Config = loadConfig()): Deps {
     region: config.AWS_REGION,
     ...(config.SFN_ENDPOINT ? { endpoint: config.SFN_ENDPOINT, credentials: localCredentials } : {}),
   });
+  const s3 = new S3Client({
+    region: config.AWS_REGION,
+    // s3rver, the local S3 server, accepts its own well-known key pair only.
+    ...(config.S3_ENDPOINT
+      ? {
+          endpoint: config.S3_ENDPOINT,
+          credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
+          forcePathStyle: true,
+        }
+      : {}),
+  });
   return {
     config,
     db: DynamoDBDocumentClient.from(dynamo, { marshallOptions: { removeUndefinedValues: true } }),
     sfn,
+    s3,
     now: () => new Date(),
   };
 }

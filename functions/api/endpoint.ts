@@ -8,8 +8,11 @@ import { hasRole, type Principal, type Role } from '../../shared/auth/principal'
 import { type Deps, getDeps } from '../../shared/deps';
 import { Forbidden, ValidationFailed } from '../../shared/errors';
 import { parseWith } from '../../shared/validation';
+import { auditMutations } from './middleware/audit';
 import { type AuthenticatedEvent, authenticate } from './middleware/authenticate';
+import { idempotency } from './middleware/idempotency';
 import { problemJson } from './middleware/problem-json';
+import { rateLimit } from './middleware/rate-limit';
 
 type Result = APIGatewayProxyStructuredResultV2;
 const MAX_BODY_BYTES = 1024 * 1024;
@@ -25,7 +28,8 @@ export interface EndpointContext<B, Q> {
 }
 
 interface EndpointOptions<B extends z.ZodType, Q extends z.ZodType> {
-  role: Role | 'platform';
+  /** The least role allowed; `any` admits every authenticated principal, the platform admin included. */
+  role: Role | 'platform' | 'any';
   body?: B;
   query?: Q;
 }
@@ -36,7 +40,9 @@ export function endpoint<B extends z.ZodType = z.ZodUnknown, Q extends z.ZodType
 ) {
   return async (event: APIGatewayProxyEventV2): Promise<Result> => {
     const { principal } = event as AuthenticatedEvent;
-    if (!hasRole(principal, options.role)) throw new Forbidden(`this action needs the ${options.role} role`);
+    if (options.role !== 'any' && !hasRole(principal, options.role)) {
+      throw new Forbidden(`this action needs the ${options.role} role`);
+    }
     const body = options.body ? parseWith(options.body, readJsonBody(event)) : undefined;
     const query = options.query
       ? parseWith(options.query, event.queryStringParameters ?? {}, { prefix: 'query', status: 400 })
@@ -91,7 +97,8 @@ export interface RouteDefinition {
 
 export function apiHandler(routes: RouteDefinition[], options: { public?: boolean } = {}) {
   const router = httpRouterHandler<APIGatewayProxyEventV2, Result>(routes);
-  const stack = middy<APIGatewayProxyEventV2, Result>().use(problemJson());
-  if (!options.public) stack.use(authenticate());
-  return stack.handler(router);
+  const stack = middy<APIGatewayProxyEventV2, Result>();
+  if (!options.public) stack.use(authenticate()).use(rateLimit()).use(auditMutations()).use(idempotency());
+  // Used last so its onError runs first: the audit and idempotency layers then see the problem's status.
+  return stack.use(problemJson()).handler(router);
 }

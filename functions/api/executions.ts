@@ -18,12 +18,13 @@ export const handler = apiHandler([
     path: '/v1/recipes/{id}/executions',
     handler: endpoint(
       { role: 'operator', body: startBody, query: startQuery },
-      async ({ deps, tenantId, params, body, query }) => {
+      async ({ deps, tenantId, principal, params, body, query }) => {
         const started = await startExecution(deps, {
           tenantId,
           recipeId: params.id!,
           input: body.input,
           trigger: 'api',
+          actor: { id: principal.keyId, role: principal.role },
         });
         if (query.wait !== 'true') return json(202, started);
         const execution = await waitForExecution(deps, tenantId, started.id, deps.config.WAIT_TIMEOUT_MS);

@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { type ApiHandlerName, type ApiRoute, apiRoutes } from '../../shared/api/routes';
+import { type ApiHandlerName, type ApiRoute, apiRoutes, publicHandlers } from '../../shared/api/routes';
 import { lambdaContext } from './lambda-context';
 
 const MAX_BODY_BYTES = 6 * 1024 * 1024; // the Lambda request payload limit
@@ -26,9 +26,14 @@ const compiledRoutes: CompiledRoute[] = apiRoutes.map((route) => {
   return { ...route, pattern: new RegExp(`^${source}$`), names };
 });
 
-export function createGateway(loadHandler: (name: ApiHandlerName) => Promise<ApiHandler>): Server {
+type Authorizer = (event: unknown, context: unknown) => Promise<{ context?: Record<string, string> }>;
+
+export function createGateway(
+  loadHandler: (name: ApiHandlerName) => Promise<ApiHandler>,
+  authorizer: () => Promise<Authorizer>,
+): Server {
   return createServer((req, res) => {
-    handle(req, res, loadHandler).catch(() => {
+    handle(req, res, loadHandler, authorizer).catch(() => {
       if (!res.headersSent) sendProblem(res, 500, 'Internal Server Error', 'the gateway failed');
     });
   });
@@ -38,6 +43,7 @@ async function handle(
   req: IncomingMessage,
   res: ServerResponse,
   loadHandler: (name: ApiHandlerName) => Promise<ApiHandler>,
+  authorizer: () => Promise<Authorizer>,
 ) {
   const url = new URL(req.url ?? '/', 'http://local');
   const candidates = compiledRoutes.filter((r) => r.pattern.test(url.pathname));
@@ -60,6 +66,12 @@ async function handle(
     route.names.map((name, i) => [name, decodeURIComponent(match[i + 1]!)]),
   );
   const event = toEvent(req, url, route, pathParameters, body);
+  if (!publicHandlers.has(route.handler)) {
+    // As API Gateway does: the Lambda authorizer runs first and its context reaches the handler.
+    const authorize = await authorizer();
+    const result = await authorize(authorizerEvent(event), lambdaContext('recipeflow-authorizer'));
+    (event.requestContext as { authorizer?: unknown }).authorizer = { lambda: result.context ?? {} };
+  }
   const handler = await loadHandler(route.handler);
   const result = await handler(event, lambdaContext(`recipeflow-api-${route.handler}`));
   res.statusCode = result.statusCode ?? 200;
@@ -71,6 +83,22 @@ async function handle(
         ? Buffer.from(result.body, 'base64')
         : result.body,
   );
+}
+
+function authorizerEvent(event: APIGatewayProxyEventV2) {
+  return {
+    version: '2.0',
+    type: 'REQUEST',
+    routeArn: `arn:aws:execute-api:us-east-1:000000000000:local/$default/${event.routeKey.replace(' ', '')}`,
+    identitySource: [event.headers.authorization ?? ''],
+    routeKey: event.routeKey,
+    rawPath: event.rawPath,
+    rawQueryString: event.rawQueryString,
+    headers: event.headers,
+    queryStringParameters: event.queryStringParameters,
+    pathParameters: event.pathParameters,
+    requestContext: event.requestContext,
+  };
 }
 
 function toEvent(

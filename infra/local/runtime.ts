@@ -10,8 +10,10 @@ import { createDeps } from '../../shared/deps';
 import { ensureTable } from './bootstrap';
 import { startDemoDirectory } from './demo-directory';
 import { startDynamoDbLocal } from './dynamodb-local';
+import { startStreamPoller } from './dynamodb-streams';
 import { createGateway } from './gateway';
 import { lambdaContext } from './lambda-context';
+import { startS3Local } from './s3-local';
 import { type SeedResult, seedDemo } from './seed';
 import { listen, startStepFunctionsLocal } from './step-functions-local';
 
@@ -55,6 +57,16 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     process.env.TABLE_NAME ??= 'recipeflow';
     process.env.COMPONENT_ARN_PREFIX = COMPONENT_PREFIX;
 
+    const s3 = await startS3Local({
+      directory: path.join(dataDir, 's3'),
+      buckets: [
+        process.env.AUDIT_BUCKET ?? 'recipeflow-audit',
+        process.env.ARTIFACT_BUCKET ?? 'recipeflow-artifacts',
+      ],
+    });
+    stops.push(s3.stop);
+    process.env.S3_ENDPOINT = s3.endpoint;
+
     const sfn = await startStepFunctionsLocal({ dataDir, region: 'us-east-1', invoke: invokeComponent });
     stops.push(sfn.stop);
     process.env.SFN_ENDPOINT = sfn.endpoint;
@@ -66,13 +78,23 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
     });
     await ensureTable(client, config.TABLE_NAME);
-    client.destroy();
+    const streams = await startStreamPoller({
+      dynamo: client,
+      endpoint: dynamo.endpoint,
+      tableName: config.TABLE_NAME,
+      checkpointFile: path.join(dataDir, 'stream-checkpoints.json'),
+      handler: loadStreamHandler,
+    });
+    stops.push(async () => {
+      await streams.stop();
+      client.destroy();
+    });
 
     const directory = await startDemoDirectory(options.directoryPort ?? 0);
     stops.push(() => closeServer(directory.server));
     const keys = await seedDemo(createDeps(config), directory.url, previous);
 
-    const gateway = createGateway(loadApiHandler);
+    const gateway = createGateway(loadApiHandler, loadAuthorizer);
     const port = await listen(gateway, options.port);
     stops.push(() => closeServer(gateway));
     const baseUrl = `http://127.0.0.1:${port}`;
@@ -89,6 +111,16 @@ type Handler = (event: unknown, context: unknown) => Promise<unknown>;
 
 async function loadApiHandler(name: ApiHandlerName) {
   return ((await import(`../../functions/api/${name}.ts`)) as { handler: Handler }).handler as never;
+}
+
+async function loadStreamHandler() {
+  const module = '../../functions/triggers/table-stream.ts';
+  return ((await import(module)) as { handler: Handler }).handler as never;
+}
+
+async function loadAuthorizer() {
+  const module = '../../functions/authorizer/authorizer.ts';
+  return ((await import(module)) as { handler: Handler }).handler as never;
 }
 
 /** Resolves a Task's FunctionName to the component handler module, as Lambda would. */

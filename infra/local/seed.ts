@@ -2,6 +2,7 @@
 // and the demo and platform-admin API keys (kept across restarts through demo.json).
 import { createAgent, getAgent } from '../../shared/agents/agents';
 import { apiKeyExists, createApiKey } from '../../shared/auth/api-keys';
+import { openAccountIfMissing } from '../../shared/credits/credits';
 import type { Deps } from '../../shared/deps';
 import { NotFound } from '../../shared/errors';
 import { builtinRecipes, HUNTER_AGENT } from '../../shared/recipes/builtin-recipes';
@@ -29,6 +30,7 @@ export async function seedDemo(
     status: 'active',
     createdAt: deps.now().toISOString(),
   });
+  await openAccountIfMissing(deps, DEMO_TENANT_ID, 'pro');
   await getAgent(deps, DEMO_TENANT_ID, HUNTER_AGENT.id).catch(async (error: unknown) => {
     if (!(error instanceof NotFound)) throw error;
     await createAgent(

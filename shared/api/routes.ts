@@ -1,6 +1,16 @@
 // The HTTP API's route table: which handler module (functions/api/<handler>.ts) serves each route.
 // Read by the CDK api stack (one Lambda per module) and by the local gateway.
-export const apiHandlers = ['health', 'agents', 'recipes', 'executions', 'settings'] as const;
+export const apiHandlers = [
+  'health',
+  'tenants',
+  'api-keys',
+  'credits',
+  'audit',
+  'agents',
+  'recipes',
+  'executions',
+  'settings',
+] as const;
 export type ApiHandlerName = (typeof apiHandlers)[number];
 
 export interface ApiRoute {
@@ -9,9 +19,22 @@ export interface ApiRoute {
   handler: ApiHandlerName;
 }
 
+/** Routes that answer without credentials (no authorizer in front of them). */
+export const publicHandlers: ReadonlySet<ApiHandlerName> = new Set(['health']);
+
 export const apiRoutes: ApiRoute[] = [
   { method: 'GET', path: '/v1/health', handler: 'health' },
   { method: 'GET', path: '/v1/ready', handler: 'health' },
+  { method: 'POST', path: '/v1/tenants', handler: 'tenants' },
+  { method: 'GET', path: '/v1/api-keys', handler: 'api-keys' },
+  { method: 'POST', path: '/v1/api-keys', handler: 'api-keys' },
+  { method: 'DELETE', path: '/v1/api-keys/{id}', handler: 'api-keys' },
+  { method: 'GET', path: '/v1/plans', handler: 'credits' },
+  { method: 'GET', path: '/v1/credits', handler: 'credits' },
+  { method: 'GET', path: '/v1/credits/transactions', handler: 'credits' },
+  { method: 'POST', path: '/v1/credits/grants', handler: 'credits' },
+  { method: 'GET', path: '/v1/audit', handler: 'audit' },
+  { method: 'GET', path: '/v1/audit/verify', handler: 'audit' },
   { method: 'GET', path: '/v1/agents', handler: 'agents' },
   { method: 'POST', path: '/v1/agents', handler: 'agents' },
   { method: 'GET', path: '/v1/agents/{id}', handler: 'agents' },

@@ -5,7 +5,10 @@ export type Role = (typeof roles)[number];
 export interface Principal {
   tenantId: string;
   role: Role | 'platform';
+  /** The API key id, or `jwt:<subject>` for a token. */
   keyId: string;
+  /** The tenant's plan (for rate limits); absent for the platform admin. */
+  plan?: string;
 }
 
 const rank: Record<Role | 'platform', number> = { viewer: 0, operator: 1, editor: 2, admin: 3, platform: -1 };

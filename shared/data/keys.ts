@@ -20,6 +20,17 @@ export const keys = {
   execution: (tenantId: string, id: string) => ({ PK: `${tenantPk(tenantId)}#EXEC`, SK: id }),
   executionsByRecipe: (tenantId: string, recipeId: string) => `${tenantPk(tenantId)}#RECIPE#${recipeId}`,
   executionsByStatus: (tenantId: string, status: string) => `${tenantPk(tenantId)}#STATUS#${status}`,
+  account: (tenantId: string) => ({ PK: tenantPk(tenantId), SK: 'ACCOUNT' }),
+  ledgerEntry: (tenantId: string, id: string) => ({ PK: `${tenantPk(tenantId)}#LEDGER`, SK: id }),
+  rateWindow: (tenantId: string, second: number) => ({ PK: tenantPk(tenantId), SK: `RATE#${second}` }),
+  apiKeysOfTenant: (tenantId: string) => `${tenantPk(tenantId)}#APIKEYS`,
+  idempotency: (tenantId: string, scope: string) => ({ PK: `${tenantPk(tenantId)}#IDEMPOTENCY`, SK: scope }),
+  auditIntent: (tenantId: string, id: string) => ({ PK: `${tenantPk(tenantId)}#AUDITQ`, SK: id }),
+  auditHead: (tenantId: string) => ({ PK: tenantPk(tenantId), SK: 'AUDITHEAD' }),
+  auditEvent: (tenantId: string, seq: number) => ({
+    PK: `${tenantPk(tenantId)}#AUDIT`,
+    SK: String(seq).padStart(12, '0'),
+  }),
   step: (tenantId: string, executionId: string, stepId: string) => ({
     PK: `${tenantPk(tenantId)}#EXEC#${executionId}`,
     SK: `STEP#${stepId}`,

@@ -11,10 +11,20 @@
 //   executions of a recipe            GSI1PK=TENANT#<t>#RECIPE#<id>  GSI1SK=<executionId>
 //   executions by status              GSI2PK=TENANT#<t>#STATUS#<s>   GSI2SK=<executionId>
 //   steps of an execution             PK=TENANT#<t>#EXEC#<id>     SK=STEP#<stepId>
+//   credits balance + running count   PK=TENANT#<t>               SK=ACCOUNT
+//   credit ledger, newest first       PK=TENANT#<t>#LEDGER        SK=<entryId>            (ids sort by time)
+//   request-rate window (TTL)         PK=TENANT#<t>               SK=RATE#<epochSecond>
+//   API keys of a tenant              GSI1PK=TENANT#<t>#APIKEYS   GSI1SK=<keyId>
+//   idempotency records (TTL)         PK=TENANT#<t>#IDEMPOTENCY   SK=<method route#key>
+//   audit events waiting to be chained PK=TENANT#<t>#AUDITQ       SK=<intentId>
+//   audit chain head                  PK=TENANT#<t>               SK=AUDITHEAD
+//   audit events, in chain order      PK=TENANT#<t>#AUDIT         SK=<seq, 12 digits>
 // Every partition key starts with the tenant, so no query can cross tenants.
 import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
 
 export const tableKeys = { partitionKey: 'PK', sortKey: 'SK' } as const;
+/** Items with this attribute (epoch seconds) expire: rate windows and idempotency records. */
+export const ttlAttribute = 'expiresAt';
 export const tableIndexes = [
   { indexName: 'GSI1', partitionKey: 'GSI1PK', sortKey: 'GSI1SK' },
   { indexName: 'GSI2', partitionKey: 'GSI2PK', sortKey: 'GSI2SK' },

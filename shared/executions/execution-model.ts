@@ -35,6 +35,10 @@ export interface ExecutionRecord {
   output?: unknown;
   error?: ExecutionError;
   executionArn?: string;
+  /** Who started it (API key id, JWT subject, or the trigger). */
+  startedBy: string;
+  creditsReserved: number;
+  creditsCharged?: number;
   createdAt: string;
   startedAt?: string;
   finishedAt?: string;
@@ -73,5 +77,7 @@ export interface RunState {
     version: number;
     httpAllowList: string[];
     ai: { provider?: string; model?: string };
+    /** Credits reserved at start and the price of each step, so the end can refund steps that never ran. */
+    credits: { reserved: number; run: number; steps: Record<string, number> };
   };
 }

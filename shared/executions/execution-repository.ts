@@ -45,13 +45,42 @@ function indexKeys(tenantId: string, record: Pick<ExecutionRecord, 'id' | 'recip
 }
 
 export async function putExecution(deps: Deps, tenantId: string, record: ExecutionRecord): Promise<void> {
-  await deps.db.send(
-    new PutCommand({
-      TableName: deps.config.TABLE_NAME,
-      Item: { ...keys.execution(tenantId, record.id), ...indexKeys(tenantId, record), ...record },
-      ConditionExpression: 'attribute_not_exists(PK)',
-    }),
-  );
+  await deps.db.send(new PutCommand(executionPut(deps, tenantId, record)));
+}
+
+type TransitionFields = Partial<
+  Pick<
+    ExecutionRecord,
+    'output' | 'error' | 'executionArn' | 'startedAt' | 'finishedAt' | 'durationMs' | 'creditsCharged'
+  >
+>;
+
+/** The Update that moves an execution to `status` only if it is currently one of `from` (for transactions). */
+export function executionTransition(
+  deps: Deps,
+  tenantId: string,
+  id: string,
+  from: ExecutionStatus[],
+  status: ExecutionStatus,
+  fields: TransitionFields = {},
+) {
+  const sets = Object.keys(fields).map((name) => `#${name} = :${name}`);
+  const values = Object.fromEntries(Object.entries(fields).map(([name, value]) => [`:${name}`, value]));
+  const names = Object.fromEntries(Object.keys(fields).map((name) => [`#${name}`, name]));
+  const fromValues = Object.fromEntries(from.map((s, i) => [`:from${i}`, s]));
+  return {
+    TableName: deps.config.TABLE_NAME,
+    Key: keys.execution(tenantId, id),
+    UpdateExpression: `SET #status = :status, GSI2PK = :gsi2pk${sets.map((s) => `, ${s}`).join('')}`,
+    ConditionExpression: `#status IN (${Object.keys(fromValues).join(', ')})`,
+    ExpressionAttributeNames: { '#status': 'status', ...names },
+    ExpressionAttributeValues: {
+      ':status': status,
+      ':gsi2pk': keys.executionsByStatus(tenantId, status),
+      ...fromValues,
+      ...values,
+    },
+  };
 }
 
 /** Moves an execution to `status` only if it is currently one of `from`; returns false when it was not. */
@@ -61,35 +90,24 @@ export async function transitionExecution(
   id: string,
   from: ExecutionStatus[],
   status: ExecutionStatus,
-  fields: Partial<
-    Pick<ExecutionRecord, 'output' | 'error' | 'executionArn' | 'startedAt' | 'finishedAt' | 'durationMs'>
-  > = {},
+  fields: TransitionFields = {},
 ): Promise<boolean> {
-  const sets = Object.keys(fields).map((name) => `#${name} = :${name}`);
-  const values = Object.fromEntries(Object.entries(fields).map(([name, value]) => [`:${name}`, value]));
-  const names = Object.fromEntries(Object.keys(fields).map((name) => [`#${name}`, name]));
-  const fromValues = Object.fromEntries(from.map((s, i) => [`:from${i}`, s]));
   try {
-    await deps.db.send(
-      new UpdateCommand({
-        TableName: deps.config.TABLE_NAME,
-        Key: keys.execution(tenantId, id),
-        UpdateExpression: `SET #status = :status, GSI2PK = :gsi2pk${sets.map((s) => `, ${s}`).join('')}`,
-        ConditionExpression: `#status IN (${Object.keys(fromValues).join(', ')})`,
-        ExpressionAttributeNames: { '#status': 'status', ...names },
-        ExpressionAttributeValues: {
-          ':status': status,
-          ':gsi2pk': keys.executionsByStatus(tenantId, status),
-          ...fromValues,
-          ...values,
-        },
-      }),
-    );
+    await deps.db.send(new UpdateCommand(executionTransition(deps, tenantId, id, from, status, fields)));
     return true;
   } catch (error) {
     if ((error as Error).name === 'ConditionalCheckFailedException') return false;
     throw error;
   }
+}
+
+/** The Put of a new execution record with its index keys (for transactions). */
+export function executionPut(deps: Deps, tenantId: string, record: ExecutionRecord) {
+  return {
+    TableName: deps.config.TABLE_NAME,
+    Item: { ...keys.execution(tenantId, record.id), ...indexKeys(tenantId, record), ...record },
+    ConditionExpression: 'attribute_not_exists(PK)',
+  };
 }
 
 export async function setExecutionArn(

@@ -4,7 +4,7 @@ import { templateScope } from '../components/step-runner';
 import type { Deps } from '../deps';
 import { resolveTemplates } from '../recipes/template';
 import type { ExecutionError, RunState } from './execution-model';
-import { transitionExecution } from './execution-repository';
+import { settleExecution } from './settle-execution';
 
 export type FinalizeEvent =
   | { outcome: 'succeeded'; output: unknown; lastStep: string | null; state: RunState }
@@ -12,26 +12,13 @@ export type FinalizeEvent =
 
 export async function finalizeExecution(deps: Deps, event: FinalizeEvent): Promise<unknown> {
   const { state } = event;
-  const finished = deps.now();
-  const timing = {
-    finishedAt: finished.toISOString(),
-    durationMs: finished.getTime() - new Date(state.execution.startedAt).getTime(),
-  };
-  const active = ['queued', 'running', 'waiting_review'] as const;
   if (event.outcome === 'failed') {
-    const error = describeFailure(state);
-    await transitionExecution(deps, state.run.tenantId, state.execution.id, [...active], 'failed', {
-      error,
-      ...timing,
-    });
+    await settleExecution(deps, state, 'failed', { error: describeFailure(state) });
     return null;
   }
   const template = event.output ?? (event.lastStep ? `{{steps.${event.lastStep}.output}}` : null);
   const output = resolveTemplates(template, templateScope(state));
-  await transitionExecution(deps, state.run.tenantId, state.execution.id, [...active], 'succeeded', {
-    output,
-    ...timing,
-  });
+  await settleExecution(deps, state, 'succeeded', { output });
   return output;
 }
 

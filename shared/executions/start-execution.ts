@@ -1,6 +1,12 @@
-// Starting a run: validate input against the pinned version's schema, record it, start its state machine.
+// Starting a run: validate input against the pinned version's schema, then in one transaction record the
+// execution, reserve its credits (balance >= cost, under the plan's concurrency limit), write the ledger entry
+// and the audit intent; only then start its state machine.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { auditIntentPut } from '../audit/audit-log';
+import { explainRefusedReservation, getAccount, ledgerPut, reserveUpdate } from '../credits/credits';
+import { estimateCost, plans, prices } from '../credits/plans';
 import type { Deps } from '../deps';
 import { ValidationFailed } from '../errors';
 import { newId } from '../ids';
@@ -9,25 +15,32 @@ import { getSettings } from '../settings/settings';
 import { validateJsonSchema } from '../validation';
 import { type ExecutionRecord, type RunState, type Trigger, terminalStatuses } from './execution-model';
 import {
+  executionPut,
   getExecutionRecord,
   getExecutionWithSteps,
-  putExecution,
   setExecutionArn,
   transitionExecution,
 } from './execution-repository';
+import { settleExecution } from './settle-execution';
 
 export interface StartRequest {
   tenantId: string;
   recipeId: string;
   input: unknown;
   trigger: Trigger;
+  actor: { id: string; role: string };
 }
 
 export async function startExecution(deps: Deps, request: StartRequest): Promise<ExecutionRecord> {
-  const recipe = await getRecipe(deps, request.tenantId, request.recipeId);
+  const { tenantId } = request;
+  const recipe = await getRecipe(deps, tenantId, request.recipeId);
   const inputErrors = validateJsonSchema(recipe.inputSchema, request.input, 'input');
   if (inputErrors.length > 0) throw new ValidationFailed(inputErrors);
-  const settings = await getSettings(deps, request.tenantId);
+  const [settings, account] = await Promise.all([
+    getSettings(deps, tenantId),
+    getAccount(deps, tenantId).catch(() => null),
+  ]);
+  const cost = estimateCost(recipe.steps.map((s) => s.type));
   const now = deps.now().toISOString();
   const record: ExecutionRecord = {
     id: newId('exe'),
@@ -37,6 +50,8 @@ export async function startExecution(deps: Deps, request: StartRequest): Promise
     trigger: request.trigger,
     engine: recipe.engine,
     input: request.input,
+    startedBy: request.actor.id,
+    creditsReserved: cost,
     createdAt: now,
   };
   const state: RunState = {
@@ -46,14 +61,19 @@ export async function startExecution(deps: Deps, request: StartRequest): Promise
     settings: settings.values,
     execution: { id: record.id, startedAt: now },
     run: {
-      tenantId: request.tenantId,
+      tenantId,
       recipeId: recipe.id,
       version: recipe.version,
       httpAllowList: settings.httpAllowList,
       ai: settings.ai,
+      credits: {
+        reserved: cost,
+        run: prices.run,
+        steps: Object.fromEntries(recipe.steps.map((s) => [s.id, prices.steps[s.type] ?? 1])),
+      },
     },
   };
-  await putExecution(deps, request.tenantId, record);
+  await reserve(deps, request, record, account ? plans[account.plan].concurrentExecutions : 0);
   let executionArn: string;
   try {
     const started = await deps.sfn.send(
@@ -65,19 +85,53 @@ export async function startExecution(deps: Deps, request: StartRequest): Promise
     );
     executionArn = started.executionArn!;
   } catch (error) {
-    // Never leave a queued record that nothing will ever finish.
-    await transitionExecution(deps, request.tenantId, record.id, ['queued'], 'failed', {
+    // Never leave a queued record that nothing will finish, nor credits held for it.
+    await settleExecution(deps, state, 'failed', {
       error: { type: 'StartFailed', message: 'the workflow engine did not accept the run' },
-      finishedAt: deps.now().toISOString(),
     });
     throw error;
   }
-  // The run may already have finished (fast local runs); only a still-queued record becomes running.
-  await transitionExecution(deps, request.tenantId, record.id, ['queued'], 'running', {
+  // The run may already have finished (fast runs); only a still-queued record becomes running.
+  const marked = await transitionExecution(deps, tenantId, record.id, ['queued'], 'running', {
     executionArn,
     startedAt: now,
   });
+  if (!marked) {
+    await setExecutionArn(deps, tenantId, record.id, executionArn);
+    return getExecutionRecord(deps, tenantId, record.id);
+  }
   return { ...record, status: 'running', executionArn, startedAt: now };
+}
+
+async function reserve(deps: Deps, request: StartRequest, record: ExecutionRecord, concurrencyLimit: number) {
+  const { tenantId } = request;
+  try {
+    await deps.db.send(
+      new TransactWriteCommand({
+        TransactItems: [
+          reserveUpdate(deps, tenantId, record.creditsReserved, concurrencyLimit),
+          { Put: executionPut(deps, tenantId, record) },
+          ledgerPut(deps, tenantId, {
+            type: 'reserve',
+            amount: -record.creditsReserved,
+            executionId: record.id,
+          }),
+          auditIntentPut(deps, tenantId, {
+            actor: request.actor.id,
+            role: request.actor.role,
+            action: 'execution.queued',
+            resource: { type: 'execution', id: record.id },
+            result: 'success',
+          }),
+        ],
+      }),
+    );
+  } catch (error) {
+    const reasons = (error as { CancellationReasons?: Array<{ Code?: string }> }).CancellationReasons ?? [];
+    if (reasons[0]?.Code === 'ConditionalCheckFailed')
+      await explainRefusedReservation(deps, tenantId, record.creditsReserved);
+    throw error;
+  }
 }
 
 /** Polls the record until the run ends or the timeout passes; returns the latest view either way. */

@@ -98,7 +98,14 @@ describe('recipes on DynamoDB Local', () => {
 describe('executions and settings on DynamoDB Local', () => {
   it('lists executions newest first, by recipe and by status', async () => {
     const { deps } = stack;
-    const base = { version: 1, trigger: 'api', engine: 'EXPRESS', input: {} } as const;
+    const base = {
+      version: 1,
+      trigger: 'api',
+      engine: 'EXPRESS',
+      input: {},
+      startedBy: 'key_x',
+      creditsReserved: 1,
+    } as const;
     for (const [i, recipeId] of ['rcp_1', 'rcp_2', 'rcp_1'].entries()) {
       await putExecution(deps, 'ten_e', {
         ...base,

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openAccountIfMissing } from '../../shared/credits/credits';
 import { getExecutionWithSteps } from '../../shared/executions/execution-repository';
 import { startExecution, waitForExecution } from '../../shared/executions/start-execution';
 import { createRecipe } from '../../shared/recipes/recipes';
@@ -29,6 +30,8 @@ beforeAll(async () => {
     res.end('{"message":"no such company"}');
   });
   await putSettings(stack.deps, TENANT, { ai: {}, httpAllowList: [directory.url], values: {} });
+  await openAccountIfMissing(stack.deps, TENANT, 'enterprise');
+  await openAccountIfMissing(stack.deps, 'ten_no_allow_list', 'free');
 });
 afterAll(async () => {
   await stack.stop();
@@ -37,7 +40,13 @@ afterAll(async () => {
 
 async function run(recipe: unknown, input: unknown, tenantId = TENANT) {
   const created = await createRecipe(stack.deps, tenantId, recipe);
-  const started = await startExecution(stack.deps, { tenantId, recipeId: created.id, input, trigger: 'api' });
+  const started = await startExecution(stack.deps, {
+    tenantId,
+    recipeId: created.id,
+    input,
+    trigger: 'api',
+    actor: { id: 'key_test', role: 'admin' },
+  });
   return waitForExecution(stack.deps, tenantId, started.id, 20_000);
 }
 
@@ -120,6 +129,7 @@ describe('a recipe run through aws-local-stepfunctions with the real handlers', 
         recipeId: created.id,
         input: { domain: 5 },
         trigger: 'api',
+        actor: { id: 'key_test', role: 'admin' },
       }),
     ).rejects.toMatchObject({ status: 422, errors: [{ path: 'input.domain', message: 'must be string' }] });
   });

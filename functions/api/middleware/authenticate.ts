@@ -1,28 +1,37 @@
-// Resolves the caller's principal. In the cloud a Lambda authorizer may already have done it (its context
-// arrives in requestContext.authorizer.lambda); otherwise the API key is checked here.
+// Resolves the caller's principal. Behind API Gateway (and the local gateway) the Lambda authorizer has
+// already done it and its context arrives in requestContext.authorizer.lambda; without one, the key is
+// checked here.
 import type middy from '@middy/core';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { authenticateApiKey } from '../../../shared/auth/api-keys';
 import type { Principal } from '../../../shared/auth/principal';
+import { bearerToken, resolvePrincipal } from '../../../shared/auth/resolve-principal';
 import { getDeps } from '../../../shared/deps';
+import { Forbidden, Unauthorized } from '../../../shared/errors';
 
 export type AuthenticatedEvent = APIGatewayProxyEventV2 & { principal: Principal };
+
+type AuthorizerContext = Partial<Principal> & { anonymous?: string; status?: string; reason?: string };
 
 export function authenticate(): middy.MiddlewareObj<APIGatewayProxyEventV2> {
   return {
     before: async (request) => {
       const event = request.event as AuthenticatedEvent;
-      const fromAuthorizer = (event.requestContext as { authorizer?: { lambda?: Principal } }).authorizer
+      const context = (event.requestContext as { authorizer?: { lambda?: AuthorizerContext } }).authorizer
         ?.lambda;
-      event.principal = fromAuthorizer?.tenantId
-        ? fromAuthorizer
-        : await authenticateApiKey(getDeps(), apiKeyOf(event));
+      if (context?.tenantId && context.role && context.keyId) {
+        event.principal = {
+          tenantId: context.tenantId,
+          role: context.role,
+          keyId: context.keyId,
+          plan: context.plan,
+        };
+      } else if (context?.anonymous) {
+        throw context.status === '403'
+          ? new Forbidden(context.reason ?? 'forbidden')
+          : new Unauthorized(context.reason);
+      } else {
+        event.principal = await resolvePrincipal(getDeps(), bearerToken(event.headers));
+      }
     },
   };
-}
-
-function apiKeyOf(event: APIGatewayProxyEventV2): string | undefined {
-  const header = event.headers?.authorization;
-  if (header?.toLowerCase().startsWith('bearer ')) return header.slice(7).trim();
-  return event.headers?.['x-api-key'];
 }

@@ -1,0 +1,32 @@
+// /v1/api-keys: a tenant admin's keys; the secret is shown once, at creation.
+import { z } from 'zod';
+import { createApiKey, listApiKeys, revokeApiKey } from '../../shared/auth/api-keys';
+import { roles } from '../../shared/auth/principal';
+import { apiHandler, endpoint, json, noContent, pageQuery } from './endpoint';
+
+const keyInput = z.object({ name: z.string().trim().min(1).max(200), role: z.enum(roles) }).strict();
+
+export const handler = apiHandler([
+  {
+    method: 'GET',
+    path: '/v1/api-keys',
+    handler: endpoint({ role: 'admin', query: pageQuery }, async ({ deps, tenantId, query }) =>
+      json(200, await listApiKeys(deps, tenantId, query)),
+    ),
+  },
+  {
+    method: 'POST',
+    path: '/v1/api-keys',
+    handler: endpoint({ role: 'admin', body: keyInput }, async ({ deps, tenantId, body }) =>
+      json(201, await createApiKey(deps, { tenantId, ...body })),
+    ),
+  },
+  {
+    method: 'DELETE',
+    path: '/v1/api-keys/{id}',
+    handler: endpoint({ role: 'admin' }, async ({ deps, tenantId, params }) => {
+      await revokeApiKey(deps, tenantId, params.id!);
+      return noContent();
+    }),
+  },
+]);

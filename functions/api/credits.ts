@@ -1,0 +1,60 @@
+// /v1/plans, /v1/credits, /v1/credits/transactions and /v1/credits/grants (platform admin).
+import { z } from 'zod';
+import { getAccount, grantCredits, listLedger } from '../../shared/credits/credits';
+import { plans, prices } from '../../shared/credits/plans';
+import { apiHandler, endpoint, json, pageQuery } from './endpoint';
+
+const grantInput = z
+  .object({
+    tenantId: z.string().min(1).max(100),
+    amount: z
+      .number()
+      .int()
+      .refine((n) => n !== 0, 'must not be zero'),
+    reason: z.string().trim().min(1).max(500),
+  })
+  .strict();
+
+export const handler = apiHandler([
+  {
+    method: 'GET',
+    path: '/v1/plans',
+    handler: endpoint({ role: 'any' }, async () => json(200, { items: Object.values(plans), prices })),
+  },
+  {
+    method: 'GET',
+    path: '/v1/credits',
+    handler: endpoint({ role: 'viewer' }, async ({ deps, tenantId }) => {
+      const account = await getAccount(deps, tenantId);
+      const plan = plans[account.plan];
+      return json(200, {
+        balance: account.balance,
+        running: account.running,
+        plan: plan.id,
+        monthlyCredits: plan.monthlyCredits,
+        concurrentExecutions: plan.concurrentExecutions,
+      });
+    }),
+  },
+  {
+    method: 'GET',
+    path: '/v1/credits/transactions',
+    handler: endpoint({ role: 'viewer', query: pageQuery }, async ({ deps, tenantId, query }) =>
+      json(200, await listLedger(deps, tenantId, query)),
+    ),
+  },
+  {
+    method: 'POST',
+    path: '/v1/credits/grants',
+    handler: endpoint({ role: 'platform', body: grantInput }, async ({ deps, principal, body }) => {
+      const account = await grantCredits(deps, body.tenantId, body.amount, body.reason, {
+        actor: principal.keyId,
+        role: principal.role,
+        action: 'credits.granted',
+        resource: { type: 'credits', id: body.tenantId },
+        result: 'success',
+      });
+      return json(201, { tenantId: body.tenantId, amount: body.amount, balance: account.balance });
+    }),
+  },
+]);

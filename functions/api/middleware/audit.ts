@@ -1,0 +1,40 @@
+// Records an audit event for every mutation through the API, whether it succeeded or not.
+// Only the route, the resource id and the outcome are kept: never a body, so no secret can enter the log.
+import type middy from '@middy/core';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { recordAudit } from '../../../shared/audit/audit-log';
+import { getDeps } from '../../../shared/deps';
+import type { AuthenticatedEvent } from './authenticate';
+
+type Request = middy.Request<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>;
+
+export function auditMutations(): middy.MiddlewareObj<
+  APIGatewayProxyEventV2,
+  APIGatewayProxyStructuredResultV2
+> {
+  const record = async (request: Request) => {
+    const event = request.event as AuthenticatedEvent;
+    const method = event.requestContext.http.method;
+    if (method === 'GET' || !event.principal || event.principal.role === 'platform') return;
+    const status = request.response?.statusCode ?? 500;
+    const segments = event.rawPath.split('/').filter(Boolean);
+    await recordAudit(getDeps(), event.principal.tenantId, {
+      actor: event.principal.keyId,
+      role: event.principal.role,
+      action: `${method} ${event.routeKey.replace(/^\S+\s/, '')}`,
+      resource: { type: segments[1] ?? 'unknown', id: event.pathParameters?.id ?? createdId(request) },
+      result: status < 400 ? 'success' : 'failure',
+      status,
+    });
+  };
+  return { after: record, onError: record };
+}
+
+function createdId(request: Request): string | undefined {
+  try {
+    const body = JSON.parse(request.response?.body ?? '{}') as { id?: unknown };
+    return typeof body.id === 'string' ? body.id : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,29 @@
+// HTTP API Lambda authorizer (simple responses, cached by API Gateway on the Authorization header).
+// It always authorizes and passes either the principal or `anonymous`, so the handler can answer a bad key
+// with a problem+json 401 instead of API Gateway's bare 403.
+import middy from '@middy/core';
+import type {
+  APIGatewayRequestAuthorizerEventV2,
+  APIGatewaySimpleAuthorizerWithContextResult,
+} from 'aws-lambda';
+import { bearerToken, resolvePrincipal } from '../../shared/auth/resolve-principal';
+import { getDeps } from '../../shared/deps';
+import { DomainError } from '../../shared/errors';
+
+export type AuthorizerContext = Record<string, string>;
+
+export const handler = middy<
+  APIGatewayRequestAuthorizerEventV2,
+  APIGatewaySimpleAuthorizerWithContextResult<AuthorizerContext>
+>().handler(async (event) => {
+  try {
+    const principal = await resolvePrincipal(getDeps(), bearerToken(event.headers));
+    return { isAuthorized: true, context: { ...principal } as AuthorizerContext };
+  } catch (error) {
+    if (!(error instanceof DomainError)) throw error;
+    return {
+      isAuthorized: true,
+      context: { anonymous: 'true', status: String(error.status), reason: error.message },
+    };
+  }
+});

@@ -1,0 +1,134 @@
+// Emulates the Lambda event source mapping of the table's stream: polls DynamoDB Local's stream and hands
+// batches to the same handler, in the Lambda event shape, retrying a batch from its first failed record.
+// Positions are checkpointed under the data folder so a restart does not replay the stream.
+import { readFileSync, writeFileSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { DescribeTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  type _Record,
+  DescribeStreamCommand,
+  DynamoDBStreamsClient,
+  GetRecordsCommand,
+  GetShardIteratorCommand,
+} from '@aws-sdk/client-dynamodb-streams';
+import type { DynamoDBStreamEvent } from 'aws-lambda';
+
+type StreamHandler = (
+  event: DynamoDBStreamEvent,
+) => Promise<{ batchItemFailures: Array<{ itemIdentifier: string }> }>;
+
+export async function startStreamPoller(options: {
+  dynamo: DynamoDBClient;
+  endpoint: string;
+  tableName: string;
+  checkpointFile: string;
+  handler: () => Promise<StreamHandler>;
+  intervalMs?: number;
+}) {
+  const streams = new DynamoDBStreamsClient({
+    endpoint: options.endpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
+  const table = await options.dynamo.send(new DescribeTableCommand({ TableName: options.tableName }));
+  const streamArn = table.Table?.LatestStreamArn;
+  if (!streamArn) throw new Error(`table ${options.tableName} has no stream`);
+  const checkpoints: Record<string, string> = readCheckpoints(options.checkpointFile);
+  const iterators = new Map<string, string | undefined>();
+  let running = true;
+  let pending = Promise.resolve();
+
+  async function iteratorFor(shardId: string): Promise<string | undefined> {
+    if (iterators.has(shardId)) return iterators.get(shardId);
+    const after = checkpoints[shardId];
+    const { ShardIterator } = await streams.send(
+      new GetShardIteratorCommand({
+        StreamArn: streamArn,
+        ShardId: shardId,
+        ...(after
+          ? { ShardIteratorType: 'AFTER_SEQUENCE_NUMBER', SequenceNumber: after }
+          : { ShardIteratorType: 'TRIM_HORIZON' }),
+      }),
+    );
+    iterators.set(shardId, ShardIterator);
+    return ShardIterator;
+  }
+
+  async function pollOnce(): Promise<void> {
+    const { StreamDescription } = await streams.send(new DescribeStreamCommand({ StreamArn: streamArn }));
+    for (const shard of StreamDescription?.Shards ?? []) {
+      const iterator = await iteratorFor(shard.ShardId!);
+      if (!iterator) continue;
+      const { Records = [], NextShardIterator } = await streams.send(
+        new GetRecordsCommand({ ShardIterator: iterator, Limit: 100 }),
+      );
+      if (Records.length > 0) {
+        const handler = await options.handler();
+        const { batchItemFailures } = await handler({
+          Records: Records.map((r) => toLambdaRecord(r, streamArn!)),
+        });
+        const failed = batchItemFailures[0]?.itemIdentifier;
+        const done = failed
+          ? Records.slice(
+              0,
+              Records.findIndex((r) => r.dynamodb?.SequenceNumber === failed),
+            )
+          : Records;
+        const last = done.at(-1)?.dynamodb?.SequenceNumber;
+        if (last) checkpoints[shard.ShardId!] = last;
+        writeFileSync(options.checkpointFile, JSON.stringify(checkpoints));
+        if (failed) {
+          iterators.delete(shard.ShardId!); // re-read from the failed record
+          continue;
+        }
+      }
+      iterators.set(shard.ShardId!, NextShardIterator);
+    }
+  }
+
+  const loop = async () => {
+    while (running) {
+      pending = pollOnce().catch((error: Error) => {
+        console.error(
+          JSON.stringify({ level: 'error', message: 'stream poll failed', errorType: error.name }),
+        );
+      });
+      await pending;
+      await sleep(options.intervalMs ?? 100);
+    }
+  };
+  void loop();
+  return {
+    /** Runs polls until one finds nothing new (tests use it to wait for the stream consumers). */
+    drain: async () => {
+      await pending;
+      await pollOnce();
+      await pollOnce();
+    },
+    stop: async () => {
+      running = false;
+      await pending;
+      streams.destroy();
+    },
+  };
+}
+
+function toLambdaRecord(record: _Record, streamArn: string) {
+  return {
+    eventID: record.eventID,
+    eventName: record.eventName,
+    eventVersion: record.eventVersion,
+    eventSource: 'aws:dynamodb',
+    awsRegion: record.awsRegion,
+    dynamodb: record.dynamodb,
+    eventSourceARN: streamArn,
+  } as DynamoDBStreamEvent['Records'][number];
+}
+
+function readCheckpoints(file: string): Record<string, string> {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')) as Record<string, string>;
+  } catch {
+    return {};
+  }
+}

@@ -1,0 +1,55 @@
+// Resolves the caller from the Authorization header: an API key (`Bearer rf_…`) or a JWT whose claims carry
+// `tenant_id` and `role`. Used by the Lambda authorizer (cloud, cached) and the local gateway alike.
+import { createRemoteJWKSet, type JWTPayload, jwtVerify } from 'jose';
+import type { Deps } from '../deps';
+import { Forbidden, Unauthorized } from '../errors';
+import { getTenant } from '../tenants/tenant-repository';
+import { authenticateApiKey } from './api-keys';
+import { type Principal, roles } from './principal';
+
+const PLATFORM_TENANT = 'platform';
+
+export async function resolvePrincipal(deps: Deps, token: string | undefined): Promise<Principal> {
+  if (!token) throw new Unauthorized();
+  const principal =
+    token.split('.').length === 3 ? await verifyJwt(deps, token) : await authenticateApiKey(deps, token);
+  if (principal.tenantId === PLATFORM_TENANT) return principal;
+  const tenant = await getTenant(deps, principal.tenantId);
+  if (!tenant) throw new Unauthorized();
+  if (tenant.status !== 'active') throw new Forbidden('this tenant is suspended');
+  return { ...principal, plan: tenant.plan };
+}
+
+export function bearerToken(headers: Record<string, string | undefined> | undefined): string | undefined {
+  const header = headers?.authorization;
+  if (header?.toLowerCase().startsWith('bearer ')) return header.slice(7).trim();
+  return headers?.['x-api-key'];
+}
+
+let jwks: ReturnType<typeof createRemoteJWKSet> | undefined;
+
+async function verifyJwt(deps: Deps, token: string): Promise<Principal> {
+  const { JWT_JWKS_URL, JWT_SECRET, JWT_ISSUER, JWT_AUDIENCE } = deps.config;
+  if (!JWT_JWKS_URL && !JWT_SECRET) throw new Unauthorized('bearer tokens are not configured');
+  let payload: JWTPayload;
+  try {
+    const options = { issuer: JWT_ISSUER, audience: JWT_AUDIENCE };
+    if (JWT_JWKS_URL) {
+      jwks ??= createRemoteJWKSet(new URL(JWT_JWKS_URL));
+      ({ payload } = await jwtVerify(token, jwks, options));
+    } else {
+      ({ payload } = await jwtVerify(token, new TextEncoder().encode(JWT_SECRET), {
+        ...options,
+        algorithms: ['HS256'],
+      }));
+    }
+  } catch {
+    throw new Unauthorized('invalid or expired token');
+  }
+  const tenantId = payload.tenant_id;
+  const role = payload.role;
+  if (typeof tenantId !== 'string' || !(roles as readonly unknown[]).includes(role)) {
+    throw new Unauthorized('the token must carry tenant_id and a role claim');
+  }
+  return { tenantId, role: role as Principal['role'], keyId: `jwt:${payload.sub ?? 'unknown'}` };
+}

@@ -1,0 +1,164 @@
+// Credits: a per-tenant balance that never goes below zero, changed only together with a ledger entry.
+// Starts reserve in the same transaction as the execution record; the end of a run refunds what it did not use.
+import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { type AuditEntry, auditIntentPut } from '../audit/audit-log';
+import { keys, stripKeys } from '../data/keys';
+import { type PageRequest, queryPage } from '../data/pagination';
+import type { Deps } from '../deps';
+import { Conflict, InsufficientCredits, NotFound, RateLimited } from '../errors';
+import { newId } from '../ids';
+import { type PlanId, plans } from './plans';
+
+export type LedgerType = 'grant' | 'reserve' | 'refund';
+
+export interface LedgerEntry {
+  id: string;
+  type: LedgerType;
+  amount: number;
+  executionId?: string;
+  reason?: string;
+  createdAt: string;
+}
+
+export interface Account {
+  tenantId: string;
+  plan: PlanId;
+  balance: number;
+  running: number;
+}
+
+export function ledgerPut(deps: Deps, tenantId: string, entry: Omit<LedgerEntry, 'id' | 'createdAt'>) {
+  const id = newId('led');
+  return {
+    Put: {
+      TableName: deps.config.TABLE_NAME,
+      Item: { ...keys.ledgerEntry(tenantId, id), id, ...entry, createdAt: deps.now().toISOString() },
+    },
+  };
+}
+
+/** The account item of a new tenant, opened with its plan's monthly credits (as a ledger grant). */
+export function openAccountItems(deps: Deps, tenantId: string, plan: PlanId) {
+  const credits = plans[plan].monthlyCredits;
+  return [
+    {
+      Put: {
+        TableName: deps.config.TABLE_NAME,
+        Item: { ...keys.account(tenantId), tenantId, plan, balance: credits, running: 0 },
+        ConditionExpression: 'attribute_not_exists(PK)',
+      },
+    },
+    ledgerPut(deps, tenantId, {
+      type: 'grant',
+      amount: credits,
+      reason: `${plans[plan].name} plan monthly credits`,
+    }),
+  ];
+}
+
+/** Opens the account if the tenant has none (seeding and tests); an existing account is left as it is. */
+export async function openAccountIfMissing(deps: Deps, tenantId: string, plan: PlanId): Promise<void> {
+  try {
+    await deps.db.send(new TransactWriteCommand({ TransactItems: openAccountItems(deps, tenantId, plan) }));
+  } catch (error) {
+    if ((error as Error).name !== 'TransactionCanceledException') throw error;
+  }
+}
+
+export async function getAccount(deps: Deps, tenantId: string): Promise<Account> {
+  const { Item } = await deps.db.send(
+    new GetCommand({ TableName: deps.config.TABLE_NAME, Key: keys.account(tenantId), ConsistentRead: true }),
+  );
+  if (!Item) throw new NotFound('credit account');
+  return stripKeys<Account>(Item, ['tenantId', 'plan', 'balance', 'running']);
+}
+
+export async function grantCredits(
+  deps: Deps,
+  tenantId: string,
+  amount: number,
+  reason: string,
+  audit: AuditEntry,
+) {
+  try {
+    await deps.db.send(
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            Update: {
+              TableName: deps.config.TABLE_NAME,
+              Key: keys.account(tenantId),
+              UpdateExpression: 'SET balance = balance + :amount',
+              // A negative grant (a correction) may not take the balance below zero.
+              ConditionExpression: 'attribute_exists(PK) AND balance >= :floor',
+              ExpressionAttributeValues: { ':amount': amount, ':floor': Math.max(-amount, 0) },
+            },
+          },
+          ledgerPut(deps, tenantId, { type: 'grant', amount, reason }),
+          auditIntentPut(deps, tenantId, audit),
+        ],
+      }),
+    );
+  } catch (error) {
+    if ((error as Error).name === 'TransactionCanceledException') {
+      const account = await getAccount(deps, tenantId).catch(() => undefined);
+      if (!account) throw new NotFound('tenant');
+      throw new Conflict(`a grant of ${amount} would take the balance of ${account.balance} below zero`);
+    }
+    throw error;
+  }
+  return getAccount(deps, tenantId);
+}
+
+/** The account Update of a start: debit `cost` and count one more running execution, or fail the transaction. */
+export function reserveUpdate(deps: Deps, tenantId: string, cost: number, concurrencyLimit: number) {
+  return {
+    Update: {
+      TableName: deps.config.TABLE_NAME,
+      Key: keys.account(tenantId),
+      UpdateExpression: 'SET balance = balance - :cost, running = running + :one',
+      ConditionExpression: 'balance >= :cost AND running < :limit',
+      ExpressionAttributeValues: { ':cost': cost, ':one': 1, ':limit': concurrencyLimit },
+    },
+  };
+}
+
+/** The account Update at the end of a run: refund what was not used and free the running slot. */
+export function settleUpdate(deps: Deps, tenantId: string, refund: number) {
+  return {
+    Update: {
+      TableName: deps.config.TABLE_NAME,
+      Key: keys.account(tenantId),
+      UpdateExpression: 'SET balance = balance + :refund, running = running - :one',
+      ExpressionAttributeValues: { ':refund': refund, ':one': 1 },
+    },
+  };
+}
+
+/** Explains why a reservation's condition failed: 402 when the balance is short, 429 at the concurrency limit. */
+export async function explainRefusedReservation(deps: Deps, tenantId: string, cost: number): Promise<never> {
+  const account = await getAccount(deps, tenantId).catch(() => undefined);
+  if (!account || account.balance < cost) {
+    throw new InsufficientCredits(
+      `this run needs ${cost} credits and the balance is ${account?.balance ?? 0}`,
+    );
+  }
+  const limit = plans[account.plan].concurrentExecutions;
+  throw new RateLimited(`the ${plans[account.plan].name} plan runs at most ${limit} executions at once`, 5);
+}
+
+export function listLedger(deps: Deps, tenantId: string, page: PageRequest) {
+  const { PK } = keys.ledgerEntry(tenantId, '');
+  return queryPage(
+    deps.db,
+    {
+      TableName: deps.config.TABLE_NAME,
+      KeyConditionExpression: 'PK = :pk',
+      ExpressionAttributeValues: { ':pk': PK },
+      ScanIndexForward: false,
+    },
+    { name: 'PK', value: PK },
+    page,
+    (item) => stripKeys<LedgerEntry>(item, ['id', 'type', 'amount', 'executionId', 'reason', 'createdAt']),
+  );
+}

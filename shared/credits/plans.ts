@@ -1,0 +1,52 @@
+// Plans and the price table: monthly credits, request rate and concurrent runs per plan; credits per step.
+export const planIds = ['free', 'starter', 'pro', 'enterprise'] as const;
+export type PlanId = (typeof planIds)[number];
+
+export interface Plan {
+  id: PlanId;
+  name: string;
+  monthlyCredits: number;
+  /** Requests per second per tenant, across the API. */
+  requestsPerSecond: number;
+  /** Executions running at once per tenant. */
+  concurrentExecutions: number;
+}
+
+export const plans: Record<PlanId, Plan> = {
+  free: { id: 'free', name: 'Free', monthlyCredits: 100, requestsPerSecond: 5, concurrentExecutions: 2 },
+  starter: {
+    id: 'starter',
+    name: 'Starter',
+    monthlyCredits: 2_000,
+    requestsPerSecond: 20,
+    concurrentExecutions: 10,
+  },
+  pro: { id: 'pro', name: 'Pro', monthlyCredits: 20_000, requestsPerSecond: 50, concurrentExecutions: 50 },
+  enterprise: {
+    id: 'enterprise',
+    name: 'Enterprise',
+    monthlyCredits: 250_000,
+    requestsPerSecond: 200,
+    concurrentExecutions: 500,
+  },
+};
+
+/** Credits per run and per step by type; a start reserves the whole recipe, the end refunds steps that never ran. */
+export const prices = {
+  run: 1,
+  steps: {
+    http: 1,
+    ai: 5,
+    transform: 1,
+    score: 1,
+    wait: 1,
+    branch: 0,
+    map: 1,
+    correspond: 2,
+    review: 1,
+  } as Record<string, number>,
+};
+
+export function estimateCost(stepTypes: string[]): number {
+  return prices.run + stepTypes.reduce((sum, type) => sum + (prices.steps[type] ?? 1), 0);
+}

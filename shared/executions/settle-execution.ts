@@ -1,0 +1,58 @@
+// Ends a run exactly once: in one transaction the execution reaches its final status, unused credits are
+// refunded with a ledger entry, the running slot is freed and the audit intent is written. A repeated call
+// (a retried Finalize) finds the execution already final and changes nothing.
+import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { auditIntentPut } from '../audit/audit-log';
+import { ledgerPut, settleUpdate } from '../credits/credits';
+import type { Deps } from '../deps';
+import type { ExecutionRecord, ExecutionStatus, RunState } from './execution-model';
+import { executionTransition } from './execution-repository';
+
+const ACTIVE: ExecutionStatus[] = ['queued', 'running', 'waiting_review'];
+
+export async function settleExecution(
+  deps: Deps,
+  state: RunState,
+  status: Extract<ExecutionStatus, 'succeeded' | 'failed' | 'cancelled' | 'timed_out'>,
+  fields: Pick<ExecutionRecord, 'output' | 'error'>,
+): Promise<boolean> {
+  const { tenantId, credits } = state.run;
+  const ran = new Set([...Object.keys(state.steps ?? {}), ...Object.keys(state.failures ?? {})]);
+  const charged =
+    ran.size === 0 && status !== 'succeeded'
+      ? 0
+      : credits.run + [...ran].reduce((sum, id) => sum + (credits.steps[id] ?? 0), 0);
+  const refund = Math.max(credits.reserved - charged, 0);
+  const finished = deps.now();
+  const update = executionTransition(deps, tenantId, state.execution.id, ACTIVE, status, {
+    ...fields,
+    finishedAt: finished.toISOString(),
+    durationMs: finished.getTime() - new Date(state.execution.startedAt).getTime(),
+    creditsCharged: credits.reserved - refund,
+  });
+  try {
+    await deps.db.send(
+      new TransactWriteCommand({
+        TransactItems: [
+          { Update: update },
+          settleUpdate(deps, tenantId, refund),
+          ...(refund > 0
+            ? [ledgerPut(deps, tenantId, { type: 'refund', amount: refund, executionId: state.execution.id })]
+            : []),
+          auditIntentPut(deps, tenantId, {
+            actor: 'system:workflow',
+            role: 'system',
+            action: `execution.${status}`,
+            resource: { type: 'execution', id: state.execution.id },
+            result: status === 'succeeded' ? 'success' : 'failure',
+          }),
+        ],
+      }),
+    );
+    return true;
+  } catch (error) {
+    const reasons = (error as { CancellationReasons?: Array<{ Code?: string }> }).CancellationReasons ?? [];
+    if (reasons[0]?.Code === 'ConditionalCheckFailed') return false; // already settled
+    throw error;
+  }
+}
