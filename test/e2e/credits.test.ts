@@ -1,0 +1,195 @@
+// Credits, limits, idempotency and the audit trail through the HTTP API of the local runtime.
+import { describe, expect, inject, it } from 'vitest';
+import { apiClient } from '../support/api-client';
+
+const platform = apiClient(inject('demo').platformAdminKey);
+type Client = ReturnType<typeof apiClient>;
+
+async function onboard(plan: string) {
+  const response = await platform('POST', '/v1/tenants', { name: `credits ${plan}`, plan });
+  return { id: response.body!.tenant.id as string, admin: apiClient(response.body!.apiKey.key as string) };
+}
+
+async function setBalance(tenantId: string, admin: Client, target: number) {
+  const { balance } = (await admin('GET', '/v1/credits')).body!;
+  const response = await platform('POST', '/v1/credits/grants', {
+    tenantId,
+    amount: target - balance,
+    reason: 'test setup',
+  });
+  expect(response.status).toBe(201);
+}
+
+async function twoStepRecipe(admin: Client, extra: unknown[] = []) {
+  const response = await admin('POST', '/v1/recipes', {
+    name: 'cheap',
+    steps: [
+      { id: 'a', type: 'transform', source: '{{input}}', ops: [] },
+      ...extra,
+      { id: 'b', type: 'transform', source: '{{steps.a.output}}', ops: [] },
+    ],
+  });
+  expect(response.status).toBe(201);
+  return response.body!.id as string;
+}
+
+async function ledgerSum(admin: Client): Promise<number> {
+  let sum = 0;
+  let cursor: string | null = null;
+  do {
+    const page = await admin('GET', `/v1/credits/transactions?limit=100${cursor ? `&cursor=${cursor}` : ''}`);
+    for (const entry of page.body!.items) sum += entry.amount as number;
+    cursor = page.body!.nextCursor;
+  } while (cursor);
+  return sum;
+}
+
+async function untilIdle(admin: Client) {
+  for (let i = 0; i < 200; i++) {
+    const credits = (await admin('GET', '/v1/credits')).body!;
+    if (credits.running === 0) return credits;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error('runs did not finish');
+}
+
+describe('credits', () => {
+  it('answers a burst past the balance with 402s, never goes below zero, and the ledger sums to the balance', async () => {
+    const tenant = await onboard('enterprise');
+    const recipe = await twoStepRecipe(tenant.admin); // 1 per run + 1 per transform = 3 credits
+    await setBalance(tenant.id, tenant.admin, 40);
+    const burst = await Promise.all(
+      Array.from({ length: 40 }, (_, i) =>
+        tenant.admin('POST', `/v1/recipes/${recipe}/executions`, { input: { i } }),
+      ),
+    );
+    const started = burst.filter((r) => r.status === 202).length;
+    const refused = burst.filter((r) => r.status === 402);
+    expect(started).toBe(13);
+    expect(refused).toHaveLength(27);
+    expect(refused[0]!.body).toMatchObject({ status: 402, title: 'Payment Required' });
+    const credits = await untilIdle(tenant.admin);
+    expect(credits.balance).toBe(40 - 13 * 3);
+    expect(await ledgerSum(tenant.admin)).toBe(credits.balance);
+  });
+
+  it('refunds the steps a failed run never reached', async () => {
+    const tenant = await onboard('enterprise');
+    const recipe = await tenant.admin('POST', '/v1/recipes', {
+      name: 'fails first',
+      steps: [
+        { id: 'a', type: 'transform', source: 5, ops: [{ op: 'limit', count: 1 }] },
+        { id: 'b', type: 'score', rules: [{ when: { path: 'input.x', op: 'exists' }, points: 1 }] },
+      ],
+    });
+    const before = (await tenant.admin('GET', '/v1/credits')).body!.balance as number;
+    const run = await tenant.admin('POST', `/v1/recipes/${recipe.body!.id}/executions?wait=true`, {
+      input: {},
+    });
+    expect(run.body).toMatchObject({ status: 'failed', creditsReserved: 3, creditsCharged: 2 });
+    const after = await untilIdle(tenant.admin);
+    expect(after.balance).toBe(before - 2);
+    expect(await ledgerSum(tenant.admin)).toBe(after.balance);
+  });
+});
+
+describe('limits', () => {
+  it('answers 429 with Retry-After past the plan’s request rate', async () => {
+    const tenant = await onboard('free'); // 5 requests per second
+    const responses = await Promise.all(Array.from({ length: 15 }, () => tenant.admin('GET', '/v1/agents')));
+    const limited = responses.filter((r) => r.status === 429);
+    expect(limited.length).toBeGreaterThan(0);
+    expect(limited[0]!.headers.get('retry-after')).toBe('1');
+    expect(limited[0]!.body).toMatchObject({ status: 429 });
+  });
+
+  it('answers 429 past the plan’s concurrent executions and frees the slot when runs end', async () => {
+    const tenant = await onboard('free'); // 2 executions at once
+    const recipe = await twoStepRecipe(tenant.admin, [{ id: 'pause', type: 'wait', seconds: 2 }]);
+    await new Promise((r) => setTimeout(r, 1100));
+    const first = await tenant.admin('POST', `/v1/recipes/${recipe}/executions`, { input: {} });
+    const second = await tenant.admin('POST', `/v1/recipes/${recipe}/executions`, { input: {} });
+    const third = await tenant.admin('POST', `/v1/recipes/${recipe}/executions`, { input: {} });
+    expect([first.status, second.status, third.status]).toEqual([202, 202, 429]);
+    expect(third.headers.get('retry-after')).toBeTruthy();
+    await untilIdle(tenant.admin);
+    await new Promise((r) => setTimeout(r, 1100));
+    expect((await tenant.admin('POST', `/v1/recipes/${recipe}/executions`, { input: {} })).status).toBe(202);
+  }, 30_000);
+});
+
+describe('idempotency', () => {
+  it('returns the same execution for a repeated key and body, debits once, and refuses another body', async () => {
+    const tenant = await onboard('enterprise');
+    const recipe = await twoStepRecipe(tenant.admin);
+    const headers = { 'idempotency-key': 'order-42' };
+    const first = await tenant.admin(
+      'POST',
+      `/v1/recipes/${recipe}/executions`,
+      { input: { n: 1 } },
+      headers,
+    );
+    const again = await tenant.admin(
+      'POST',
+      `/v1/recipes/${recipe}/executions`,
+      { input: { n: 1 } },
+      headers,
+    );
+    expect(first.status).toBe(202);
+    expect(again.status).toBe(202);
+    expect(again.body!.id).toBe(first.body!.id);
+    expect(again.headers.get('idempotent-replayed')).toBe('true');
+    const other = await tenant.admin(
+      'POST',
+      `/v1/recipes/${recipe}/executions`,
+      { input: { n: 2 } },
+      headers,
+    );
+    expect(other.status).toBe(409);
+    await untilIdle(tenant.admin);
+    const executions = (await tenant.admin('GET', `/v1/executions?recipeId=${recipe}`)).body!.items;
+    expect(executions).toHaveLength(1);
+    const reserves = (await tenant.admin('GET', '/v1/credits/transactions')).body!.items.filter(
+      (e: { type: string }) => e.type === 'reserve',
+    );
+    expect(reserves).toHaveLength(1);
+  });
+
+  it('works for other mutations too', async () => {
+    const tenant = await onboard('enterprise');
+    const headers = { 'idempotency-key': 'agent-1' };
+    const first = await tenant.admin('POST', '/v1/agents', { name: 'once' }, headers);
+    const again = await tenant.admin('POST', '/v1/agents', { name: 'once' }, headers);
+    expect(again.body!.id).toBe(first.body!.id);
+    expect((await tenant.admin('GET', '/v1/agents')).body!.items).toHaveLength(1);
+  });
+});
+
+describe('audit', () => {
+  it('records mutations and run lifecycle in a chain that verifies', async () => {
+    const tenant = await onboard('enterprise');
+    const recipe = await twoStepRecipe(tenant.admin);
+    await tenant.admin('POST', `/v1/recipes/${recipe}/executions?wait=true`, { input: {} });
+    await tenant.admin('POST', '/v1/agents', { name: '' }); // a refused mutation is recorded too
+    const expected = [
+      'tenant.onboarded',
+      'POST /v1/recipes',
+      'execution.queued',
+      'execution.succeeded',
+      'POST /v1/agents',
+    ];
+    let events: Array<{ action: string; result: string }> = [];
+    for (let i = 0; i < 50 && !expected.every((a) => events.some((e) => e.action === a)); i++) {
+      await new Promise((r) => setTimeout(r, 100)); // events are chained from the table's stream
+      events = (await tenant.admin('GET', '/v1/audit?limit=100')).body!.items;
+    }
+    expect(events.map((e) => e.action)).toEqual(expect.arrayContaining(expected));
+    expect(events.find((e) => e.action === 'POST /v1/agents')).toMatchObject({
+      result: 'failure',
+      status: 422,
+    });
+    const verify = await tenant.admin('GET', '/v1/audit/verify');
+    expect(verify.body).toMatchObject({ valid: true });
+    expect(verify.body!.events).toBeGreaterThanOrEqual(5);
+  });
+});

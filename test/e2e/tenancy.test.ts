@@ -1,0 +1,205 @@
+// Tenants, roles and isolation through the HTTP API of the local runtime.
+import { SignJWT } from 'jose';
+import { beforeAll, describe, expect, inject, it } from 'vitest';
+import { apiRoutes } from '../../shared/api/routes';
+import { apiClient } from '../support/api-client';
+
+const platform = apiClient(inject('demo').platformAdminKey);
+type Client = ReturnType<typeof apiClient>;
+
+async function onboard(name: string, plan = 'enterprise') {
+  const response = await platform('POST', '/v1/tenants', { name, plan });
+  expect(response.status).toBe(201);
+  return {
+    id: response.body!.tenant.id as string,
+    admin: apiClient(response.body!.apiKey.key as string),
+    body: response.body!,
+  };
+}
+
+async function keyFor(admin: Client, role: string) {
+  const response = await admin('POST', '/v1/api-keys', { name: `${role} key`, role });
+  expect(response.status).toBe(201);
+  return apiClient(response.body!.key as string);
+}
+
+let a: Awaited<ReturnType<typeof onboard>>;
+let b: Awaited<ReturnType<typeof onboard>>;
+const ids: Record<string, string> = {};
+
+beforeAll(async () => {
+  [a, b] = await Promise.all([onboard('Tenant A'), onboard('Tenant B')]);
+  const directory = (await apiClient()('GET', '/v1/settings')).body!.values.directoryUrl as string;
+  await a.admin('PUT', '/v1/settings', { httpAllowList: [directory], values: { directoryUrl: directory } });
+  ids.agent = (await a.admin('POST', '/v1/agents', { name: 'A agent' })).body!.id;
+  ids.recipe = (
+    await a.admin('POST', '/v1/recipes', {
+      name: 'A recipe',
+      steps: [{ id: 'only', type: 'transform', source: '{{input}}', ops: [] }],
+    })
+  ).body!.id;
+  ids.execution = (
+    await a.admin('POST', `/v1/recipes/${ids.recipe}/executions?wait=true`, { input: { x: 1 } })
+  ).body!.id;
+  ids.key = (await a.admin('GET', '/v1/api-keys')).body!.items[0].id;
+});
+
+function validBody(method: string, path: string): unknown {
+  if (method === 'GET' || method === 'DELETE') return undefined;
+  if (path.endsWith('/executions')) return { input: {} };
+  if (path.startsWith('/v1/agents')) return { name: 'hijack' };
+  return { name: 'hijack', steps: [{ id: 'a', type: 'transform', source: 1, ops: [] }] };
+}
+
+describe('onboarding', () => {
+  it('creates the tenant, its subscription and a first admin key shown once', async () => {
+    expect(a.body).toMatchObject({
+      tenant: { name: 'Tenant A', plan: 'enterprise', status: 'active' },
+      subscription: { plan: 'enterprise', monthlyCredits: 250_000 },
+      apiKey: { role: 'admin', key: expect.stringMatching(/^rf_/) },
+    });
+    const keys = await a.admin('GET', '/v1/api-keys');
+    expect(JSON.stringify(keys.body)).not.toContain(a.body.apiKey.key);
+    expect((await a.admin('GET', '/v1/credits')).body).toMatchObject({
+      balance: expect.any(Number),
+      plan: 'enterprise',
+    });
+  });
+
+  it('is for the platform admin only, and validates its input', async () => {
+    expect((await a.admin('POST', '/v1/tenants', { name: 'x' })).status).toBe(403);
+    const bad = await platform('POST', '/v1/tenants', { name: 'x', plan: 'gold' });
+    expect(bad.status).toBe(422);
+    expect(bad.body!.errors[0].path).toBe('plan');
+    expect((await platform('GET', '/v1/agents')).status).toBe(403);
+    expect((await platform('GET', '/v1/plans')).body!.items.map((p: { id: string }) => p.id)).toEqual([
+      'free',
+      'starter',
+      'pro',
+      'enterprise',
+    ]);
+  });
+});
+
+describe('isolation', () => {
+  it('never lists another tenant’s data', async () => {
+    for (const path of [
+      '/v1/agents',
+      '/v1/recipes',
+      '/v1/executions',
+      '/v1/api-keys',
+      '/v1/credits/transactions',
+      '/v1/audit',
+    ]) {
+      const text = JSON.stringify((await b.admin('GET', path)).body);
+      for (const id of Object.values(ids)) expect(text, path).not.toContain(id);
+    }
+  });
+
+  it('answers 404 on every route that names another tenant’s resource', async () => {
+    const withId = apiRoutes.filter((r) => r.path.includes('{id}'));
+    expect(withId.length).toBeGreaterThan(5);
+    for (const route of withId) {
+      const resource = route.path.split('/')[2]!;
+      const id =
+        { agents: ids.agent, recipes: ids.recipe, executions: ids.execution, 'api-keys': ids.key }[
+          resource
+        ] ?? 'x';
+      const response = await b.admin(
+        route.method,
+        route.path.replace('{id}', id),
+        validBody(route.method, route.path),
+      );
+      expect(response.status, `${route.method} ${route.path}`).toBe(404);
+    }
+    // and nothing of A changed
+    expect((await a.admin('GET', `/v1/agents/${ids.agent}`)).body!.name).toBe('A agent');
+    expect((await a.admin('GET', `/v1/recipes/${ids.recipe}`)).body!.version).toBe(1);
+    expect((await a.admin('GET', '/v1/api-keys')).body!.items.map((k: { id: string }) => k.id)).toContain(
+      ids.key,
+    );
+  });
+});
+
+describe('roles', () => {
+  // The least role each route needs; the matrix below walks every route with every role.
+  const needs: Record<string, string> = {
+    'GET /v1/api-keys': 'admin',
+    'POST /v1/api-keys': 'admin',
+    'DELETE /v1/api-keys/{id}': 'admin',
+    'PUT /v1/settings': 'admin',
+    'GET /v1/audit': 'admin',
+    'GET /v1/audit/verify': 'admin',
+    'POST /v1/agents': 'editor',
+    'PUT /v1/agents/{id}': 'editor',
+    'DELETE /v1/agents/{id}': 'editor',
+    'POST /v1/recipes': 'editor',
+    'PUT /v1/recipes/{id}': 'editor',
+    'DELETE /v1/recipes/{id}': 'editor',
+    'POST /v1/recipes/{id}/executions': 'operator',
+    'POST /v1/tenants': 'platform',
+    'POST /v1/credits/grants': 'platform',
+  };
+  const rank = ['viewer', 'operator', 'editor', 'admin'];
+
+  it('enforces the permission matrix on every route', async () => {
+    const clients: Record<string, Client> = { admin: a.admin };
+    for (const role of ['viewer', 'operator', 'editor']) clients[role] = await keyFor(a.admin, role);
+    const tenantRoutes = apiRoutes.filter((r) => r.handler !== 'health');
+    for (const route of tenantRoutes) {
+      const key = `${route.method} ${route.path}`;
+      const least = needs[key] ?? 'viewer';
+      for (const role of rank) {
+        // a missing id keeps allowed calls harmless: they answer 404/422, never 403
+        const response = await clients[role]!(
+          route.method,
+          route.path.replace('{id}', 'does_not_exist'),
+          route.method === 'GET' ? undefined : {},
+        );
+        const allowed = least !== 'platform' && rank.indexOf(role) >= rank.indexOf(least);
+        if (allowed) expect(response.status, `${role} ${key}`).not.toBe(403);
+        else expect(response.status, `${role} ${key}`).toBe(403);
+      }
+    }
+  });
+
+  it('revokes a key at once', async () => {
+    const viewer = await keyFor(a.admin, 'viewer');
+    const keys = (await a.admin('GET', '/v1/api-keys')).body!.items as Array<{ id: string; role: string }>;
+    const last = keys.filter((k) => k.role === 'viewer').at(-1)!;
+    expect((await viewer('GET', '/v1/agents')).status).toBe(200);
+    expect((await a.admin('DELETE', `/v1/api-keys/${last.id}`)).status).toBe(204);
+    expect((await viewer('GET', '/v1/agents')).status).toBe(401);
+  });
+});
+
+describe('JWT bearer tokens', () => {
+  const { secret, issuer } = inject('jwt');
+  const sign = (claims: Record<string, unknown>, key = secret) =>
+    new SignJWT(claims)
+      .setProtectedHeader({ alg: 'HS256' })
+      .setIssuer(issuer)
+      .setSubject('user-1')
+      .setExpirationTime('5m')
+      .sign(new TextEncoder().encode(key));
+
+  it('admits a signed token with tenant and role claims and keeps its tenant', async () => {
+    const token = await sign({ tenant_id: a.id, role: 'viewer' });
+    const viewer = apiClient(token);
+    const agents = await viewer('GET', '/v1/agents');
+    expect(agents.status).toBe(200);
+    expect(agents.body!.items.map((x: { id: string }) => x.id)).toContain(ids.agent);
+    expect((await viewer('POST', '/v1/agents', { name: 'no' })).status).toBe(403);
+  });
+
+  it('refuses a token with a bad signature, a missing claim or a foreign tenant id', async () => {
+    expect(
+      (await apiClient(await sign({ tenant_id: a.id, role: 'admin' }, 'x'.repeat(64)))('GET', '/v1/agents'))
+        .status,
+    ).toBe(401);
+    expect((await apiClient(await sign({ tenant_id: a.id }))('GET', '/v1/agents')).status).toBe(401);
+    expect(
+      (await apiClient(await sign({ tenant_id: 'ten_nobody', role: 'admin' }))('GET', '/v1/agents')).status,
+    ).toBe(401);
+  });
+});

@@ -1,0 +1,121 @@
+import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { auditIntentPut, chainAuditIntent, verifyAuditChain } from '../../shared/audit/audit-log';
+import { getAccount, ledgerPut, listLedger, openAccountIfMissing } from '../../shared/credits/credits';
+import { keys } from '../../shared/data/keys';
+import { InsufficientCredits } from '../../shared/errors';
+import { startExecution } from '../../shared/executions/start-execution';
+import { createRecipe } from '../../shared/recipes/recipes';
+import { type LocalStack, startLocalStack } from '../support/local-stack';
+
+let stack: LocalStack;
+beforeAll(async () => {
+  stack = await startLocalStack();
+});
+afterAll(() => stack.stop());
+
+async function ledgerSum(tenantId: string): Promise<number> {
+  let sum = 0;
+  let cursor: string | undefined;
+  do {
+    const page = await listLedger(stack.deps, tenantId, { limit: 100, cursor });
+    sum += page.items.reduce((s, e) => s + e.amount, 0);
+    cursor = page.nextCursor ?? undefined;
+  } while (cursor);
+  return sum;
+}
+
+describe('credits under real concurrency on DynamoDB Local', () => {
+  it('lets exactly as many of 300 concurrent starts through as the balance covers', async () => {
+    const { deps } = stack;
+    const tenantId = 'ten_burst';
+    await openAccountIfMissing(deps, tenantId, 'enterprise');
+    // bring the balance down to 150 through the ledger, as a negative grant would
+    await deps.db.send(
+      new UpdateCommand({
+        TableName: deps.config.TABLE_NAME,
+        Key: keys.account(tenantId),
+        UpdateExpression: 'SET balance = :b',
+        ExpressionAttributeValues: { ':b': 150 },
+      }),
+    );
+    const { Put } = ledgerPut(deps, tenantId, {
+      type: 'grant',
+      amount: 150 - 250_000,
+      reason: 'test',
+    });
+    await deps.db.send(new PutCommand(Put));
+    const recipe = await createRecipe(deps, tenantId, {
+      name: 'cost 3',
+      steps: [
+        { id: 'a', type: 'transform', source: '{{input}}', ops: [] },
+        { id: 'b', type: 'transform', source: '{{input}}', ops: [] },
+      ],
+    });
+    const results = await Promise.allSettled(
+      Array.from({ length: 300 }, (_, i) =>
+        startExecution(deps, {
+          tenantId,
+          recipeId: recipe.id,
+          input: { i },
+          trigger: 'api',
+          actor: { id: 'key_t', role: 'operator' },
+        }),
+      ),
+    );
+    const started = results.filter((r) => r.status === 'fulfilled').length;
+    const refused = results.filter(
+      (r) => r.status === 'rejected' && r.reason instanceof InsufficientCredits,
+    ).length;
+    expect(started).toBe(50);
+    expect(refused).toBe(250);
+    await stack.idle();
+    const account = await getAccount(deps, tenantId);
+    expect(account).toMatchObject({ balance: 0, running: 0 });
+    expect(await ledgerSum(tenantId)).toBe(account.balance);
+  }, 120_000);
+});
+
+describe('the audit chain', () => {
+  const entry = {
+    actor: 'key_a',
+    role: 'admin',
+    action: 'test',
+    resource: { type: 'thing' },
+    result: 'success' as const,
+  };
+
+  async function intent(tenantId: string, i: number) {
+    const { Put } = auditIntentPut(stack.deps, tenantId, {
+      ...entry,
+      resource: { type: 'thing', id: String(i) },
+    });
+    await stack.deps.db.send(new PutCommand(Put));
+    return Put.Item;
+  }
+
+  it('chains concurrent intents into one gap-free sequence, each exactly once', async () => {
+    const intents = await Promise.all(Array.from({ length: 20 }, (_, i) => intent('ten_chain', i)));
+    await Promise.all(intents.map((item) => chainAuditIntent(stack.deps, item)));
+    await Promise.all(intents.slice(0, 5).map((item) => chainAuditIntent(stack.deps, item))); // redelivered
+    expect(await verifyAuditChain(stack.deps, 'ten_chain')).toMatchObject({ valid: true, events: 20 });
+  });
+
+  it('reports the first broken link when an event is altered', async () => {
+    for (let i = 0; i < 4; i++) await chainAuditIntent(stack.deps, await intent('ten_tamper', i));
+    await stack.deps.db.send(
+      new UpdateCommand({
+        TableName: stack.deps.config.TABLE_NAME,
+        Key: keys.auditEvent('ten_tamper', 3),
+        UpdateExpression: 'SET #r = :r',
+        ExpressionAttributeNames: { '#r': 'result' },
+        ExpressionAttributeValues: { ':r': 'failure' },
+      }),
+    );
+    expect(await verifyAuditChain(stack.deps, 'ten_tamper')).toEqual({
+      valid: false,
+      events: 2,
+      firstBroken: { seq: 3, reason: 'hash does not match the event content' },
+    });
+  });
+});
