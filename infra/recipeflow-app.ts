@@ -8,7 +8,7 @@ import { WorkflowsStack } from './stacks/workflows-stack';
 
 export function buildRecipeflow(app: App) {
   const prefix = (app.node.tryGetContext('prefix') as string | undefined) ?? 'recipeflow';
-  const data = new DataStack(app, 'RecipeflowData');
+  const data = new DataStack(app, 'RecipeflowData', { prefix });
   const workflows = new WorkflowsStack(app, 'RecipeflowWorkflows', { table: data.table, prefix });
   const api = new ApiStack(app, 'RecipeflowApi', {
     table: data.table,
@@ -16,7 +16,11 @@ export function buildRecipeflow(app: App) {
     stateMachineRole: workflows.stateMachineRole,
     componentArnPrefix: workflows.componentArnPrefix,
   });
-  const triggers = new TriggersStack(app, 'RecipeflowTriggers');
+  const triggers = new TriggersStack(app, 'RecipeflowTriggers', {
+    table: data.table,
+    dataKey: data.key,
+    prefix,
+  });
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   return { data, workflows, api, triggers };
 }

@@ -1,12 +1,13 @@
 // API: an HTTP API whose routes (the shared route table) integrate one Lambda per handler module.
 import { Duration, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import { type CfnStage, HttpApi, HttpMethod } from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpLambdaAuthorizer, HttpLambdaResponseType } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type { Table } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement, type Role } from 'aws-cdk-lib/aws-iam';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
-import { apiHandlers, apiRoutes } from '../../shared/api/routes';
+import { apiHandlers, apiRoutes, publicHandlers } from '../../shared/api/routes';
 import { bundledFunction } from './bundled-function';
 import { acknowledgeLambdaBaseline, grantTableAccess } from './grants';
 
@@ -45,6 +46,24 @@ export class ApiStack extends Stack {
       COMPONENT_ARN_PREFIX: props.componentArnPrefix,
       STATE_MACHINE_ROLE_ARN: props.stateMachineRole.roleArn,
     };
+    // API keys and JWTs are resolved once per Authorization header and cached by API Gateway for 30 s
+    // (so a revoked key may work for up to 30 s). Issuer, audience and JWKS come from CDK context.
+    const jwtSettings = Object.fromEntries(
+      ['JWT_ISSUER', 'JWT_AUDIENCE', 'JWT_JWKS_URL']
+        .map((name) => [name, this.node.tryGetContext(name) as string | undefined])
+        .filter((entry): entry is [string, string] => typeof entry[1] === 'string'),
+    );
+    const authorizerFn = bundledFunction(this, 'Authorizer', {
+      entry: 'functions/authorizer/authorizer.ts',
+      environment: { TABLE_NAME: props.table.tableName, ...jwtSettings },
+      timeout: Duration.seconds(5),
+    });
+    grantTableAccess(authorizerFn, props.table);
+    const authorizer = new HttpLambdaAuthorizer('KeysAndTokens', authorizerFn, {
+      responseTypes: [HttpLambdaResponseType.SIMPLE],
+      identitySource: ['$request.header.Authorization'],
+      resultsCacheTtl: Duration.seconds(30),
+    });
     for (const handler of apiHandlers) {
       const fn = bundledFunction(this, `Api-${handler}`, {
         entry: `functions/api/${handler}.ts`,
@@ -75,14 +94,18 @@ export class ApiStack extends Stack {
       }
       const integration = new HttpLambdaIntegration(`Integration-${handler}`, fn);
       for (const route of apiRoutes.filter((r) => r.handler === handler)) {
-        this.api.addRoutes({ path: route.path, methods: [HttpMethod[route.method]], integration });
+        this.api.addRoutes({
+          path: route.path,
+          methods: [HttpMethod[route.method]],
+          integration,
+          ...(publicHandlers.has(handler) ? {} : { authorizer }),
+        });
       }
     }
     Validations.of(this).acknowledge({
       id: 'AwsSolutions-APIG4',
       reason:
-        'Every route except /v1/health and /v1/ready authenticates in the handler (hashed API keys in DynamoDB); ' +
-        'a Lambda/JWT authorizer in front is the next step (issue 3).',
+        '/v1/health and /v1/ready are liveness and readiness probes and answer without credentials; every other route has the Lambda authorizer.',
     });
     acknowledgeLambdaBaseline(this);
     const runtimeMachines =

@@ -1,17 +1,29 @@
 // Data: the DynamoDB table (from the shared definition) with stream and PITR, the artifact bucket, the KMS key.
-import { RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import { AttributeType, BillingMode, StreamViewType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
 import { Key } from 'aws-cdk-lib/aws-kms';
-import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
+import {
+  BlockPublicAccess,
+  Bucket,
+  BucketEncryption,
+  ObjectLockRetention,
+  ObjectOwnership,
+} from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
-import { tableIndexes, tableKeys } from '../../shared/data/table';
+import { tableIndexes, tableKeys, ttlAttribute } from '../../shared/data/table';
+
+/** A predictable name, so grants on its objects can be written (and reviewed) without cross-stack tokens. */
+export function auditBucketName(stack: Stack, prefix: string): string {
+  return `${prefix}-audit-${stack.account}-${stack.region}`;
+}
 
 export class DataStack extends Stack {
   readonly table: Table;
   readonly key: Key;
   readonly artifacts: Bucket;
+  readonly auditArchive: Bucket;
 
-  constructor(scope: Construct, id: string, props?: StackProps) {
+  constructor(scope: Construct, id: string, props: StackProps & { prefix: string }) {
     super(scope, id, props);
     this.key = new Key(this, 'DataKey', { enableKeyRotation: true, description: 'recipeflow tenant data' });
     this.table = new Table(this, 'Table', {
@@ -20,6 +32,7 @@ export class DataStack extends Stack {
       billingMode: BillingMode.PAY_PER_REQUEST,
       stream: StreamViewType.NEW_AND_OLD_IMAGES,
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      timeToLiveAttribute: ttlAttribute,
       // AWS-owned encryption: no KMS call per request; the customer key guards artifacts and, later, credentials.
       encryption: TableEncryption.AWS_MANAGED,
       removalPolicy: RemovalPolicy.RETAIN,
@@ -52,6 +65,21 @@ export class DataStack extends Stack {
       serverAccessLogsBucket: accessLogs,
       serverAccessLogsPrefix: 'artifacts/',
       eventBridgeEnabled: false,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    // Audit events are archived here, one object per event, immutable for a year (Object Lock, compliance).
+    this.auditArchive = new Bucket(this, 'AuditArchive', {
+      bucketName: auditBucketName(this, props.prefix),
+      encryption: BucketEncryption.KMS,
+      encryptionKey: this.key,
+      bucketKeyEnabled: true,
+      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+      enforceSSL: true,
+      versioned: true,
+      objectLockEnabled: true,
+      objectLockDefaultRetention: ObjectLockRetention.compliance(Duration.days(365)),
+      serverAccessLogsBucket: accessLogs,
+      serverAccessLogsPrefix: 'audit-archive/',
       removalPolicy: RemovalPolicy.RETAIN,
     });
   }

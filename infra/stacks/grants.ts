@@ -1,7 +1,7 @@
 // Least-privilege grants written out explicitly, so no generated wildcard needs a cdk-nag acknowledgement.
 import { Validations } from 'aws-cdk-lib';
 import type { Table } from 'aws-cdk-lib/aws-dynamodb';
-import { type IGrantable, PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { Effect, type IGrantable, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IConstruct } from 'constructs';
 import { tableIndexes } from '../../shared/data/table';
 
@@ -25,6 +25,21 @@ export function grantTableAccess(grantee: IGrantable, table: Table): void {
         table.tableArn,
         ...tableIndexes.map((index) => `${table.tableArn}/index/${index.indexName}`),
       ],
+    }),
+  );
+  // The audit log is append-only: no role may change or remove an event (partition TENANT#<t>#AUDIT).
+  grantee.grantPrincipal.addToPrincipalPolicy(
+    new PolicyStatement({
+      effect: Effect.DENY,
+      actions: [
+        'dynamodb:UpdateItem',
+        'dynamodb:DeleteItem',
+        'dynamodb:BatchWriteItem',
+        'dynamodb:PartiQLUpdate',
+        'dynamodb:PartiQLDelete',
+      ],
+      resources: [table.tableArn],
+      conditions: { 'ForAnyValue:StringLike': { 'dynamodb:LeadingKeys': ['TENANT#*#AUDIT'] } },
     }),
   );
 }

@@ -1,13 +1,74 @@
-// Triggers: the upload queue (S3 → SQS → trigger Lambda comes with issue 5) and its dead-letter queue.
+// Triggers: the table's stream consumer (audit chaining and archive), and the upload queue (S3 → SQS → trigger
+// Lambda comes with issue 5) with its dead-letter queue.
 import { Duration, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import type { Table } from 'aws-cdk-lib/aws-dynamodb';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
+import { StartingPosition } from 'aws-cdk-lib/aws-lambda';
+import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
+import { bundledFunction } from './bundled-function';
+import { auditBucketName } from './data-stack';
+import { acknowledgeLambdaBaseline, grantTableAccess } from './grants';
+
+export interface TriggersStackProps extends StackProps {
+  table: Table;
+  dataKey: IKey;
+  prefix: string;
+}
 
 export class TriggersStack extends Stack {
   readonly uploads: Queue;
 
-  constructor(scope: Construct, id: string, props?: StackProps) {
+  constructor(scope: Construct, id: string, props: TriggersStackProps) {
     super(scope, id, props);
+    const auditBucket = auditBucketName(this, props.prefix);
+    const streamFailures = new Queue(this, 'TableStreamFailures', {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    Validations.of(streamFailures).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason:
+        'This queue is the on-failure destination of the table stream consumer (its dead-letter queue).',
+    });
+    const tableStream = bundledFunction(this, 'TableStream', {
+      entry: 'functions/triggers/table-stream.ts',
+      environment: { TABLE_NAME: props.table.tableName, AUDIT_BUCKET: auditBucket },
+      timeout: Duration.seconds(60),
+    });
+    grantTableAccess(tableStream, props.table);
+    tableStream.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['s3:PutObject'],
+        resources: [`arn:${this.partition}:s3:::${auditBucket}/tenants/*`],
+      }),
+    );
+    tableStream.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['kms:GenerateDataKey', 'kms:Encrypt'],
+        resources: [props.dataKey.keyArn],
+      }),
+    );
+    Validations.of(tableStream).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::${props.prefix}-audit-<AWS::AccountId>-<AWS::Region>/tenants/*]`,
+      reason:
+        'The archiver writes one new object per audit event under tenants/; object keys are not known in advance.',
+    });
+    tableStream.addEventSource(
+      new DynamoEventSource(props.table, {
+        startingPosition: StartingPosition.TRIM_HORIZON,
+        batchSize: 100,
+        reportBatchItemFailures: true,
+        retryAttempts: 10,
+        // One batch per shard at a time: the audit chain is appended in stream order.
+        parallelizationFactor: 1,
+        onFailure: new SqsDlq(streamFailures),
+      }),
+    );
+    acknowledgeLambdaBaseline(this);
     const deadLetters = new Queue(this, 'UploadsDeadLetters', {
       encryption: QueueEncryption.SQS_MANAGED,
       enforceSSL: true,

@@ -83,6 +83,56 @@ describe('cdk synth', () => {
     expect(JSON.stringify(passRole[0]!.Resource)).toContain('StateMachineRole');
   });
 
+  it('puts the Lambda authorizer in front of every route but the health probes', () => {
+    const api = Template.fromStack(stacks.api);
+    const routes = Object.values(api.findResources('AWS::ApiGatewayV2::Route')).map((r) => r.Properties);
+    for (const route of routes) {
+      const isProbe = /\/v1\/(health|ready)$/.test(route.RouteKey);
+      expect(route.AuthorizationType ?? 'NONE', route.RouteKey).toBe(isProbe ? 'NONE' : 'CUSTOM');
+    }
+    api.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
+      AuthorizerType: 'REQUEST',
+      EnableSimpleResponses: true,
+      AuthorizerResultTtlInSeconds: 30,
+    });
+    api.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      DefaultRouteSettings: { ThrottlingBurstLimit: 200, ThrottlingRateLimit: 100 },
+    });
+  });
+
+  it('denies every role updating or deleting audit events', () => {
+    for (const stack of [stacks.api, stacks.workflows, stacks.triggers]) {
+      const policies = Object.values(Template.fromStack(stack).findResources('AWS::IAM::Policy'));
+      expect(policies.length).toBeGreaterThan(0);
+      for (const policy of policies) {
+        const denies = (policy.Properties.PolicyDocument.Statement as Array<Record<string, any>>).filter(
+          (s) => s.Effect === 'Deny',
+        );
+        if (JSON.stringify(policy.Properties.PolicyDocument).includes('dynamodb:PutItem')) {
+          expect(denies[0]).toMatchObject({
+            Action: expect.arrayContaining(['dynamodb:UpdateItem', 'dynamodb:DeleteItem']),
+            Condition: { 'ForAnyValue:StringLike': { 'dynamodb:LeadingKeys': ['TENANT#*#AUDIT'] } },
+          });
+        }
+      }
+    }
+  });
+
+  it('archives audit events to an Object Lock bucket from the table stream', () => {
+    Template.fromStack(stacks.data).hasResourceProperties('AWS::S3::Bucket', {
+      ObjectLockEnabled: true,
+      ObjectLockConfiguration: {
+        ObjectLockEnabled: 'Enabled',
+        Rule: { DefaultRetention: { Mode: 'COMPLIANCE', Days: 365 } },
+      },
+    });
+    Template.fromStack(stacks.triggers).hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      StartingPosition: 'TRIM_HORIZON',
+      DestinationConfig: { OnFailure: { Destination: Match.anyValue() } },
+    });
+  });
+
   it('gives the uploads queue a dead-letter queue', () => {
     Template.fromStack(stacks.triggers).hasResourceProperties('AWS::SQS::Queue', {
       RedrivePolicy: { deadLetterTargetArn: Match.anyValue(), maxReceiveCount: 5 },
