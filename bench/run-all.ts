@@ -1,4 +1,10 @@
-// `npm run bench`: runs every benchmark in turn; each prints its own figures.
-export {};
+// `npm run bench`: runs every benchmark in its own process (each starts its own local runtime), in turn;
+// each prints its own figures and writes bench/results/<name>.json.
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
 
-await import('./transitions');
+const benchmarks = ['transitions', 'start-latency'];
+for (const name of benchmarks) {
+  const result = spawnSync(path.resolve('node_modules/.bin/tsx'), [`bench/${name}.ts`], { stdio: 'inherit' });
+  if (result.status !== 0) process.exitCode = 1;
+}

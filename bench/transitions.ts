@@ -1,14 +1,11 @@
 // Transitions per run of each built-in recipe and a 3-step reference recipe, counted by the local Step
-// Functions endpoint (states entered + retries, as Standard bills them). Prints a table, writes JSON.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { startRuntime } from '../infra/local/runtime';
+// Functions endpoint (states entered + retries, as Standard bills them).
 import { DEMO_TENANT_ID } from '../infra/local/seed';
 import { createDeps } from '../shared/deps';
 import { startExecution, waitForExecution } from '../shared/executions/start-execution';
 import { builtinRecipes } from '../shared/recipes/builtin-recipes';
 import { createRecipe } from '../shared/recipes/recipes';
+import { withRuntime, writeResult } from './support';
 
 const inputs: Record<string, unknown> = {
   rcp_lead_discovery: { query: 'logistics' },
@@ -20,9 +17,7 @@ const inputs: Record<string, unknown> = {
   },
 };
 
-const dataDir = mkdtempSync(path.join(tmpdir(), 'recipeflow-bench-'));
-const runtime = await startRuntime({ port: 0, dataDir });
-try {
+await withRuntime(async (runtime) => {
   const deps = createDeps();
   const reference = await createRecipe(deps, DEMO_TENANT_ID, {
     name: 'reference 3 steps',
@@ -48,7 +43,7 @@ try {
       recipeId: c.id,
       input: c.input,
       trigger: 'api',
-      actor: { id: 'key_test', role: 'admin' },
+      actor: { id: 'bench', role: 'operator' },
     });
     const done = await waitForExecution(deps, DEMO_TENANT_ID, started.id, 30_000);
     await runtime.idle();
@@ -59,13 +54,7 @@ try {
       transitions: runtime.transitions(done.executionArn!),
     });
   }
+  console.log('\nState transitions per run (target: steps + 1):');
   console.table(rows);
-  mkdirSync('bench/results', { recursive: true });
-  writeFileSync(
-    path.join('bench/results', 'transitions.json'),
-    `${JSON.stringify({ at: new Date().toISOString(), rows }, null, 2)}\n`,
-  );
-} finally {
-  await runtime.stop();
-  rmSync(dataDir, { recursive: true, force: true });
-}
+  writeResult('transitions', { rows });
+});

@@ -1,0 +1,29 @@
+// Shared helpers for benchmark scripts: a local runtime in a temp folder, percentiles, result files.
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { type Runtime, startRuntime } from '../infra/local/runtime';
+
+export async function withRuntime<T>(run: (runtime: Runtime) => Promise<T>): Promise<T> {
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'recipeflow-bench-'));
+  const runtime = await startRuntime({ port: 0, dataDir });
+  try {
+    return await run(runtime);
+  } finally {
+    await runtime.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+export function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
+}
+
+export function writeResult(name: string, data: unknown): void {
+  mkdirSync('bench/results', { recursive: true });
+  writeFileSync(
+    path.join('bench/results', `${name}.json`),
+    `${JSON.stringify({ at: new Date().toISOString(), ...(data as object) }, null, 2)}\n`,
+  );
+}
