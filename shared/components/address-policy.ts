@@ -1,6 +1,9 @@
-// Which resolved addresses an `http` step may reach: public ones, or any address of an allow-listed origin.
-import { lookup } from 'node:dns/promises';
-import { BlockList, isIP } from 'node:net';
+// Which addresses an `http` step may reach: public ones, or any address of an allow-listed origin.
+// Names are checked after DNS resolution inside the connection's own lookup, so the address that was checked
+// is the address connected to (no window for DNS rebinding); every redirect goes through the same check.
+import { lookup as dnsLookup } from 'node:dns';
+import { BlockList, isIP, type LookupFunction } from 'node:net';
+import { Agent } from 'undici';
 import { StepRejected } from './step-errors';
 
 const blocked = new BlockList();
@@ -21,10 +24,10 @@ for (const [net, prefix] of [
 for (const [net, prefix] of [
   ['::', 128],
   ['::1', 128],
-  ['fc00::', 7],
-  ['fe80::', 10],
-  ['ff00::', 8],
-  ['fd00:ec2::', 32],
+  ['fc00::', 7], // unique local
+  ['fe80::', 10], // link-local
+  ['ff00::', 8], // multicast
+  ['fd00:ec2::', 32], // the EC2 metadata service over IPv6
 ] as const) {
   blocked.addSubnet(net, prefix, 'ipv6');
 }
@@ -32,29 +35,77 @@ for (const [net, prefix] of [
 export function isPrivateAddress(address: string): boolean {
   const family = isIP(address);
   if (family === 4) return blocked.check(address, 'ipv4');
-  if (family === 6) {
-    const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
-    if (mapped?.[1]) return blocked.check(mapped[1], 'ipv4');
-    return blocked.check(address, 'ipv6');
-  }
-  return true;
+  if (family !== 6) return true;
+  const embedded = embeddedIpv4(address);
+  if (embedded) return blocked.check(embedded, 'ipv4');
+  return blocked.check(address, 'ipv6');
 }
 
-/** Throws StepRejected unless the URL is http(s) and every address it resolves to may be reached. */
-export async function assertReachable(url: URL, allowList: string[]): Promise<void> {
+/** The IPv4 address inside an IPv4-mapped (::ffff:a.b.c.d), IPv4-compatible (::a.b.c.d) or NAT64 address. */
+function embeddedIpv4(address: string): string | null {
+  const groups = expandIpv6(address);
+  if (!groups) return null;
+  const mapped = groups.slice(0, 5).every((g) => g === 0) && (groups[5] === 0xffff || groups[5] === 0);
+  const nat64 = groups[0] === 0x64 && groups[1] === 0xff9b && groups.slice(2, 6).every((g) => g === 0);
+  if (!mapped && !nat64) return null;
+  if (mapped && groups[5] === 0 && groups[6] === 0) return null; // :: and ::1 are IPv6 themselves
+  const high = groups[6]!;
+  const low = groups[7]!;
+  return `${high >> 8}.${high & 255}.${low >> 8}.${low & 255}`;
+}
+
+function expandIpv6(address: string): number[] | null {
+  let text = address.toLowerCase();
+  const dotted = /(\d+\.\d+\.\d+\.\d+)$/.exec(text);
+  if (dotted?.[1]) {
+    const [a, b, c, d] = dotted[1].split('.').map(Number) as [number, number, number, number];
+    text = text.replace(dotted[1], `${((a << 8) | b).toString(16)}:${((c << 8) | d).toString(16)}`);
+  }
+  const [head, tail] = text.split('::');
+  const left = head ? head.split(':') : [];
+  const right = tail !== undefined && tail !== '' ? tail.split(':') : [];
+  const missing = 8 - left.length - right.length;
+  if (tail === undefined && left.length !== 8) return null;
+  const groups = [...left, ...Array(Math.max(missing, 0)).fill('0'), ...right].map((g) =>
+    Number.parseInt(g, 16),
+  );
+  return groups.length === 8 && groups.every((g) => g >= 0 && g <= 0xffff) ? groups : null;
+}
+
+function refusal(origin: string, address: string): StepRejected {
+  return new StepRejected(
+    `${origin} resolves to a private, loopback, link-local or metadata address (${address}); ` +
+      'add the origin to settings.httpAllowList to allow it',
+  );
+}
+
+/** Checks what can be checked before connecting: the scheme, and an IP literal host. */
+export function assertReachable(url: URL, allowList: string[]): void {
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     throw new StepRejected(`only http and https URLs are allowed, not ${url.protocol}`);
   }
   if (allowList.includes(url.origin)) return;
   const host = url.hostname.replace(/^\[|\]$/g, '');
-  const addresses = isIP(host)
-    ? [host]
-    : (await lookup(host, { all: true, verbatim: true })).map((a) => a.address);
-  const refused = addresses.find(isPrivateAddress);
-  if (refused !== undefined) {
-    throw new StepRejected(
-      `${url.origin} resolves to a private, loopback or link-local address (${refused}); ` +
-        'add the origin to settings.httpAllowList to allow it',
-    );
-  }
+  if (isIP(host) && isPrivateAddress(host)) throw refusal(url.origin, host);
+}
+
+/**
+ * An HTTP agent whose DNS lookup refuses private addresses unless the request's origin is allow-listed.
+ * `originOf(hostname)` tells the lookup which origin is being connected (set before each request).
+ */
+export function pinnedAgent(allowList: string[], currentOrigin: () => string): Agent {
+  const lookup: LookupFunction = (hostname, options, callback) => {
+    dnsLookup(hostname, { ...options, all: true, verbatim: true }, (error, addresses) => {
+      if (error) return callback(error, '', 4);
+      const all = addresses as Array<{ address: string; family: number }>;
+      const allowed = allowList.includes(currentOrigin());
+      const refused = allowed ? undefined : all.find((a) => isPrivateAddress(a.address));
+      if (refused) return callback(refusal(currentOrigin(), refused.address), '', 4);
+      if ((options as { all?: boolean }).all)
+        return (callback as unknown as (e: null, a: typeof all) => void)(null, all);
+      const first = all[0]!;
+      callback(null, first.address, first.family);
+    });
+  };
+  return new Agent({ connect: { lookup }, connections: 1 });
 }

@@ -1,7 +1,9 @@
 // The `http` component: one request with templated URL, headers, query and body; limited in time and size.
+
+import { fetch, Headers, type Response } from 'undici';
 import type { HttpStep } from '../recipes/recipe-schema';
 import { resolveTemplates } from '../recipes/template';
-import { assertReachable } from './address-policy';
+import { assertReachable, pinnedAgent } from './address-policy';
 import { StepFailed, StepRejected } from './step-errors';
 
 export const MAX_RESPONSE_BYTES = 256 * 1024;
@@ -39,17 +41,29 @@ export async function runHttp(
       headers.set('content-type', 'application/json');
   }
   const signal = AbortSignal.timeout((step.timeoutSeconds ?? 30) * 1000);
-  for (let redirects = 0; ; redirects++) {
-    await assertReachable(url, allowList);
-    const response = await send(url, { method: step.method, headers, body, signal, redirect: 'manual' });
-    const location = response.headers.get('location');
-    if (response.status >= 300 && response.status < 400 && location) {
-      if (redirects >= MAX_REDIRECTS) throw new StepRejected(`more than ${MAX_REDIRECTS} redirects`);
-      await response.body?.cancel();
-      url = new URL(location, url);
-      continue;
+  const dispatcher = pinnedAgent(allowList, () => url.origin);
+  try {
+    for (let redirects = 0; ; redirects++) {
+      assertReachable(url, allowList);
+      const response = await send(url, {
+        method: step.method,
+        headers,
+        body,
+        signal,
+        redirect: 'manual',
+        dispatcher,
+      });
+      const location = response.headers.get('location');
+      if (response.status >= 300 && response.status < 400 && location) {
+        if (redirects >= MAX_REDIRECTS) throw new StepRejected(`more than ${MAX_REDIRECTS} redirects`);
+        await response.body?.cancel();
+        url = new URL(location, url);
+        continue;
+      }
+      return await readResponse(response, step, url);
     }
-    return readResponse(response, step, url);
+  } finally {
+    await dispatcher.close();
   }
 }
 
@@ -61,10 +75,13 @@ function parseUrl(value: unknown): URL {
   }
 }
 
-async function send(url: URL, init: RequestInit): Promise<Response> {
+async function send(url: URL, init: Parameters<typeof fetch>[1] & { method: string }): Promise<Response> {
   try {
     return await fetch(url, init);
   } catch (error) {
+    // The address policy refuses inside the connection's lookup; surface its reason as is.
+    const cause = (error as { cause?: unknown }).cause;
+    if (cause instanceof StepRejected) throw cause;
     const reason = (error as Error).name === 'TimeoutError' ? 'timed out' : 'could not connect';
     throw new StepFailed(`${init.method} ${describe(url)} ${reason}`);
   }

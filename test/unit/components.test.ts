@@ -108,7 +108,7 @@ describe('address policy', () => {
     'fd00::1',
     'fe80::1',
   ])('treats %s as private', (address) => expect(isPrivateAddress(address)).toBe(true));
-  it.each(['93.184.216.34', '2606:4700::1111'])('treats %s as public', (address) =>
+  it.each(['93.184.216.34', '2606:4700::1111', '::ffff:5db8:d822'])('treats %s as public', (address) =>
     expect(isPrivateAddress(address)).toBe(false),
   );
 });

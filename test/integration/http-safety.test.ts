@@ -1,0 +1,68 @@
+// The http component against real servers on 127.0.0.1: address policy, redirects, limits.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runHttp } from '../../shared/components/http';
+import { StepRejected } from '../../shared/components/step-errors';
+import { httpStepSchema } from '../../shared/recipes/recipe-schema';
+import { startFakeServer } from '../support/local-stack';
+
+let target: Awaited<ReturnType<typeof startFakeServer>>;
+let redirector: Awaited<ReturnType<typeof startFakeServer>>;
+beforeAll(async () => {
+  target = await startFakeServer((req, res) => {
+    res.setHeader('content-type', 'application/json');
+    if (req.url === '/big') return res.end(JSON.stringify({ blob: 'x'.repeat(400_000) }));
+    res.end(JSON.stringify({ ok: true, path: req.url }));
+  });
+  redirector = await startFakeServer((req, res) => {
+    res.statusCode = 302;
+    res.setHeader(
+      'location',
+      req.url === '/to-metadata' ? 'http://169.254.169.254/latest/meta-data/' : `${target.url}/landed`,
+    );
+    res.end();
+  });
+});
+afterAll(async () => {
+  await target.close();
+  await redirector.close();
+});
+
+const step = (url: string) => httpStepSchema.parse({ id: 'call', type: 'http', url, timeoutSeconds: 5 });
+const port = () => new URL(target.url).port;
+
+describe('http step address policy', () => {
+  it.each([
+    ['a name that resolves to loopback', () => `http://localhost:${port()}/`],
+    ['loopback', () => `http://127.0.0.1:${port()}/`],
+    ['decimal loopback', () => `http://2130706433:${port()}/`],
+    ['hex loopback', () => `http://0x7f.0.0.1:${port()}/`],
+    ['IPv4-mapped IPv6 loopback', () => `http://[::ffff:127.0.0.1]:${port()}/`],
+    ['the metadata address', () => 'http://169.254.169.254/latest/meta-data/'],
+    ['a unique-local IPv6 address', () => 'http://[fd00::1]/'],
+  ])('refuses %s with a clear reason', async (_, url) => {
+    const error = await runHttp(step(url()), {}, []).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(StepRejected);
+    expect((error as Error).message).toMatch(/private, loopback, link-local or metadata address/);
+    expect((error as Error).message).toContain('httpAllowList');
+  });
+
+  it('lets an allow-listed origin through, and only that origin', async () => {
+    const output = await runHttp(step(`${target.url}/hello`), {}, [target.url]);
+    expect(output.body).toEqual({ ok: true, path: '/hello' });
+  });
+
+  it('checks every redirect: allowed to allowed passes, allowed to metadata is refused', async () => {
+    const followed = await runHttp(step(`${redirector.url}/go`), {}, [redirector.url, target.url]);
+    expect(followed.body).toEqual({ ok: true, path: '/landed' });
+    await expect(runHttp(step(`${redirector.url}/go`), {}, [redirector.url])).rejects.toThrow(
+      'httpAllowList',
+    );
+    await expect(runHttp(step(`${redirector.url}/to-metadata`), {}, [redirector.url])).rejects.toThrow(
+      '169.254.169.254',
+    );
+  });
+
+  it('refuses schemes other than http and https', async () => {
+    await expect(runHttp(step('file:///etc/passwd'), {}, [])).rejects.toThrow('only http and https');
+  });
+});
