@@ -9,9 +9,14 @@ import { WorkflowsStack } from './stacks/workflows-stack';
 export function buildRecipeflow(app: App) {
   const prefix = (app.node.tryGetContext('prefix') as string | undefined) ?? 'recipeflow';
   const data = new DataStack(app, 'RecipeflowData', { prefix });
-  const workflows = new WorkflowsStack(app, 'RecipeflowWorkflows', { table: data.table, prefix });
+  const workflows = new WorkflowsStack(app, 'RecipeflowWorkflows', {
+    table: data.table,
+    dataKey: data.key,
+    prefix,
+  });
   const api = new ApiStack(app, 'RecipeflowApi', {
     table: data.table,
+    dataKey: data.key,
     prefix,
     stateMachineRole: workflows.stateMachineRole,
     componentArnPrefix: workflows.componentArnPrefix,

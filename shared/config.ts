@@ -14,6 +14,9 @@ const configSchema = z.object({
   OPENAI_API_KEY: z.string().optional(),
   OPENAI_BASE_URL: z.string().url().optional(),
   WAIT_TIMEOUT_MS: z.coerce.number().int().positive().default(25_000),
+  /** Credentials at rest: a KMS key (cloud) or a local key file (local runtime). */
+  CREDENTIALS_KMS_KEY_ID: z.string().optional(),
+  CREDENTIALS_KEY_FILE: z.string().optional(),
   /** JWT bearer tokens: a JWKS URL (RS256/ES256) or a shared secret (HS256), with issuer and audience. */
   JWT_JWKS_URL: z.string().url().optional(),
   JWT_SECRET: z.string().min(32).optional(),

@@ -1,15 +1,18 @@
 // Builds the process's clients once from config; handlers, the local runtime and tests pass a Deps around.
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { KMSClient } from '@aws-sdk/client-kms';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { type Config, loadConfig } from './config';
+import { kmsSealer, localKeySealer, type SecretSealer } from './credentials/sealer';
 
 export interface Deps {
   config: Config;
   db: DynamoDBDocumentClient;
   sfn: SFNClient;
   s3: S3Client;
+  sealer: SecretSealer;
   now: () => Date;
 }
 
@@ -40,11 +43,22 @@ export function createDeps(config: Config = loadConfig()): Deps {
   });
   return {
     config,
+    sealer: createSealer(config),
     db: DynamoDBDocumentClient.from(dynamo, { marshallOptions: { removeUndefinedValues: true } }),
     sfn,
     s3,
     now: () => new Date(),
   };
+}
+
+function createSealer(config: Config): SecretSealer {
+  if (config.CREDENTIALS_KMS_KEY_ID)
+    return kmsSealer(new KMSClient({ region: config.AWS_REGION }), config.CREDENTIALS_KMS_KEY_ID);
+  if (config.CREDENTIALS_KEY_FILE) return localKeySealer(config.CREDENTIALS_KEY_FILE);
+  const unavailable = async (): Promise<never> => {
+    throw new Error('no credentials key is configured (CREDENTIALS_KMS_KEY_ID or CREDENTIALS_KEY_FILE)');
+  };
+  return { seal: unavailable, open: unavailable };
 }
 
 let processDeps: Deps | undefined;

@@ -1,13 +1,18 @@
 import { runAi } from '../../shared/components/ai';
+import { openCredential } from '../../shared/credentials/credentials';
 import { getDeps } from '../../shared/deps';
 import type { AiStep } from '../../shared/recipes/recipe-schema';
 import { componentHandler } from './component-handler';
 
 export const handler = componentHandler<AiStep>(async (step, scope, state) => {
-  const { config } = getDeps();
+  const deps = getDeps();
+  // A step's own credential (an OpenAI-compatible key and base URL) wins over the platform's.
+  const credential = step.credential
+    ? await openCredential(deps, state.run.tenantId, step.credential, 'openai')
+    : { apiKey: deps.config.OPENAI_API_KEY, baseUrl: deps.config.OPENAI_BASE_URL };
   const result = await runAi(step, scope, {
-    apiKey: config.OPENAI_API_KEY,
-    baseURL: config.OPENAI_BASE_URL,
+    apiKey: credential.apiKey,
+    baseURL: credential.baseUrl,
     defaults: state.run.ai,
   });
   return {

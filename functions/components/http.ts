@@ -1,7 +1,13 @@
 import { runHttp } from '../../shared/components/http';
+import { openCredential } from '../../shared/credentials/credentials';
+import { getDeps } from '../../shared/deps';
 import type { HttpStep } from '../../shared/recipes/recipe-schema';
 import { componentHandler } from './component-handler';
 
-export const handler = componentHandler<HttpStep>(async (step, scope, state) => ({
-  output: await runHttp(step, scope, state.run.httpAllowList),
-}));
+export const handler = componentHandler<HttpStep>(async (step, scope, state) => {
+  // The secret is opened here, inside the component, and only reaches the outgoing request's header.
+  const bearer = step.credential
+    ? (await openCredential(getDeps(), state.run.tenantId, step.credential, 'http_bearer')).token
+    : undefined;
+  return { output: await runHttp(step, scope, state.run.httpAllowList, bearer) };
+});

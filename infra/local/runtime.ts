@@ -56,6 +56,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     process.env.DYNAMODB_ENDPOINT = dynamo.endpoint;
     process.env.TABLE_NAME ??= 'recipeflow';
     process.env.COMPONENT_ARN_PREFIX = COMPONENT_PREFIX;
+    process.env.CREDENTIALS_KEY_FILE ??= path.join(dataDir, 'credentials.key');
 
     const s3 = await startS3Local({
       directory: path.join(dataDir, 's3'),

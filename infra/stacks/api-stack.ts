@@ -5,14 +5,16 @@ import { HttpLambdaAuthorizer, HttpLambdaResponseType } from 'aws-cdk-lib/aws-ap
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type { Table } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement, type Role } from 'aws-cdk-lib/aws-iam';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { apiHandlers, apiRoutes, publicHandlers } from '../../shared/api/routes';
 import { bundledFunction } from './bundled-function';
-import { acknowledgeLambdaBaseline, grantTableAccess } from './grants';
+import { acknowledgeLambdaBaseline, grantCredentialAccess, grantTableAccess } from './grants';
 
 export interface ApiStackProps extends StackProps {
   table: Table;
+  dataKey: IKey;
   prefix: string;
   stateMachineRole: Role;
   componentArnPrefix: string;
@@ -45,6 +47,7 @@ export class ApiStack extends Stack {
       TABLE_NAME: props.table.tableName,
       COMPONENT_ARN_PREFIX: props.componentArnPrefix,
       STATE_MACHINE_ROLE_ARN: props.stateMachineRole.roleArn,
+      CREDENTIALS_KMS_KEY_ID: props.dataKey.keyArn,
     };
     // API keys and JWTs are resolved once per Authorization header and cached by API Gateway for 30 s
     // (so a revoked key may work for up to 30 s). Issuer, audience and JWKS come from CDK context.
@@ -71,6 +74,7 @@ export class ApiStack extends Stack {
         timeout: Duration.seconds(handler === 'executions' ? 29 : 10),
       });
       grantTableAccess(fn, props.table);
+      if (handler === 'credentials') grantCredentialAccess(fn, props.dataKey, ['kms:GenerateDataKey']);
       if (handler === 'recipes') {
         fn.addToRolePolicy(
           new PolicyStatement({

@@ -2,6 +2,7 @@
 import { Validations } from 'aws-cdk-lib';
 import type { Table } from 'aws-cdk-lib/aws-dynamodb';
 import { Effect, type IGrantable, PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
 import type { IConstruct } from 'constructs';
 import { tableIndexes } from '../../shared/data/table';
 
@@ -40,6 +41,19 @@ export function grantTableAccess(grantee: IGrantable, table: Table): void {
       ],
       resources: [table.tableArn],
       conditions: { 'ForAnyValue:StringLike': { 'dynamodb:LeadingKeys': ['TENANT#*#AUDIT'] } },
+    }),
+  );
+}
+
+/** KMS use for credential data keys, limited to calls that carry a credential encryption context. */
+export function grantCredentialAccess(grantee: IGrantable, key: IKey, actions: string[]): void {
+  grantee.grantPrincipal.addToPrincipalPolicy(
+    new PolicyStatement({
+      actions,
+      resources: [key.keyArn],
+      conditions: {
+        'ForAllValues:StringEquals': { 'kms:EncryptionContextKeys': ['tenantId', 'credential'] },
+      },
     }),
   );
 }

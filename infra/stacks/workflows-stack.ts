@@ -3,6 +3,7 @@
 import { Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Table } from 'aws-cdk-lib/aws-dynamodb';
 import { Effect, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { DefinitionBody, LogLevel, StateMachine, StateMachineType } from 'aws-cdk-lib/aws-stepfunctions';
@@ -11,10 +12,11 @@ import { componentFunctions } from '../../shared/api/routes';
 import { builtinRecipes } from '../../shared/recipes/builtin-recipes';
 import { chooseEngine, compileRecipe } from '../../shared/recipes/recipe-compiler';
 import { bundledFunction } from './bundled-function';
-import { acknowledgeLambdaBaseline, grantTableAccess } from './grants';
+import { acknowledgeLambdaBaseline, grantCredentialAccess, grantTableAccess } from './grants';
 
 export interface WorkflowsStackProps extends StackProps {
   table: Table;
+  dataKey: IKey;
   prefix: string;
 }
 
@@ -30,10 +32,13 @@ export class WorkflowsStack extends Stack {
       const fn = bundledFunction(this, `Component-${component}`, {
         entry: `functions/components/${component}.ts`,
         functionName: `${props.prefix}-${component}`,
-        environment: { TABLE_NAME: props.table.tableName },
+        environment: { TABLE_NAME: props.table.tableName, CREDENTIALS_KMS_KEY_ID: props.dataKey.keyArn },
         timeout: Duration.seconds(component === 'ai' ? 120 : 60),
       });
       grantTableAccess(fn, props.table);
+      // Components open credentials: decrypt only, and only data keys bound to a credential context.
+      if (component === 'http' || component === 'ai')
+        grantCredentialAccess(fn, props.dataKey, ['kms:Decrypt']);
       functions.set(component, fn);
     }
 

@@ -25,7 +25,6 @@ export async function runAi(
   scope: Record<string, unknown>,
   env: AiEnvironment,
 ): Promise<AiOutput> {
-  if (step.credential) throw new StepRejected('credentials are not supported by ai steps yet');
   const request: CompletionRequest = {
     model: step.model ?? env.defaults.model ?? DEFAULT_MODEL,
     system: step.system === undefined ? undefined : asText(resolveTemplates(step.system, scope)),
@@ -34,6 +33,8 @@ export async function runAi(
   };
   const provider = step.provider ?? env.defaults.provider ?? 'openai';
   if (provider === 'offline' || !env.apiKey) {
+    if (step.credential)
+      throw new StepRejected(`credential "${step.credential}" was given but the provider is offline`);
     return { ...completeOffline(request), provider: 'offline', model: request.model };
   }
   const client = new OpenAI({

@@ -19,8 +19,8 @@ export async function runHttp(
   step: HttpStep,
   scope: Record<string, unknown>,
   allowList: string[],
+  bearerToken?: string,
 ): Promise<HttpOutput> {
-  if (step.credential) throw new StepRejected('credentials are not supported by http steps yet');
   const resolved = resolveTemplates(
     { url: step.url, headers: step.headers ?? {}, query: step.query ?? {}, body: step.body },
     scope,
@@ -29,6 +29,7 @@ export async function runHttp(
   for (const [name, value] of Object.entries(resolved.query))
     url.searchParams.append(name, String(value ?? ''));
   const headers = new Headers(Object.entries(resolved.headers).map(([k, v]) => [k, String(v ?? '')]));
+  if (bearerToken) headers.set('authorization', `Bearer ${bearerToken}`);
   let body: string | undefined;
   if (
     resolved.body !== undefined &&

@@ -10,6 +10,9 @@ export class StepRejected extends Error {
 
 export function toStepError(error: unknown): StepFailed | StepRejected {
   if (error instanceof StepFailed || error instanceof StepRejected) return error;
+  // A domain refusal (missing credential, wrong type…) will not change on retry.
+  const status = (error as { status?: unknown }).status;
+  if (typeof status === 'number' && status < 500) return new StepRejected((error as Error).message);
   const message = error instanceof Error ? error.message : String(error);
   return new StepFailed(message);
 }

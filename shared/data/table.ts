@@ -11,6 +11,7 @@
 //   executions of a recipe            GSI1PK=TENANT#<t>#RECIPE#<id>  GSI1SK=<executionId>
 //   executions by status              GSI2PK=TENANT#<t>#STATUS#<s>   GSI2SK=<executionId>
 //   steps of an execution             PK=TENANT#<t>#EXEC#<id>     SK=STEP#<stepId>
+//   credentials of a tenant (sealed)  PK=TENANT#<t>               SK=CREDENTIAL#<name>
 //   credits balance + running count   PK=TENANT#<t>               SK=ACCOUNT
 //   credit ledger, newest first       PK=TENANT#<t>#LEDGER        SK=<entryId>            (ids sort by time)
 //   request-rate window (TTL)         PK=TENANT#<t>               SK=RATE#<epochSecond>

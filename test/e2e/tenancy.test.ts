@@ -112,6 +112,9 @@ describe('isolation', () => {
       );
       expect(response.status, `${route.method} ${route.path}`).toBe(404);
     }
+    await a.admin('PUT', '/v1/credentials/shared-name', { type: 'http_bearer', value: { token: 'a-token' } });
+    expect((await b.admin('DELETE', '/v1/credentials/shared-name')).status).toBe(404);
+    expect((await b.admin('GET', '/v1/credentials')).body!.items).toEqual([]);
     // and nothing of A changed
     expect((await a.admin('GET', `/v1/agents/${ids.agent}`)).body!.name).toBe('A agent');
     expect((await a.admin('GET', `/v1/recipes/${ids.recipe}`)).body!.version).toBe(1);
@@ -130,6 +133,8 @@ describe('roles', () => {
     'PUT /v1/settings': 'admin',
     'GET /v1/audit': 'admin',
     'GET /v1/audit/verify': 'admin',
+    'PUT /v1/credentials/{name}': 'editor',
+    'DELETE /v1/credentials/{name}': 'editor',
     'POST /v1/agents': 'editor',
     'PUT /v1/agents/{id}': 'editor',
     'DELETE /v1/agents/{id}': 'editor',

@@ -2,7 +2,10 @@
 import { inject } from 'vitest';
 
 export function apiClient(key = inject('demo').apiKey) {
-  const { baseUrl } = inject('demo');
+  return apiClientFor(inject('demo').baseUrl, key);
+}
+
+export function apiClientFor(baseUrl: string, key: string) {
   return async function call(
     method: string,
     path: string,

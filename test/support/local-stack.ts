@@ -22,6 +22,7 @@ export async function startLocalStack(): Promise<LocalStack> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'recipeflow-it-'));
   process.env.TABLE_NAME = `it-${path.basename(dataDir)}`;
   process.env.COMPONENT_ARN_PREFIX = COMPONENT_PREFIX;
+  process.env.CREDENTIALS_KEY_FILE = path.join(dataDir, 'credentials.key');
   const sfn = await startStepFunctionsLocal({ dataDir, region: 'us-east-1', invoke: invokeComponent });
   process.env.SFN_ENDPOINT = sfn.endpoint;
   const config = loadConfig();

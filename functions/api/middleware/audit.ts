@@ -22,7 +22,10 @@ export function auditMutations(): middy.MiddlewareObj<
       actor: event.principal.keyId,
       role: event.principal.role,
       action: `${method} ${event.routeKey.replace(/^\S+\s/, '')}`,
-      resource: { type: segments[1] ?? 'unknown', id: event.pathParameters?.id ?? createdId(request) },
+      resource: {
+        type: segments[1] ?? 'unknown',
+        id: event.pathParameters?.id ?? event.pathParameters?.name ?? createdId(request),
+      },
       result: status < 400 ? 'success' : 'failure',
       status,
     });

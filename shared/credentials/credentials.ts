@@ -1,0 +1,128 @@
+// Tenant credentials: secrets for providers, stored sealed, read back only as metadata; opened only inside the
+// component that uses them. Steps refer to them by name.
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { z } from 'zod';
+import { keys, stripKeys } from '../data/keys';
+import type { Deps } from '../deps';
+import { NotFound, ValidationFailed } from '../errors';
+import type { SealedSecret } from './sealer';
+
+export const CREDENTIAL_NAME = /^[a-z][a-z0-9_-]{0,63}$/;
+
+export const credentialInputSchema = z.discriminatedUnion('type', [
+  z
+    .object({
+      type: z.literal('openai'),
+      value: z.object({ apiKey: z.string().min(1).max(500), baseUrl: z.string().url().optional() }).strict(),
+    })
+    .strict(),
+  z
+    .object({
+      type: z.literal('http_bearer'),
+      value: z.object({ token: z.string().min(1).max(4000) }).strict(),
+    })
+    .strict(),
+  z
+    .object({
+      type: z.literal('webhook_secret'),
+      value: z.object({ secret: z.string().min(16).max(500) }).strict(),
+    })
+    .strict(),
+  z.object({ type: z.literal('smtp'), value: z.object({ url: z.string().url() }).strict() }).strict(),
+]);
+export type CredentialInput = z.infer<typeof credentialInputSchema>;
+export type CredentialType = CredentialInput['type'];
+type ValueOf<T extends CredentialType> = Extract<CredentialInput, { type: T }>['value'];
+
+export interface CredentialMetadata {
+  name: string;
+  type: CredentialType;
+  createdAt: string;
+  updatedAt: string;
+}
+
+const context = (tenantId: string, name: string) => ({ tenantId, credential: name });
+
+export async function putCredential(deps: Deps, tenantId: string, name: string, input: CredentialInput) {
+  if (!CREDENTIAL_NAME.test(name)) {
+    throw new ValidationFailed([{ path: 'name', message: 'must match ^[a-z][a-z0-9_-]{0,63}$' }], 400);
+  }
+  const now = deps.now().toISOString();
+  const existing = await deps.db.send(
+    new GetCommand({
+      TableName: deps.config.TABLE_NAME,
+      Key: keys.credential(tenantId, name),
+      ProjectionExpression: 'createdAt',
+    }),
+  );
+  const sealed = await deps.sealer.seal(JSON.stringify(input.value), context(tenantId, name));
+  const metadata: CredentialMetadata = {
+    name,
+    type: input.type,
+    createdAt: (existing.Item?.createdAt as string) ?? now,
+    updatedAt: now,
+  };
+  await deps.db.send(
+    new PutCommand({
+      TableName: deps.config.TABLE_NAME,
+      Item: { ...keys.credential(tenantId, name), ...metadata, sealed },
+    }),
+  );
+  return { metadata, created: !existing.Item };
+}
+
+export async function listCredentials(
+  deps: Deps,
+  tenantId: string,
+): Promise<{ items: CredentialMetadata[] }> {
+  const { PK, SK } = keys.credentialPrefix(tenantId);
+  const { Items = [] } = await deps.db.send(
+    new QueryCommand({
+      TableName: deps.config.TABLE_NAME,
+      KeyConditionExpression: 'PK = :pk AND begins_with(SK, :sk)',
+      ExpressionAttributeValues: { ':pk': PK, ':sk': SK },
+      ProjectionExpression: '#n, #t, createdAt, updatedAt',
+      ExpressionAttributeNames: { '#n': 'name', '#t': 'type' },
+    }),
+  );
+  return {
+    items: Items.map((item) =>
+      stripKeys<CredentialMetadata>(item, ['name', 'type', 'createdAt', 'updatedAt']),
+    ),
+  };
+}
+
+export async function deleteCredential(deps: Deps, tenantId: string, name: string): Promise<void> {
+  try {
+    await deps.db.send(
+      new DeleteCommand({
+        TableName: deps.config.TABLE_NAME,
+        Key: keys.credential(tenantId, name),
+        ConditionExpression: 'attribute_exists(PK)',
+      }),
+    );
+  } catch (error) {
+    if ((error as Error).name === 'ConditionalCheckFailedException') throw new NotFound('credential');
+    throw error;
+  }
+}
+
+/** Opens a credential for a component; throws NotFound (or a type mismatch) without any secret in the message. */
+export async function openCredential<T extends CredentialType>(
+  deps: Deps,
+  tenantId: string,
+  name: string,
+  type: T,
+): Promise<ValueOf<T>> {
+  const { Item } = await deps.db.send(
+    new GetCommand({ TableName: deps.config.TABLE_NAME, Key: keys.credential(tenantId, name) }),
+  );
+  if (!Item) throw new NotFound(`credential "${name}"`);
+  if (Item.type !== type)
+    throw new ValidationFailed([
+      { path: 'credential', message: `"${name}" is a ${Item.type} credential, not ${type}` },
+    ]);
+  return JSON.parse(
+    await deps.sealer.open(Item.sealed as SealedSecret, context(tenantId, name)),
+  ) as ValueOf<T>;
+}
