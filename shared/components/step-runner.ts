@@ -27,13 +27,20 @@ export type Component<S extends Step> = (
 const PREVIEW_CHARS = 500;
 
 export function templateScope(state: RunState): Record<string, unknown> {
-  return { input: state.input, steps: state.steps, settings: state.settings, execution: state.execution };
+  return {
+    input: state.input,
+    steps: state.steps,
+    settings: state.settings,
+    execution: state.execution,
+    ...('item' in state ? { item: state.item } : {}),
+  };
 }
 
 export async function runStep<S extends Step>(deps: Deps, event: StepEvent<S>, component: Component<S>) {
   const started = deps.now();
   const base = {
-    stepId: event.step.id,
+    // Inside a map, each item's run of a step is its own record: `enrich[3]`.
+    stepId: event.state.index === undefined ? event.step.id : `${event.step.id}[${event.state.index}]`,
     type: event.step.type,
     attempts: (event.attempt ?? 0) + 1,
     startedAt: started.toISOString(),

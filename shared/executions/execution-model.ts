@@ -71,6 +71,9 @@ export interface RunState {
   failures?: Record<string, { Error?: string; Cause?: string }>;
   settings: Record<string, unknown>;
   execution: { id: string; startedAt: string };
+  /** Inside a map iteration: the current item and its index. */
+  item?: unknown;
+  index?: number;
   run: {
     tenantId: string;
     recipeId: string;

@@ -1,6 +1,7 @@
 // Recipe → Amazon States Language. A pure function: the same recipe and component ARNs give byte-identical ASL.
 // Success path transitions = one per step + one Finalize; nothing else runs unless a step fails.
 import { createHash } from 'node:crypto';
+import { choiceRule, jsonPath } from './choice-rules';
 import type { RecipeDefinition, RetryPolicy, Step } from './recipe-schema';
 
 export type ComponentName = 'http' | 'ai' | 'transform' | 'score' | 'finalize';
@@ -37,10 +38,7 @@ const DEFAULT_RETRY: Partial<Record<string, RetryPolicy>> = {
 
 export function compileRecipe(recipe: RecipeDefinition, options: CompileOptions): Asl {
   const states: Record<string, AslState> = {};
-  recipe.steps.forEach((step, index) => {
-    const next = recipe.steps[index + 1]?.id ?? FINALIZE;
-    states[step.id] = compileStep(step, next, options);
-  });
+  compileSequence(recipe.steps, { terminal: FINALIZE, failTarget: RECORD_FAILURE }, options, states);
   const lastStep = recipe.steps.at(-1)?.id ?? null;
   states[FINALIZE] = lambdaTask(options.componentArn('finalize'), {
     outcome: 'succeeded',
@@ -62,8 +60,36 @@ export function compileRecipe(recipe: RecipeDefinition, options: CompileOptions)
   return { Comment: 'recipeflow recipe', StartAt: recipe.steps[0]!.id, States: states };
 }
 
-function compileStep(step: Step, next: string, options: CompileOptions): AslState {
+interface SequenceContext {
+  /** Where the sequence ends (Finalize, or the end of a map iteration). */
+  terminal: string;
+  /** Where a failing step goes; null inside a map, where the failure ends the Map state itself. */
+  failTarget: string | null;
+}
+
+function compileSequence(
+  steps: Step[],
+  context: SequenceContext,
+  options: CompileOptions,
+  states: Record<string, AslState>,
+) {
+  steps.forEach((step, index) => {
+    const next = steps[index + 1]?.id ?? context.terminal;
+    states[step.id] = compileStep(step, next, context, options);
+  });
+}
+
+function compileStep(step: Step, next: string, context: SequenceContext, options: CompileOptions): AslState {
+  const target = (id: string) => (id === 'end' ? context.terminal : id);
   if (step.type === 'wait') return compileWait(step, next);
+  if (step.type === 'branch') {
+    return {
+      Type: 'Choice',
+      Choices: step.cases.map((c) => ({ ...choiceRule(c.when), Next: target(c.goto) })),
+      Default: target(step.default),
+    };
+  }
+  if (step.type === 'map') return compileMap(step, next, context, options);
   if (step.type !== 'http' && step.type !== 'ai' && step.type !== 'transform' && step.type !== 'score') {
     throw new Error(`step type ${step.type} cannot be compiled yet`);
   }
@@ -75,12 +101,47 @@ function compileStep(step: Step, next: string, options: CompileOptions): AslStat
   const policy = step.retry ?? DEFAULT_RETRY[step.type];
   const retry = task.Retry as AslState[];
   if (policy && policy.maxAttempts > 1) retry.push(stepRetrier(policy));
+  const catchers = catcher(step, next, context);
   return {
     ...task,
     ResultSelector: { 'output.$': '$.Payload.output' },
     ResultPath: `$.steps.${step.id}`,
     TimeoutSeconds: step.timeoutSeconds ?? DEFAULT_TIMEOUT[step.type],
-    Catch: [catcher(step, next)],
+    ...(catchers ? { Catch: catchers } : {}),
+    Next: next,
+  };
+}
+
+// Each item runs the nested steps with `item` (and its index) beside the run's state; the iteration's result
+// is its last step's output, and the Map's result lands at $.steps.<id>.output.
+function compileMap(
+  step: Extract<Step, { type: 'map' }>,
+  next: string,
+  context: SequenceContext,
+  options: CompileOptions,
+): AslState {
+  const done = `Done_${step.id}`;
+  const inner: Record<string, AslState> = {};
+  compileSequence(step.steps, { terminal: done, failTarget: null }, options, inner);
+  inner[done] = { Type: 'Pass', OutputPath: `$.steps.${step.steps.at(-1)!.id}.output`, End: true };
+  const itemsPath = /^\{\{\s*([^{}]+?)\s*\}\}$/.exec(step.items)?.[1] ?? step.items;
+  const catchers = catcher(step, next, context);
+  return {
+    Type: 'Map',
+    ItemsPath: jsonPath(itemsPath),
+    MaxConcurrency: step.maxConcurrency,
+    ItemSelector: {
+      'input.$': '$.input',
+      'steps.$': '$.steps',
+      'settings.$': '$.settings',
+      'execution.$': '$.execution',
+      'run.$': '$.run',
+      'item.$': '$$.Map.Item.Value',
+      'index.$': '$$.Map.Item.Index',
+    },
+    ItemProcessor: { ProcessorConfig: { Mode: 'INLINE' }, StartAt: step.steps[0]!.id, States: inner },
+    ResultPath: `$.steps.${step.id}.output`,
+    ...(catchers ? { Catch: catchers } : {}),
     Next: next,
   };
 }
@@ -88,7 +149,7 @@ function compileStep(step: Step, next: string, options: CompileOptions): AslStat
 function compileWait(step: Extract<Step, { type: 'wait' }>, next: string): AslState {
   if (step.seconds !== undefined) return { Type: 'Wait', Seconds: step.seconds, Next: next };
   const whole = /^\{\{\s*([^{}]+?)\s*\}\}$/.exec(step.until ?? '');
-  if (whole?.[1]) return { Type: 'Wait', TimestampPath: `$.${whole[1]}`, Next: next };
+  if (whole?.[1]) return { Type: 'Wait', TimestampPath: jsonPath(whole[1]), Next: next };
   return { Type: 'Wait', Timestamp: step.until, Next: next };
 }
 
@@ -120,13 +181,14 @@ function stepRetrier(policy: RetryPolicy): AslState {
   };
 }
 
-function catcher(step: Step, next: string): AslState {
+function catcher(step: Step, next: string, context: SequenceContext): AslState[] | null {
   const onError = step.onError ?? 'fail';
   if (onError === 'fail') {
-    return { ErrorEquals: ['States.ALL'], ResultPath: `$.failures.${step.id}`, Next: RECORD_FAILURE };
+    if (!context.failTarget) return null;
+    return [{ ErrorEquals: ['States.ALL'], ResultPath: `$.failures.${step.id}`, Next: context.failTarget }];
   }
-  const target = onError === 'continue' ? next : onError.goto === 'end' ? FINALIZE : onError.goto;
-  return { ErrorEquals: ['States.ALL'], ResultPath: `$.steps.${step.id}.error`, Next: target };
+  const target = onError === 'continue' ? next : onError.goto === 'end' ? context.terminal : onError.goto;
+  return [{ ErrorEquals: ['States.ALL'], ResultPath: `$.steps.${step.id}.error`, Next: target }];
 }
 
 /** Express when nothing can pause the run and it fits Express's 5-minute limit; Standard otherwise. */
@@ -134,7 +196,8 @@ export function chooseEngine(recipe: RecipeDefinition): 'STANDARD' | 'EXPRESS' {
   if (recipe.mode !== 'auto') return recipe.mode === 'express' ? 'EXPRESS' : 'STANDARD';
   let worstCaseSeconds = 0;
   for (const step of recipe.steps) {
-    if (step.type === 'wait' || step.type === 'review') return 'STANDARD';
+    // A map's length is only known at run time, so its worst case is unbounded.
+    if (step.type === 'wait' || step.type === 'review' || step.type === 'map') return 'STANDARD';
     const attempts = (step.retry ?? DEFAULT_RETRY[step.type])?.maxAttempts ?? 1;
     worstCaseSeconds += (step.timeoutSeconds ?? DEFAULT_TIMEOUT[step.type] ?? 60) * attempts;
   }

@@ -2,12 +2,13 @@
 // (unique ids, references only to earlier steps, valid jump targets, valid JSON Schemas).
 import { type FieldError, ValidationFailed } from '../errors';
 import { checkJsonSchema, parseWith } from '../validation';
+import { choiceProblem } from './choice-rules';
 import type { Condition } from './condition';
 import { type RecipeDefinition, recipeSchema, type Step } from './recipe-schema';
 import { collectTemplatePaths, parsePath, templateRoots } from './template';
 
 /** Step types the compiler and components can run today. */
-export const runnableStepTypes = new Set(['http', 'ai', 'transform', 'score', 'wait']);
+export const runnableStepTypes = new Set(['http', 'ai', 'transform', 'score', 'wait', 'branch', 'map']);
 
 export function validateRecipe(raw: unknown): RecipeDefinition {
   const recipe = parseWith(recipeSchema, raw);
@@ -39,7 +40,23 @@ function checkSequence(
       errors.push({ path: `${at}.type`, message: `step type "${step.type}" is not available yet` });
     }
     checkNoPathKeys(step, at, errors);
-    checkJumps(step, at, ids, errors);
+    checkJumps(step, at, ids, index, errors);
+    if (step.type === 'branch') {
+      step.cases.forEach((c, i) => {
+        const problem = choiceProblem(c.when);
+        if (problem) errors.push({ path: `${at}.cases[${i}].when`, message: problem });
+      });
+    }
+    if (step.type === 'map') {
+      if (inMap) errors.push({ path: `${at}.type`, message: 'a map cannot contain another map' });
+      if (!/^\{\{\s*[^{}]+?\s*\}\}$/.test(step.items)) {
+        errors.push({
+          path: `${at}.items`,
+          message:
+            'must be exactly one template yielding an array, e.g. {{steps.search.output.body.results}}',
+        });
+      }
+    }
     const { steps: nested, ...config } = step as Step & { steps?: Step[] };
     const itemAllowed = inMap || step.type === 'transform';
     for (const [field, value] of Object.entries(config)) {
@@ -76,7 +93,8 @@ function checkReferences(
   }
 }
 
-function checkJumps(step: Step, at: string, ids: string[], errors: FieldError[]) {
+// Jumps go forward only: a loop would run until Step Functions' history limit, billing every transition.
+function checkJumps(step: Step, at: string, ids: string[], index: number, errors: FieldError[]) {
   const targets: Array<[string, string]> = [];
   if (step.onError && typeof step.onError === 'object')
     targets.push([`${at}.onError.goto`, step.onError.goto]);
@@ -89,8 +107,8 @@ function checkJumps(step: Step, at: string, ids: string[], errors: FieldError[])
   for (const [path, target] of targets) {
     if (target !== 'end' && !ids.includes(target)) {
       errors.push({ path, message: `"${target}" is not a step of this sequence` });
-    } else if (target === step.id) {
-      errors.push({ path, message: 'a step cannot jump to itself' });
+    } else if (target !== 'end' && ids.indexOf(target) <= index) {
+      errors.push({ path, message: `"${target}" does not come later; jumps go forward only` });
     }
   }
 }

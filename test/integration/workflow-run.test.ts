@@ -134,3 +134,56 @@ describe('a recipe run through aws-local-stepfunctions with the real handlers', 
     ).rejects.toMatchObject({ status: 422, errors: [{ path: 'input.domain', message: 'must be string' }] });
   });
 });
+
+describe('control flow through aws-local-stepfunctions', () => {
+  const flow = (directoryUrl: string) => ({
+    name: 'branch and map',
+    steps: [
+      {
+        id: 'route',
+        type: 'branch',
+        cases: [{ when: { path: 'input.mode', op: 'eq', value: 'skip' }, goto: 'end' }],
+        default: 'each',
+      },
+      {
+        id: 'each',
+        type: 'map',
+        items: '{{input.domains}}',
+        maxConcurrency: 2,
+        steps: [
+          { id: 'company', type: 'http', url: `${directoryUrl}/companies/{{item}}` },
+          { id: 'name', type: 'transform', source: '{{steps.company.output.body.name}}', ops: [] },
+        ],
+      },
+    ],
+    output: { names: '{{steps.each.output}}' },
+  });
+
+  it('maps over items with `item` in templates and records each item’s steps', async () => {
+    const execution = await run(flow(directory.url), {
+      mode: 'all',
+      domains: ['acme.example', 'acme.example', 'acme.example'],
+    });
+    expect(execution.status).toBe('succeeded');
+    expect(execution.output).toEqual({ names: ['Acme', 'Acme', 'Acme'] });
+    expect(execution.steps.map((s) => s.stepId).sort()).toEqual([
+      'company[0]',
+      'company[1]',
+      'company[2]',
+      'name[0]',
+      'name[1]',
+      'name[2]',
+    ]);
+  });
+
+  it('branches to the end when a case matches, and a failing item fails the run at the map', async () => {
+    const skipped = await run(flow(directory.url), { mode: 'skip', domains: ['acme.example'] });
+    expect(skipped).toMatchObject({ status: 'succeeded', output: { names: null }, steps: [] });
+    const failed = await run(flow(directory.url), {
+      mode: 'all',
+      domains: ['acme.example', 'missing.example'],
+    });
+    expect(failed.status).toBe('failed');
+    expect(failed.error).toMatchObject({ step: 'each', type: 'StepRejected' });
+  });
+});

@@ -94,3 +94,95 @@ describe('compileRecipe', () => {
     });
   });
 });
+
+describe('branch and map', () => {
+  const flow = () =>
+    validateRecipe({
+      name: 'flow',
+      steps: [
+        { id: 'list', type: 'transform', source: '{{input.companies}}', ops: [] },
+        {
+          id: 'route',
+          type: 'branch',
+          cases: [
+            { when: { path: 'input.mode', op: 'eq', value: 'skip' }, goto: 'end' },
+            {
+              when: {
+                all: [
+                  { path: 'input.size', op: 'gte', value: 10 },
+                  { path: 'input.tags', op: 'in', value: ['a', 'b'] },
+                ],
+              },
+              goto: 'each',
+            },
+          ],
+          default: 'each',
+        },
+        {
+          id: 'each',
+          type: 'map',
+          items: '{{steps.list.output}}',
+          maxConcurrency: 2,
+          steps: [
+            {
+              id: 'shape',
+              type: 'transform',
+              source: { name: '{{item.name}}', at: '{{execution.id}}' },
+              ops: [],
+            },
+          ],
+        },
+      ],
+    });
+
+  it('compiles branch to a guarded Choice and map to a Map with the item beside the run state', () => {
+    const asl = compileRecipe(flow(), options);
+    expect(validateAsl(asl).errors).toEqual([]);
+    expect(asl.States.route).toMatchObject({
+      Type: 'Choice',
+      Choices: [
+        {
+          And: [
+            { Variable: '$.input.mode', IsPresent: true },
+            { Variable: '$.input.mode', StringEquals: 'skip' },
+          ],
+          Next: 'Finalize',
+        },
+        expect.objectContaining({ Next: 'each' }),
+      ],
+      Default: 'each',
+    });
+    expect(asl.States.each).toMatchObject({
+      Type: 'Map',
+      ItemsPath: '$.steps.list.output',
+      MaxConcurrency: 2,
+      ItemSelector: expect.objectContaining({ 'item.$': '$$.Map.Item.Value' }),
+      ResultPath: '$.steps.each.output',
+      ItemProcessor: {
+        StartAt: 'shape',
+        States: { Done_each: { Type: 'Pass', OutputPath: '$.steps.shape.output', End: true } },
+      },
+    });
+  });
+
+  it('refuses what a Choice cannot express and backward jumps', () => {
+    const raw = {
+      name: 'bad',
+      steps: [
+        { id: 'a', type: 'transform', source: 1, ops: [] },
+        {
+          id: 'b',
+          type: 'branch',
+          cases: [{ when: { path: 'input.x', op: 'matches', value: '^a' }, goto: 'a' }],
+        },
+      ],
+    };
+    expect(() => validateRecipe(raw)).toThrow();
+    try {
+      validateRecipe(raw);
+    } catch (error) {
+      const paths = (error as { errors: Array<{ path: string }> }).errors.map((e) => e.path);
+      expect(paths).toEqual(expect.arrayContaining(['steps[1].cases[0].when', 'steps[1].cases[0].goto']));
+    }
+  });
+});
