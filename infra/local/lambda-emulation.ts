@@ -1,22 +1,41 @@
 // What the Step Functions service adds around a `lambda:invoke` Task that aws-local-stepfunctions (an ASL
 // interpreter) does not: the invoke envelope, $$.State.RetryCount per attempt, Lambda-shaped errors, and the
 // context object. Kept in one module and tested against the same ASL the CDK stack deploys.
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 
 export type InvokeFunction = (functionName: string, payload: unknown) => Promise<unknown>;
+
+export interface TaskHooks {
+  /** Registers a fresh task token and resolves with SendTaskSuccess's output (or rejects with its failure). */
+  waitForToken: (token: string, timeoutSeconds: number | undefined) => Promise<unknown>;
+  /** Forgets a token whose task failed before it could wait. */
+  release?: (token: string) => void;
+  /** Called as each Task starts, with the state's input (the emulator persists it as the resume point). */
+  onTaskStart?: (stateName: string, stateInput: unknown) => void;
+}
 type AslStates = Record<string, Record<string, unknown>>;
 
 const LAMBDA_INVOKE = 'arn:aws:states:::lambda:invoke';
 
 /** Every Task state (also inside Map iterators) that invokes a Lambda function, with its Payload template. */
-export function lambdaTasks(
-  states: AslStates,
-): Array<{ name: string; payloadTemplate: Record<string, unknown> }> {
-  const found: Array<{ name: string; payloadTemplate: Record<string, unknown> }> = [];
+interface LambdaTask {
+  name: string;
+  payloadTemplate: Record<string, unknown>;
+  waitsForToken: boolean;
+  timeoutSeconds?: number;
+}
+
+export function lambdaTasks(states: AslStates): LambdaTask[] {
+  const found: LambdaTask[] = [];
   for (const [name, state] of Object.entries(states)) {
     if (state.Type === 'Task' && String(state.Resource).startsWith(LAMBDA_INVOKE)) {
       const parameters = (state.Parameters ?? {}) as { Payload?: Record<string, unknown> };
-      found.push({ name, payloadTemplate: parameters.Payload ?? {} });
+      found.push({
+        name,
+        payloadTemplate: parameters.Payload ?? {},
+        waitsForToken: String(state.Resource).endsWith('.waitForTaskToken'),
+        timeoutSeconds: state.TimeoutSeconds as number | undefined,
+      });
     }
     const processor = (state.ItemProcessor ?? state.Iterator) as { States?: AslStates } | undefined;
     if (processor?.States) found.push(...lambdaTasks(processor.States));
@@ -29,28 +48,42 @@ export function lambdaTasks(
  * state's resolved Parameters, invokes the function with `Payload` and returns `{ StatusCode, Payload }` as
  * the real integration does. Retries arrive with identical input, so attempts are counted per (state, input).
  */
-export function taskOverrides(states: AslStates, invoke: InvokeFunction) {
+export function taskOverrides(states: AslStates, invoke: InvokeFunction, hooks?: TaskHooks) {
   const attempts = new Map<string, number>();
   const overrides: Record<string, (parameters: unknown) => Promise<unknown>> = {};
-  for (const { name, payloadTemplate } of lambdaTasks(states)) {
-    const retryFields = Object.entries(payloadTemplate)
-      .filter(([key, value]) => key.endsWith('.$') && value === '$$.State.RetryCount')
-      .map(([key]) => key.slice(0, -2));
+  const topLevel = new Set(Object.keys(states));
+  for (const { name, payloadTemplate, waitsForToken, timeoutSeconds } of lambdaTasks(states)) {
+    const fieldsFrom = (path: string) =>
+      Object.entries(payloadTemplate)
+        .filter(([key, value]) => key.endsWith('.$') && value === path)
+        .map(([key]) => key.slice(0, -2));
+    const retryFields = fieldsFrom('$$.State.RetryCount');
+    const tokenFields = fieldsFrom('$$.Task.Token');
     overrides[name] = async (parameters) => {
       const { FunctionName, Payload } = parameters as {
         FunctionName: string;
         Payload: Record<string, unknown>;
       };
+      if (topLevel.has(name) && 'state' in Payload) hooks?.onTaskStart?.(name, Payload.state);
       const key = `${name}:${createHash('sha1').update(JSON.stringify(Payload)).digest('hex')}`;
       const attempt = attempts.get(key) ?? 0;
       attempts.set(key, attempt + 1);
       const payload = { ...Payload };
       for (const field of retryFields) payload[field] = attempt;
+      // The service issues a new token for every wait; the interpreter's context has none.
+      const token = randomBytes(48).toString('base64url');
+      for (const field of tokenFields) payload[field] = token;
+      const waiting = waitsForToken && hooks ? hooks.waitForToken(token, timeoutSeconds) : undefined;
+      let result: unknown;
       try {
-        return { StatusCode: 200, ExecutedVersion: '$LATEST', Payload: await invoke(FunctionName, payload) };
+        result = await invoke(FunctionName, payload);
       } catch (error) {
+        hooks?.release?.(token);
         throw lambdaError(error);
       }
+      // A waiting task ends with SendTaskSuccess's output, or fails with SendTaskFailure's error and cause.
+      if (waiting) return await waiting;
+      return { StatusCode: 200, ExecutedVersion: '$LATEST', Payload: result };
     };
   }
   return overrides;
@@ -85,5 +118,7 @@ export function contextObject(input: {
     },
     StateMachine: { Id: input.stateMachineArn, Name: input.stateMachineName },
     State: { RetryCount: 0 },
+    // A placeholder: the task override puts a fresh token in every waiting task's payload.
+    Task: { Token: 'token-issued-by-the-task-override' },
   };
 }

@@ -68,7 +68,12 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     stops.push(s3.stop);
     process.env.S3_ENDPOINT = s3.endpoint;
 
-    const sfn = await startStepFunctionsLocal({ dataDir, region: 'us-east-1', invoke: invokeComponent });
+    const sfn = await startStepFunctionsLocal({
+      dataDir,
+      region: 'us-east-1',
+      invoke: invokeComponent,
+      onStatusChange: deliverStatusChange,
+    });
     stops.push(sfn.stop);
     process.env.SFN_ENDPOINT = sfn.endpoint;
 
@@ -112,6 +117,13 @@ type Handler = (event: unknown, context: unknown) => Promise<unknown>;
 
 async function loadApiHandler(name: ApiHandlerName) {
   return ((await import(`../../functions/api/${name}.ts`)) as { handler: Handler }).handler as never;
+}
+
+/** As the EventBridge rule does in the cloud: execution status changes go to the reconciling handler. */
+export async function deliverStatusChange(event: Record<string, unknown>): Promise<void> {
+  const module = '../../functions/triggers/execution-status.ts';
+  const { handler } = (await import(module)) as { handler: Handler };
+  await handler(event, lambdaContext('recipeflow-execution-status'));
 }
 
 async function loadStreamHandler() {

@@ -32,6 +32,15 @@ interface ExecutionEntry {
   abort?: () => void;
   /** Billed state transitions so far: states entered plus retries, as Standard workflows count them. */
   transitions: number;
+  /** The last top-level Task entered and its input: where the run resumes after a restart. */
+  resumeAt?: { state: string; input: unknown };
+}
+
+interface TokenWaiter {
+  executionArn: string;
+  deadline: number;
+  resolve: (output: unknown) => void;
+  reject: (error: Error) => void;
 }
 
 class ServiceError extends Error {
@@ -56,6 +65,8 @@ export async function startStepFunctionsLocal(options: {
   dataDir: string;
   region: string;
   invoke: InvokeFunction;
+  /** Receives the service's "Execution Status Change" event when a run ends other than by succeeding. */
+  onStatusChange?: (event: Record<string, unknown>) => Promise<void>;
   port?: number;
 }): Promise<StepFunctionsLocal> {
   const folder = path.join(options.dataDir, 'step-functions');
@@ -69,28 +80,69 @@ export async function startStepFunctionsLocal(options: {
   const compiled = new Map<string, StateMachine>();
   const running = new Set<Promise<void>>();
 
+  const tokens = new Map<string, TokenWaiter>();
   const persistMachines = () => writeFileSync(machinesFile, JSON.stringify([...machines.values()], null, 1));
-  const persistPending = () =>
+  const writePending = () =>
     writeFileSync(
       pendingFile,
       JSON.stringify(
         [...executions.values()].filter((e) => e.status === 'RUNNING').map(({ abort: _, ...e }) => e),
       ),
     );
+  // Resume points change at every Task; write them at most every 100 ms (and on stop).
+  let persistTimer: NodeJS.Timeout | undefined;
+  const persistPending = () => {
+    persistTimer ??= setTimeout(() => {
+      persistTimer = undefined;
+      writePending();
+    }, 100);
+  };
 
   const machineArn = (name: string) => `arn:aws:states:${options.region}:${ACCOUNT}:stateMachine:${name}`;
 
+  function interpreterFor(machine: MachineRecord, startAt?: string): StateMachine {
+    const cacheKey = `${machine.arn}#${startAt ?? ''}`;
+    let interpreter = compiled.get(cacheKey);
+    if (!interpreter) {
+      const definition = JSON.parse(machine.definition) as Record<string, unknown>;
+      // A resumed run starts at a later state, which leaves earlier ones unreachable: skip that validation.
+      interpreter = startAt
+        ? new StateMachine({ ...definition, StartAt: startAt } as never, {
+            validationOptions: { noValidate: true },
+          })
+        : new StateMachine(definition as never);
+      compiled.set(cacheKey, interpreter);
+    }
+    return interpreter;
+  }
+
+  const hooksFor = (entry: ExecutionEntry) => ({
+    waitForToken: (token: string, timeoutSeconds: number | undefined) =>
+      new Promise<unknown>((resolve, reject) => {
+        tokens.set(token, {
+          executionArn: entry.arn,
+          deadline: Date.now() + (timeoutSeconds ?? 99_999_999) * 1000,
+          resolve,
+          reject,
+        });
+      }),
+    release: (token: string) => tokens.delete(token),
+    onTaskStart: (state: string, input: unknown) => {
+      entry.resumeAt = { state, input };
+      persistPending();
+    },
+  });
+
   function run(entry: ExecutionEntry): void {
     const machine = machines.get(entry.stateMachineArn)!;
-    let interpreter = compiled.get(machine.arn);
-    if (!interpreter) {
-      interpreter = new StateMachine(JSON.parse(machine.definition));
-      compiled.set(machine.arn, interpreter);
-    }
+    // A run persisted before a restart resumes at the Task it was in, with that Task's input.
+    const interpreter = interpreterFor(machine, entry.resumeAt?.state);
     const asl = JSON.parse(machine.definition) as { States: Record<string, Record<string, unknown>> };
-    const input = JSON.parse(entry.input) as unknown;
+    const input = entry.resumeAt ? entry.resumeAt.input : (JSON.parse(entry.input) as unknown);
     const execution = interpreter.run(input as never, {
-      overrides: { taskResourceLocalHandlers: taskOverrides(asl.States, options.invoke) as never },
+      overrides: {
+        taskResourceLocalHandlers: taskOverrides(asl.States, options.invoke, hooksFor(entry)) as never,
+      },
       context: contextObject({
         executionArn: entry.arn,
         name: entry.name,
@@ -125,6 +177,7 @@ export async function startStepFunctionsLocal(options: {
         entry.stopDate = Date.now();
         running.delete(done);
         persistPending();
+        if (entry.status !== 'SUCCEEDED') void notifyStatusChange(entry);
       });
     running.add(done);
   }
@@ -211,6 +264,23 @@ export async function startStepFunctionsLocal(options: {
         ...(entry.error ? { error: entry.error, cause: entry.cause } : {}),
       };
     },
+    SendTaskSuccess(body) {
+      const waiter = takeToken(String(body.taskToken));
+      waiter.resolve(JSON.parse(String(body.output ?? 'null')));
+      return {};
+    },
+    SendTaskFailure(body) {
+      const waiter = takeToken(String(body.taskToken));
+      const error = new Error(String(body.cause ?? ''));
+      error.name = String(body.error ?? 'TaskFailed');
+      waiter.reject(error);
+      return {};
+    },
+    SendTaskHeartbeat(body) {
+      const waiter = tokens.get(String(body.taskToken));
+      if (!waiter) throw new ServiceError('TaskDoesNotExist', 'Task does not exist anymore');
+      return {};
+    },
     StopExecution(body) {
       const entry = executions.get(String(body.executionArn));
       if (!entry) throw new ServiceError('ExecutionDoesNotExist', 'Execution Does Not Exist');
@@ -220,10 +290,50 @@ export async function startStepFunctionsLocal(options: {
         entry.cause = body.cause as string | undefined;
         entry.stopDate = Date.now();
         entry.abort?.();
+        for (const [token, waiter] of tokens) if (waiter.executionArn === entry.arn) tokens.delete(token);
+        persistPending();
       }
       return { stopDate: (entry.stopDate ?? Date.now()) / 1000 };
     },
   };
+
+  async function notifyStatusChange(entry: ExecutionEntry): Promise<void> {
+    const detail = {
+      executionArn: entry.arn,
+      stateMachineArn: entry.stateMachineArn,
+      name: entry.name,
+      status: entry.status,
+      startDate: entry.startDate,
+      stopDate: entry.stopDate,
+      input: entry.input,
+      error: entry.error ?? null,
+      cause: entry.cause ?? null,
+    };
+    const event = {
+      version: '0',
+      id: crypto.randomUUID(),
+      'detail-type': 'Step Functions Execution Status Change',
+      source: 'aws.states',
+      account: ACCOUNT,
+      time: new Date().toISOString(),
+      region: options.region,
+      resources: [entry.arn],
+      detail,
+    };
+    await options.onStatusChange?.(event).catch((error: Error) => {
+      console.error(
+        JSON.stringify({ level: 'error', message: 'status change handler failed', errorType: error.name }),
+      );
+    });
+  }
+
+  function takeToken(token: string): TokenWaiter {
+    const waiter = tokens.get(token);
+    if (!waiter) throw new ServiceError('TaskDoesNotExist', 'Task does not exist anymore');
+    tokens.delete(token);
+    if (Date.now() > waiter.deadline) throw new ServiceError('TaskTimedOut', 'Task Timed Out');
+    return waiter;
+  }
 
   const server = createServer(async (req, res) => {
     const target = String(req.headers['x-amz-target'] ?? '');
@@ -254,7 +364,17 @@ export async function startStepFunctionsLocal(options: {
     if (!machines.has(pending.stateMachineArn)) continue;
     const entry: ExecutionEntry = { ...pending, status: 'RUNNING', transitions: 0 };
     executions.set(entry.arn, entry);
-    run(entry);
+    try {
+      run(entry);
+    } catch (error) {
+      Object.assign(entry, {
+        status: 'FAILED',
+        error: 'States.Runtime',
+        cause: (error as Error).message,
+        stopDate: Date.now(),
+      });
+      void notifyStatusChange(entry);
+    }
   }
 
   const idle = async () => {
@@ -265,6 +385,8 @@ export async function startStepFunctionsLocal(options: {
     idle,
     transitions: (executionArn) => executions.get(executionArn)?.transitions,
     stop: async () => {
+      clearTimeout(persistTimer);
+      writePending();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
       await closed;

@@ -85,6 +85,14 @@ export class ApiStack extends Stack {
         // The API may hand state machines exactly one role.
         props.stateMachineRole.grantPassRole(fn.grantPrincipal);
       }
+      if (handler === 'reviews') {
+        fn.addToRolePolicy(
+          new PolicyStatement({
+            actions: ['states:SendTaskSuccess', 'states:SendTaskFailure'],
+            resources: [machines],
+          }),
+        );
+      }
       if (handler === 'executions') {
         fn.addToRolePolicy(
           new PolicyStatement({ actions: ['states:StartExecution'], resources: [machines] }),

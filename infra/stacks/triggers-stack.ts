@@ -2,6 +2,8 @@
 // Lambda comes with issue 5) with its dead-letter queue.
 import { Duration, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import type { Table } from 'aws-cdk-lib/aws-dynamodb';
+import { Rule } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { StartingPosition } from 'aws-cdk-lib/aws-lambda';
@@ -68,6 +70,22 @@ export class TriggersStack extends Stack {
         onFailure: new SqsDlq(streamFailures),
       }),
     );
+    // The safety net for runs that end without reaching Finalize (uncatchable errors, timeouts, stops):
+    // Standard workflows emit status changes to EventBridge; this settles the execution and refunds credits.
+    const statusChanges = bundledFunction(this, 'ExecutionStatus', {
+      entry: 'functions/triggers/execution-status.ts',
+      environment: { TABLE_NAME: props.table.tableName },
+      timeout: Duration.seconds(30),
+    });
+    grantTableAccess(statusChanges, props.table);
+    new Rule(this, 'ExecutionStopped', {
+      eventPattern: {
+        source: ['aws.states'],
+        detailType: ['Step Functions Execution Status Change'],
+        detail: { status: ['FAILED', 'TIMED_OUT', 'ABORTED'] },
+      },
+      targets: [new LambdaFunction(statusChanges, { deadLetterQueue: streamFailures, retryAttempts: 8 })],
+    });
     acknowledgeLambdaBaseline(this);
     const deadLetters = new Queue(this, 'UploadsDeadLetters', {
       encryption: QueueEncryption.SQS_MANAGED,

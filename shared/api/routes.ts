@@ -10,6 +10,7 @@ export const apiHandlers = [
   'agents',
   'recipes',
   'executions',
+  'reviews',
   'settings',
 ] as const;
 export type ApiHandlerName = (typeof apiHandlers)[number];
@@ -54,8 +55,10 @@ export const apiRoutes: ApiRoute[] = [
   { method: 'POST', path: '/v1/recipes/{id}/executions', handler: 'executions' },
   { method: 'GET', path: '/v1/executions', handler: 'executions' },
   { method: 'GET', path: '/v1/executions/{id}', handler: 'executions' },
+  { method: 'GET', path: '/v1/reviews', handler: 'reviews' },
+  { method: 'POST', path: '/v1/reviews/{id}/decision', handler: 'reviews' },
   { method: 'GET', path: '/v1/settings', handler: 'settings' },
   { method: 'PUT', path: '/v1/settings', handler: 'settings' },
 ];
 
-export const componentFunctions = ['http', 'ai', 'transform', 'score', 'finalize'] as const;
+export const componentFunctions = ['http', 'ai', 'transform', 'score', 'review', 'finalize'] as const;

@@ -48,7 +48,7 @@ export interface ExecutionRecord {
 export interface StepRecord {
   stepId: string;
   type: string;
-  status: 'succeeded' | 'failed';
+  status: 'succeeded' | 'failed' | 'waiting';
   attempts: number;
   startedAt: string;
   finishedAt: string;

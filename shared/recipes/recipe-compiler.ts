@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { choiceRule, jsonPath } from './choice-rules';
 import type { RecipeDefinition, RetryPolicy, Step } from './recipe-schema';
 
-export type ComponentName = 'http' | 'ai' | 'transform' | 'score' | 'finalize';
+export type ComponentName = 'http' | 'ai' | 'transform' | 'score' | 'review' | 'finalize';
 export interface CompileOptions {
   componentArn: (component: ComponentName) => string;
 }
@@ -39,6 +39,7 @@ const DEFAULT_RETRY: Partial<Record<string, RetryPolicy>> = {
 export function compileRecipe(recipe: RecipeDefinition, options: CompileOptions): Asl {
   const states: Record<string, AslState> = {};
   compileSequence(recipe.steps, { terminal: FINALIZE, failTarget: RECORD_FAILURE }, options, states);
+  reviewTimeoutStates(recipe.steps, states);
   const lastStep = recipe.steps.at(-1)?.id ?? null;
   states[FINALIZE] = lambdaTask(options.componentArn('finalize'), {
     outcome: 'succeeded',
@@ -90,6 +91,7 @@ function compileStep(step: Step, next: string, context: SequenceContext, options
     };
   }
   if (step.type === 'map') return compileMap(step, next, context, options);
+  if (step.type === 'review') return compileReview(step, next, context, options);
   if (step.type !== 'http' && step.type !== 'ai' && step.type !== 'transform' && step.type !== 'score') {
     throw new Error(`step type ${step.type} cannot be compiled yet`);
   }
@@ -144,6 +146,59 @@ function compileMap(
     ...(catchers ? { Catch: catchers } : {}),
     Next: next,
   };
+}
+
+export const REVIEW_TIMEOUT_SECONDS = 86_400;
+
+// The component stores the task token on a review and returns; the state waits until a decision sends the
+// token back (its output is { output: ReviewOutput }) or the timeout applies the step's onTimeout rule.
+function compileReview(
+  step: Extract<Step, { type: 'review' }>,
+  next: string,
+  context: SequenceContext,
+  options: CompileOptions,
+): AslState {
+  const task = lambdaTask(options.componentArn('review'), {
+    step,
+    'state.$': '$',
+    'taskToken.$': '$$.Task.Token',
+  });
+  task.Resource = 'arn:aws:states:::lambda:invoke.waitForTaskToken';
+  const catchers = catcher(step, next, context) ?? [];
+  if (step.onTimeout === 'approve') {
+    catchers.unshift({
+      ErrorEquals: ['States.Timeout'],
+      ResultPath: `$.steps.${step.id}`,
+      Next: `Timeout_${step.id}`,
+    });
+  }
+  return {
+    ...task,
+    ResultSelector: { 'output.$': '$.output' },
+    ResultPath: `$.steps.${step.id}`,
+    TimeoutSeconds: step.timeoutSeconds ?? REVIEW_TIMEOUT_SECONDS,
+    ...(catchers.length ? { Catch: catchers } : {}),
+    Next: next,
+  };
+}
+
+/** The extra state an auto-approving review needs: the approval it records when nobody decided in time. */
+function reviewTimeoutStates(steps: Step[], states: Record<string, AslState>): void {
+  for (const [index, step] of steps.entries()) {
+    if (step.type !== 'review' || step.onTimeout !== 'approve') continue;
+    // The approval carries the reviewed data: read by path when `data` is one template, else as written.
+    const whole =
+      typeof step.data === 'string' ? /^\{\{\s*([^{}]+?)\s*\}\}$/.exec(step.data)?.[1] : undefined;
+    const data = whole ? { 'data.$': jsonPath(whole) } : { data: step.data ?? null };
+    states[`Timeout_${step.id}`] = {
+      Type: 'Pass',
+      Parameters: {
+        output: { decision: 'approve', edits: null, ...data, reviewer: 'timeout', decidedAt: null },
+      },
+      ResultPath: `$.steps.${step.id}`,
+      Next: steps[index + 1]?.id ?? FINALIZE,
+    };
+  }
 }
 
 function compileWait(step: Extract<Step, { type: 'wait' }>, next: string): AslState {

@@ -8,7 +8,16 @@ import { type RecipeDefinition, recipeSchema, type Step } from './recipe-schema'
 import { collectTemplatePaths, parsePath, templateRoots } from './template';
 
 /** Step types the compiler and components can run today. */
-export const runnableStepTypes = new Set(['http', 'ai', 'transform', 'score', 'wait', 'branch', 'map']);
+export const runnableStepTypes = new Set([
+  'http',
+  'ai',
+  'transform',
+  'score',
+  'wait',
+  'branch',
+  'map',
+  'review',
+]);
 
 export function validateRecipe(raw: unknown): RecipeDefinition {
   const recipe = parseWith(recipeSchema, raw);
@@ -49,6 +58,14 @@ function checkSequence(
     }
     if (step.type === 'map') {
       if (inMap) errors.push({ path: `${at}.type`, message: 'a map cannot contain another map' });
+      for (const [i, inner] of step.steps.entries()) {
+        if (inner.type === 'review' || inner.type === 'branch') {
+          errors.push({
+            path: `${at}.steps[${i}].type`,
+            message: `a ${inner.type} step cannot run inside a map`,
+          });
+        }
+      }
       if (!/^\{\{\s*[^{}]+?\s*\}\}$/.test(step.items)) {
         errors.push({
           path: `${at}.items`,

@@ -47,6 +47,7 @@ beforeAll(async () => {
 function validBody(method: string, path: string): unknown {
   if (method === 'GET' || method === 'DELETE') return undefined;
   if (path.endsWith('/executions')) return { input: {} };
+  if (path.endsWith('/decision')) return { decision: 'approve' };
   if (path.startsWith('/v1/agents')) return { name: 'hijack' };
   return { name: 'hijack', steps: [{ id: 'a', type: 'transform', source: 1, ops: [] }] };
 }
@@ -142,6 +143,7 @@ describe('roles', () => {
     'PUT /v1/recipes/{id}': 'editor',
     'DELETE /v1/recipes/{id}': 'editor',
     'POST /v1/recipes/{id}/executions': 'operator',
+    'POST /v1/reviews/{id}/decision': 'operator',
     'POST /v1/tenants': 'platform',
     'POST /v1/credits/grants': 'platform',
   };

@@ -8,7 +8,7 @@ import { Queue } from 'aws-cdk-lib/aws-sqs';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildRecipeflow } from '../../infra/recipeflow-app';
-import { apiRoutes } from '../../shared/api/routes';
+import { apiRoutes, componentFunctions } from '../../shared/api/routes';
 import { builtinRecipes } from '../../shared/recipes/builtin-recipes';
 
 const outdir = mkdtempSync(path.join(tmpdir(), 'recipeflow-cdk-'));
@@ -61,7 +61,11 @@ describe('cdk synth', () => {
 
   it('bundles component functions on Node 24 and deploys one state machine per built-in recipe', () => {
     const workflows = Template.fromStack(stacks.workflows);
-    workflows.resourcePropertiesCountIs('AWS::Lambda::Function', { Runtime: 'nodejs24.x' }, 5);
+    workflows.resourcePropertiesCountIs(
+      'AWS::Lambda::Function',
+      { Runtime: 'nodejs24.x' },
+      componentFunctions.length,
+    );
     workflows.resourceCountIs('AWS::StepFunctions::StateMachine', builtinRecipes.length);
     workflows.hasResourceProperties('AWS::StepFunctions::StateMachine', {
       DefinitionSubstitutions: { httpArn: Match.anyValue(), finalizeArn: Match.anyValue() },

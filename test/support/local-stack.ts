@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ensureTable } from '../../infra/local/bootstrap';
-import { COMPONENT_PREFIX, invokeComponent } from '../../infra/local/runtime';
+import { COMPONENT_PREFIX, deliverStatusChange, invokeComponent } from '../../infra/local/runtime';
 import { listen, startStepFunctionsLocal } from '../../infra/local/step-functions-local';
 import { loadConfig } from '../../shared/config';
 import { createDeps, type Deps } from '../../shared/deps';
@@ -23,7 +23,12 @@ export async function startLocalStack(): Promise<LocalStack> {
   process.env.TABLE_NAME = `it-${path.basename(dataDir)}`;
   process.env.COMPONENT_ARN_PREFIX = COMPONENT_PREFIX;
   process.env.CREDENTIALS_KEY_FILE = path.join(dataDir, 'credentials.key');
-  const sfn = await startStepFunctionsLocal({ dataDir, region: 'us-east-1', invoke: invokeComponent });
+  const sfn = await startStepFunctionsLocal({
+    dataDir,
+    region: 'us-east-1',
+    invoke: invokeComponent,
+    onStatusChange: deliverStatusChange,
+  });
   process.env.SFN_ENDPOINT = sfn.endpoint;
   const config = loadConfig();
   const client = new DynamoDBClient({

@@ -1,0 +1,25 @@
+// /v1/reviews: pending human reviews, and decisions that resume their runs.
+import { z } from 'zod';
+import { decideReview, decisionSchema, listReviews, reviewStatuses } from '../../shared/reviews/reviews';
+import { apiHandler, endpoint, json, pageQuery } from './endpoint';
+
+const listQuery = pageQuery.extend({ status: z.enum(reviewStatuses).default('pending') });
+
+export const handler = apiHandler([
+  {
+    method: 'GET',
+    path: '/v1/reviews',
+    handler: endpoint({ role: 'viewer', query: listQuery }, async ({ deps, tenantId, query }) =>
+      json(200, await listReviews(deps, tenantId, query.status, query)),
+    ),
+  },
+  {
+    method: 'POST',
+    path: '/v1/reviews/{id}/decision',
+    handler: endpoint(
+      { role: 'operator', body: decisionSchema },
+      async ({ deps, tenantId, principal, params, body }) =>
+        json(200, await decideReview(deps, tenantId, params.id!, body, principal.keyId)),
+    ),
+  },
+]);

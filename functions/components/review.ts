@@ -1,0 +1,29 @@
+// The review component: stores the review with its task token and returns; the state waits for the decision.
+import middy from '@middy/core';
+import { templateScope } from '../../shared/components/step-runner';
+import { getDeps } from '../../shared/deps';
+import type { RunState } from '../../shared/executions/execution-model';
+import { REVIEW_TIMEOUT_SECONDS } from '../../shared/recipes/recipe-compiler';
+import type { Step } from '../../shared/recipes/recipe-schema';
+import { resolveTemplates } from '../../shared/recipes/template';
+import { requestReview } from '../../shared/reviews/reviews';
+
+interface ReviewEvent {
+  step: Extract<Step, { type: 'review' }>;
+  state: RunState;
+  taskToken: string;
+}
+
+export const handler = middy<ReviewEvent, { reviewId: string }>().handler(
+  async ({ step, state, taskToken }) => {
+    const scope = templateScope(state);
+    const review = await requestReview(getDeps(), state, {
+      stepId: step.id,
+      message: String(resolveTemplates(step.message, scope)),
+      data: resolveTemplates(step.data ?? null, scope),
+      taskToken,
+      timeoutSeconds: step.timeoutSeconds ?? REVIEW_TIMEOUT_SECONDS,
+    });
+    return { reviewId: review.id };
+  },
+);

@@ -1,0 +1,237 @@
+// Human review: the `review` component stores a review with the Task token of its `.waitForTaskToken` state
+// and the run waits; a decision sends the token back (SendTaskSuccess / SendTaskFailure) and the run goes on.
+import { createHash } from 'node:crypto';
+import { SendTaskFailureCommand, SendTaskSuccessCommand } from '@aws-sdk/client-sfn';
+import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { z } from 'zod';
+import { keys, stripKeys } from '../data/keys';
+import { type PageRequest, queryPage } from '../data/pagination';
+import type { Deps } from '../deps';
+import { Conflict, NotFound } from '../errors';
+import type { RunState } from '../executions/execution-model';
+import { recordStepAttempt, transitionExecution } from '../executions/execution-repository';
+
+export const reviewStatuses = ['pending', 'approved', 'rejected', 'expired'] as const;
+export type ReviewStatus = (typeof reviewStatuses)[number];
+
+export interface Review {
+  id: string;
+  executionId: string;
+  stepId: string;
+  message: string;
+  data: unknown;
+  status: ReviewStatus;
+  deadline: string;
+  createdAt: string;
+  decision?: ReviewOutput;
+}
+
+export interface ReviewOutput {
+  decision: 'approve' | 'reject';
+  edits: Record<string, unknown> | null;
+  /** The reviewed data with the edits applied (a shallow merge for objects). */
+  data: unknown;
+  reviewer: string;
+  decidedAt: string;
+  comment?: string;
+}
+
+export const decisionSchema = z
+  .object({
+    decision: z.enum(['approve', 'reject']),
+    edits: z.record(z.string(), z.unknown()).optional(),
+    comment: z.string().max(2000).optional(),
+  })
+  .strict();
+
+const ORDER = [
+  'id',
+  'status',
+  'executionId',
+  'stepId',
+  'message',
+  'data',
+  'deadline',
+  'createdAt',
+  'decision',
+];
+
+/** Called by the review component: the same execution step always maps to the same review, so a resumed wait
+ * (after a restart) refreshes the token of the review people already see. */
+export async function requestReview(
+  deps: Deps,
+  state: RunState,
+  input: { stepId: string; message: string; data: unknown; taskToken: string; timeoutSeconds: number },
+): Promise<Review> {
+  const { tenantId } = state.run;
+  const executionId = state.execution.id;
+  const id = `rvw_${createHash('sha256').update(`${executionId}:${input.stepId}`).digest('hex').slice(0, 24)}`;
+  const now = deps.now();
+  const createdAt = now.toISOString();
+  const deadline = new Date(now.getTime() + input.timeoutSeconds * 1000).toISOString();
+  await deps.db.send(
+    new UpdateCommand({
+      TableName: deps.config.TABLE_NAME,
+      Key: keys.review(tenantId, id),
+      UpdateExpression:
+        'SET id = :id, executionId = :e, stepId = :s, message = :m, #data = :d, taskToken = :t, deadline = :deadline, ' +
+        '#status = :pending, createdAt = if_not_exists(createdAt, :now), GSI1PK = :gsi, GSI1SK = if_not_exists(GSI1SK, :sort)',
+      ConditionExpression: 'attribute_not_exists(PK) OR #status = :pending',
+      ExpressionAttributeNames: { '#data': 'data', '#status': 'status' },
+      ExpressionAttributeValues: {
+        ':id': id,
+        ':e': executionId,
+        ':s': input.stepId,
+        ':m': input.message,
+        ':d': input.data ?? null,
+        ':t': input.taskToken,
+        ':deadline': deadline,
+        ':pending': 'pending',
+        ':now': createdAt,
+        ':gsi': keys.reviewsByStatus(tenantId, 'pending'),
+        ':sort': `${createdAt}#${id}`,
+      },
+    }),
+  );
+  await transitionExecution(deps, tenantId, executionId, ['running'], 'waiting_review');
+  await recordStepAttempt(deps, tenantId, executionId, {
+    stepId: input.stepId,
+    type: 'review',
+    status: 'waiting',
+    attempts: 1,
+    startedAt: createdAt,
+    finishedAt: createdAt,
+    latencyMs: 0,
+    outputPreview: JSON.stringify({ reviewId: id, deadline }),
+  });
+  return {
+    id,
+    executionId,
+    stepId: input.stepId,
+    message: input.message,
+    data: input.data,
+    status: 'pending',
+    deadline,
+    createdAt,
+  };
+}
+
+export async function getReview(deps: Deps, tenantId: string, id: string) {
+  const { Item } = await deps.db.send(
+    new GetCommand({
+      TableName: deps.config.TABLE_NAME,
+      Key: keys.review(tenantId, id),
+      ConsistentRead: true,
+    }),
+  );
+  if (!Item) throw new NotFound('review');
+  return Item;
+}
+
+export function listReviews(deps: Deps, tenantId: string, status: ReviewStatus, page: PageRequest) {
+  const pk = keys.reviewsByStatus(tenantId, status);
+  return queryPage(
+    deps.db,
+    {
+      TableName: deps.config.TABLE_NAME,
+      IndexName: 'GSI1',
+      KeyConditionExpression: 'GSI1PK = :pk',
+      ExpressionAttributeValues: { ':pk': pk },
+    },
+    { name: 'GSI1PK', value: pk },
+    page,
+    (item) => {
+      const { taskToken: _, ...review } = stripKeys<Review & { taskToken: string }>(item, ORDER);
+      return review;
+    },
+  );
+}
+
+/** Records the decision once (a second one is 409) and resumes the run. */
+export async function decideReview(
+  deps: Deps,
+  tenantId: string,
+  id: string,
+  input: z.infer<typeof decisionSchema>,
+  reviewer: string,
+): Promise<Review> {
+  const item = await getReview(deps, tenantId, id);
+  if (item.status !== 'pending') throw new Conflict(`this review is already ${item.status}`);
+  const decidedAt = deps.now().toISOString();
+  const expired = new Date(String(item.deadline)).getTime() < deps.now().getTime();
+  const output: ReviewOutput = {
+    decision: input.decision,
+    edits: input.edits ?? null,
+    data: applyEdits(item.data, input.edits),
+    reviewer,
+    decidedAt,
+    ...(input.comment ? { comment: input.comment } : {}),
+  };
+  const status: ReviewStatus = expired ? 'expired' : input.decision === 'approve' ? 'approved' : 'rejected';
+  try {
+    await deps.db.send(
+      new UpdateCommand({
+        TableName: deps.config.TABLE_NAME,
+        Key: keys.review(tenantId, id),
+        UpdateExpression: 'SET #status = :status, decision = :decision, GSI1PK = :gsi REMOVE taskToken',
+        ConditionExpression: '#status = :pending',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: {
+          ':status': status,
+          ':decision': output,
+          ':pending': 'pending',
+          ':gsi': keys.reviewsByStatus(tenantId, status),
+        },
+      }),
+    );
+  } catch (error) {
+    if ((error as Error).name === 'ConditionalCheckFailedException')
+      throw new Conflict('this review was decided already');
+    throw error;
+  }
+  if (expired) throw new Conflict('this review expired; its step already applied its onTimeout rule');
+  await transitionExecution(deps, tenantId, String(item.executionId), ['waiting_review'], 'running');
+  const taskToken = String(item.taskToken);
+  try {
+    if (input.decision === 'approve') {
+      await deps.sfn.send(new SendTaskSuccessCommand({ taskToken, output: JSON.stringify({ output }) }));
+    } else {
+      await deps.sfn.send(
+        new SendTaskFailureCommand({
+          taskToken,
+          error: 'ReviewRejected',
+          cause: input.comment ?? `rejected by ${reviewer}`,
+        }),
+      );
+    }
+  } catch (error) {
+    if (['TaskTimedOut', 'TaskDoesNotExist', 'InvalidToken'].includes((error as Error).name)) {
+      throw new Conflict('the run is no longer waiting for this review');
+    }
+    throw error;
+  }
+  await recordStepAttempt(deps, tenantId, String(item.executionId), {
+    stepId: String(item.stepId),
+    type: 'review',
+    status: input.decision === 'approve' ? 'succeeded' : 'failed',
+    attempts: 1,
+    startedAt: String(item.createdAt),
+    finishedAt: decidedAt,
+    latencyMs: new Date(decidedAt).getTime() - new Date(String(item.createdAt)).getTime(),
+    outputPreview: JSON.stringify(output).slice(0, 500),
+    ...(input.decision === 'reject'
+      ? { error: { type: 'ReviewRejected', message: `rejected by ${reviewer}` } }
+      : {}),
+  });
+  const { taskToken: _, ...review } = stripKeys<Review & { taskToken?: string }>(
+    { ...item, status, decision: output },
+    ORDER,
+  );
+  return review;
+}
+
+function applyEdits(data: unknown, edits: Record<string, unknown> | undefined): unknown {
+  if (!edits) return data;
+  if (data && typeof data === 'object' && !Array.isArray(data)) return { ...data, ...edits };
+  return edits;
+}
