@@ -14,6 +14,11 @@ const configSchema = z.object({
   OPENAI_API_KEY: z.string().optional(),
   OPENAI_BASE_URL: z.string().url().optional(),
   WAIT_TIMEOUT_MS: z.coerce.number().int().positive().default(25_000),
+  /** Correspondence: how email and SMS leave (cloud: SES and SNS; local: the outbox, or SMTP when set). */
+  EMAIL_TRANSPORT: z.enum(['outbox', 'smtp', 'ses']).default('outbox'),
+  SMS_TRANSPORT: z.enum(['outbox', 'sns']).default('outbox'),
+  EMAIL_FROM: z.string().default('recipeflow@localhost'),
+  SMTP_URL: z.string().url().optional(),
   /** Credentials at rest: a KMS key (cloud) or a local key file (local runtime). */
   CREDENTIALS_KMS_KEY_ID: z.string().optional(),
   CREDENTIALS_KEY_FILE: z.string().optional(),

@@ -2,7 +2,8 @@
 // each execution with aws-local-stepfunctions. State machines persist on disk; so do unfinished executions,
 // which restart from their first state when the runtime starts again (components record steps idempotently).
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer, type IncomingMessage } from 'node:http';
+import type { Server as NetServer } from 'node:net';
 import path from 'node:path';
 import { StateMachine } from 'aws-local-stepfunctions';
 import { contextObject, type InvokeFunction, taskOverrides } from './lambda-emulation';
@@ -408,7 +409,7 @@ async function readBody(req: IncomingMessage): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-export function listen(server: Server, port: number): Promise<number> {
+export function listen(server: NetServer, port: number): Promise<number> {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, '127.0.0.1', () => {

@@ -1,6 +1,6 @@
 // Workflows: one Lambda per component, the one role every recipe state machine runs with, and a state
 // machine per built-in recipe compiled by the same compiler the API uses.
-import { Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import type { Table } from 'aws-cdk-lib/aws-dynamodb';
 import { Effect, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
@@ -37,8 +37,30 @@ export class WorkflowsStack extends Stack {
       });
       grantTableAccess(fn, props.table);
       // Components open credentials: decrypt only, and only data keys bound to a credential context.
-      if (component === 'http' || component === 'ai')
+      if (component === 'http' || component === 'ai' || component === 'correspond') {
         grantCredentialAccess(fn, props.dataKey, ['kms:Decrypt']);
+      }
+      if (component === 'correspond') {
+        fn.addEnvironment('EMAIL_TRANSPORT', 'ses');
+        fn.addEnvironment('SMS_TRANSPORT', 'sns');
+        fn.addEnvironment(
+          'EMAIL_FROM',
+          (this.node.tryGetContext('emailFrom') as string | undefined) ?? 'no-reply@example.com',
+        );
+        fn.addToRolePolicy(
+          new PolicyStatement({
+            actions: ['ses:SendEmail'],
+            resources: [`arn:${this.partition}:ses:${this.region}:${this.account}:identity/*`],
+          }),
+        );
+        // SMS to phone numbers has no resource ARN to scope to.
+        fn.addToRolePolicy(new PolicyStatement({ actions: ['sns:Publish'], resources: ['*'] }));
+        Validations.of(fn).acknowledge({
+          id: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ses:<AWS::Region>:<AWS::AccountId>:identity/*]',
+          reason:
+            'Correspondence sends from whichever verified SES identity the tenant configures; identities are not known at deploy time.',
+        });
+      }
       functions.set(component, fn);
     }
 

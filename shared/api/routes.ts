@@ -11,6 +11,7 @@ export const apiHandlers = [
   'recipes',
   'executions',
   'reviews',
+  'messages',
   'settings',
 ] as const;
 export type ApiHandlerName = (typeof apiHandlers)[number];
@@ -57,8 +58,17 @@ export const apiRoutes: ApiRoute[] = [
   { method: 'GET', path: '/v1/executions/{id}', handler: 'executions' },
   { method: 'GET', path: '/v1/reviews', handler: 'reviews' },
   { method: 'POST', path: '/v1/reviews/{id}/decision', handler: 'reviews' },
+  { method: 'GET', path: '/v1/messages', handler: 'messages' },
   { method: 'GET', path: '/v1/settings', handler: 'settings' },
   { method: 'PUT', path: '/v1/settings', handler: 'settings' },
 ];
 
-export const componentFunctions = ['http', 'ai', 'transform', 'score', 'review', 'finalize'] as const;
+export const componentFunctions = [
+  'http',
+  'ai',
+  'transform',
+  'score',
+  'correspond',
+  'review',
+  'finalize',
+] as const;

@@ -15,6 +15,16 @@ export interface HttpOutput {
   body: unknown;
 }
 
+/** A request ready to send: templates already resolved, so nothing in it is interpreted again. */
+export interface HttpRequest {
+  method: HttpStep['method'];
+  url: URL;
+  headers: Headers;
+  body?: string;
+  timeoutSeconds: number;
+  expectStatus?: number | number[];
+}
+
 export async function runHttp(
   step: HttpStep,
   scope: Record<string, unknown>,
@@ -25,7 +35,7 @@ export async function runHttp(
     { url: step.url, headers: step.headers ?? {}, query: step.query ?? {}, body: step.body },
     scope,
   ) as { url: unknown; headers: Record<string, unknown>; query: Record<string, unknown>; body: unknown };
-  let url = parseUrl(resolved.url);
+  const url = parseUrl(resolved.url);
   for (const [name, value] of Object.entries(resolved.query))
     url.searchParams.append(name, String(value ?? ''));
   const headers = new Headers(Object.entries(resolved.headers).map(([k, v]) => [k, String(v ?? '')]));
@@ -41,15 +51,31 @@ export async function runHttp(
     if (typeof resolved.body !== 'string' && !headers.has('content-type'))
       headers.set('content-type', 'application/json');
   }
-  const signal = AbortSignal.timeout((step.timeoutSeconds ?? 30) * 1000);
+  return sendHttpRequest(
+    {
+      method: step.method,
+      url,
+      headers,
+      body,
+      timeoutSeconds: step.timeoutSeconds ?? 30,
+      expectStatus: step.expectStatus,
+    },
+    allowList,
+  );
+}
+
+/** Sends a request under the address policy, following redirects (each one checked), within time and size limits. */
+export async function sendHttpRequest(request: HttpRequest, allowList: string[]): Promise<HttpOutput> {
+  let url = request.url;
+  const signal = AbortSignal.timeout(request.timeoutSeconds * 1000);
   const dispatcher = pinnedAgent(allowList, () => url.origin);
   try {
     for (let redirects = 0; ; redirects++) {
       assertReachable(url, allowList);
       const response = await send(url, {
-        method: step.method,
-        headers,
-        body,
+        method: request.method,
+        headers: request.headers,
+        body: request.body,
         signal,
         redirect: 'manual',
         dispatcher,
@@ -61,7 +87,7 @@ export async function runHttp(
         url = new URL(location, url);
         continue;
       }
-      return await readResponse(response, step, url);
+      return await readResponse(response, request, url);
     }
   } finally {
     await dispatcher.close();
@@ -88,12 +114,12 @@ async function send(url: URL, init: Parameters<typeof fetch>[1] & { method: stri
   }
 }
 
-async function readResponse(response: Response, step: HttpStep, url: URL): Promise<HttpOutput> {
+async function readResponse(response: Response, request: HttpRequest, url: URL): Promise<HttpOutput> {
   const text = await readLimited(response);
-  const expected = step.expectStatus === undefined ? null : [step.expectStatus].flat();
+  const expected = request.expectStatus === undefined ? null : [request.expectStatus].flat();
   const ok = expected ? expected.includes(response.status) : response.status >= 200 && response.status < 300;
   if (!ok) {
-    const message = `${step.method} ${describe(url)} answered ${response.status}`;
+    const message = `${request.method} ${describe(url)} answered ${response.status}`;
     const transient = response.status >= 500 || response.status === 429 || response.status === 408;
     throw transient ? new StepFailed(message) : new StepRejected(message);
   }

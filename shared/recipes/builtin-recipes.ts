@@ -160,7 +160,29 @@ const outreachPersonalization = {
       },
       ops: [],
     },
+    {
+      id: 'approve',
+      type: 'review',
+      message: 'Send this email to {{input.contactName}} at {{steps.company.output.body.name}}?',
+      data: '{{steps.draft.output}}',
+      timeoutSeconds: 86_400,
+      onTimeout: 'reject',
+    },
+    {
+      id: 'send',
+      type: 'correspond',
+      channel: 'email',
+      to: '{{steps.approve.output.data.to}}',
+      subject: '{{steps.approve.output.data.subject}}',
+      body: '{{steps.approve.output.data.body}}',
+    },
   ],
+  output: {
+    messageId: '{{steps.send.output.messageId}}',
+    to: '{{steps.approve.output.data.to}}',
+    subject: '{{steps.approve.output.data.subject}}',
+    approvedBy: '{{steps.approve.output.reviewer}}',
+  },
 };
 
 export const builtinRecipes: Array<{ id: string; definition: RecipeDefinition }> = [

@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { choiceRule, jsonPath } from './choice-rules';
 import type { RecipeDefinition, RetryPolicy, Step } from './recipe-schema';
 
-export type ComponentName = 'http' | 'ai' | 'transform' | 'score' | 'review' | 'finalize';
+export type ComponentName = 'http' | 'ai' | 'transform' | 'score' | 'correspond' | 'review' | 'finalize';
 export interface CompileOptions {
   componentArn: (component: ComponentName) => string;
 }
@@ -30,10 +30,17 @@ export const LAMBDA_TRANSIENT_ERRORS = [
 /** Errors a step's own retry policy applies to; `StepRejected` (bad config, 4xx, blocked address) never retries. */
 export const RETRYABLE_STEP_ERRORS = ['StepFailed', 'States.Timeout'];
 
-const DEFAULT_TIMEOUT: Record<string, number> = { http: 30, ai: 50, transform: 10, score: 10 };
+const DEFAULT_TIMEOUT: Record<string, number> = {
+  http: 30,
+  ai: 50,
+  transform: 10,
+  score: 10,
+  correspond: 30,
+};
 const DEFAULT_RETRY: Partial<Record<string, RetryPolicy>> = {
   http: { maxAttempts: 3, intervalSeconds: 1, backoffRate: 2, jitter: 'full' },
   ai: { maxAttempts: 3, intervalSeconds: 2, backoffRate: 2, jitter: 'full' },
+  correspond: { maxAttempts: 3, intervalSeconds: 2, backoffRate: 2, jitter: 'full' },
 };
 
 export function compileRecipe(recipe: RecipeDefinition, options: CompileOptions): Asl {
@@ -92,9 +99,7 @@ function compileStep(step: Step, next: string, context: SequenceContext, options
   }
   if (step.type === 'map') return compileMap(step, next, context, options);
   if (step.type === 'review') return compileReview(step, next, context, options);
-  if (step.type !== 'http' && step.type !== 'ai' && step.type !== 'transform' && step.type !== 'score') {
-    throw new Error(`step type ${step.type} cannot be compiled yet`);
-  }
+
   const task = lambdaTask(options.componentArn(step.type), {
     step,
     'state.$': '$',

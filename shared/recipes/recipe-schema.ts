@@ -88,8 +88,18 @@ export const correspondStepSchema = z
     subject: z.string().optional(),
     body: z.unknown().optional(),
     url: z.string().optional(),
+    /** webhook: the webhook_secret credential that signs the request. */
+    credential: z.string().optional(),
   })
-  .strict();
+  .strict()
+  .superRefine((step, ctx) => {
+    const need = (field: 'to' | 'url' | 'credential' | 'body') => {
+      if (step[field] === undefined)
+        ctx.addIssue({ code: 'custom', path: [field], message: `a ${step.channel} step needs ${field}` });
+    };
+    const required = { email: ['to', 'body'], sms: ['to', 'body'], webhook: ['url', 'credential'] } as const;
+    for (const field of required[step.channel]) need(field);
+  });
 
 export const reviewStepSchema = z
   .object({

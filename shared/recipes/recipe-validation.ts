@@ -7,18 +7,6 @@ import type { Condition } from './condition';
 import { type RecipeDefinition, recipeSchema, type Step } from './recipe-schema';
 import { collectTemplatePaths, parsePath, templateRoots } from './template';
 
-/** Step types the compiler and components can run today. */
-export const runnableStepTypes = new Set([
-  'http',
-  'ai',
-  'transform',
-  'score',
-  'wait',
-  'branch',
-  'map',
-  'review',
-]);
-
 export function validateRecipe(raw: unknown): RecipeDefinition {
   const recipe = parseWith(recipeSchema, raw);
   const errors: FieldError[] = [...checkJsonSchema(recipe.inputSchema, 'inputSchema')];
@@ -45,9 +33,6 @@ function checkSequence(
     const at = `${prefix}[${index}]`;
     if (seen.has(step.id)) errors.push({ path: `${at}.id`, message: `duplicate step id "${step.id}"` });
     seen.add(step.id);
-    if (!runnableStepTypes.has(step.type)) {
-      errors.push({ path: `${at}.type`, message: `step type "${step.type}" is not available yet` });
-    }
     checkNoPathKeys(step, at, errors);
     checkJumps(step, at, ids, index, errors);
     if (step.type === 'branch') {

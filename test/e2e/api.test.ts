@@ -121,14 +121,10 @@ describe('recipes and executions over HTTP', () => {
     expect(run.body!.error.message).toContain('404');
   });
 
-  it('runs the three built-in recipes offline', async () => {
+  it('runs the built-in lead recipes offline', async () => {
     const cases = [
       ['rcp_lead_discovery', { query: 'logistics' }],
       ['rcp_lead_intelligence', { domain: 'bluefin-pay.example' }],
-      [
-        'rcp_outreach_personalization',
-        { domain: 'ivy-health.example', contactName: 'Ada', contactEmail: 'ada@ivy-health.example' },
-      ],
     ] as const;
     for (const [id, input] of cases) {
       const run = await api('POST', `/v1/recipes/${id}/executions?wait=true`, { input });
@@ -139,6 +135,48 @@ describe('recipes and executions over HTTP', () => {
     });
     const domains = discovery.body!.output.leads.map((l: { domain: string }) => l.domain);
     expect(domains).toEqual(['granite-freight.example', 'acme-logistics.example', 'kestrel-cargo.example']);
+  });
+
+  it('gates Outreach Personalization on a review; the approved email lands in the outbox with the edits', async () => {
+    const input = {
+      domain: 'ivy-health.example',
+      contactName: 'Ada',
+      contactEmail: 'ada@ivy-health.example',
+    };
+    const started = await api('POST', '/v1/recipes/rcp_outreach_personalization/executions', { input });
+    expect(started.status).toBe(202);
+    let execution = started.body!;
+    for (let i = 0; i < 50 && execution.status !== 'waiting_review'; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      execution = (await api('GET', `/v1/executions/${execution.id}`)).body!;
+    }
+    expect(execution.status).toBe('waiting_review');
+    expect((await api('GET', `/v1/messages?executionId=${execution.id}`)).body!.items).toEqual([]);
+    const review = (await api('GET', '/v1/reviews')).body!.items.find(
+      (r: { executionId: string }) => r.executionId === execution.id,
+    );
+    expect(review.data).toMatchObject({ to: 'ada@ivy-health.example' });
+    const edits = { subject: 'A better subject', body: 'Hi Ada, a shorter and warmer note.' };
+    expect(
+      (await api('POST', `/v1/reviews/${review.id}/decision`, { decision: 'approve', edits })).status,
+    ).toBe(200);
+    for (let i = 0; i < 50 && execution.status !== 'succeeded'; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      execution = (await api('GET', `/v1/executions/${execution.id}`)).body!;
+    }
+    expect(execution.output).toMatchObject({ to: 'ada@ivy-health.example', subject: 'A better subject' });
+    const messages = (await api('GET', `/v1/messages?executionId=${execution.id}`)).body!.items;
+    expect(messages).toEqual([
+      expect.objectContaining({
+        id: execution.output.messageId,
+        channel: 'email',
+        status: 'sent',
+        transport: 'outbox',
+        to: 'ada@ivy-health.example',
+        subject: 'A better subject',
+        body: 'Hi Ada, a shorter and warmer note.',
+      }),
+    ]);
   });
 });
 

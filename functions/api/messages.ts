@@ -1,0 +1,16 @@
+// GET /v1/messages: correspondence sent by correspond steps, with delivery status.
+import { z } from 'zod';
+import { listMessages } from '../../shared/messages/messages';
+import { apiHandler, endpoint, json, pageQuery } from './endpoint';
+
+const listQuery = pageQuery.extend({ executionId: z.string().max(100).optional() });
+
+export const handler = apiHandler([
+  {
+    method: 'GET',
+    path: '/v1/messages',
+    handler: endpoint({ role: 'viewer', query: listQuery }, async ({ deps, tenantId, query }) =>
+      json(200, await listMessages(deps, tenantId, query)),
+    ),
+  },
+]);

@@ -1,0 +1,59 @@
+// How messages leave: one port, an adapter per transport. Cloud: SES (email) and SNS (SMS). Local: the outbox
+// only (the message is recorded, nothing is delivered), or SMTP through nodemailer when SMTP_URL is set.
+import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
+import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import nodemailer, { type Transporter } from 'nodemailer';
+import type { Config } from '../config';
+
+export interface OutgoingEmail {
+  to: string;
+  subject: string;
+  body: string;
+}
+
+export interface Transports {
+  email(message: OutgoingEmail): Promise<{ transport: string; providerMessageId?: string }>;
+  sms(message: { to: string; body: string }): Promise<{ transport: string; providerMessageId?: string }>;
+}
+
+export function createTransports(config: Config): Transports {
+  let ses: SESv2Client | undefined;
+  let sns: SNSClient | undefined;
+  let smtp: Transporter | undefined;
+  return {
+    async email(message) {
+      if (config.EMAIL_TRANSPORT === 'ses') {
+        ses ??= new SESv2Client({ region: config.AWS_REGION });
+        const sent = await ses.send(
+          new SendEmailCommand({
+            FromEmailAddress: config.EMAIL_FROM,
+            Destination: { ToAddresses: [message.to] },
+            Content: {
+              Simple: { Subject: { Data: message.subject }, Body: { Text: { Data: message.body } } },
+            },
+          }),
+        );
+        return { transport: 'ses', providerMessageId: sent.MessageId };
+      }
+      if (config.EMAIL_TRANSPORT === 'smtp' && config.SMTP_URL) {
+        smtp ??= nodemailer.createTransport(config.SMTP_URL);
+        const sent = await smtp.sendMail({
+          from: config.EMAIL_FROM,
+          to: message.to,
+          subject: message.subject,
+          text: message.body,
+        });
+        return { transport: 'smtp', providerMessageId: sent.messageId };
+      }
+      return { transport: 'outbox' };
+    },
+    async sms(message) {
+      if (config.SMS_TRANSPORT === 'sns') {
+        sns ??= new SNSClient({ region: config.AWS_REGION });
+        const sent = await sns.send(new PublishCommand({ PhoneNumber: message.to, Message: message.body }));
+        return { transport: 'sns', providerMessageId: sent.MessageId };
+      }
+      return { transport: 'outbox' };
+    },
+  };
+}
