@@ -1,5 +1,6 @@
 // /v1/recipes/{id}/executions (start) and /v1/executions (history, one run with its steps).
 import { z } from 'zod';
+import { cancelExecution, redriveExecution } from '../../shared/executions/execution-control';
 import { executionStatuses, terminalStatuses } from '../../shared/executions/execution-model';
 import { getExecutionWithSteps, listExecutions } from '../../shared/executions/execution-repository';
 import { startExecution, waitForExecution } from '../../shared/executions/start-execution';
@@ -30,6 +31,26 @@ export const handler = apiHandler([
         const execution = await waitForExecution(deps, tenantId, started.id, deps.config.WAIT_TIMEOUT_MS);
         return json(terminalStatuses.has(execution.status) ? 200 : 202, execution);
       },
+    ),
+  },
+  {
+    method: 'POST',
+    path: '/v1/executions/{id}/cancel',
+    handler: endpoint({ role: 'operator' }, async ({ deps, tenantId, principal, params }) =>
+      json(
+        200,
+        await cancelExecution(deps, tenantId, params.id!, { id: principal.keyId, role: principal.role }),
+      ),
+    ),
+  },
+  {
+    method: 'POST',
+    path: '/v1/executions/{id}/redrive',
+    handler: endpoint({ role: 'operator' }, async ({ deps, tenantId, principal, params }) =>
+      json(
+        202,
+        await redriveExecution(deps, tenantId, params.id!, { id: principal.keyId, role: principal.role }),
+      ),
     ),
   },
   {

@@ -10,7 +10,13 @@ import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { apiHandlers, apiRoutes, publicHandlers } from '../../shared/api/routes';
 import { bundledFunction } from './bundled-function';
-import { acknowledgeLambdaBaseline, grantCredentialAccess, grantTableAccess } from './grants';
+import { artifactBucketName } from './data-stack';
+import {
+  acknowledgeLambdaBaseline,
+  grantCredentialAccess,
+  grantTableAccess,
+  grantTenantObjects,
+} from './grants';
 
 export interface ApiStackProps extends StackProps {
   table: Table;
@@ -94,6 +100,18 @@ export class ApiStack extends Stack {
         );
       }
       if (handler === 'executions') {
+        // Redrive: reads the failed state and creates the state machine that resumes at the failed step.
+        const name = artifactBucketName(this, props.prefix);
+        fn.addEnvironment('ARTIFACT_BUCKET', name);
+        const pattern = `${props.prefix}-artifacts-<AWS::AccountId>-<AWS::Region>`;
+        grantTenantObjects(fn, { name, pattern, partition: this.partition }, props.dataKey, 'read');
+        fn.addToRolePolicy(
+          new PolicyStatement({
+            actions: ['states:CreateStateMachine', 'states:TagResource'],
+            resources: [machines],
+          }),
+        );
+        props.stateMachineRole.grantPassRole(fn.grantPrincipal);
         fn.addToRolePolicy(
           new PolicyStatement({ actions: ['states:StartExecution'], resources: [machines] }),
         );

@@ -17,6 +17,10 @@ export function auditBucketName(stack: Stack, prefix: string): string {
   return `${prefix}-audit-${stack.account}-${stack.region}`;
 }
 
+export function artifactBucketName(stack: Stack, prefix: string): string {
+  return `${prefix}-artifacts-${stack.account}-${stack.region}`;
+}
+
 export class DataStack extends Stack {
   readonly table: Table;
   readonly key: Key;
@@ -56,6 +60,7 @@ export class DataStack extends Stack {
       reason: 'This bucket is the server access log destination; logging it to itself would loop.',
     });
     this.artifacts = new Bucket(this, 'Artifacts', {
+      bucketName: artifactBucketName(this, props.prefix),
       encryption: BucketEncryption.KMS,
       encryptionKey: this.key,
       bucketKeyEnabled: true,

@@ -58,6 +58,31 @@ export function grantCredentialAccess(grantee: IGrantable, key: IKey, actions: s
   );
 }
 
+/** Object access under tenants/ of a bucket named by a known pattern, with its KMS key; acknowledged with its reason. */
+export function grantTenantObjects(
+  fn: IGrantable & IConstruct,
+  bucket: { name: string; pattern: string; partition: string },
+  key: IKey,
+  access: 'read' | 'write',
+): void {
+  const s3Actions = access === 'read' ? ['s3:GetObject'] : ['s3:PutObject'];
+  const kmsActions = access === 'read' ? ['kms:Decrypt'] : ['kms:GenerateDataKey', 'kms:Encrypt'];
+  fn.grantPrincipal.addToPrincipalPolicy(
+    new PolicyStatement({
+      actions: s3Actions,
+      resources: [`arn:${bucket.partition}:s3:::${bucket.name}/tenants/*`],
+    }),
+  );
+  fn.grantPrincipal.addToPrincipalPolicy(
+    new PolicyStatement({ actions: kmsActions, resources: [key.keyArn] }),
+  );
+  Validations.of(fn).acknowledge({
+    id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::${bucket.pattern}/tenants/*]`,
+    reason:
+      'Objects are per tenant and per execution under tenants/<tenantId>/; their keys are not known at deploy time.',
+  });
+}
+
 /** The acknowledgements every stack with Lambda functions needs, each with its reason. */
 export function acknowledgeLambdaBaseline(scope: IConstruct): void {
   Validations.of(scope).acknowledge({

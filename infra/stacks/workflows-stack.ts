@@ -12,7 +12,13 @@ import { componentFunctions } from '../../shared/api/routes';
 import { builtinRecipes } from '../../shared/recipes/builtin-recipes';
 import { chooseEngine, compileRecipe } from '../../shared/recipes/recipe-compiler';
 import { bundledFunction } from './bundled-function';
-import { acknowledgeLambdaBaseline, grantCredentialAccess, grantTableAccess } from './grants';
+import { artifactBucketName } from './data-stack';
+import {
+  acknowledgeLambdaBaseline,
+  grantCredentialAccess,
+  grantTableAccess,
+  grantTenantObjects,
+} from './grants';
 
 export interface WorkflowsStackProps extends StackProps {
   table: Table;
@@ -39,6 +45,12 @@ export class WorkflowsStack extends Stack {
       // Components open credentials: decrypt only, and only data keys bound to a credential context.
       if (component === 'http' || component === 'ai' || component === 'correspond') {
         grantCredentialAccess(fn, props.dataKey, ['kms:Decrypt']);
+      }
+      if (component === 'finalize') {
+        const name = artifactBucketName(this, props.prefix);
+        fn.addEnvironment('ARTIFACT_BUCKET', name);
+        const pattern = `${props.prefix}-artifacts-<AWS::AccountId>-<AWS::Region>`;
+        grantTenantObjects(fn, { name, pattern, partition: this.partition }, props.dataKey, 'write');
       }
       if (component === 'correspond') {
         fn.addEnvironment('EMAIL_TRANSPORT', 'ses');

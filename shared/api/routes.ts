@@ -54,6 +54,8 @@ export const apiRoutes: ApiRoute[] = [
   { method: 'GET', path: '/v1/recipes/{id}/versions', handler: 'recipes' },
   { method: 'GET', path: '/v1/recipes/{id}/definition', handler: 'recipes' },
   { method: 'POST', path: '/v1/recipes/{id}/executions', handler: 'executions' },
+  { method: 'POST', path: '/v1/executions/{id}/cancel', handler: 'executions' },
+  { method: 'POST', path: '/v1/executions/{id}/redrive', handler: 'executions' },
   { method: 'GET', path: '/v1/executions', handler: 'executions' },
   { method: 'GET', path: '/v1/executions/{id}', handler: 'executions' },
   { method: 'GET', path: '/v1/reviews', handler: 'reviews' },

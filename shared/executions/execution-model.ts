@@ -35,6 +35,8 @@ export interface ExecutionRecord {
   output?: unknown;
   error?: ExecutionError;
   executionArn?: string;
+  /** For a redrive: the failed execution it continues. */
+  redriveOf?: string;
   /** Who started it (API key id, JWT subject, or the trigger). */
   startedBy: string;
   creditsReserved: number;

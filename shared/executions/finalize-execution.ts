@@ -4,6 +4,7 @@ import { templateScope } from '../components/step-runner';
 import type { Deps } from '../deps';
 import { resolveTemplates } from '../recipes/template';
 import type { ExecutionError, RunState } from './execution-model';
+import { saveFailedState } from './failed-state';
 import { settleExecution } from './settle-execution';
 
 export type FinalizeEvent =
@@ -13,6 +14,12 @@ export type FinalizeEvent =
 export async function finalizeExecution(deps: Deps, event: FinalizeEvent): Promise<unknown> {
   const { state } = event;
   if (event.outcome === 'failed') {
+    // What a redrive resumes from; losing it must not stop the failure from being recorded and settled.
+    await saveFailedState(deps, state).catch((error: Error) => {
+      console.error(
+        JSON.stringify({ level: 'error', message: 'could not keep the failed state', errorType: error.name }),
+      );
+    });
     await settleExecution(deps, state, 'failed', { error: describeFailure(state) });
     return null;
   }

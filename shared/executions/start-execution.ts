@@ -73,12 +73,34 @@ export async function startExecution(deps: Deps, request: StartRequest): Promise
       },
     },
   };
-  await reserve(deps, request, record, account ? plans[account.plan].concurrentExecutions : 0);
+  return launchExecution(deps, {
+    record,
+    state,
+    stateMachineArn: recipe.stateMachineArn,
+    actor: request.actor,
+    concurrencyLimit: account ? plans[account.plan].concurrentExecutions : 0,
+  });
+}
+
+/** Reserves, records and starts a prepared run (a start, or a redrive on its resume state machine). */
+export async function launchExecution(
+  deps: Deps,
+  launch: {
+    record: ExecutionRecord;
+    state: RunState;
+    stateMachineArn: string;
+    actor: StartRequest['actor'];
+    concurrencyLimit: number;
+  },
+): Promise<ExecutionRecord> {
+  const { record, state } = launch;
+  const tenantId = state.run.tenantId;
+  await reserve(deps, { tenantId, actor: launch.actor }, record, launch.concurrencyLimit);
   let executionArn: string;
   try {
     const started = await deps.sfn.send(
       new StartExecutionCommand({
-        stateMachineArn: recipe.stateMachineArn,
+        stateMachineArn: launch.stateMachineArn,
         name: record.id,
         input: JSON.stringify(state),
       }),
@@ -92,18 +114,24 @@ export async function startExecution(deps: Deps, request: StartRequest): Promise
     throw error;
   }
   // The run may already have finished (fast runs); only a still-queued record becomes running.
+  const startedAt = state.execution.startedAt;
   const marked = await transitionExecution(deps, tenantId, record.id, ['queued'], 'running', {
     executionArn,
-    startedAt: now,
+    startedAt,
   });
   if (!marked) {
     await setExecutionArn(deps, tenantId, record.id, executionArn);
     return getExecutionRecord(deps, tenantId, record.id);
   }
-  return { ...record, status: 'running', executionArn, startedAt: now };
+  return { ...record, status: 'running', executionArn, startedAt };
 }
 
-async function reserve(deps: Deps, request: StartRequest, record: ExecutionRecord, concurrencyLimit: number) {
+async function reserve(
+  deps: Deps,
+  request: Pick<StartRequest, 'tenantId' | 'actor'>,
+  record: ExecutionRecord,
+  concurrencyLimit: number,
+) {
   const { tenantId } = request;
   try {
     await deps.db.send(

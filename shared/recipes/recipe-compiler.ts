@@ -269,3 +269,27 @@ export function stateMachineName(asl: Asl, engine: string): string {
   const digest = createHash('sha256').update(engine).update(JSON.stringify(asl)).digest('hex');
   return `recipeflow-${digest.slice(0, 40)}`;
 }
+
+/**
+ * The same definition started at `stepId`, keeping only the states reachable from there: what a redrive runs,
+ * so the steps that succeeded before the failure are not run again.
+ */
+export function resumeFrom(asl: Asl, stepId: string): Asl {
+  if (!asl.States[stepId]) throw new Error(`no state ${stepId}`);
+  const reachable = new Set<string>();
+  const visit = (name: string | undefined) => {
+    if (!name || reachable.has(name) || !asl.States[name]) return;
+    reachable.add(name);
+    const state = asl.States[name]!;
+    visit(state.Next as string | undefined);
+    visit(state.Default as string | undefined);
+    for (const choice of (state.Choices ?? []) as Array<{ Next: string }>) visit(choice.Next);
+    for (const handler of (state.Catch ?? []) as Array<{ Next: string }>) visit(handler.Next);
+  };
+  visit(stepId);
+  return {
+    Comment: asl.Comment,
+    StartAt: stepId,
+    States: Object.fromEntries(Object.entries(asl.States).filter(([name]) => reachable.has(name))),
+  };
+}

@@ -6,6 +6,7 @@ import {
   type ComponentName,
   chooseEngine,
   compileRecipe,
+  resumeFrom,
   stateMachineName,
 } from './recipe-compiler';
 import type { RecipeDefinition } from './recipe-schema';
@@ -21,8 +22,11 @@ export function compileForDeployment(deps: Pick<Deps, 'config'>, recipe: RecipeD
 }
 
 /** CreateStateMachine is idempotent for an identical name, definition, role and type, so this finds a shared one. */
-export async function ensureStateMachine(deps: Deps, recipe: RecipeDefinition) {
-  const { asl, engine, name } = compileForDeployment(deps, recipe);
+export async function ensureStateMachine(deps: Deps, recipe: RecipeDefinition, resumeAt?: string) {
+  const compiled = compileForDeployment(deps, recipe);
+  const asl = resumeAt ? resumeFrom(compiled.asl, resumeAt) : compiled.asl;
+  const { engine } = compiled;
+  const name = stateMachineName(asl, engine);
   const result = await deps.sfn.send(
     new CreateStateMachineCommand({
       name,

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ensureTable } from '../../infra/local/bootstrap';
 import { COMPONENT_PREFIX, deliverStatusChange, invokeComponent } from '../../infra/local/runtime';
+import { startS3Local } from '../../infra/local/s3-local';
 import { listen, startStepFunctionsLocal } from '../../infra/local/step-functions-local';
 import { loadConfig } from '../../shared/config';
 import { createDeps, type Deps } from '../../shared/deps';
@@ -23,6 +24,11 @@ export async function startLocalStack(): Promise<LocalStack> {
   process.env.TABLE_NAME = `it-${path.basename(dataDir)}`;
   process.env.COMPONENT_ARN_PREFIX = COMPONENT_PREFIX;
   process.env.CREDENTIALS_KEY_FILE = path.join(dataDir, 'credentials.key');
+  const s3 = await startS3Local({
+    directory: path.join(dataDir, 's3'),
+    buckets: ['recipeflow-artifacts', 'recipeflow-audit'],
+  });
+  process.env.S3_ENDPOINT = s3.endpoint;
   const sfn = await startStepFunctionsLocal({
     dataDir,
     region: 'us-east-1',
@@ -45,6 +51,7 @@ export async function startLocalStack(): Promise<LocalStack> {
     stop: async () => {
       await sfn.idle();
       await sfn.stop();
+      await s3.stop();
       rmSync(dataDir, { recursive: true, force: true });
     },
   };

@@ -1,0 +1,117 @@
+// Cancel a run, or redrive a failed one from the step that failed.
+//
+// Redrive is a new execution (trigger `redrive`, `redriveOf` the failed one) on a state machine derived from
+// the same version that starts at the failed step, with the failed run's state as input: the steps that
+// succeeded are not run again. (Step Functions' own RedriveExecution would restart at our terminal Fail
+// state, since every step failure is caught to record it and settle credits.)
+import { StopExecutionCommand } from '@aws-sdk/client-sfn';
+import { getAccount } from '../credits/credits';
+import { plans, prices } from '../credits/plans';
+import type { Deps } from '../deps';
+import { Conflict } from '../errors';
+import { newId } from '../ids';
+import { getRecipeVersion } from '../recipes/recipes';
+import { ensureStateMachine } from '../recipes/state-machines';
+import { type ExecutionRecord, terminalStatuses } from './execution-model';
+import { getExecutionRecord, getExecutionWithSteps } from './execution-repository';
+import { loadFailedState } from './failed-state';
+import { settleExecution } from './settle-execution';
+import { launchExecution, type StartRequest } from './start-execution';
+
+export async function cancelExecution(
+  deps: Deps,
+  tenantId: string,
+  id: string,
+  actor: StartRequest['actor'],
+) {
+  const execution = await getExecutionRecord(deps, tenantId, id);
+  if (terminalStatuses.has(execution.status))
+    throw new Conflict(`the execution is already ${execution.status}`);
+  if (execution.executionArn) {
+    await deps.sfn
+      .send(
+        new StopExecutionCommand({ executionArn: execution.executionArn, cause: `cancelled by ${actor.id}` }),
+      )
+      .catch((error: Error) => {
+        if (error.name !== 'ExecutionDoesNotExist') throw error;
+      });
+  }
+  // Charge the run and the steps it already ran; refund the rest of the reservation.
+  const [version, withSteps] = await Promise.all([
+    getRecipeVersion(deps, tenantId, execution.recipeId, execution.version),
+    getExecutionWithSteps(deps, tenantId, id),
+  ]);
+  const ran = new Set(withSteps.steps.map((s) => s.stepId.replace(/\[\d+\]$/, '')));
+  const state = {
+    input: execution.input,
+    steps: Object.fromEntries([...ran].map((stepId) => [stepId, {}])),
+    settings: {},
+    execution: { id, startedAt: execution.startedAt ?? execution.createdAt },
+    run: {
+      tenantId,
+      recipeId: execution.recipeId,
+      version: execution.version,
+      httpAllowList: [],
+      ai: {},
+      credits: {
+        reserved: execution.creditsReserved,
+        run: prices.run,
+        steps: Object.fromEntries(version.definition.steps.map((s) => [s.id, prices.steps[s.type] ?? 1])),
+      },
+    },
+  };
+  await settleExecution(deps, state, 'cancelled', {});
+  return getExecutionRecord(deps, tenantId, id);
+}
+
+export async function redriveExecution(
+  deps: Deps,
+  tenantId: string,
+  id: string,
+  actor: StartRequest['actor'],
+): Promise<ExecutionRecord> {
+  const failed = await getExecutionRecord(deps, tenantId, id);
+  if (failed.status !== 'failed')
+    throw new Conflict(`only a failed execution can be redriven; this one is ${failed.status}`);
+  const step = failed.error?.step;
+  if (!step) throw new Conflict('this execution failed before any step; start it again instead');
+  const [version, previous, account] = await Promise.all([
+    getRecipeVersion(deps, tenantId, failed.recipeId, failed.version),
+    loadFailedState(deps, tenantId, id),
+    getAccount(deps, tenantId).catch(() => null),
+  ]);
+  const topLevel = version.definition.steps;
+  const from = topLevel.findIndex((s) => s.id === step);
+  if (from < 0) throw new Conflict(`step ${step} cannot be resumed`);
+  const remaining = topLevel.slice(from);
+  const stepPrices = Object.fromEntries(remaining.map((s) => [s.id, prices.steps[s.type] ?? 1]));
+  const cost = prices.run + Object.values(stepPrices).reduce((a, b) => a + b, 0);
+  const { stateMachineArn } = await ensureStateMachine(deps, version.definition, step);
+  const now = deps.now().toISOString();
+  const record: ExecutionRecord = {
+    id: newId('exe'),
+    recipeId: failed.recipeId,
+    version: failed.version,
+    status: 'queued',
+    trigger: 'redrive',
+    engine: version.engine,
+    input: failed.input,
+    redriveOf: id,
+    startedBy: actor.id,
+    creditsReserved: cost,
+    createdAt: now,
+  };
+  const state = {
+    ...previous,
+    failures: {},
+    execution: { id: record.id, startedAt: now },
+    run: { ...previous.run, credits: { reserved: cost, run: prices.run, steps: stepPrices } },
+  };
+  return launchExecution(deps, {
+    record,
+    state,
+    stateMachineArn,
+    actor,
+    concurrencyLimit: account ? plans[account.plan].concurrentExecutions : 0,
+  });
+}

@@ -1,0 +1,32 @@
+// The run state at the moment a run failed (input and every earlier step's output), kept in the artifact
+// bucket: Step Functions payloads can reach 256 KiB, more than a DynamoDB item should carry.
+import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import type { Deps } from '../deps';
+import { NotFound } from '../errors';
+import type { RunState } from './execution-model';
+
+const key = (tenantId: string, executionId: string) =>
+  `tenants/${tenantId}/executions/${executionId}/failed-state.json`;
+
+export async function saveFailedState(deps: Deps, state: RunState): Promise<void> {
+  await deps.s3.send(
+    new PutObjectCommand({
+      Bucket: deps.config.ARTIFACT_BUCKET,
+      Key: key(state.run.tenantId, state.execution.id),
+      Body: JSON.stringify(state),
+      ContentType: 'application/json',
+    }),
+  );
+}
+
+export async function loadFailedState(deps: Deps, tenantId: string, executionId: string): Promise<RunState> {
+  try {
+    const object = await deps.s3.send(
+      new GetObjectCommand({ Bucket: deps.config.ARTIFACT_BUCKET, Key: key(tenantId, executionId) }),
+    );
+    return JSON.parse(await object.Body!.transformToString()) as RunState;
+  } catch (error) {
+    if ((error as Error).name === 'NoSuchKey') throw new NotFound('the failed state of this execution');
+    throw error;
+  }
+}
