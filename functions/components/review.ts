@@ -3,6 +3,7 @@ import middy from '@middy/core';
 import { templateScope } from '../../shared/components/step-runner';
 import { getDeps } from '../../shared/deps';
 import type { RunState } from '../../shared/executions/execution-model';
+import { hydrateReferenced } from '../../shared/executions/payload-store';
 import { REVIEW_TIMEOUT_SECONDS } from '../../shared/recipes/recipe-compiler';
 import type { Step } from '../../shared/recipes/recipe-schema';
 import { resolveTemplates } from '../../shared/recipes/template';
@@ -16,8 +17,9 @@ interface ReviewEvent {
 
 export const handler = middy<ReviewEvent, { reviewId: string }>().handler(
   async ({ step, state, taskToken }) => {
-    const scope = templateScope(state);
-    const review = await requestReview(getDeps(), state, {
+    const deps = getDeps();
+    const scope = templateScope(await hydrateReferenced(deps, state, step));
+    const review = await requestReview(deps, state, {
       stepId: step.id,
       message: String(resolveTemplates(step.message, scope)),
       data: resolveTemplates(step.data ?? null, scope),

@@ -83,10 +83,23 @@ export function taskOverrides(states: AslStates, invoke: InvokeFunction, hooks?:
       }
       // A waiting task ends with SendTaskSuccess's output, or fails with SendTaskFailure's error and cause.
       if (waiting) return await waiting;
+      assertWithinStateLimit(result);
       return { StatusCode: 200, ExecutedVersion: '$LATEST', Payload: result };
     };
   }
   return overrides;
+}
+
+/** The service fails a task whose result exceeds 256 KiB (UTF-8); the interpreter does not check it. */
+export const STATE_LIMIT_BYTES = 256 * 1024;
+function assertWithinStateLimit(result: unknown): void {
+  if (Buffer.byteLength(JSON.stringify(result ?? null)) > STATE_LIMIT_BYTES) {
+    const error = new Error(
+      'The state/task returned a result with a size exceeding the maximum number of bytes service limit.',
+    );
+    error.name = 'States.DataLimitExceeded';
+    throw error;
+  }
 }
 
 // A function error reaches Step Functions as Error = errorType, Cause = the Lambda error JSON.

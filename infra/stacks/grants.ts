@@ -63,10 +63,11 @@ export function grantTenantObjects(
   fn: IGrantable & IConstruct,
   bucket: { name: string; pattern: string; partition: string },
   key: IKey,
-  access: 'read' | 'write',
+  access: 'read' | 'readwrite',
 ): void {
-  const s3Actions = access === 'read' ? ['s3:GetObject'] : ['s3:PutObject'];
-  const kmsActions = access === 'read' ? ['kms:Decrypt'] : ['kms:GenerateDataKey', 'kms:Encrypt'];
+  const s3Actions = access === 'read' ? ['s3:GetObject'] : ['s3:GetObject', 's3:PutObject'];
+  const kmsActions =
+    access === 'read' ? ['kms:Decrypt'] : ['kms:Decrypt', 'kms:GenerateDataKey', 'kms:Encrypt'];
   fn.grantPrincipal.addToPrincipalPolicy(
     new PolicyStatement({
       actions: s3Actions,

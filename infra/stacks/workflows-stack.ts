@@ -46,12 +46,16 @@ export class WorkflowsStack extends Stack {
       if (component === 'http' || component === 'ai' || component === 'correspond') {
         grantCredentialAccess(fn, props.dataKey, ['kms:Decrypt']);
       }
-      if (component === 'finalize') {
-        const name = artifactBucketName(this, props.prefix);
-        fn.addEnvironment('ARTIFACT_BUCKET', name);
-        const pattern = `${props.prefix}-artifacts-<AWS::AccountId>-<AWS::Region>`;
-        grantTenantObjects(fn, { name, pattern, partition: this.partition }, props.dataKey, 'write');
-      }
+      // Large outputs travel by reference through the artifact bucket; Finalize also keeps failed states there.
+      const artifacts = artifactBucketName(this, props.prefix);
+      fn.addEnvironment('ARTIFACT_BUCKET', artifacts);
+      const pattern = `${props.prefix}-artifacts-<AWS::AccountId>-<AWS::Region>`;
+      grantTenantObjects(
+        fn,
+        { name: artifacts, pattern, partition: this.partition },
+        props.dataKey,
+        'readwrite',
+      );
       if (component === 'correspond') {
         fn.addEnvironment('EMAIL_TRANSPORT', 'ses');
         fn.addEnvironment('SMS_TRANSPORT', 'sns');

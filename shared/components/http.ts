@@ -6,7 +6,8 @@ import { resolveTemplates } from '../recipes/template';
 import { assertReachable, pinnedAgent } from './address-policy';
 import { StepFailed, StepRejected } from './step-errors';
 
-export const MAX_RESPONSE_BYTES = 256 * 1024;
+// Bodies above the inline limit travel by reference (payload-store); this bounds memory and Lambda time.
+export const MAX_RESPONSE_BYTES = 5 * 1024 * 1024;
 const MAX_REDIRECTS = 5;
 
 export interface HttpOutput {

@@ -3,6 +3,7 @@
 import type { Deps } from '../deps';
 import type { RunState, StepRecord } from '../executions/execution-model';
 import { recordStepAttempt } from '../executions/execution-repository';
+import { hydrateReferenced, storeIfLarge } from '../executions/payload-store';
 import type { Step } from '../recipes/recipe-schema';
 import { toStepError } from './step-errors';
 
@@ -48,7 +49,14 @@ export async function runStep<S extends Step>(deps: Deps, event: StepEvent<S>, c
   const { tenantId } = event.state.run;
   const executionId = event.state.execution.id;
   try {
-    const result = await component(event.step, templateScope(event.state), event.state);
+    const state = await hydrateReferenced(deps, event.state, event.step);
+    const result = await component(event.step, templateScope(state), state);
+    const output = await storeIfLarge(
+      deps,
+      tenantId,
+      `${executionId}/steps/${base.stepId}`,
+      result.output ?? null,
+    );
     const finished = deps.now();
     await recordStepAttempt(deps, tenantId, executionId, {
       ...base,
@@ -58,7 +66,7 @@ export async function runStep<S extends Step>(deps: Deps, event: StepEvent<S>, c
       outputPreview: preview(result.output),
       ...(result.usage ? { usage: result.usage } : {}),
     });
-    return { output: result.output ?? null };
+    return { output };
   } catch (raw) {
     const error = toStepError(raw);
     const finished = deps.now();

@@ -5,6 +5,7 @@ import { type PageRequest, queryPage } from '../data/pagination';
 import type { Deps } from '../deps';
 import { NotFound } from '../errors';
 import type { ExecutionError, ExecutionRecord, ExecutionStatus, StepRecord } from './execution-model';
+import { isPayloadRef, loadPayload } from './payload-store';
 
 const EXECUTION_ORDER = [
   'id',
@@ -140,6 +141,7 @@ export async function getExecutionRecord(deps: Deps, tenantId: string, id: strin
 
 export async function getExecutionWithSteps(deps: Deps, tenantId: string, id: string) {
   const record = await getExecutionRecord(deps, tenantId, id);
+  if (isPayloadRef(record.output)) record.output = await loadPayload(deps, tenantId, record.output);
   const { PK, SK } = keys.stepPrefix(tenantId, id);
   const { Items = [] } = await deps.db.send(
     new QueryCommand({

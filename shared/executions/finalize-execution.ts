@@ -5,6 +5,7 @@ import type { Deps } from '../deps';
 import { resolveTemplates } from '../recipes/template';
 import type { ExecutionError, RunState } from './execution-model';
 import { saveFailedState } from './failed-state';
+import { hydrateReferenced, storeIfLarge } from './payload-store';
 import { settleExecution } from './settle-execution';
 
 export type FinalizeEvent =
@@ -24,7 +25,10 @@ export async function finalizeExecution(deps: Deps, event: FinalizeEvent): Promi
     return null;
   }
   const template = event.output ?? (event.lastStep ? `{{steps.${event.lastStep}.output}}` : null);
-  const output = resolveTemplates(template, templateScope(state));
+  const hydrated = await hydrateReferenced(deps, state, template);
+  const resolved = resolveTemplates(template, templateScope(hydrated));
+  // A large output is kept by reference on the record too (DynamoDB items stop at 400 KB).
+  const output = await storeIfLarge(deps, state.run.tenantId, `${state.execution.id}/output`, resolved);
   await settleExecution(deps, state, 'succeeded', { output });
   return output;
 }

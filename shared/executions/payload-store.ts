@@ -1,0 +1,72 @@
+// Large step outputs travel by reference: Step Functions caps a state at 256 KiB, so an output above the
+// inline limit is stored in the artifact bucket and the state carries { $ref, bytes }. Components and Finalize
+// load the references their templates read, so templates see the real value.
+import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import type { Deps } from '../deps';
+import { collectTemplatePaths, parsePath } from '../recipes/template';
+import type { RunState } from './execution-model';
+
+export const INLINE_LIMIT_BYTES = 32 * 1024;
+
+export interface PayloadRef {
+  $ref: string;
+  bytes: number;
+}
+
+export function isPayloadRef(value: unknown): value is PayloadRef {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as PayloadRef).$ref === 'string' &&
+    'bytes' in value
+  );
+}
+
+/** Returns the value itself when small, else stores it and returns its reference. */
+export async function storeIfLarge(
+  deps: Deps,
+  tenantId: string,
+  name: string,
+  value: unknown,
+): Promise<unknown> {
+  const text = JSON.stringify(value ?? null);
+  const bytes = Buffer.byteLength(text);
+  if (bytes <= INLINE_LIMIT_BYTES) return value;
+  const key = `tenants/${tenantId}/executions/${name}.json`;
+  await deps.s3.send(
+    new PutObjectCommand({
+      Bucket: deps.config.ARTIFACT_BUCKET,
+      Key: key,
+      Body: text,
+      ContentType: 'application/json',
+    }),
+  );
+  return { $ref: `s3://${deps.config.ARTIFACT_BUCKET}/${key}`, bytes } satisfies PayloadRef;
+}
+
+export async function loadPayload(deps: Deps, tenantId: string, ref: PayloadRef): Promise<unknown> {
+  const match = /^s3:\/\/([^/]+)\/(.+)$/.exec(ref.$ref);
+  // A reference may only point into the tenant's own prefix, whatever the state says.
+  if (!match || !match[2]!.startsWith(`tenants/${tenantId}/`)) throw new Error('invalid payload reference');
+  const object = await deps.s3.send(new GetObjectCommand({ Bucket: match[1], Key: match[2] }));
+  return JSON.parse(await object.Body!.transformToString());
+}
+
+/** Replaces, in a copy of the state, the referenced outputs of the steps `templates` read. */
+export async function hydrateReferenced(deps: Deps, state: RunState, templates: unknown): Promise<RunState> {
+  const stepIds = new Set(
+    collectTemplatePaths(templates)
+      .map(parsePath)
+      .filter(([root]) => root === 'steps')
+      .map(([, id]) => id!),
+  );
+  const steps = { ...state.steps };
+  await Promise.all(
+    [...stepIds].map(async (id) => {
+      const output = steps[id]?.output;
+      if (isPayloadRef(output))
+        steps[id] = { ...steps[id], output: await loadPayload(deps, state.run.tenantId, output) };
+    }),
+  );
+  return { ...state, steps };
+}
