@@ -1,4 +1,5 @@
 import { runAi } from '../../shared/components/ai';
+import { aiCostUsd } from '../../shared/components/ai-prices';
 import { openCredential } from '../../shared/credentials/credentials';
 import { getDeps } from '../../shared/deps';
 import type { AiStep } from '../../shared/recipes/recipe-schema';
@@ -15,8 +16,19 @@ export const handler = componentHandler<AiStep>(async (step, scope, state) => {
     baseURL: credential.baseUrl,
     defaults: state.run.ai,
   });
+  const costUsd = aiCostUsd(
+    result.model,
+    result.provider,
+    result.usage.promptTokens,
+    result.usage.completionTokens,
+  );
   return {
     output: result.output,
-    usage: { provider: result.provider, model: result.model, ...result.usage },
+    usage: {
+      provider: result.provider,
+      model: result.model,
+      ...result.usage,
+      ...(costUsd === null ? {} : { costUsd }),
+    },
   };
 });

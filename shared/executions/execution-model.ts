@@ -41,10 +41,21 @@ export interface ExecutionRecord {
   startedBy: string;
   creditsReserved: number;
   creditsCharged?: number;
+  /** AI usage summed over the run's steps, written when the run ends. */
+  totals?: ExecutionTotals;
   createdAt: string;
   startedAt?: string;
   finishedAt?: string;
   durationMs?: number;
+}
+
+export interface ExecutionTotals {
+  aiCalls: number;
+  promptTokens: number;
+  completionTokens: number;
+  totalTokens: number;
+  /** Null when a model without a known price was used. */
+  costUsd: number | null;
 }
 
 export interface StepRecord {
@@ -63,6 +74,7 @@ export interface StepRecord {
     promptTokens?: number;
     completionTokens?: number;
     totalTokens?: number;
+    costUsd?: number;
   };
 }
 

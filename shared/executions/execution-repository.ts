@@ -4,7 +4,13 @@ import { keys, stripKeys } from '../data/keys';
 import { type PageRequest, queryPage } from '../data/pagination';
 import type { Deps } from '../deps';
 import { NotFound } from '../errors';
-import type { ExecutionError, ExecutionRecord, ExecutionStatus, StepRecord } from './execution-model';
+import type {
+  ExecutionError,
+  ExecutionRecord,
+  ExecutionStatus,
+  ExecutionTotals,
+  StepRecord,
+} from './execution-model';
 import { isPayloadRef, loadPayload } from './payload-store';
 
 const EXECUTION_ORDER = [
@@ -52,7 +58,14 @@ export async function putExecution(deps: Deps, tenantId: string, record: Executi
 type TransitionFields = Partial<
   Pick<
     ExecutionRecord,
-    'output' | 'error' | 'executionArn' | 'startedAt' | 'finishedAt' | 'durationMs' | 'creditsCharged'
+    | 'output'
+    | 'error'
+    | 'executionArn'
+    | 'startedAt'
+    | 'finishedAt'
+    | 'durationMs'
+    | 'creditsCharged'
+    | 'totals'
   >
 >;
 
@@ -140,9 +153,20 @@ export async function getExecutionRecord(deps: Deps, tenantId: string, id: strin
 }
 
 export async function getExecutionWithSteps(deps: Deps, tenantId: string, id: string) {
-  const record = await getExecutionRecord(deps, tenantId, id);
+  const [record, steps] = await Promise.all([
+    getExecutionRecord(deps, tenantId, id),
+    listStepRecords(deps, tenantId, id),
+  ]);
   if (isPayloadRef(record.output)) record.output = await loadPayload(deps, tenantId, record.output);
-  const { PK, SK } = keys.stepPrefix(tenantId, id);
+  return { ...record, steps };
+}
+
+export async function listStepRecords(
+  deps: Deps,
+  tenantId: string,
+  executionId: string,
+): Promise<StepRecord[]> {
+  const { PK, SK } = keys.stepPrefix(tenantId, executionId);
   const { Items = [] } = await deps.db.send(
     new QueryCommand({
       TableName: deps.config.TABLE_NAME,
@@ -151,10 +175,31 @@ export async function getExecutionWithSteps(deps: Deps, tenantId: string, id: st
       ConsistentRead: true,
     }),
   );
-  const steps = Items.map((item) => stripKeys<StepRecord>(item, STEP_ORDER)).sort((a, b) =>
+  return Items.map((item) => stripKeys<StepRecord>(item, STEP_ORDER)).sort((a, b) =>
     a.startedAt.localeCompare(b.startedAt),
   );
-  return { ...record, steps };
+}
+
+/** AI usage of a run's steps, summed; the cost is null when any model had no known price. */
+export function sumUsage(steps: StepRecord[]): ExecutionTotals {
+  const totals: ExecutionTotals = {
+    aiCalls: 0,
+    promptTokens: 0,
+    completionTokens: 0,
+    totalTokens: 0,
+    costUsd: 0,
+  };
+  for (const { usage } of steps) {
+    if (!usage) continue;
+    totals.aiCalls += 1;
+    totals.promptTokens += usage.promptTokens ?? 0;
+    totals.completionTokens += usage.completionTokens ?? 0;
+    totals.totalTokens += usage.totalTokens ?? 0;
+    totals.costUsd =
+      totals.costUsd === null || usage.costUsd === undefined ? null : totals.costUsd + usage.costUsd;
+  }
+  if (totals.costUsd !== null) totals.costUsd = Math.round(totals.costUsd * 1e8) / 1e8;
+  return totals;
 }
 
 export interface ExecutionFilter extends PageRequest {

@@ -6,7 +6,7 @@ import { auditIntentPut } from '../audit/audit-log';
 import { ledgerPut, settleUpdate } from '../credits/credits';
 import type { Deps } from '../deps';
 import type { ExecutionRecord, ExecutionStatus, RunState } from './execution-model';
-import { executionTransition } from './execution-repository';
+import { executionTransition, listStepRecords, sumUsage } from './execution-repository';
 
 const ACTIVE: ExecutionStatus[] = ['queued', 'running', 'waiting_review'];
 
@@ -24,8 +24,10 @@ export async function settleExecution(
       : credits.run + [...ran].reduce((sum, id) => sum + (credits.steps[id] ?? 0), 0);
   const refund = Math.max(credits.reserved - charged, 0);
   const finished = deps.now();
+  const totals = sumUsage(await listStepRecords(deps, tenantId, state.execution.id));
   const update = executionTransition(deps, tenantId, state.execution.id, ACTIVE, status, {
     ...fields,
+    totals,
     finishedAt: finished.toISOString(),
     durationMs: finished.getTime() - new Date(state.execution.startedAt).getTime(),
     creditsCharged: credits.reserved - refund,

@@ -139,3 +139,37 @@ describe('offline AI provider', () => {
     });
   });
 });
+
+describe('AI cost and run totals', () => {
+  it('prices listed models per million tokens, is zero offline and unknown elsewhere', async () => {
+    const { aiCostUsd } = await import('../../shared/components/ai-prices');
+    expect(aiCostUsd('gpt-4o-mini', 'openai', 1_000_000, 1_000_000)).toBe(0.75);
+    expect(aiCostUsd('gpt-4o-mini', 'offline', 500, 500)).toBe(0);
+    expect(aiCostUsd('llama-3.1-8b', 'openai', 500, 500)).toBeNull();
+  });
+
+  it('sums usage over steps and turns the cost unknown when one step is unpriced', async () => {
+    const { sumUsage } = await import('../../shared/executions/execution-repository');
+    const step = {
+      stepId: 'a',
+      type: 'ai',
+      status: 'succeeded',
+      attempts: 1,
+      startedAt: '',
+      finishedAt: '',
+      latencyMs: 0,
+    } as const;
+    const priced = {
+      ...step,
+      usage: { promptTokens: 10, completionTokens: 5, totalTokens: 15, costUsd: 0.001 },
+    };
+    expect(sumUsage([priced, priced, { ...step, type: 'http' }])).toEqual({
+      aiCalls: 2,
+      promptTokens: 20,
+      completionTokens: 10,
+      totalTokens: 30,
+      costUsd: 0.002,
+    });
+    expect(sumUsage([priced, { ...step, usage: { totalTokens: 1 } }]).costUsd).toBeNull();
+  });
+});
