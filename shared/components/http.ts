@@ -108,8 +108,11 @@ async function send(url: URL, init: Parameters<typeof fetch>[1] & { method: stri
     return await fetch(url, init);
   } catch (error) {
     // The address policy refuses inside the connection's lookup; surface its reason as is.
-    const cause = (error as { cause?: unknown }).cause;
-    if (cause instanceof StepRejected) throw cause;
+    for (let cause = (error as { cause?: unknown }).cause, depth = 0; cause && depth < 5; depth++) {
+      if (cause instanceof StepRejected) throw cause;
+      const inner = cause as { cause?: unknown; errors?: unknown[] };
+      cause = inner.errors?.find((e) => e instanceof StepRejected) ?? inner.cause;
+    }
     const reason = (error as Error).name === 'TimeoutError' ? 'timed out' : 'could not connect';
     throw new StepFailed(`${init.method} ${describe(url)} ${reason}`);
   }

@@ -180,6 +180,26 @@ describe('recipes and executions over HTTP', () => {
   });
 });
 
+describe('http safety through the API', () => {
+  it.each([
+    ['the metadata address', 'http://169.254.169.254/latest/meta-data/iam/'],
+    ['loopback', 'http://127.0.0.1:7070/'],
+    ['a name for loopback', 'http://localhost:7070/'],
+    ['decimal loopback', 'http://2130706433:7070/'],
+  ])('refuses %s with a step error that says why', async (_, url) => {
+    const created = await api('POST', '/v1/recipes', {
+      name: 'ssrf',
+      steps: [{ id: 'call', type: 'http', url }],
+    });
+    const run = await api('POST', `/v1/recipes/${created.body!.id}/executions?wait=true`, { input: {} });
+    expect(run.body).toMatchObject({ status: 'failed', error: { step: 'call', type: 'StepRejected' } });
+    expect(run.body!.error.message).toMatch(
+      /private, loopback, link-local or metadata address.*httpAllowList/,
+    );
+    expect(run.body!.steps[0]).toMatchObject({ attempts: 1, status: 'failed' });
+  });
+});
+
 describe('bad requests', () => {
   it('answers 400 for malformed JSON and writes nothing', async () => {
     const before = await api('GET', '/v1/agents?limit=100');

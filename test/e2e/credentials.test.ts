@@ -107,7 +107,13 @@ describe('credentials', () => {
       totalTokens: 36,
     });
     expect(ai.usage.costUsd).toBeUndefined(); // no list price for a self-hosted model
-    expect(run.body!.totals).toEqual({ aiCalls: 1, promptTokens: 22, completionTokens: 14, totalTokens: 36, costUsd: null });
+    expect(run.body!.totals).toEqual({
+      aiCalls: 1,
+      promptTokens: 22,
+      completionTokens: 14,
+      totalTokens: 36,
+      costUsd: null,
+    });
   });
 
   it('fails clearly without leaking when a credential is missing or the provider refuses the key', async () => {
