@@ -1,36 +1,70 @@
 // Process configuration read once from the environment; the same names in Lambda and in the local runtime.
-import { z } from 'zod';
+// Written without zod on purpose: every Lambda reads config, and zod's core (with its locales) is ~400 KB.
 
-const configSchema = z.object({
-  TABLE_NAME: z.string().min(3).default('recipeflow'),
-  AWS_REGION: z.string().default('us-east-1'),
-  DYNAMODB_ENDPOINT: z.string().url().optional(),
-  SFN_ENDPOINT: z.string().url().optional(),
-  S3_ENDPOINT: z.string().url().optional(),
-  AUDIT_BUCKET: z.string().min(3).default('recipeflow-audit'),
-  ARTIFACT_BUCKET: z.string().min(3).default('recipeflow-artifacts'),
-  STATE_MACHINE_ROLE_ARN: z.string().default('arn:aws:iam::000000000000:role/recipeflow-state-machine'),
-  COMPONENT_ARN_PREFIX: z.string().default('arn:aws:lambda:us-east-1:000000000000:function:recipeflow-'),
-  OPENAI_API_KEY: z.string().optional(),
-  OPENAI_BASE_URL: z.string().url().optional(),
-  WAIT_TIMEOUT_MS: z.coerce.number().int().positive().default(25_000),
-  /** Correspondence: how email and SMS leave (cloud: SES and SNS; local: the outbox, or SMTP when set). */
-  EMAIL_TRANSPORT: z.enum(['outbox', 'smtp', 'ses']).default('outbox'),
-  SMS_TRANSPORT: z.enum(['outbox', 'sns']).default('outbox'),
-  EMAIL_FROM: z.string().default('recipeflow@localhost'),
-  SMTP_URL: z.string().url().optional(),
-  /** Credentials at rest: a KMS key (cloud) or a local key file (local runtime). */
-  CREDENTIALS_KMS_KEY_ID: z.string().optional(),
-  CREDENTIALS_KEY_FILE: z.string().optional(),
-  /** JWT bearer tokens: a JWKS URL (RS256/ES256) or a shared secret (HS256), with issuer and audience. */
-  JWT_JWKS_URL: z.string().url().optional(),
-  JWT_SECRET: z.string().min(32).optional(),
-  JWT_ISSUER: z.string().optional(),
-  JWT_AUDIENCE: z.string().optional(),
-});
+const defaults = {
+  TABLE_NAME: 'recipeflow',
+  AWS_REGION: 'us-east-1',
+  AUDIT_BUCKET: 'recipeflow-audit',
+  ARTIFACT_BUCKET: 'recipeflow-artifacts',
+  STATE_MACHINE_ROLE_ARN: 'arn:aws:iam::000000000000:role/recipeflow-state-machine',
+  COMPONENT_ARN_PREFIX: 'arn:aws:lambda:us-east-1:000000000000:function:recipeflow-',
+  EMAIL_FROM: 'recipeflow@localhost',
+};
+const urls = [
+  'DYNAMODB_ENDPOINT',
+  'SFN_ENDPOINT',
+  'S3_ENDPOINT',
+  'OPENAI_BASE_URL',
+  'SMTP_URL',
+  'JWT_JWKS_URL',
+] as const;
+const optional = [
+  'OPENAI_API_KEY',
+  'CREDENTIALS_KMS_KEY_ID',
+  'CREDENTIALS_KEY_FILE',
+  'JWT_SECRET',
+  'JWT_ISSUER',
+  'JWT_AUDIENCE',
+] as const;
 
-export type Config = z.infer<typeof configSchema>;
+export type Config = typeof defaults &
+  Partial<Record<(typeof urls)[number] | (typeof optional)[number], string>> & {
+    WAIT_TIMEOUT_MS: number;
+    /** Correspondence: how email and SMS leave (cloud: SES and SNS; local: the outbox, or SMTP when set). */
+    EMAIL_TRANSPORT: 'outbox' | 'smtp' | 'ses';
+    SMS_TRANSPORT: 'outbox' | 'sns';
+  };
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  return configSchema.parse(env);
+  const value = (name: string) => (env[name] === undefined || env[name] === '' ? undefined : env[name]);
+  const config: Record<string, unknown> = {};
+  for (const [name, fallback] of Object.entries(defaults)) config[name] = value(name) ?? fallback;
+  for (const name of optional) config[name] = value(name);
+  for (const name of urls) {
+    const url = value(name);
+    if (url !== undefined && !URL.canParse(url)) throw new Error(`${name} must be a URL`);
+    config[name] = url;
+  }
+  config.WAIT_TIMEOUT_MS = positiveInteger(value('WAIT_TIMEOUT_MS'), 25_000, 'WAIT_TIMEOUT_MS');
+  config.EMAIL_TRANSPORT = oneOf(value('EMAIL_TRANSPORT'), ['outbox', 'smtp', 'ses'], 'EMAIL_TRANSPORT');
+  config.SMS_TRANSPORT = oneOf(value('SMS_TRANSPORT'), ['outbox', 'sns'], 'SMS_TRANSPORT');
+  if (String(config.TABLE_NAME).length < 3) throw new Error('TABLE_NAME needs at least 3 characters');
+  if (config.JWT_SECRET !== undefined && String(config.JWT_SECRET).length < 32) {
+    throw new Error('JWT_SECRET needs at least 32 characters');
+  }
+  return config as Config;
+}
+
+function positiveInteger(raw: string | undefined, fallback: number, name: string): number {
+  if (raw === undefined) return fallback;
+  const parsed = Number(raw);
+  if (!Number.isInteger(parsed) || parsed <= 0) throw new Error(`${name} must be a positive integer`);
+  return parsed;
+}
+
+function oneOf<T extends string>(raw: string | undefined, allowed: readonly T[], name: string): T {
+  if (raw === undefined) return allowed[0]!;
+  if (!(allowed as readonly string[]).includes(raw))
+    throw new Error(`${name} must be one of ${allowed.join(', ')}`);
+  return raw as T;
 }

@@ -40,6 +40,8 @@ export function bundledFunction(scope: Construct, id: string, props: BundledFunc
       minify: true,
       sourceMap: true,
       mainFields: ['module', 'main'],
+      // Measured by `npm run bench` (bundles): a bundled, tree-shaken SDK initialises faster than the runtime's.
+      bundleAwsSDK: true,
       // Some dependencies are CommonJS and call require(); give the ESM bundle one.
       banner: "import{createRequire as __cr}from'module';const require=__cr(import.meta.url);",
     },
