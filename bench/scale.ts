@@ -1,0 +1,90 @@
+// List latency with 100 vs 100,000 executions in one tenant: pages are Query + Limit on a partition, so the
+// time of a page must not grow with the tenant's history. Median of 30 sequential requests through the API.
+import { performance } from 'node:perf_hooks';
+import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { createApiKey } from '../shared/auth/api-keys';
+import { openAccountIfMissing } from '../shared/credits/credits';
+import { keys } from '../shared/data/keys';
+import { createDeps, type Deps } from '../shared/deps';
+import { newId } from '../shared/ids';
+import { putTenantIfMissing } from '../shared/tenants/tenant-repository';
+import { percentile, withRuntime, writeResult } from './support';
+
+const SIZES = [100, 100_000];
+
+async function seed(deps: Deps, tenantId: string, count: number) {
+  const items = Array.from({ length: count }, (_, i) => {
+    const id = newId('exe', Date.now() - count + i);
+    const status = i % 10 === 0 ? 'failed' : 'succeeded';
+    return {
+      ...keys.execution(tenantId, id),
+      GSI1PK: keys.executionsByRecipe(tenantId, 'rcp_bench'),
+      GSI1SK: id,
+      GSI2PK: keys.executionsByStatus(tenantId, status),
+      GSI2SK: id,
+      id,
+      recipeId: 'rcp_bench',
+      version: 1,
+      status,
+      trigger: 'api',
+      engine: 'EXPRESS',
+      input: { i },
+      output: { ok: true },
+      startedBy: 'bench',
+      creditsReserved: 3,
+      createdAt: new Date().toISOString(),
+    };
+  });
+  const batches = [];
+  for (let i = 0; i < items.length; i += 25) batches.push(items.slice(i, i + 25));
+  for (let i = 0; i < batches.length; i += 16) {
+    await Promise.all(
+      batches.slice(i, i + 16).map(async (batch) => {
+        let request: Record<string, unknown[]> | undefined = {
+          [deps.config.TABLE_NAME]: batch.map((Item) => ({ PutRequest: { Item } })),
+        };
+        while (request && Object.keys(request).length > 0) {
+          const result = await deps.db.send(new BatchWriteCommand({ RequestItems: request as never }));
+          request = result.UnprocessedItems as Record<string, unknown[]> | undefined;
+        }
+      }),
+    );
+  }
+}
+
+async function timePages(baseUrl: string, key: string, query: string): Promise<number> {
+  const samples: number[] = [];
+  for (let i = 0; i < 32; i++) {
+    const started = performance.now();
+    const response = await fetch(`${baseUrl}/v1/executions?${query}`, { headers: { authorization: `Bearer ${key}` } });
+    await response.arrayBuffer();
+    if (response.status !== 200) throw new Error(`list answered ${response.status}`);
+    if (i >= 2) samples.push(performance.now() - started);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  return percentile(samples, 50);
+}
+
+await withRuntime(async (runtime) => {
+  const deps = createDeps();
+  const rows = [];
+  for (const size of SIZES) {
+    const tenantId = `ten_scale_${size}`;
+    await putTenantIfMissing(deps, { id: tenantId, name: `scale ${size}`, plan: 'enterprise', status: 'active', createdAt: new Date().toISOString() });
+    await openAccountIfMissing(deps, tenantId, 'enterprise');
+    const { key } = await createApiKey(deps, { tenantId, role: 'viewer', name: 'bench' });
+    const seeded = performance.now();
+    await seed(deps, tenantId, size);
+    const seedSeconds = (performance.now() - seeded) / 1000;
+    rows.push({
+      executions: size,
+      seedSeconds: +seedSeconds.toFixed(1),
+      firstPageMs: +(await timePages(runtime.baseUrl, key, 'limit=25')).toFixed(1),
+      byStatusMs: +(await timePages(runtime.baseUrl, key, 'limit=25&status=failed')).toFixed(1),
+      byRecipeMs: +(await timePages(runtime.baseUrl, key, 'limit=25&recipeId=rcp_bench')).toFixed(1),
+    });
+  }
+  console.log('\nList latency by history size (median of 30; target: flat):');
+  console.table(rows);
+  writeResult('scale', { rows });
+});
