@@ -1,8 +1,8 @@
 // API latency and throughput on the local runtime with autocannon on 127.0.0.1: a fixed rate of requests for
 // GET /v1/executions/{id}, GET /v1/executions and POST …/executions. Target: reads p99 ≤ 25 ms at 200 req/s.
 import autocannon from 'autocannon';
-import { openAccountIfMissing } from '../shared/credits/credits';
 import { createApiKey } from '../shared/auth/api-keys';
+import { openAccountIfMissing } from '../shared/credits/credits';
 import { createDeps } from '../shared/deps';
 import { startExecution, waitForExecution } from '../shared/executions/start-execution';
 import { createRecipe } from '../shared/recipes/recipes';
@@ -15,14 +15,29 @@ const SECONDS = 10;
 await withRuntime(async (runtime) => {
   const deps = createDeps();
   const tenantId = 'ten_api_bench';
-  await putTenantIfMissing(deps, { id: tenantId, name: 'api bench', plan: 'enterprise', status: 'active', createdAt: new Date().toISOString() });
+  await putTenantIfMissing(deps, {
+    id: tenantId,
+    name: 'api bench',
+    plan: 'enterprise',
+    status: 'active',
+    createdAt: new Date().toISOString(),
+  });
   await openAccountIfMissing(deps, tenantId, 'enterprise');
   const { key } = await createApiKey(deps, { tenantId, role: 'operator', name: 'bench' });
-  const recipe = await createRecipe(deps, tenantId, { name: 'bench', steps: [{ id: 'a', type: 'transform', source: '{{input}}', ops: [] }] });
+  const recipe = await createRecipe(deps, tenantId, {
+    name: 'bench',
+    steps: [{ id: 'a', type: 'transform', source: '{{input}}', ops: [] }],
+  });
   const actor = { id: 'bench', role: 'operator' };
   let last = '';
   for (let i = 0; i < 30; i++) {
-    const started = await startExecution(deps, { tenantId, recipeId: recipe.id, input: { i }, trigger: 'api', actor });
+    const started = await startExecution(deps, {
+      tenantId,
+      recipeId: recipe.id,
+      input: { i },
+      trigger: 'api',
+      actor,
+    });
     last = started.id;
   }
   await waitForExecution(deps, tenantId, last, 10_000);
@@ -31,7 +46,12 @@ await withRuntime(async (runtime) => {
     { name: 'GET /v1/executions/{id}', method: 'GET', path: `/v1/executions/${last}` },
     { name: 'GET /v1/executions', method: 'GET', path: '/v1/executions?limit=25' },
     // Starts stay under the enterprise plan's 500 concurrent runs: each finishes in a few milliseconds.
-    { name: 'POST /v1/recipes/{id}/executions', method: 'POST', path: `/v1/recipes/${recipe.id}/executions`, body: '{"input":{}}' },
+    {
+      name: 'POST /v1/recipes/{id}/executions',
+      method: 'POST',
+      path: `/v1/recipes/${recipe.id}/executions`,
+      body: '{"input":{}}',
+    },
   ] as const;
   const rows = [];
   for (const c of cases) {

@@ -3,8 +3,8 @@
 // directly N times. Duration from the emulator's own start and stop times; median of 15 runs per N.
 import { performance } from 'node:perf_hooks';
 import { DescribeExecutionCommand } from '@aws-sdk/client-sfn';
-import { DEMO_TENANT_ID } from '../infra/local/seed';
 import { handler as transform } from '../functions/components/transform';
+import { DEMO_TENANT_ID } from '../infra/local/seed';
 import { openAccountIfMissing } from '../shared/credits/credits';
 import { createDeps } from '../shared/deps';
 import { startExecution, waitForExecution } from '../shared/executions/start-execution';
@@ -18,7 +18,12 @@ await withRuntime(async (runtime) => {
   await openAccountIfMissing(deps, DEMO_TENANT_ID, 'pro');
   const rows = [];
   for (const n of [1, 5, 20]) {
-    const steps = Array.from({ length: n }, (_, i) => ({ id: `s${i}`, type: 'transform', source: '{{input}}', ops: [] }));
+    const steps = Array.from({ length: n }, (_, i) => ({
+      id: `s${i}`,
+      type: 'transform',
+      source: '{{input}}',
+      ops: [],
+    }));
     const recipe = await createRecipe(deps, DEMO_TENANT_ID, { name: `noop ${n}`, mode: 'express', steps });
     const runtimeMs: number[] = [];
     const directMs: number[] = [];
@@ -32,10 +37,26 @@ await withRuntime(async (runtime) => {
       });
       const done = await waitForExecution(deps, DEMO_TENANT_ID, started.id, 30_000);
       await runtime.idle();
-      const described = await deps.sfn.send(new DescribeExecutionCommand({ executionArn: done.executionArn! }));
+      const described = await deps.sfn.send(
+        new DescribeExecutionCommand({ executionArn: done.executionArn! }),
+      );
       const ms = described.stopDate!.getTime() - described.startDate!.getTime();
       // The same work without the platform: the component handler called in a loop.
-      const state = { input: { run }, steps: {}, failures: {}, settings: {}, execution: { id: `direct_${n}_${run}`, startedAt: new Date().toISOString() }, run: { tenantId: DEMO_TENANT_ID, recipeId: recipe.id, version: 1, httpAllowList: [], ai: {}, credits: { reserved: 0, run: 0, steps: {} } } };
+      const state = {
+        input: { run },
+        steps: {},
+        failures: {},
+        settings: {},
+        execution: { id: `direct_${n}_${run}`, startedAt: new Date().toISOString() },
+        run: {
+          tenantId: DEMO_TENANT_ID,
+          recipeId: recipe.id,
+          version: 1,
+          httpAllowList: [],
+          ai: {},
+          credits: { reserved: 0, run: 0, steps: {} },
+        },
+      };
       const t0 = performance.now();
       for (const step of recipe.steps) await transform({ step, state, attempt: 0 } as never, {} as never);
       const direct = performance.now() - t0;
@@ -56,10 +77,18 @@ await withRuntime(async (runtime) => {
   // The fixed part (Finalize: settlement transaction, step query, audit intent) is paid once per run; the
   // slope between N=1 and N=20 is what each extra step adds on top of the component's own work.
   const [first, , last] = rows as [(typeof rows)[0], unknown, (typeof rows)[0]];
-  const marginal = (last.runtimeMs - first.runtimeMs - (last.directMs - first.directMs)) / (last.steps - first.steps);
+  const marginal =
+    (last.runtimeMs - first.runtimeMs - (last.directMs - first.directMs)) / (last.steps - first.steps);
   const fixed = first.runtimeMs - first.directMs - marginal;
   console.log('\nPlatform overhead per step (target ≤ 5 ms, linear in N):');
   console.table(rows);
-  console.log(`marginal overhead per extra step: ${marginal.toFixed(2)} ms; fixed per run: ${fixed.toFixed(1)} ms`);
-  writeResult('overhead', { runs: RUNS, rows, marginalPerStepMs: +marginal.toFixed(2), fixedPerRunMs: +fixed.toFixed(1) });
+  console.log(
+    `marginal overhead per extra step: ${marginal.toFixed(2)} ms; fixed per run: ${fixed.toFixed(1)} ms`,
+  );
+  writeResult('overhead', {
+    runs: RUNS,
+    rows,
+    marginalPerStepMs: +marginal.toFixed(2),
+    fixedPerRunMs: +fixed.toFixed(1),
+  });
 });

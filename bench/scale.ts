@@ -56,7 +56,9 @@ async function timePages(baseUrl: string, key: string, query: string): Promise<n
   const samples: number[] = [];
   for (let i = 0; i < 32; i++) {
     const started = performance.now();
-    const response = await fetch(`${baseUrl}/v1/executions?${query}`, { headers: { authorization: `Bearer ${key}` } });
+    const response = await fetch(`${baseUrl}/v1/executions?${query}`, {
+      headers: { authorization: `Bearer ${key}` },
+    });
     await response.arrayBuffer();
     if (response.status !== 200) throw new Error(`list answered ${response.status}`);
     if (i >= 2) samples.push(performance.now() - started);
@@ -70,7 +72,13 @@ await withRuntime(async (runtime) => {
   const rows = [];
   for (const size of SIZES) {
     const tenantId = `ten_scale_${size}`;
-    await putTenantIfMissing(deps, { id: tenantId, name: `scale ${size}`, plan: 'enterprise', status: 'active', createdAt: new Date().toISOString() });
+    await putTenantIfMissing(deps, {
+      id: tenantId,
+      name: `scale ${size}`,
+      plan: 'enterprise',
+      status: 'active',
+      createdAt: new Date().toISOString(),
+    });
     await openAccountIfMissing(deps, tenantId, 'enterprise');
     const { key } = await createApiKey(deps, { tenantId, role: 'viewer', name: 'bench' });
     const seeded = performance.now();

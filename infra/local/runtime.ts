@@ -3,6 +3,7 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import path from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { ApiHandlerName } from '../../shared/api/routes';
 import { loadConfig } from '../../shared/config';
@@ -145,8 +146,16 @@ export async function invokeComponent(functionName: string, payload: unknown): P
     });
   }
   const module = (await import(`../../functions/components/${name}.ts`)) as { handler: Handler };
-  return module.handler(payload, lambdaContext(`recipeflow-${name}`));
+  const started = performance.now();
+  try {
+    return await module.handler(payload, lambdaContext(`recipeflow-${name}`));
+  } finally {
+    invocations.push({ name, ms: performance.now() - started });
+  }
 }
+
+/** Every component invocation with its duration, as Lambda would bill it (read by the cost benchmark). */
+export const invocations: Array<{ name: string; ms: number }> = [];
 
 function readPreviousKeys(file: string): Partial<SeedResult> | undefined {
   if (!existsSync(file)) return undefined;
