@@ -4,7 +4,6 @@ import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 
 const benchmarks = [
-  'transitions',
   'cost-model',
   'overhead',
   'bundles',

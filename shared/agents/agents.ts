@@ -2,7 +2,7 @@
 import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import { keys, stripKeys } from '../data/keys';
-import { type PageRequest, queryPage } from '../data/pagination';
+import { type PageRequest, queryPartition } from '../data/pagination';
 import type { Deps } from '../deps';
 import { NotFound } from '../errors';
 import { newId } from '../ids';
@@ -77,15 +77,5 @@ export async function deleteAgent(deps: Deps, tenantId: string, id: string): Pro
 
 export function listAgents(deps: Deps, tenantId: string, page: PageRequest) {
   const { PK, SK } = keys.agentPrefix(tenantId);
-  return queryPage(
-    deps.db,
-    {
-      TableName: deps.config.TABLE_NAME,
-      KeyConditionExpression: 'PK = :pk AND begins_with(SK, :sk)',
-      ExpressionAttributeValues: { ':pk': PK, ':sk': SK },
-    },
-    { name: 'PK', value: PK },
-    page,
-    (item) => stripKeys<Agent>(item, AGENT_ORDER),
-  );
+  return queryPartition(deps, { pk: PK, skPrefix: SK }, page, (item) => stripKeys<Agent>(item, AGENT_ORDER));
 }

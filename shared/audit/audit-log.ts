@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { canonicalJson } from '../canonical-json';
 import { keys, stripKeys } from '../data/keys';
-import { type PageRequest, queryPage } from '../data/pagination';
+import { type PageRequest, queryPartition } from '../data/pagination';
 import type { Deps } from '../deps';
 import { newId } from '../ids';
 
@@ -131,17 +131,8 @@ export async function chainAuditIntent(deps: Deps, intent: Record<string, unknow
 
 export function listAuditEvents(deps: Deps, tenantId: string, page: PageRequest) {
   const { PK } = keys.auditEvent(tenantId, 0);
-  return queryPage(
-    deps.db,
-    {
-      TableName: deps.config.TABLE_NAME,
-      KeyConditionExpression: 'PK = :pk',
-      ExpressionAttributeValues: { ':pk': PK },
-      ScanIndexForward: false,
-    },
-    { name: 'PK', value: PK },
-    page,
-    (item) => stripKeys<AuditEvent>(item, EVENT_ORDER),
+  return queryPartition(deps, { pk: PK, newestFirst: true }, page, (item) =>
+    stripKeys<AuditEvent>(item, EVENT_ORDER),
   );
 }
 

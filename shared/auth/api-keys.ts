@@ -2,7 +2,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { keys, stripKeys } from '../data/keys';
-import { type PageRequest, queryPage } from '../data/pagination';
+import { type PageRequest, queryPartition } from '../data/pagination';
 import type { Deps } from '../deps';
 import { NotFound, Unauthorized } from '../errors';
 import { newId } from '../ids';
@@ -55,22 +55,10 @@ export async function createApiKey(
 }
 
 export function listApiKeys(deps: Deps, tenantId: string, page: PageRequest) {
-  const pk = keys.apiKeysOfTenant(tenantId);
-  return queryPage(
-    deps.db,
-    {
-      TableName: deps.config.TABLE_NAME,
-      IndexName: 'GSI1',
-      KeyConditionExpression: 'GSI1PK = :pk',
-      ExpressionAttributeValues: { ':pk': pk },
-    },
-    { name: 'GSI1PK', value: pk },
-    page,
-    (item) => {
-      const { tenantId: _, ...metadata } = stripKeys<ApiKeyMetadata & { tenantId: string }>(item, ORDER);
-      return metadata;
-    },
-  );
+  return queryPartition(deps, { pk: keys.apiKeysOfTenant(tenantId), index: 'GSI1' }, page, (item) => {
+    const { tenantId: _, ...metadata } = stripKeys<ApiKeyMetadata & { tenantId: string }>(item, ORDER);
+    return metadata;
+  });
 }
 
 export async function revokeApiKey(deps: Deps, tenantId: string, id: string): Promise<void> {

@@ -3,7 +3,7 @@
 import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { type AuditEntry, auditIntentPut } from '../audit/audit-log';
 import { keys, stripKeys } from '../data/keys';
-import { type PageRequest, queryPage } from '../data/pagination';
+import { type PageRequest, queryPartition } from '../data/pagination';
 import type { Deps } from '../deps';
 import { Conflict, InsufficientCredits, NotFound, RateLimited } from '../errors';
 import { newId } from '../ids';
@@ -149,16 +149,7 @@ export async function explainRefusedReservation(deps: Deps, tenantId: string, co
 
 export function listLedger(deps: Deps, tenantId: string, page: PageRequest) {
   const { PK } = keys.ledgerEntry(tenantId, '');
-  return queryPage(
-    deps.db,
-    {
-      TableName: deps.config.TABLE_NAME,
-      KeyConditionExpression: 'PK = :pk',
-      ExpressionAttributeValues: { ':pk': PK },
-      ScanIndexForward: false,
-    },
-    { name: 'PK', value: PK },
-    page,
-    (item) => stripKeys<LedgerEntry>(item, ['id', 'type', 'amount', 'executionId', 'reason', 'createdAt']),
+  return queryPartition(deps, { pk: PK, newestFirst: true }, page, (item) =>
+    stripKeys<LedgerEntry>(item, ['id', 'type', 'amount', 'executionId', 'reason', 'createdAt']),
   );
 }

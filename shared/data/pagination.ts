@@ -46,3 +46,49 @@ export async function queryPage<T>(
   );
   return { items: (result.Items ?? []).map(map), nextCursor: encodeCursor(result.LastEvaluatedKey) };
 }
+
+export interface PartitionQuery {
+  /** The partition key value; with `index`, the index's partition key. */
+  pk: string;
+  index?: 'GSI1' | 'GSI2';
+  /** Only items whose sort key starts with this. */
+  skPrefix?: string;
+  newestFirst?: boolean;
+  filter?: { expression: string; names?: Record<string, string>; values?: Record<string, unknown> };
+}
+
+/** One page of a partition (of the table or of an index), bound to that partition for its cursor. */
+export function queryPartition<T>(
+  deps: { db: DynamoDBDocumentClient; config: { TABLE_NAME: string } },
+  query: PartitionQuery,
+  page: PageRequest,
+  map: (item: Record<string, unknown>) => T,
+): Promise<Page<T>> {
+  const pkName = query.index ? `${query.index}PK` : 'PK';
+  const skName = query.index ? `${query.index}SK` : 'SK';
+  return queryPage(
+    deps.db,
+    {
+      TableName: deps.config.TABLE_NAME,
+      ...(query.index ? { IndexName: query.index } : {}),
+      KeyConditionExpression: query.skPrefix
+        ? `${pkName} = :pk AND begins_with(${skName}, :sk)`
+        : `${pkName} = :pk`,
+      ExpressionAttributeValues: {
+        ':pk': query.pk,
+        ...(query.skPrefix ? { ':sk': query.skPrefix } : {}),
+        ...query.filter?.values,
+      },
+      ...(query.filter
+        ? {
+            FilterExpression: query.filter.expression,
+            ...(query.filter.names ? { ExpressionAttributeNames: query.filter.names } : {}),
+          }
+        : {}),
+      ...(query.newestFirst ? { ScanIndexForward: false } : {}),
+    },
+    { name: pkName, value: query.pk },
+    page,
+    map,
+  );
+}

@@ -1,7 +1,7 @@
 // Execution and step records in DynamoDB.
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { keys, stripKeys } from '../data/keys';
-import { type PageRequest, queryPage } from '../data/pagination';
+import { type PageRequest, queryPartition } from '../data/pagination';
 import type { Deps } from '../deps';
 import { NotFound } from '../errors';
 import type {
@@ -208,56 +208,28 @@ export interface ExecutionFilter extends PageRequest {
 }
 
 export function listExecutions(deps: Deps, tenantId: string, filter: ExecutionFilter) {
-  const table = deps.config.TABLE_NAME;
-  const map = toExecution;
+  const byStatus = filter.status
+    ? {
+        expression: '#status = :status',
+        names: { '#status': 'status' },
+        values: { ':status': filter.status },
+      }
+    : undefined;
   if (filter.recipeId) {
     const pk = keys.executionsByRecipe(tenantId, filter.recipeId);
-    return queryPage(
-      deps.db,
-      {
-        TableName: table,
-        IndexName: 'GSI1',
-        KeyConditionExpression: 'GSI1PK = :pk',
-        ExpressionAttributeValues: { ':pk': pk, ...(filter.status ? { ':status': filter.status } : {}) },
-        ...(filter.status
-          ? { FilterExpression: '#status = :status', ExpressionAttributeNames: { '#status': 'status' } }
-          : {}),
-        ScanIndexForward: false,
-      },
-      { name: 'GSI1PK', value: pk },
+    return queryPartition(
+      deps,
+      { pk, index: 'GSI1', newestFirst: true, filter: byStatus },
       filter,
-      map,
+      toExecution,
     );
   }
   if (filter.status) {
     const pk = keys.executionsByStatus(tenantId, filter.status);
-    return queryPage(
-      deps.db,
-      {
-        TableName: table,
-        IndexName: 'GSI2',
-        KeyConditionExpression: 'GSI2PK = :pk',
-        ExpressionAttributeValues: { ':pk': pk },
-        ScanIndexForward: false,
-      },
-      { name: 'GSI2PK', value: pk },
-      filter,
-      map,
-    );
+    return queryPartition(deps, { pk, index: 'GSI2', newestFirst: true }, filter, toExecution);
   }
   const { PK } = keys.execution(tenantId, '');
-  return queryPage(
-    deps.db,
-    {
-      TableName: table,
-      KeyConditionExpression: 'PK = :pk',
-      ExpressionAttributeValues: { ':pk': PK },
-      ScanIndexForward: false,
-    },
-    { name: 'PK', value: PK },
-    filter,
-    map,
-  );
+  return queryPartition(deps, { pk: PK, newestFirst: true }, filter, toExecution);
 }
 
 export async function recordStepAttempt(

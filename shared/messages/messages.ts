@@ -3,7 +3,7 @@
 import { createHash } from 'node:crypto';
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { keys, stripKeys } from '../data/keys';
-import { type PageRequest, queryPage } from '../data/pagination';
+import { type PageRequest, queryPartition } from '../data/pagination';
 import type { Deps } from '../deps';
 
 export interface Message {
@@ -96,16 +96,8 @@ export async function completeMessage(
 
 export function listMessages(deps: Deps, tenantId: string, page: PageRequest & { executionId?: string }) {
   const { PK } = keys.message(tenantId, '');
-  return queryPage(
-    deps.db,
-    {
-      TableName: deps.config.TABLE_NAME,
-      KeyConditionExpression: 'PK = :pk',
-      ExpressionAttributeValues: { ':pk': PK, ...(page.executionId ? { ':e': page.executionId } : {}) },
-      ...(page.executionId ? { FilterExpression: 'executionId = :e' } : {}),
-    },
-    { name: 'PK', value: PK },
-    page,
-    (item) => stripKeys<Message>(item, ORDER),
-  );
+  const filter = page.executionId
+    ? { expression: 'executionId = :e', values: { ':e': page.executionId } }
+    : undefined;
+  return queryPartition(deps, { pk: PK, filter }, page, (item) => stripKeys<Message>(item, ORDER));
 }

@@ -2,7 +2,7 @@
 import { DeleteCommand, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { getAgent } from '../agents/agents';
 import { keys, stripKeys } from '../data/keys';
-import { type PageRequest, queryPage } from '../data/pagination';
+import { type PageRequest, queryPartition } from '../data/pagination';
 import type { Deps } from '../deps';
 import { Conflict, NotFound, ValidationFailed } from '../errors';
 import { newId } from '../ids';
@@ -62,34 +62,13 @@ export async function getRecipeVersion(deps: Deps, tenantId: string, id: string,
 
 export function listRecipes(deps: Deps, tenantId: string, page: PageRequest) {
   const { PK, SK } = keys.recipePrefix(tenantId);
-  return queryPage(
-    deps.db,
-    {
-      TableName: deps.config.TABLE_NAME,
-      KeyConditionExpression: 'PK = :pk AND begins_with(SK, :sk)',
-      ExpressionAttributeValues: { ':pk': PK, ':sk': SK },
-    },
-    { name: 'PK', value: PK },
-    page,
-    toRecipe,
-  );
+  return queryPartition(deps, { pk: PK, skPrefix: SK }, page, toRecipe);
 }
 
 export async function listRecipeVersions(deps: Deps, tenantId: string, id: string, page: PageRequest) {
   await getRecipe(deps, tenantId, id);
   const { PK, SK } = keys.recipeVersionPrefix(tenantId, id);
-  return queryPage(
-    deps.db,
-    {
-      TableName: deps.config.TABLE_NAME,
-      KeyConditionExpression: 'PK = :pk AND begins_with(SK, :sk)',
-      ExpressionAttributeValues: { ':pk': PK, ':sk': SK },
-      ScanIndexForward: false,
-    },
-    { name: 'PK', value: PK },
-    page,
-    toVersion,
-  );
+  return queryPartition(deps, { pk: PK, skPrefix: SK, newestFirst: true }, page, toVersion);
 }
 
 /** The compiled ASL of a version: recompiled from the stored definition, byte-identical to what was deployed. */

@@ -5,7 +5,7 @@ import { SendTaskFailureCommand, SendTaskSuccessCommand } from '@aws-sdk/client-
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import { keys, stripKeys } from '../data/keys';
-import { type PageRequest, queryPage } from '../data/pagination';
+import { type PageRequest, queryPartition } from '../data/pagination';
 import type { Deps } from '../deps';
 import { Conflict, NotFound } from '../errors';
 import type { RunState } from '../executions/execution-model';
@@ -129,22 +129,10 @@ export async function getReview(deps: Deps, tenantId: string, id: string) {
 }
 
 export function listReviews(deps: Deps, tenantId: string, status: ReviewStatus, page: PageRequest) {
-  const pk = keys.reviewsByStatus(tenantId, status);
-  return queryPage(
-    deps.db,
-    {
-      TableName: deps.config.TABLE_NAME,
-      IndexName: 'GSI1',
-      KeyConditionExpression: 'GSI1PK = :pk',
-      ExpressionAttributeValues: { ':pk': pk },
-    },
-    { name: 'GSI1PK', value: pk },
-    page,
-    (item) => {
-      const { taskToken: _, ...review } = stripKeys<Review & { taskToken: string }>(item, ORDER);
-      return review;
-    },
-  );
+  return queryPartition(deps, { pk: keys.reviewsByStatus(tenantId, status), index: 'GSI1' }, page, (item) => {
+    const { taskToken: _, ...review } = stripKeys<Review & { taskToken: string }>(item, ORDER);
+    return review;
+  });
 }
 
 /** Records the decision once (a second one is 409) and resumes the run. */
