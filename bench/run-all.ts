@@ -3,14 +3,7 @@
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 
-const benchmarks = [
-  'cost-model',
-  'overhead',
-  'bundles',
-  'start-latency',
-  'api-latency',
-  'scale',
-];
+const benchmarks = ['cost-model', 'overhead', 'bundles', 'start-latency', 'api-latency', 'scale'];
 for (const name of benchmarks) {
   const result = spawnSync(path.resolve('node_modules/.bin/tsx'), [`bench/${name}.ts`], { stdio: 'inherit' });
   if (result.status !== 0) process.exitCode = 1;

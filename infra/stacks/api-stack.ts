@@ -99,6 +99,19 @@ export class ApiStack extends Stack {
           }),
         );
       }
+      if (handler === 'artifacts') {
+        // Presigned URLs carry this role's signature, so it needs the object rights it hands out.
+        const name = artifactBucketName(this, props.prefix);
+        fn.addEnvironment('ARTIFACT_BUCKET', name);
+        const pattern = `${props.prefix}-artifacts-<AWS::AccountId>-<AWS::Region>`;
+        grantTenantObjects(fn, { name, pattern, partition: this.partition }, props.dataKey, 'readwrite');
+        fn.addToRolePolicy(
+          new PolicyStatement({
+            actions: ['s3:DeleteObject'],
+            resources: [`arn:${this.partition}:s3:::${name}/tenants/*`],
+          }),
+        );
+      }
       if (handler === 'executions') {
         // Redrive: reads the failed state and creates the state machine that resumes at the failed step.
         const name = artifactBucketName(this, props.prefix);

@@ -12,6 +12,7 @@ export const apiHandlers = [
   'executions',
   'reviews',
   'messages',
+  'artifacts',
   'settings',
 ] as const;
 export type ApiHandlerName = (typeof apiHandlers)[number];
@@ -61,6 +62,12 @@ export const apiRoutes: ApiRoute[] = [
   { method: 'GET', path: '/v1/reviews', handler: 'reviews' },
   { method: 'POST', path: '/v1/reviews/{id}/decision', handler: 'reviews' },
   { method: 'GET', path: '/v1/messages', handler: 'messages' },
+  { method: 'POST', path: '/v1/artifacts', handler: 'artifacts' },
+  { method: 'GET', path: '/v1/artifacts', handler: 'artifacts' },
+  { method: 'GET', path: '/v1/artifacts/{id}', handler: 'artifacts' },
+  { method: 'GET', path: '/v1/artifacts/{id}/download', handler: 'artifacts' },
+  { method: 'GET', path: '/v1/artifacts/{id}/sample', handler: 'artifacts' },
+  { method: 'DELETE', path: '/v1/artifacts/{id}', handler: 'artifacts' },
   { method: 'GET', path: '/v1/settings', handler: 'settings' },
   { method: 'PUT', path: '/v1/settings', handler: 'settings' },
 ];

@@ -20,6 +20,7 @@ export const keys = {
   execution: (tenantId: string, id: string) => ({ PK: `${tenantPk(tenantId)}#EXEC`, SK: id }),
   executionsByRecipe: (tenantId: string, recipeId: string) => `${tenantPk(tenantId)}#RECIPE#${recipeId}`,
   executionsByStatus: (tenantId: string, status: string) => `${tenantPk(tenantId)}#STATUS#${status}`,
+  artifact: (tenantId: string, id: string) => ({ PK: `${tenantPk(tenantId)}#ARTIFACTS`, SK: id }),
   message: (tenantId: string, id: string) => ({ PK: `${tenantPk(tenantId)}#MESSAGES`, SK: id }),
   review: (tenantId: string, id: string) => ({ PK: tenantPk(tenantId), SK: `REVIEW#${id}` }),
   reviewsByStatus: (tenantId: string, status: string) => `${tenantPk(tenantId)}#REVIEWS#${status}`,

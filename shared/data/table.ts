@@ -11,6 +11,7 @@
 //   executions of a recipe            GSI1PK=TENANT#<t>#RECIPE#<id>  GSI1SK=<executionId>
 //   executions by status              GSI2PK=TENANT#<t>#STATUS#<s>   GSI2SK=<executionId>
 //   steps of an execution             PK=TENANT#<t>#EXEC#<id>     SK=STEP#<stepId>
+//   artifacts, newest first          PK=TENANT#<t>#ARTIFACTS     SK=<artifactId>
 //   messages sent (outbox)           PK=TENANT#<t>#MESSAGES      SK=<messageId>
 //   human reviews                     PK=TENANT#<t>               SK=REVIEW#<id>
 //   reviews by status, oldest first   GSI1PK=TENANT#<t>#REVIEWS#<status>  GSI1SK=<createdAt>#<id>

@@ -144,6 +144,8 @@ describe('roles', () => {
     'DELETE /v1/recipes/{id}': 'editor',
     'POST /v1/recipes/{id}/executions': 'operator',
     'POST /v1/reviews/{id}/decision': 'operator',
+    'POST /v1/artifacts': 'operator',
+    'DELETE /v1/artifacts/{id}': 'editor',
     'POST /v1/executions/{id}/cancel': 'operator',
     'POST /v1/executions/{id}/redrive': 'operator',
     'POST /v1/tenants': 'platform',

@@ -1,0 +1,237 @@
+// Artifacts: files uploaded (and later produced) by a tenant, stored under the tenant's prefix of the artifact
+// bucket. Uploads and downloads go through presigned URLs that sign one exact key (and, for uploads, the
+// content type and length), so a URL can never reach another object, let alone another tenant's prefix.
+import {
+  DeleteObjectCommand,
+  GetObjectCommand,
+  HeadObjectCommand,
+  PutObjectCommand,
+} from '@aws-sdk/client-s3';
+import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import { z } from 'zod';
+import { keys, stripKeys } from '../data/keys';
+import { type PageRequest, queryPartition } from '../data/pagination';
+import type { Deps } from '../deps';
+import { Conflict, NotFound, ValidationFailed } from '../errors';
+import { newId } from '../ids';
+import { type Sample, sampleFormat, sampleText } from './sample';
+
+export const MAX_ARTIFACT_BYTES = 100 * 1024 * 1024;
+const SAMPLE_WINDOW_BYTES = 256 * 1024;
+const UPLOAD_URL_SECONDS = 900;
+const DOWNLOAD_URL_SECONDS = 300;
+
+export const artifactInputSchema = z
+  .object({
+    filename: z
+      .string()
+      .trim()
+      .min(1)
+      .max(255)
+      // No path separators and no control characters (code points below 0x20).
+      .refine(
+        (name) => !/[/\\]/.test(name) && [...name].every((c) => c.charCodeAt(0) >= 0x20),
+        'must be a file name without slashes',
+      ),
+    contentType: z
+      .string()
+      .min(3)
+      .max(100)
+      .regex(/^[\w.+-]+\/[\w.+-]+$/, 'must be a MIME type such as text/csv'),
+    size: z.number().int().min(1).max(MAX_ARTIFACT_BYTES),
+    triggerId: z.string().max(100).optional(),
+  })
+  .strict();
+
+export interface Artifact {
+  id: string;
+  filename: string;
+  contentType: string;
+  size: number;
+  status: 'pending' | 'uploaded' | 'rejected';
+  reason?: string;
+  triggerId?: string;
+  createdAt: string;
+  uploadedAt?: string;
+}
+
+const ORDER = [
+  'id',
+  'filename',
+  'contentType',
+  'size',
+  'status',
+  'reason',
+  'triggerId',
+  'createdAt',
+  'uploadedAt',
+];
+const objectKey = (tenantId: string, id: string) => `tenants/${tenantId}/artifacts/${id}`;
+
+export async function createArtifact(
+  deps: Deps,
+  tenantId: string,
+  input: z.infer<typeof artifactInputSchema>,
+) {
+  const artifact: Artifact = {
+    id: newId('art'),
+    ...input,
+    status: 'pending',
+    createdAt: deps.now().toISOString(),
+  };
+  await deps.db.send(
+    new PutCommand({
+      TableName: deps.config.TABLE_NAME,
+      Item: { ...keys.artifact(tenantId, artifact.id), ...artifact },
+    }),
+  );
+  const url = await getSignedUrl(
+    deps.s3,
+    new PutObjectCommand({
+      Bucket: deps.config.ARTIFACT_BUCKET,
+      Key: objectKey(tenantId, artifact.id),
+      ContentType: input.contentType,
+      ContentLength: input.size,
+    }),
+    { expiresIn: UPLOAD_URL_SECONDS, signableHeaders: new Set(['content-type', 'content-length']) },
+  );
+  const expiresAt = new Date(deps.now().getTime() + UPLOAD_URL_SECONDS * 1000).toISOString();
+  return {
+    ...artifact,
+    upload: { method: 'PUT', url, headers: { 'content-type': input.contentType }, expiresAt },
+  };
+}
+
+/** Reads the record; a pending one is checked against the bucket and marked uploaded once its object is there. */
+export async function getArtifact(deps: Deps, tenantId: string, id: string): Promise<Artifact> {
+  const { Item } = await deps.db.send(
+    new GetCommand({ TableName: deps.config.TABLE_NAME, Key: keys.artifact(tenantId, id) }),
+  );
+  if (!Item) throw new NotFound('artifact');
+  const artifact = stripKeys<Artifact>(Item, ORDER);
+  if (artifact.status !== 'pending') return artifact;
+  try {
+    const head = await deps.s3.send(
+      new HeadObjectCommand({ Bucket: deps.config.ARTIFACT_BUCKET, Key: objectKey(tenantId, id) }),
+    );
+    // S3 enforces the signed length; checked here too, so no object of another size is ever accepted.
+    if (head.ContentLength !== artifact.size) {
+      return rejectUpload(
+        deps,
+        tenantId,
+        artifact,
+        `${head.ContentLength} bytes arrived, ${artifact.size} were declared`,
+      );
+    }
+    const uploadedAt = (head.LastModified ?? deps.now()).toISOString();
+    await deps.db.send(
+      new UpdateCommand({
+        TableName: deps.config.TABLE_NAME,
+        Key: keys.artifact(tenantId, id),
+        UpdateExpression: 'SET #status = :uploaded, uploadedAt = :at, size = :size',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: {
+          ':uploaded': 'uploaded',
+          ':at': uploadedAt,
+          ':size': head.ContentLength ?? artifact.size,
+        },
+      }),
+    );
+    return { ...artifact, status: 'uploaded', uploadedAt, size: head.ContentLength ?? artifact.size };
+  } catch (error) {
+    if ((error as Error).name === 'NotFound' || (error as Error).name === 'NoSuchKey') return artifact;
+    throw error;
+  }
+}
+
+export function listArtifacts(deps: Deps, tenantId: string, page: PageRequest) {
+  const { PK } = keys.artifact(tenantId, '');
+  return queryPartition(deps, { pk: PK, newestFirst: true }, page, (item) =>
+    stripKeys<Artifact>(item, ORDER),
+  );
+}
+
+export async function downloadArtifact(deps: Deps, tenantId: string, id: string) {
+  const artifact = await uploaded(deps, tenantId, id);
+  const url = await getSignedUrl(
+    deps.s3,
+    new GetObjectCommand({
+      Bucket: deps.config.ARTIFACT_BUCKET,
+      Key: objectKey(tenantId, id),
+      ResponseContentDisposition: `attachment; filename="${artifact.filename.replace(/"/g, '')}"`,
+    }),
+    { expiresIn: DOWNLOAD_URL_SECONDS },
+  );
+  return { url, expiresAt: new Date(deps.now().getTime() + DOWNLOAD_URL_SECONDS * 1000).toISOString() };
+}
+
+export async function sampleArtifact(
+  deps: Deps,
+  tenantId: string,
+  id: string,
+): Promise<Sample & { id: string }> {
+  const artifact = await uploaded(deps, tenantId, id);
+  const format = sampleFormat(artifact.contentType, artifact.filename);
+  if (!format) {
+    throw new ValidationFailed([
+      {
+        path: 'contentType',
+        message: `samples are available for CSV, JSON and JSON Lines, not ${artifact.contentType}`,
+      },
+    ]);
+  }
+  const object = await deps.s3.send(
+    new GetObjectCommand({
+      Bucket: deps.config.ARTIFACT_BUCKET,
+      Key: objectKey(tenantId, id),
+      Range: `bytes=0-${SAMPLE_WINDOW_BYTES - 1}`,
+    }),
+  );
+  const text = await object.Body!.transformToString();
+  const complete = artifact.size <= SAMPLE_WINDOW_BYTES;
+  return { id, ...sampleText(format, text, complete) };
+}
+
+export async function deleteArtifact(deps: Deps, tenantId: string, id: string): Promise<void> {
+  await getArtifact(deps, tenantId, id);
+  await deps.s3.send(
+    new DeleteObjectCommand({ Bucket: deps.config.ARTIFACT_BUCKET, Key: objectKey(tenantId, id) }),
+  );
+  await deps.db.send(
+    new DeleteCommand({ TableName: deps.config.TABLE_NAME, Key: keys.artifact(tenantId, id) }),
+  );
+}
+
+async function rejectUpload(
+  deps: Deps,
+  tenantId: string,
+  artifact: Artifact,
+  reason: string,
+): Promise<Artifact> {
+  await deps.s3.send(
+    new DeleteObjectCommand({ Bucket: deps.config.ARTIFACT_BUCKET, Key: objectKey(tenantId, artifact.id) }),
+  );
+  await deps.db.send(
+    new UpdateCommand({
+      TableName: deps.config.TABLE_NAME,
+      Key: keys.artifact(tenantId, artifact.id),
+      UpdateExpression: 'SET #status = :rejected, reason = :reason',
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: { ':rejected': 'rejected', ':reason': reason },
+    }),
+  );
+  return { ...artifact, status: 'rejected', reason };
+}
+
+async function uploaded(deps: Deps, tenantId: string, id: string): Promise<Artifact> {
+  const artifact = await getArtifact(deps, tenantId, id);
+  if (artifact.status !== 'uploaded') {
+    throw new Conflict(
+      artifact.status === 'rejected'
+        ? `the upload was rejected: ${artifact.reason}`
+        : 'the artifact has not been uploaded yet',
+    );
+  }
+  return artifact;
+}
