@@ -14,17 +14,24 @@ export function buildRecipeflow(app: App) {
     dataKey: data.key,
     prefix,
   });
+  const triggers = new TriggersStack(app, 'RecipeflowTriggers', {
+    table: data.table,
+    dataKey: data.key,
+    prefix,
+  });
   const api = new ApiStack(app, 'RecipeflowApi', {
     table: data.table,
     dataKey: data.key,
     prefix,
     stateMachineRole: workflows.stateMachineRole,
     componentArnPrefix: workflows.componentArnPrefix,
-  });
-  const triggers = new TriggersStack(app, 'RecipeflowTriggers', {
-    table: data.table,
-    dataKey: data.key,
-    prefix,
+    scheduling: {
+      group: triggers.scheduleGroup.ref,
+      targetArn: triggers.scheduleTarget.functionArn,
+      roleArn: triggers.schedulerRole.roleArn,
+      deadLetterArn: triggers.scheduleDeadLetters.queueArn,
+      role: triggers.schedulerRole,
+    },
   });
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   return { data, workflows, api, triggers };

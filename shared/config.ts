@@ -25,6 +25,11 @@ const optional = [
   'JWT_SECRET',
   'JWT_ISSUER',
   'JWT_AUDIENCE',
+  // EventBridge Scheduler (cloud): the group, the start Lambda it targets, the role it uses and its DLQ.
+  'SCHEDULE_GROUP',
+  'SCHEDULE_TARGET_ARN',
+  'SCHEDULER_ROLE_ARN',
+  'SCHEDULE_DLQ_ARN',
 ] as const;
 
 export type Config = typeof defaults &

@@ -15,6 +15,7 @@ import { startStreamPoller } from './dynamodb-streams';
 import { createGateway } from './gateway';
 import { lambdaContext } from './lambda-context';
 import { startS3Local } from './s3-local';
+import { startSchedulerRunner } from './scheduler-runner';
 import { type SeedResult, seedDemo } from './seed';
 import { listen, startStepFunctionsLocal } from './step-functions-local';
 
@@ -100,6 +101,8 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     const directory = await startDemoDirectory(options.directoryPort ?? 0);
     stops.push(() => closeServer(directory.server));
     const keys = await seedDemo(createDeps(config), directory.url, previous);
+    const scheduler = startSchedulerRunner(createDeps(config), deliverScheduled);
+    stops.push(scheduler.stop);
 
     const gateway = createGateway(loadApiHandler, loadAuthorizer);
     const port = await listen(gateway, options.port);
@@ -125,6 +128,13 @@ export async function deliverStatusChange(event: Record<string, unknown>): Promi
   const module = '../../functions/triggers/execution-status.ts';
   const { handler } = (await import(module)) as { handler: Handler };
   await handler(event, lambdaContext('recipeflow-execution-status'));
+}
+
+/** As EventBridge Scheduler does in the cloud: each due schedule invokes the schedule handler. */
+async function deliverScheduled(event: Record<string, unknown>): Promise<void> {
+  const module = '../../functions/triggers/schedule.ts';
+  const { handler } = (await import(module)) as { handler: Handler };
+  await handler(event, lambdaContext('recipeflow-schedule'));
 }
 
 async function loadStreamHandler() {

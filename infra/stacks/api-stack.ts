@@ -4,7 +4,7 @@ import { type CfnStage, HttpApi, HttpMethod } from 'aws-cdk-lib/aws-apigatewayv2
 import { HttpLambdaAuthorizer, HttpLambdaResponseType } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type { Table } from 'aws-cdk-lib/aws-dynamodb';
-import { PolicyStatement, type Role } from 'aws-cdk-lib/aws-iam';
+import { type IRole, PolicyStatement, type Role } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
@@ -19,6 +19,7 @@ import {
 } from './grants';
 
 export interface ApiStackProps extends StackProps {
+  scheduling: { group: string; targetArn: string; roleArn: string; deadLetterArn: string; role: IRole };
   table: Table;
   dataKey: IKey;
   prefix: string;
@@ -98,6 +99,26 @@ export class ApiStack extends Stack {
             resources: [machines],
           }),
         );
+      }
+      if (handler === 'schedules') {
+        const { scheduling } = props;
+        fn.addEnvironment('SCHEDULE_GROUP', scheduling.group);
+        fn.addEnvironment('SCHEDULE_TARGET_ARN', scheduling.targetArn);
+        fn.addEnvironment('SCHEDULER_ROLE_ARN', scheduling.roleArn);
+        fn.addEnvironment('SCHEDULE_DLQ_ARN', scheduling.deadLetterArn);
+        fn.addToRolePolicy(
+          new PolicyStatement({
+            actions: ['scheduler:CreateSchedule', 'scheduler:DeleteSchedule'],
+            resources: [
+              `arn:${this.partition}:scheduler:${this.region}:${this.account}:schedule/${props.prefix}/*`,
+            ],
+          }),
+        );
+        scheduling.role.grantPassRole(fn.grantPrincipal);
+        Validations.of(fn).acknowledge({
+          id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:scheduler:<AWS::Region>:<AWS::AccountId>:schedule/${props.prefix}/*]`,
+          reason: 'Schedules are created per tenant record at run time, inside the one schedule group.',
+        });
       }
       if (handler === 'artifacts') {
         // Presigned URLs carry this role's signature, so it needs the object rights it hands out.

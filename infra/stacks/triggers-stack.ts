@@ -4,10 +4,12 @@ import { Duration, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import type { Table } from 'aws-cdk-lib/aws-dynamodb';
 import { Rule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
-import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
+import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { CfnScheduleGroup } from 'aws-cdk-lib/aws-scheduler';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { bundledFunction } from './bundled-function';
@@ -22,6 +24,10 @@ export interface TriggersStackProps extends StackProps {
 
 export class TriggersStack extends Stack {
   readonly uploads: Queue;
+  readonly scheduleGroup: CfnScheduleGroup;
+  readonly scheduleDeadLetters: Queue;
+  readonly scheduleTarget: NodejsFunction;
+  readonly schedulerRole: Role;
 
   constructor(scope: Construct, id: string, props: TriggersStackProps) {
     super(scope, id, props);
@@ -86,6 +92,45 @@ export class TriggersStack extends Stack {
       },
       targets: [new LambdaFunction(statusChanges, { deadLetterQueue: streamFailures, retryAttempts: 8 })],
     });
+    // Schedules: one EventBridge Scheduler schedule per record, in this group, invoking the schedule Lambda
+    // through this role, with a dead-letter queue for deliveries that keep failing.
+    this.scheduleGroup = new CfnScheduleGroup(this, 'ScheduleGroup', { name: props.prefix });
+    this.scheduleDeadLetters = new Queue(this, 'ScheduleDeadLetters', {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    Validations.of(this.scheduleDeadLetters).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason: 'This queue is the dead-letter queue of the EventBridge Scheduler schedules.',
+    });
+    this.scheduleTarget = bundledFunction(this, 'ScheduleTarget', {
+      entry: 'functions/triggers/schedule.ts',
+      environment: { TABLE_NAME: props.table.tableName },
+      timeout: Duration.seconds(30),
+    });
+    grantTableAccess(this.scheduleTarget, props.table);
+    this.scheduleTarget.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['states:StartExecution'],
+        resources: [`arn:${this.partition}:states:${this.region}:${this.account}:stateMachine:recipeflow-*`],
+      }),
+    );
+    Validations.of(this.scheduleTarget).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:stateMachine:recipeflow-*]',
+      reason:
+        'Recipe state machines are created at run time and named recipeflow-<hash of their definition>.',
+    });
+    this.schedulerRole = new Role(this, 'SchedulerRole', {
+      assumedBy: new ServicePrincipal('scheduler.amazonaws.com'),
+    });
+    this.schedulerRole.addToPolicy(
+      new PolicyStatement({
+        actions: ['lambda:InvokeFunction'],
+        resources: [this.scheduleTarget.functionArn],
+      }),
+    );
+    this.scheduleDeadLetters.grantSendMessages(this.schedulerRole);
     acknowledgeLambdaBaseline(this);
     const deadLetters = new Queue(this, 'UploadsDeadLetters', {
       encryption: QueueEncryption.SQS_MANAGED,

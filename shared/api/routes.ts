@@ -13,6 +13,7 @@ export const apiHandlers = [
   'reviews',
   'messages',
   'artifacts',
+  'schedules',
   'settings',
 ] as const;
 export type ApiHandlerName = (typeof apiHandlers)[number];
@@ -62,6 +63,9 @@ export const apiRoutes: ApiRoute[] = [
   { method: 'GET', path: '/v1/reviews', handler: 'reviews' },
   { method: 'POST', path: '/v1/reviews/{id}/decision', handler: 'reviews' },
   { method: 'GET', path: '/v1/messages', handler: 'messages' },
+  { method: 'POST', path: '/v1/recipes/{id}/schedules', handler: 'schedules' },
+  { method: 'GET', path: '/v1/recipes/{id}/schedules', handler: 'schedules' },
+  { method: 'DELETE', path: '/v1/schedules/{id}', handler: 'schedules' },
   { method: 'POST', path: '/v1/artifacts', handler: 'artifacts' },
   { method: 'GET', path: '/v1/artifacts', handler: 'artifacts' },
   { method: 'GET', path: '/v1/artifacts/{id}', handler: 'artifacts' },

@@ -20,6 +20,9 @@ export const keys = {
   execution: (tenantId: string, id: string) => ({ PK: `${tenantPk(tenantId)}#EXEC`, SK: id }),
   executionsByRecipe: (tenantId: string, recipeId: string) => `${tenantPk(tenantId)}#RECIPE#${recipeId}`,
   executionsByStatus: (tenantId: string, status: string) => `${tenantPk(tenantId)}#STATUS#${status}`,
+  schedule: (tenantId: string, id: string) => ({ PK: tenantPk(tenantId), SK: `SCHEDULE#${id}` }),
+  schedulesOfRecipe: (tenantId: string, recipeId: string) =>
+    `${tenantPk(tenantId)}#RECIPE#${recipeId}#SCHEDULES`,
   artifact: (tenantId: string, id: string) => ({ PK: `${tenantPk(tenantId)}#ARTIFACTS`, SK: id }),
   message: (tenantId: string, id: string) => ({ PK: `${tenantPk(tenantId)}#MESSAGES`, SK: id }),
   review: (tenantId: string, id: string) => ({ PK: tenantPk(tenantId), SK: `REVIEW#${id}` }),

@@ -11,6 +11,9 @@
 //   executions of a recipe            GSI1PK=TENANT#<t>#RECIPE#<id>  GSI1SK=<executionId>
 //   executions by status              GSI2PK=TENANT#<t>#STATUS#<s>   GSI2SK=<executionId>
 //   steps of an execution             PK=TENANT#<t>#EXEC#<id>     SK=STEP#<stepId>
+//   schedules                         PK=TENANT#<t>               SK=SCHEDULE#<id>
+//   schedules of a recipe            GSI1PK=TENANT#<t>#RECIPE#<id>#SCHEDULES
+//   every schedule (local runner)    GSI2PK=SCHEDULES#ALL        GSI2SK=<tenant>#<id>
 //   artifacts, newest first          PK=TENANT#<t>#ARTIFACTS     SK=<artifactId>
 //   messages sent (outbox)           PK=TENANT#<t>#MESSAGES      SK=<messageId>
 //   human reviews                     PK=TENANT#<t>               SK=REVIEW#<id>

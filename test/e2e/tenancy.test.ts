@@ -48,6 +48,7 @@ function validBody(method: string, path: string): unknown {
   if (method === 'GET' || method === 'DELETE') return undefined;
   if (path.endsWith('/executions')) return { input: {} };
   if (path.endsWith('/decision')) return { decision: 'approve' };
+  if (path.endsWith('/schedules')) return { expression: 'rate(1 hour)' };
   if (path.startsWith('/v1/agents')) return { name: 'hijack' };
   return { name: 'hijack', steps: [{ id: 'a', type: 'transform', source: 1, ops: [] }] };
 }
@@ -145,6 +146,8 @@ describe('roles', () => {
     'POST /v1/recipes/{id}/executions': 'operator',
     'POST /v1/reviews/{id}/decision': 'operator',
     'POST /v1/artifacts': 'operator',
+    'POST /v1/recipes/{id}/schedules': 'editor',
+    'DELETE /v1/schedules/{id}': 'editor',
     'DELETE /v1/artifacts/{id}': 'editor',
     'POST /v1/executions/{id}/cancel': 'operator',
     'POST /v1/executions/{id}/redrive': 'operator',

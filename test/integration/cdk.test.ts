@@ -74,7 +74,7 @@ describe('cdk synth', () => {
     });
   });
 
-  it('routes every API path to a Lambda and lets the API pass only the state machine role', () => {
+  it('routes every API path to a Lambda and lets the API pass only the state machine role and the scheduler role', () => {
     const api = Template.fromStack(stacks.api);
     api.resourceCountIs('AWS::ApiGatewayV2::Route', apiRoutes.length);
     api.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: 'POST /v1/recipes/{id}/executions' });
@@ -85,7 +85,7 @@ describe('cdk synth', () => {
     );
     expect(passRole.length).toBeGreaterThan(0); // recipes (create) and executions (redrive)
     for (const statement of passRole)
-      expect(JSON.stringify(statement.Resource)).toContain('StateMachineRole');
+      expect(JSON.stringify(statement.Resource)).toMatch(/StateMachineRole|SchedulerRole/);
   });
 
   it('puts the Lambda authorizer in front of every route but the health probes', () => {
@@ -135,6 +135,21 @@ describe('cdk synth', () => {
       FunctionResponseTypes: ['ReportBatchItemFailures'],
       StartingPosition: 'TRIM_HORIZON',
       DestinationConfig: { OnFailure: { Destination: Match.anyValue() } },
+    });
+  });
+
+  it('gives schedules a Scheduler group, a role that may only invoke their target, and a dead-letter queue', () => {
+    const triggers = Template.fromStack(stacks.triggers);
+    triggers.hasResourceProperties('AWS::Scheduler::ScheduleGroup', { Name: 'recipeflow' });
+    triggers.hasResourceProperties('AWS::IAM::Role', {
+      AssumeRolePolicyDocument: Match.objectLike({
+        Statement: [Match.objectLike({ Principal: { Service: 'scheduler.amazonaws.com' } })],
+      }),
+    });
+    Template.fromStack(stacks.api).hasResourceProperties('AWS::Lambda::Function', {
+      Environment: {
+        Variables: Match.objectLike({ SCHEDULE_GROUP: Match.anyValue(), SCHEDULE_DLQ_ARN: Match.anyValue() }),
+      },
     });
   });
 

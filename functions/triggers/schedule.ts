@@ -1,0 +1,15 @@
+// The target of every schedule (EventBridge Scheduler in the cloud, the local runner locally).
+import middy from '@middy/core';
+import { getDeps } from '../../shared/deps';
+import { runScheduled } from '../../shared/schedules/schedules';
+
+interface ScheduledEvent {
+  tenantId: string;
+  scheduleId: string;
+  scheduledTime: string;
+}
+
+export const handler = middy<ScheduledEvent, { executionId: string | null }>().handler(async (event) => {
+  const execution = await runScheduled(getDeps(), event);
+  return { executionId: execution?.id ?? null };
+});

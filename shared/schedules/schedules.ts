@@ -1,0 +1,155 @@
+// Schedules: a recipe started on an EventBridge Scheduler expression in a time zone. The records are the source
+// of truth: in the cloud each one is mirrored to a Scheduler schedule; locally an in-process runner reads them.
+// Every scheduled start is idempotent per scheduled time.
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { z } from 'zod';
+import { keys, stripKeys } from '../data/keys';
+import { type PageRequest, queryPartition } from '../data/pagination';
+import type { Deps } from '../deps';
+import { NotFound, ValidationFailed } from '../errors';
+import { startExecution } from '../executions/start-execution';
+import { newId } from '../ids';
+import { getRecipe } from '../recipes/recipes';
+import { isTimezone, parseExpression } from './expressions';
+
+export const scheduleInputSchema = z
+  .object({
+    expression: z.string().min(1).max(256),
+    timezone: z.string().min(1).max(64).default('UTC'),
+    input: z.unknown().default({}),
+    description: z.string().max(500).optional(),
+  })
+  .strict();
+
+export interface Schedule {
+  id: string;
+  recipeId: string;
+  expression: string;
+  timezone: string;
+  input: unknown;
+  description?: string;
+  createdAt: string;
+}
+
+export interface SchedulerPort {
+  /** Mirrors a schedule to the scheduling service (cloud); a no-op where a local runner reads the records. */
+  put(tenantId: string, schedule: Schedule): Promise<void>;
+  remove(tenantId: string, scheduleId: string): Promise<void>;
+}
+
+const ORDER = ['id', 'recipeId', 'expression', 'timezone', 'input', 'description', 'createdAt'];
+export const ALL_SCHEDULES = 'SCHEDULES#ALL';
+
+export async function createSchedule(
+  deps: Deps,
+  scheduler: SchedulerPort,
+  tenantId: string,
+  recipeId: string,
+  input: z.infer<typeof scheduleInputSchema>,
+): Promise<Schedule> {
+  const errors = [];
+  const parsed = parseExpression(input.expression, input.timezone);
+  if ('path' in parsed) errors.push(parsed);
+  if (!isTimezone(input.timezone))
+    errors.push({ path: 'timezone', message: 'must be an IANA time zone such as Europe/Berlin' });
+  if (errors.length) throw new ValidationFailed(errors);
+  await getRecipe(deps, tenantId, recipeId);
+  const schedule: Schedule = { id: newId('sch'), recipeId, ...input, createdAt: deps.now().toISOString() };
+  await scheduler.put(tenantId, schedule);
+  await deps.db.send(
+    new PutCommand({
+      TableName: deps.config.TABLE_NAME,
+      Item: {
+        ...keys.schedule(tenantId, schedule.id),
+        GSI1PK: keys.schedulesOfRecipe(tenantId, recipeId),
+        GSI1SK: schedule.id,
+        GSI2PK: ALL_SCHEDULES,
+        GSI2SK: `${tenantId}#${schedule.id}`,
+        tenantId,
+        ...schedule,
+      },
+    }),
+  );
+  return schedule;
+}
+
+export async function listSchedules(deps: Deps, tenantId: string, recipeId: string, page: PageRequest) {
+  await getRecipe(deps, tenantId, recipeId);
+  return queryPartition(
+    deps,
+    { pk: keys.schedulesOfRecipe(tenantId, recipeId), index: 'GSI1' },
+    page,
+    toSchedule,
+  );
+}
+
+export async function deleteSchedule(deps: Deps, scheduler: SchedulerPort, tenantId: string, id: string) {
+  await getSchedule(deps, tenantId, id);
+  await scheduler.remove(tenantId, id);
+  await deps.db.send(
+    new DeleteCommand({ TableName: deps.config.TABLE_NAME, Key: keys.schedule(tenantId, id) }),
+  );
+}
+
+export async function getSchedule(deps: Deps, tenantId: string, id: string): Promise<Schedule> {
+  const { Item } = await deps.db.send(
+    new GetCommand({ TableName: deps.config.TABLE_NAME, Key: keys.schedule(tenantId, id) }),
+  );
+  if (!Item) throw new NotFound('schedule');
+  return toSchedule(Item);
+}
+
+/** Every schedule of every tenant (the local runner's view; the cloud keeps them in EventBridge Scheduler). */
+export async function listAllSchedules(deps: Deps): Promise<Array<Schedule & { tenantId: string }>> {
+  const all: Array<Schedule & { tenantId: string }> = [];
+  let cursor: Record<string, unknown> | undefined;
+  do {
+    const page = await deps.db.send(
+      new QueryCommand({
+        TableName: deps.config.TABLE_NAME,
+        IndexName: 'GSI2',
+        KeyConditionExpression: 'GSI2PK = :pk',
+        ExpressionAttributeValues: { ':pk': ALL_SCHEDULES },
+        ExclusiveStartKey: cursor,
+      }),
+    );
+    for (const item of page.Items ?? []) all.push({ ...toSchedule(item), tenantId: String(item.tenantId) });
+    cursor = page.LastEvaluatedKey;
+  } while (cursor);
+  return all;
+}
+
+/** One scheduled start; a second delivery for the same scheduled time starts nothing. */
+export async function runScheduled(
+  deps: Deps,
+  event: { tenantId: string; scheduleId: string; scheduledTime: string },
+) {
+  const schedule = await getSchedule(deps, event.tenantId, event.scheduleId);
+  try {
+    await deps.db.send(
+      new PutCommand({
+        TableName: deps.config.TABLE_NAME,
+        Item: {
+          ...keys.idempotency(event.tenantId, `schedule#${schedule.id}#${event.scheduledTime}`),
+          expiresAt: Math.floor(deps.now().getTime() / 1000) + 7 * 86_400,
+        },
+        ConditionExpression: 'attribute_not_exists(PK)',
+      }),
+    );
+  } catch (error) {
+    if ((error as Error).name === 'ConditionalCheckFailedException') return null;
+    throw error;
+  }
+  return startExecution(deps, {
+    tenantId: event.tenantId,
+    recipeId: schedule.recipeId,
+    input: schedule.input,
+    trigger: 'schedule',
+    actor: { id: `schedule:${schedule.id}`, role: 'system' },
+  });
+}
+
+function toSchedule(item: Record<string, unknown>): Schedule {
+  const { tenantId: _, ...schedule } = stripKeys<Schedule & { tenantId: string }>(item, ORDER);
+  return schedule;
+}

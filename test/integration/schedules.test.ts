@@ -1,0 +1,84 @@
+import { CreateScheduleCommand, SchedulerClient } from '@aws-sdk/client-scheduler';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../shared/config';
+import { openAccountIfMissing } from '../../shared/credits/credits';
+import { listExecutions } from '../../shared/executions/execution-repository';
+import { createRecipe } from '../../shared/recipes/recipes';
+import { schedulerPort } from '../../shared/schedules/scheduler-port';
+import { createSchedule, runScheduled } from '../../shared/schedules/schedules';
+import { type LocalStack, startLocalStack } from '../support/local-stack';
+
+let stack: LocalStack;
+beforeAll(async () => {
+  stack = await startLocalStack();
+});
+afterAll(() => stack.stop());
+
+describe('scheduled starts', () => {
+  it('start once per scheduled time, however often the time is delivered', async () => {
+    const { deps } = stack;
+    await openAccountIfMissing(deps, 'ten_sched', 'enterprise');
+    const recipe = await createRecipe(deps, 'ten_sched', {
+      name: 'r',
+      steps: [{ id: 'a', type: 'transform', source: 1, ops: [] }],
+    });
+    const schedule = await createSchedule(deps, schedulerPort(loadConfig({})), 'ten_sched', recipe.id, {
+      expression: 'rate(5 minutes)',
+      timezone: 'UTC',
+      input: {},
+    });
+    const event = {
+      tenantId: 'ten_sched',
+      scheduleId: schedule.id,
+      scheduledTime: '2026-11-25T10:00:00.000Z',
+    };
+    const results = await Promise.all([
+      runScheduled(deps, event),
+      runScheduled(deps, event),
+      runScheduled(deps, event),
+    ]);
+    expect(results.filter(Boolean)).toHaveLength(1);
+    await runScheduled(deps, { ...event, scheduledTime: '2026-11-25T10:05:00.000Z' });
+    await stack.idle();
+    const runs = await listExecutions(deps, 'ten_sched', { recipeId: recipe.id });
+    expect(runs.items.map((r) => r.trigger)).toEqual(['schedule', 'schedule']);
+  });
+
+  it('mirrors each schedule to EventBridge Scheduler in the cloud (no emulator: aws-sdk-client-mock)', async () => {
+    const mock = mockClient(SchedulerClient).on(CreateScheduleCommand).resolves({ ScheduleArn: 'arn:sched' });
+    const port = schedulerPort(
+      loadConfig({
+        SCHEDULE_GROUP: 'recipeflow',
+        SCHEDULE_TARGET_ARN: 'arn:aws:lambda:us-east-1:1:function:schedule',
+        SCHEDULER_ROLE_ARN: 'arn:aws:iam::1:role/scheduler',
+        SCHEDULE_DLQ_ARN: 'arn:aws:sqs:us-east-1:1:dlq',
+      }),
+      new SchedulerClient({ region: 'us-east-1' }),
+    );
+    await port.put('ten_x', {
+      id: 'sch_1',
+      recipeId: 'rcp_1',
+      expression: 'cron(0 9 ? * MON-FRI *)',
+      timezone: 'Europe/Berlin',
+      input: {},
+      createdAt: '',
+    });
+    expect(mock.commandCalls(CreateScheduleCommand)[0]!.args[0].input).toMatchObject({
+      Name: 'ten_x-sch_1',
+      GroupName: 'recipeflow',
+      ScheduleExpression: 'cron(0 9 ? * MON-FRI *)',
+      ScheduleExpressionTimezone: 'Europe/Berlin',
+      Target: {
+        Arn: 'arn:aws:lambda:us-east-1:1:function:schedule',
+        Input: JSON.stringify({
+          tenantId: 'ten_x',
+          scheduleId: 'sch_1',
+          scheduledTime: '<aws.scheduler.scheduled-time>',
+        }),
+        DeadLetterConfig: { Arn: 'arn:aws:sqs:us-east-1:1:dlq' },
+      },
+    });
+    mock.restore();
+  });
+});
