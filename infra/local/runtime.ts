@@ -100,8 +100,9 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
 
     const directory = await startDemoDirectory(options.directoryPort ?? 0);
     stops.push(() => closeServer(directory.server));
-    const keys = await seedDemo(createDeps(config), directory.url, previous);
-    const scheduler = startSchedulerRunner(createDeps(config), deliverScheduled);
+    const deps = createDeps(config);
+    const keys = await seedDemo(deps, directory.url, previous);
+    const scheduler = startSchedulerRunner(deps, deliverScheduled);
     stops.push(scheduler.stop);
 
     const gateway = createGateway(loadApiHandler, loadAuthorizer);

@@ -1,6 +1,7 @@
 // Agents: named groups of recipes (e.g. "The Hunter").
-import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
+import { deleteExisting } from '../data/delete-existing';
 import { keys, stripKeys } from '../data/keys';
 import { type PageRequest, queryPartition } from '../data/pagination';
 import type { Deps } from '../deps';
@@ -61,18 +62,7 @@ export async function updateAgent(
 }
 
 export async function deleteAgent(deps: Deps, tenantId: string, id: string): Promise<void> {
-  try {
-    await deps.db.send(
-      new DeleteCommand({
-        TableName: deps.config.TABLE_NAME,
-        Key: keys.agent(tenantId, id),
-        ConditionExpression: 'attribute_exists(PK)',
-      }),
-    );
-  } catch (error) {
-    if ((error as Error).name === 'ConditionalCheckFailedException') throw new NotFound('agent');
-    throw error;
-  }
+  await deleteExisting(deps, keys.agent(tenantId, id), 'agent');
 }
 
 export function listAgents(deps: Deps, tenantId: string, page: PageRequest) {

@@ -1,7 +1,8 @@
 // Tenant credentials: secrets for providers, stored sealed, read back only as metadata; opened only inside the
 // component that uses them. Steps refer to them by name.
-import { DeleteCommand, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
+import { deleteExisting } from '../data/delete-existing';
 import { keys, stripKeys } from '../data/keys';
 import type { Deps } from '../deps';
 import { NotFound, ValidationFailed } from '../errors';
@@ -93,18 +94,7 @@ export async function listCredentials(
 }
 
 export async function deleteCredential(deps: Deps, tenantId: string, name: string): Promise<void> {
-  try {
-    await deps.db.send(
-      new DeleteCommand({
-        TableName: deps.config.TABLE_NAME,
-        Key: keys.credential(tenantId, name),
-        ConditionExpression: 'attribute_exists(PK)',
-      }),
-    );
-  } catch (error) {
-    if ((error as Error).name === 'ConditionalCheckFailedException') throw new NotFound('credential');
-    throw error;
-  }
+  await deleteExisting(deps, keys.credential(tenantId, name), 'credential');
 }
 
 /** Opens a credential for a component; throws NotFound (or a type mismatch) without any secret in the message. */

@@ -47,6 +47,12 @@ export const prices = {
   } as Record<string, number>,
 };
 
-export function estimateCost(stepTypes: string[]): number {
-  return prices.run + stepTypes.reduce((sum, type) => sum + (prices.steps[type] ?? 1), 0);
+/** The price of each step, by step id. */
+export function stepPrices(steps: Array<{ id: string; type: string }>): Record<string, number> {
+  return Object.fromEntries(steps.map((step) => [step.id, prices.steps[step.type] ?? 1]));
+}
+
+/** What a run of these steps reserves: the run and every step. */
+export function estimateCost(steps: Array<{ id: string; type: string }>): number {
+  return Object.values(stepPrices(steps)).reduce((sum, price) => sum + price, prices.run);
 }

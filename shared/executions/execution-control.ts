@@ -6,7 +6,7 @@
 // state, since every step failure is caught to record it and settle credits.)
 import { StopExecutionCommand } from '@aws-sdk/client-sfn';
 import { getAccount } from '../credits/credits';
-import { plans, prices } from '../credits/plans';
+import { estimateCost, plans, prices, stepPrices } from '../credits/plans';
 import type { Deps } from '../deps';
 import { Conflict } from '../errors';
 import { newId } from '../ids';
@@ -56,7 +56,7 @@ export async function cancelExecution(
       credits: {
         reserved: execution.creditsReserved,
         run: prices.run,
-        steps: Object.fromEntries(version.definition.steps.map((s) => [s.id, prices.steps[s.type] ?? 1])),
+        steps: stepPrices(version.definition.steps),
       },
     },
   };
@@ -84,8 +84,7 @@ export async function redriveExecution(
   const from = topLevel.findIndex((s) => s.id === step);
   if (from < 0) throw new Conflict(`step ${step} cannot be resumed`);
   const remaining = topLevel.slice(from);
-  const stepPrices = Object.fromEntries(remaining.map((s) => [s.id, prices.steps[s.type] ?? 1]));
-  const cost = prices.run + Object.values(stepPrices).reduce((a, b) => a + b, 0);
+  const cost = estimateCost(remaining);
   const { stateMachineArn } = await ensureStateMachine(deps, version.definition, step);
   const now = deps.now().toISOString();
   const record: ExecutionRecord = {
@@ -105,7 +104,7 @@ export async function redriveExecution(
     ...previous,
     failures: {},
     execution: { id: record.id, startedAt: now },
-    run: { ...previous.run, credits: { reserved: cost, run: prices.run, steps: stepPrices } },
+    run: { ...previous.run, credits: { reserved: cost, run: prices.run, steps: stepPrices(remaining) } },
   };
   return launchExecution(deps, {
     record,

@@ -6,7 +6,7 @@ import { StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { auditIntentPut } from '../audit/audit-log';
 import { explainRefusedReservation, getAccount, ledgerPut, reserveUpdate } from '../credits/credits';
-import { estimateCost, plans, prices } from '../credits/plans';
+import { estimateCost, plans, prices, stepPrices } from '../credits/plans';
 import type { Deps } from '../deps';
 import { ValidationFailed } from '../errors';
 import { newId } from '../ids';
@@ -40,7 +40,7 @@ export async function startExecution(deps: Deps, request: StartRequest): Promise
     getSettings(deps, tenantId),
     getAccount(deps, tenantId).catch(() => null),
   ]);
-  const cost = estimateCost(recipe.steps.map((s) => s.type));
+  const cost = estimateCost(recipe.steps);
   const now = deps.now().toISOString();
   const record: ExecutionRecord = {
     id: newId('exe'),
@@ -69,7 +69,7 @@ export async function startExecution(deps: Deps, request: StartRequest): Promise
       credits: {
         reserved: cost,
         run: prices.run,
-        steps: Object.fromEntries(recipe.steps.map((s) => [s.id, prices.steps[s.type] ?? 1])),
+        steps: stepPrices(recipe.steps),
       },
     },
   };

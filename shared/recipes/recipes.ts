@@ -1,6 +1,7 @@
 // Recipes and their immutable versions: create, update (new version), read, list, delete.
-import { DeleteCommand, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { getAgent } from '../agents/agents';
+import { deleteExisting } from '../data/delete-existing';
 import { keys, stripKeys } from '../data/keys';
 import { type PageRequest, queryPartition } from '../data/pagination';
 import type { Deps } from '../deps';
@@ -87,18 +88,7 @@ export async function getRecipeDefinition(deps: Deps, tenantId: string, id: stri
 
 /** Deletes the recipe head; versions stay so past executions keep the definition they ran. */
 export async function deleteRecipe(deps: Deps, tenantId: string, id: string): Promise<void> {
-  try {
-    await deps.db.send(
-      new DeleteCommand({
-        TableName: deps.config.TABLE_NAME,
-        Key: keys.recipe(tenantId, id),
-        ConditionExpression: 'attribute_exists(PK)',
-      }),
-    );
-  } catch (error) {
-    if ((error as Error).name === 'ConditionalCheckFailedException') throw new NotFound('recipe');
-    throw error;
-  }
+  await deleteExisting(deps, keys.recipe(tenantId, id), 'recipe');
 }
 
 async function validateForTenant(deps: Deps, tenantId: string, raw: unknown): Promise<RecipeDefinition> {
