@@ -57,27 +57,8 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     stops.push(dynamo.stop);
     process.env.DYNAMODB_ENDPOINT = dynamo.endpoint;
     process.env.TABLE_NAME ??= 'recipeflow';
-    process.env.COMPONENT_ARN_PREFIX = COMPONENT_PREFIX;
-    process.env.CREDENTIALS_KEY_FILE ??= path.join(dataDir, 'credentials.key');
-
-    const s3 = await startS3Local({
-      directory: path.join(dataDir, 's3'),
-      buckets: [
-        process.env.AUDIT_BUCKET ?? 'recipeflow-audit',
-        process.env.ARTIFACT_BUCKET ?? 'recipeflow-artifacts',
-      ],
-    });
-    stops.push(s3.stop);
-    process.env.S3_ENDPOINT = s3.endpoint;
-
-    const sfn = await startStepFunctionsLocal({
-      dataDir,
-      region: 'us-east-1',
-      invoke: invokeComponent,
-      onStatusChange: deliverStatusChange,
-    });
-    stops.push(sfn.stop);
-    process.env.SFN_ENDPOINT = sfn.endpoint;
+    const { s3, sfn } = await startEmulators(dataDir);
+    stops.push(s3.stop, sfn.stop);
 
     const config = loadConfig();
     const client = new DynamoDBClient({
@@ -129,6 +110,31 @@ export async function deliverStatusChange(event: Record<string, unknown>): Promi
   const module = '../../functions/triggers/execution-status.ts';
   const { handler } = (await import(module)) as { handler: Handler };
   await handler(event, lambdaContext('recipeflow-execution-status'));
+}
+
+/**
+ * The S3 server and the Step Functions endpoint (its Tasks resolving to the component handlers), with the
+ * process environment pointed at them; shared by the runtime and the integration tests.
+ */
+export async function startEmulators(dataDir: string) {
+  process.env.COMPONENT_ARN_PREFIX = COMPONENT_PREFIX;
+  process.env.CREDENTIALS_KEY_FILE ??= path.join(dataDir, 'credentials.key');
+  const s3 = await startS3Local({
+    directory: path.join(dataDir, 's3'),
+    buckets: [
+      process.env.AUDIT_BUCKET ?? 'recipeflow-audit',
+      process.env.ARTIFACT_BUCKET ?? 'recipeflow-artifacts',
+    ],
+  });
+  process.env.S3_ENDPOINT = s3.endpoint;
+  const sfn = await startStepFunctionsLocal({
+    dataDir,
+    region: 'us-east-1',
+    invoke: invokeComponent,
+    onStatusChange: deliverStatusChange,
+  });
+  process.env.SFN_ENDPOINT = sfn.endpoint;
+  return { s3, sfn };
 }
 
 /** As EventBridge Scheduler does in the cloud: each due schedule invokes the schedule handler. */

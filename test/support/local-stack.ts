@@ -6,9 +6,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ensureTable } from '../../infra/local/bootstrap';
-import { COMPONENT_PREFIX, deliverStatusChange, invokeComponent } from '../../infra/local/runtime';
-import { startS3Local } from '../../infra/local/s3-local';
-import { listen, startStepFunctionsLocal } from '../../infra/local/step-functions-local';
+import { startEmulators } from '../../infra/local/runtime';
+import { listen } from '../../infra/local/step-functions-local';
 import { loadConfig } from '../../shared/config';
 import { createDeps, type Deps } from '../../shared/deps';
 
@@ -22,20 +21,8 @@ export interface LocalStack {
 export async function startLocalStack(): Promise<LocalStack> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'recipeflow-it-'));
   process.env.TABLE_NAME = `it-${path.basename(dataDir)}`;
-  process.env.COMPONENT_ARN_PREFIX = COMPONENT_PREFIX;
   process.env.CREDENTIALS_KEY_FILE = path.join(dataDir, 'credentials.key');
-  const s3 = await startS3Local({
-    directory: path.join(dataDir, 's3'),
-    buckets: ['recipeflow-artifacts', 'recipeflow-audit'],
-  });
-  process.env.S3_ENDPOINT = s3.endpoint;
-  const sfn = await startStepFunctionsLocal({
-    dataDir,
-    region: 'us-east-1',
-    invoke: invokeComponent,
-    onStatusChange: deliverStatusChange,
-  });
-  process.env.SFN_ENDPOINT = sfn.endpoint;
+  const { s3, sfn } = await startEmulators(dataDir);
   const config = loadConfig();
   const client = new DynamoDBClient({
     endpoint: config.DYNAMODB_ENDPOINT,
