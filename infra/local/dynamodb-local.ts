@@ -19,11 +19,24 @@ export async function startDynamoDbLocal(options: {
   port?: number;
 }): Promise<DynamoDbLocal> {
   assertJava();
+  // A port chosen by freePort can be taken by another process before the jar binds it; then the jar exits and
+  // we try another one.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await launch(options, options.port ?? (await freePort()));
+    } catch (error) {
+      if (options.port !== undefined || attempt >= 3 || !(error instanceof PortTaken)) throw error;
+    }
+  }
+}
+
+class PortTaken extends Error {}
+
+async function launch(options: { dbPath?: string }, port: number): Promise<DynamoDbLocal> {
   const emulator = path.join(
     path.dirname(createRequire(import.meta.url).resolve('amplify-dynamodb-simulator/package.json')),
     'emulator',
   );
-  const port = options.port ?? (await freePort());
   const storage = options.dbPath ? ['-dbPath', options.dbPath] : ['-inMemory'];
   if (options.dbPath) mkdirSync(options.dbPath, { recursive: true });
   const child = spawn(
@@ -68,7 +81,10 @@ async function waitUntilReady(endpoint: string, child: ChildProcess, stderr: () 
   const deadline = Date.now() + 60_000;
   try {
     while (Date.now() < deadline) {
-      if (child.exitCode !== null) throw new Error(`DynamoDB Local exited (${child.exitCode}): ${stderr()}`);
+      if (child.exitCode !== null) {
+        const message = `DynamoDB Local exited (${child.exitCode}): ${stderr()}`;
+        throw /BindException|Address already in use/.test(message) ? new PortTaken(message) : new Error(message);
+      }
       try {
         await client.send(new ListTablesCommand({ Limit: 1 }));
         return;

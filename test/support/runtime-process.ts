@@ -4,7 +4,6 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { freePort } from '../../infra/local/ports';
 
 export interface Demo {
   baseUrl: string;
@@ -13,11 +12,12 @@ export interface Demo {
 }
 
 export async function startRuntimeProcess(dataDir: string, env: Record<string, string> = {}) {
-  const port = await freePort();
+  // PORT 0: the runtime binds a free port itself and writes it into demo.json, so no other process can take
+  // the port between choosing and binding it.
   const child = spawn(path.resolve('node_modules/.bin/tsx'), ['infra/local/main.ts'], {
     env: {
       ...process.env,
-      PORT: String(port),
+      PORT: '0',
       RECIPEFLOW_DATA_DIR: dataDir,
       DEMO_DIRECTORY_PORT: '0',
       OPENAI_API_KEY: '',
