@@ -21,7 +21,12 @@ export default async function setup(project: TestProject) {
   const jwt = { secret: randomBytes(32).toString('hex'), issuer: 'https://issuer.recipeflow.test' };
   const [dynamo, runtime] = await Promise.all([
     startDynamoDbLocal({}),
-    startRuntimeProcess(dataDir, { JWT_SECRET: jwt.secret, JWT_ISSUER: jwt.issuer }),
+    // Every upload notification is delivered twice, as SQS may: the upload tests prove one run per object.
+    startRuntimeProcess(dataDir, {
+      JWT_SECRET: jwt.secret,
+      JWT_ISSUER: jwt.issuer,
+      LOCAL_QUEUE_DELIVER_TWICE: 'true',
+    }),
   ]);
   project.provide('dynamoEndpoint', dynamo.endpoint);
   project.provide('demo', { ...runtime.demo, dataDir });

@@ -83,7 +83,9 @@ async function waitUntilReady(endpoint: string, child: ChildProcess, stderr: () 
     while (Date.now() < deadline) {
       if (child.exitCode !== null) {
         const message = `DynamoDB Local exited (${child.exitCode}): ${stderr()}`;
-        throw /BindException|Address already in use/.test(message) ? new PortTaken(message) : new Error(message);
+        throw /BindException|Address already in use/.test(message)
+          ? new PortTaken(message)
+          : new Error(message);
       }
       try {
         await client.send(new ListTablesCommand({ Limit: 1 }));

@@ -5,6 +5,7 @@ import type { Server } from 'node:http';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import type { ApiHandlerName } from '../../shared/api/routes';
 import { loadConfig } from '../../shared/config';
 import { createDeps } from '../../shared/deps';
@@ -14,6 +15,7 @@ import { startDynamoDbLocal } from './dynamodb-local';
 import { startStreamPoller } from './dynamodb-streams';
 import { createGateway } from './gateway';
 import { lambdaContext } from './lambda-context';
+import { startLocalQueue } from './queue';
 import { startS3Local } from './s3-local';
 import { startSchedulerRunner } from './scheduler-runner';
 import { type SeedResult, seedDemo } from './seed';
@@ -85,6 +87,24 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     const keys = await seedDemo(deps, directory.url, previous);
     const scheduler = startSchedulerRunner(deps, deliverScheduled);
     stops.push(scheduler.stop);
+    // As the artifact bucket's event notifications do in the cloud: created objects go to the uploads queue.
+    const uploads = startLocalQueue({
+      name: 'recipeflow-uploads',
+      handler: deliverUploads,
+      visibilityTimeoutSeconds: 30,
+      maxReceiveCount: 5,
+      file: path.join(dataDir, 'uploads-queue.json'),
+      deliverTwice: process.env.LOCAL_QUEUE_DELIVER_TWICE === 'true',
+      log: console.error,
+    });
+    stops.push(uploads.stop);
+    s3.onEvent((notification) => {
+      const created = notification.Records.filter(
+        (record) =>
+          record.eventName.startsWith('ObjectCreated:') && record.s3.bucket.name === config.ARTIFACT_BUCKET,
+      );
+      if (created.length > 0) uploads.send(JSON.stringify(notification));
+    });
 
     const gateway = createGateway(loadApiHandler, loadAuthorizer);
     const port = await listen(gateway, options.port);
@@ -142,6 +162,13 @@ async function deliverScheduled(event: Record<string, unknown>): Promise<void> {
   const module = '../../functions/triggers/schedule.ts';
   const { handler } = (await import(module)) as { handler: Handler };
   await handler(event, lambdaContext('recipeflow-schedule'));
+}
+
+/** As the SQS event source mapping does in the cloud: uploads queue batches go to the upload trigger. */
+async function deliverUploads(event: SQSEvent): Promise<SQSBatchResponse | undefined> {
+  const module = '../../functions/triggers/upload.ts';
+  const { handler } = (await import(module)) as { handler: Handler };
+  return (await handler(event, lambdaContext('recipeflow-upload'))) as SQSBatchResponse | undefined;
 }
 
 async function loadStreamHandler() {

@@ -1,25 +1,62 @@
-// Triggers: the table's stream consumer (audit chaining and archive), and the upload queue (S3 → SQS → trigger
-// Lambda comes with issue 5) with its dead-letter queue.
+// Triggers: the table's stream consumer (audit chaining and archive), the status-change safety net, schedules
+// (EventBridge Scheduler) and uploads (S3 → SQS → Lambda). Every queue has a dead-letter queue with an alarm.
 import { Duration, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import type { Table } from 'aws-cdk-lib/aws-dynamodb';
 import { Rule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { StartingPosition } from 'aws-cdk-lib/aws-lambda';
-import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { DynamoEventSource, SqsDlq, SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { Bucket, EventType } from 'aws-cdk-lib/aws-s3';
+import { SqsDestination } from 'aws-cdk-lib/aws-s3-notifications';
 import { CfnScheduleGroup } from 'aws-cdk-lib/aws-scheduler';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { bundledFunction } from './bundled-function';
-import { auditBucketName } from './data-stack';
-import { acknowledgeLambdaBaseline, grantTableAccess } from './grants';
+import { artifactBucketName, auditBucketName } from './data-stack';
+import { acknowledgeLambdaBaseline, grantTableAccess, grantTenantObjects } from './grants';
 
 export interface TriggersStackProps extends StackProps {
   table: Table;
   dataKey: IKey;
   prefix: string;
+}
+
+/** A dead-letter queue, with an alarm as soon as anything lands in it. */
+function deadLetterQueue(scope: Stack, id: string, role: string): Queue {
+  const queue = new Queue(scope, id, {
+    encryption: QueueEncryption.SQS_MANAGED,
+    enforceSSL: true,
+    retentionPeriod: Duration.days(14),
+  });
+  Validations.of(queue).acknowledge({ id: 'AwsSolutions-SQS3', reason: `This queue is itself ${role}.` });
+  new Alarm(scope, `${id}Alarm`, {
+    alarmDescription: `Messages in ${role}: something failed every retry and waits for an operator.`,
+    metric: queue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1) }),
+    threshold: 0,
+    evaluationPeriods: 1,
+    comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+    treatMissingData: TreatMissingData.NOT_BREACHING,
+  });
+  return queue;
+}
+
+/** Starting recipe runs: the state machines are created at run time, named recipeflow-<definition hash>. */
+function grantStartExecution(fn: NodejsFunction): void {
+  const stack = Stack.of(fn);
+  fn.addToRolePolicy(
+    new PolicyStatement({
+      actions: ['states:StartExecution'],
+      resources: [`arn:${stack.partition}:states:${stack.region}:${stack.account}:stateMachine:recipeflow-*`],
+    }),
+  );
+  Validations.of(fn).acknowledge({
+    id: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:stateMachine:recipeflow-*]',
+    reason: 'Recipe state machines are created at run time and named recipeflow-<hash of their definition>.',
+  });
 }
 
 export class TriggersStack extends Stack {
@@ -32,16 +69,11 @@ export class TriggersStack extends Stack {
   constructor(scope: Construct, id: string, props: TriggersStackProps) {
     super(scope, id, props);
     const auditBucket = auditBucketName(this, props.prefix);
-    const streamFailures = new Queue(this, 'TableStreamFailures', {
-      encryption: QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-    });
-    Validations.of(streamFailures).acknowledge({
-      id: 'AwsSolutions-SQS3',
-      reason:
-        'This queue is the on-failure destination of the table stream consumer (its dead-letter queue).',
-    });
+    const streamFailures = deadLetterQueue(
+      this,
+      'TableStreamFailures',
+      'the on-failure destination of the table stream consumer and the status-change rule',
+    );
     const tableStream = bundledFunction(this, 'TableStream', {
       entry: 'functions/triggers/table-stream.ts',
       environment: { TABLE_NAME: props.table.tableName, AUDIT_BUCKET: auditBucket },
@@ -95,32 +127,18 @@ export class TriggersStack extends Stack {
     // Schedules: one EventBridge Scheduler schedule per record, in this group, invoking the schedule Lambda
     // through this role, with a dead-letter queue for deliveries that keep failing.
     this.scheduleGroup = new CfnScheduleGroup(this, 'ScheduleGroup', { name: props.prefix });
-    this.scheduleDeadLetters = new Queue(this, 'ScheduleDeadLetters', {
-      encryption: QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-    });
-    Validations.of(this.scheduleDeadLetters).acknowledge({
-      id: 'AwsSolutions-SQS3',
-      reason: 'This queue is the dead-letter queue of the EventBridge Scheduler schedules.',
-    });
+    this.scheduleDeadLetters = deadLetterQueue(
+      this,
+      'ScheduleDeadLetters',
+      'the dead-letter queue of the EventBridge Scheduler schedules',
+    );
     this.scheduleTarget = bundledFunction(this, 'ScheduleTarget', {
       entry: 'functions/triggers/schedule.ts',
       environment: { TABLE_NAME: props.table.tableName },
       timeout: Duration.seconds(30),
     });
     grantTableAccess(this.scheduleTarget, props.table);
-    this.scheduleTarget.addToRolePolicy(
-      new PolicyStatement({
-        actions: ['states:StartExecution'],
-        resources: [`arn:${this.partition}:states:${this.region}:${this.account}:stateMachine:recipeflow-*`],
-      }),
-    );
-    Validations.of(this.scheduleTarget).acknowledge({
-      id: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:stateMachine:recipeflow-*]',
-      reason:
-        'Recipe state machines are created at run time and named recipeflow-<hash of their definition>.',
-    });
+    grantStartExecution(this.scheduleTarget);
     this.schedulerRole = new Role(this, 'SchedulerRole', {
       assumedBy: new ServicePrincipal('scheduler.amazonaws.com'),
     });
@@ -132,20 +150,57 @@ export class TriggersStack extends Stack {
     );
     this.scheduleDeadLetters.grantSendMessages(this.schedulerRole);
     acknowledgeLambdaBaseline(this);
-    const deadLetters = new Queue(this, 'UploadsDeadLetters', {
-      encryption: QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-    });
-    Validations.of(deadLetters).acknowledge({
-      id: 'AwsSolutions-SQS3',
-      reason: 'This queue is itself the dead-letter queue of the uploads queue.',
-    });
+    // Uploads: the artifact bucket's object-created notifications → this queue → the upload trigger, which
+    // reports failed messages only; a message failing maxReceiveCount times moves to the dead-letter queue.
+    const uploadDeadLetters = deadLetterQueue(this, 'UploadsDeadLetters', 'the dead-letter queue of uploads');
     this.uploads = new Queue(this, 'Uploads', {
       encryption: QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
+      // Six times the consumer's timeout, as AWS recommends for event source mappings.
       visibilityTimeout: Duration.seconds(180),
-      deadLetterQueue: { queue: deadLetters, maxReceiveCount: 5 },
+      retentionPeriod: Duration.days(4),
+      deadLetterQueue: { queue: uploadDeadLetters, maxReceiveCount: 5 },
     });
+    new Alarm(this, 'UploadsBacklog', {
+      alarmDescription: 'Uploads have waited more than 15 minutes to start their runs.',
+      metric: this.uploads.metricApproximateAgeOfOldestMessage({ period: Duration.minutes(5) }),
+      threshold: 900,
+      evaluationPeriods: 1,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    });
+    const artifactBucket = artifactBucketName(this, props.prefix);
+    const uploadTrigger = bundledFunction(this, 'UploadTrigger', {
+      entry: 'functions/triggers/upload.ts',
+      environment: { TABLE_NAME: props.table.tableName, ARTIFACT_BUCKET: artifactBucket },
+      timeout: Duration.seconds(30),
+    });
+    grantTableAccess(uploadTrigger, props.table);
+    grantStartExecution(uploadTrigger);
+    // HeadObject (is the upload complete, and of the declared size) needs s3:GetObject.
+    grantTenantObjects(
+      uploadTrigger,
+      {
+        name: artifactBucket,
+        pattern: `${props.prefix}-artifacts-<AWS::AccountId>-<AWS::Region>`,
+        partition: this.partition,
+      },
+      props.dataKey,
+      'read',
+    );
+    uploadTrigger.addEventSource(
+      new SqsEventSource(this.uploads, {
+        batchSize: 10,
+        maxBatchingWindow: Duration.seconds(1),
+        reportBatchItemFailures: true,
+      }),
+    );
+    // The bucket lives in the data stack; it is imported here so the notification (a custom resource that
+    // merges with any other configuration) belongs to this stack and no dependency cycle forms.
+    Bucket.fromBucketName(this, 'ArtifactsBucket', artifactBucket).addEventNotification(
+      EventType.OBJECT_CREATED,
+      new SqsDestination(this.uploads),
+      { prefix: 'tenants/' },
+    );
   }
 }

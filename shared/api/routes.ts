@@ -14,6 +14,7 @@ export const apiHandlers = [
   'messages',
   'artifacts',
   'schedules',
+  'triggers',
   'settings',
 ] as const;
 export type ApiHandlerName = (typeof apiHandlers)[number];
@@ -66,6 +67,10 @@ export const apiRoutes: ApiRoute[] = [
   { method: 'POST', path: '/v1/recipes/{id}/schedules', handler: 'schedules' },
   { method: 'GET', path: '/v1/recipes/{id}/schedules', handler: 'schedules' },
   { method: 'DELETE', path: '/v1/schedules/{id}', handler: 'schedules' },
+  { method: 'POST', path: '/v1/triggers', handler: 'triggers' },
+  { method: 'GET', path: '/v1/triggers', handler: 'triggers' },
+  { method: 'GET', path: '/v1/triggers/{id}', handler: 'triggers' },
+  { method: 'DELETE', path: '/v1/triggers/{id}', handler: 'triggers' },
   { method: 'POST', path: '/v1/artifacts', handler: 'artifacts' },
   { method: 'GET', path: '/v1/artifacts', handler: 'artifacts' },
   { method: 'GET', path: '/v1/artifacts/{id}', handler: 'artifacts' },

@@ -15,6 +15,8 @@ import { type PageRequest, queryPartition } from '../data/pagination';
 import type { Deps } from '../deps';
 import { Conflict, NotFound, ValidationFailed } from '../errors';
 import { newId } from '../ids';
+import { getTrigger } from '../triggers/triggers';
+import { isPlainName, PLAIN_NAME_MESSAGE } from './file-names';
 import { type Sample, sampleFormat, sampleText } from './sample';
 
 export const MAX_ARTIFACT_BYTES = 100 * 1024 * 1024;
@@ -24,16 +26,7 @@ const DOWNLOAD_URL_SECONDS = 300;
 
 export const artifactInputSchema = z
   .object({
-    filename: z
-      .string()
-      .trim()
-      .min(1)
-      .max(255)
-      // No path separators and no control characters (code points below 0x20).
-      .refine(
-        (name) => !/[/\\]/.test(name) && [...name].every((c) => c.charCodeAt(0) >= 0x20),
-        'must be a file name without slashes',
-      ),
+    filename: z.string().trim().min(1).max(255).refine(isPlainName, PLAIN_NAME_MESSAGE),
     contentType: z
       .string()
       .min(3)
@@ -54,6 +47,8 @@ export interface Artifact {
   triggerId?: string;
   createdAt: string;
   uploadedAt?: string;
+  /** The run its upload started through a trigger, or why none could start. */
+  run?: { triggerId: string; executionId?: string; error?: string };
 }
 
 const ORDER = [
@@ -66,14 +61,28 @@ const ORDER = [
   'triggerId',
   'createdAt',
   'uploadedAt',
+  'run',
 ];
 const objectKey = (tenantId: string, id: string) => `tenants/${tenantId}/artifacts/${id}`;
+
+/** The tenant and artifact an object key belongs to, or null for any other object of the bucket. */
+export function parseArtifactKey(key: string): { tenantId: string; artifactId: string } | null {
+  const match = /^tenants\/([^/]+)\/artifacts\/(art_[^/]+)$/.exec(key);
+  return match ? { tenantId: match[1]!, artifactId: match[2]! } : null;
+}
 
 export async function createArtifact(
   deps: Deps,
   tenantId: string,
   input: z.infer<typeof artifactInputSchema>,
 ) {
+  if (input.triggerId) {
+    await getTrigger(deps, tenantId, input.triggerId).catch((error: unknown) => {
+      if (error instanceof NotFound)
+        throw new ValidationFailed([{ path: 'triggerId', message: 'no trigger with this id' }]);
+      throw error;
+    });
+  }
   const artifact: Artifact = {
     id: newId('art'),
     ...input,
@@ -200,6 +209,24 @@ export async function deleteArtifact(deps: Deps, tenantId: string, id: string): 
   );
   await deps.db.send(
     new DeleteCommand({ TableName: deps.config.TABLE_NAME, Key: keys.artifact(tenantId, id) }),
+  );
+}
+
+export async function recordUploadRun(
+  deps: Deps,
+  tenantId: string,
+  id: string,
+  run: NonNullable<Artifact['run']>,
+): Promise<void> {
+  await deps.db.send(
+    new UpdateCommand({
+      TableName: deps.config.TABLE_NAME,
+      Key: keys.artifact(tenantId, id),
+      UpdateExpression: 'SET #run = :run',
+      ConditionExpression: 'attribute_exists(PK)',
+      ExpressionAttributeNames: { '#run': 'run' },
+      ExpressionAttributeValues: { ':run': run },
+    }),
   );
 }
 

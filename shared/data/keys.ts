@@ -23,6 +23,7 @@ export const keys = {
   schedule: (tenantId: string, id: string) => ({ PK: tenantPk(tenantId), SK: `SCHEDULE#${id}` }),
   schedulesOfRecipe: (tenantId: string, recipeId: string) =>
     `${tenantPk(tenantId)}#RECIPE#${recipeId}#SCHEDULES`,
+  trigger: (tenantId: string, id: string) => ({ PK: `${tenantPk(tenantId)}#TRIGGERS`, SK: id }),
   artifact: (tenantId: string, id: string) => ({ PK: `${tenantPk(tenantId)}#ARTIFACTS`, SK: id }),
   message: (tenantId: string, id: string) => ({ PK: `${tenantPk(tenantId)}#MESSAGES`, SK: id }),
   review: (tenantId: string, id: string) => ({ PK: tenantPk(tenantId), SK: `REVIEW#${id}` }),

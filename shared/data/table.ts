@@ -14,6 +14,7 @@
 //   schedules                         PK=TENANT#<t>               SK=SCHEDULE#<id>
 //   schedules of a recipe            GSI1PK=TENANT#<t>#RECIPE#<id>#SCHEDULES
 //   every schedule (local runner)    GSI2PK=SCHEDULES#ALL        GSI2SK=<tenant>#<id>
+//   upload triggers of a tenant       PK=TENANT#<t>#TRIGGERS      SK=<triggerId>
 //   artifacts, newest first          PK=TENANT#<t>#ARTIFACTS     SK=<artifactId>
 //   messages sent (outbox)           PK=TENANT#<t>#MESSAGES      SK=<messageId>
 //   human reviews                     PK=TENANT#<t>               SK=REVIEW#<id>
@@ -23,7 +24,7 @@
 //   credit ledger, newest first       PK=TENANT#<t>#LEDGER        SK=<entryId>            (ids sort by time)
 //   request-rate window (TTL)         PK=TENANT#<t>               SK=RATE#<epochSecond>
 //   API keys of a tenant              GSI1PK=TENANT#<t>#APIKEYS   GSI1SK=<keyId>
-//   idempotency records (TTL)         PK=TENANT#<t>#IDEMPOTENCY   SK=<method route#key>
+//   idempotency records (TTL)         PK=TENANT#<t>#IDEMPOTENCY   SK=<method route#key> | schedule#… | upload#…
 //   audit events waiting to be chained PK=TENANT#<t>#AUDITQ       SK=<intentId>
 //   audit chain head                  PK=TENANT#<t>               SK=AUDITHEAD
 //   audit events, in chain order      PK=TENANT#<t>#AUDIT         SK=<seq, 12 digits>

@@ -3,10 +3,11 @@
 // and the audit intent; only then start its state machine.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { StartExecutionCommand } from '@aws-sdk/client-sfn';
-import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { auditIntentPut } from '../audit/audit-log';
 import { explainRefusedReservation, getAccount, ledgerPut, reserveUpdate } from '../credits/credits';
 import { estimateCost, plans, prices, stepPrices } from '../credits/plans';
+import { keys } from '../data/keys';
 import type { Deps } from '../deps';
 import { ValidationFailed } from '../errors';
 import { newId } from '../ids';
@@ -23,12 +24,29 @@ import {
 } from './execution-repository';
 import { settleExecution } from './settle-execution';
 
+/** How long a dedupe marker is kept: longer than any redelivery (SQS keeps messages up to 14 days). */
+const DEDUPE_DAYS = 15;
+
 export interface StartRequest {
   tenantId: string;
   recipeId: string;
   input: unknown;
   trigger: Trigger;
   actor: { id: string; role: string };
+  /**
+   * Makes the start happen at most once for this key (a scheduled time, an uploaded object version): the
+   * marker is written in the same transaction as the reservation, so a second start with the key is refused
+   * with AlreadyStarted and no credits move.
+   */
+  dedupeKey?: string;
+}
+
+/** A start with a dedupeKey that already started a run. */
+export class AlreadyStarted extends Error {
+  constructor(readonly executionId: string) {
+    super(`already started as ${executionId}`);
+    this.name = 'AlreadyStarted';
+  }
 }
 
 export async function startExecution(deps: Deps, request: StartRequest): Promise<ExecutionRecord> {
@@ -79,6 +97,7 @@ export async function startExecution(deps: Deps, request: StartRequest): Promise
     stateMachineArn: recipe.stateMachineArn,
     actor: request.actor,
     concurrencyLimit: account ? plans[account.plan].concurrentExecutions : 0,
+    dedupeKey: request.dedupeKey,
   });
 }
 
@@ -91,11 +110,12 @@ export async function launchExecution(
     stateMachineArn: string;
     actor: StartRequest['actor'];
     concurrencyLimit: number;
+    dedupeKey?: string;
   },
 ): Promise<ExecutionRecord> {
-  const { record, state } = launch;
+  const { record, state, dedupeKey } = launch;
   const tenantId = state.run.tenantId;
-  await reserve(deps, { tenantId, actor: launch.actor }, record, launch.concurrencyLimit);
+  await reserve(deps, { tenantId, actor: launch.actor, dedupeKey }, record, launch.concurrencyLimit);
   let executionArn: string;
   try {
     const started = await deps.sfn.send(
@@ -111,6 +131,11 @@ export async function launchExecution(
     await settleExecution(deps, state, 'failed', {
       error: { type: 'StartFailed', message: 'the workflow engine did not accept the run' },
     });
+    // A redelivered event may then try again.
+    if (dedupeKey)
+      await deps.db.send(
+        new DeleteCommand({ TableName: deps.config.TABLE_NAME, Key: keys.idempotency(tenantId, dedupeKey) }),
+      );
     throw error;
   }
   // The run may already have finished (fast runs); only a still-queued record becomes running.
@@ -128,11 +153,22 @@ export async function launchExecution(
 
 async function reserve(
   deps: Deps,
-  request: Pick<StartRequest, 'tenantId' | 'actor'>,
+  request: Pick<StartRequest, 'tenantId' | 'actor' | 'dedupeKey'>,
   record: ExecutionRecord,
   concurrencyLimit: number,
 ) {
-  const { tenantId } = request;
+  const { tenantId, dedupeKey } = request;
+  const marker = dedupeKey && {
+    Put: {
+      TableName: deps.config.TABLE_NAME,
+      Item: {
+        ...keys.idempotency(tenantId, dedupeKey),
+        executionId: record.id,
+        expiresAt: Math.floor(deps.now().getTime() / 1000) + DEDUPE_DAYS * 86_400,
+      },
+      ConditionExpression: 'attribute_not_exists(PK)',
+    },
+  };
   try {
     await deps.db.send(
       new TransactWriteCommand({
@@ -151,11 +187,18 @@ async function reserve(
             resource: { type: 'execution', id: record.id },
             result: 'success',
           }),
+          ...(marker ? [marker] : []),
         ],
       }),
     );
   } catch (error) {
     const reasons = (error as { CancellationReasons?: Array<{ Code?: string }> }).CancellationReasons ?? [];
+    if (marker && reasons[4]?.Code === 'ConditionalCheckFailed') {
+      const { Item } = await deps.db.send(
+        new GetCommand({ TableName: deps.config.TABLE_NAME, Key: keys.idempotency(tenantId, dedupeKey!) }),
+      );
+      throw new AlreadyStarted(String(Item?.executionId));
+    }
     if (reasons[0]?.Code === 'ConditionalCheckFailed')
       await explainRefusedReservation(deps, tenantId, record.creditsReserved);
     throw error;

@@ -7,7 +7,7 @@ import { keys, stripKeys } from '../data/keys';
 import { type PageRequest, queryPartition } from '../data/pagination';
 import type { Deps } from '../deps';
 import { NotFound, ValidationFailed } from '../errors';
-import { startExecution } from '../executions/start-execution';
+import { AlreadyStarted, startExecution } from '../executions/start-execution';
 import { newId } from '../ids';
 import { getRecipe } from '../recipes/recipes';
 import { isTimezone, parseExpression } from './expressions';
@@ -126,27 +126,18 @@ export async function runScheduled(
 ) {
   const schedule = await getSchedule(deps, event.tenantId, event.scheduleId);
   try {
-    await deps.db.send(
-      new PutCommand({
-        TableName: deps.config.TABLE_NAME,
-        Item: {
-          ...keys.idempotency(event.tenantId, `schedule#${schedule.id}#${event.scheduledTime}`),
-          expiresAt: Math.floor(deps.now().getTime() / 1000) + 7 * 86_400,
-        },
-        ConditionExpression: 'attribute_not_exists(PK)',
-      }),
-    );
+    return await startExecution(deps, {
+      tenantId: event.tenantId,
+      recipeId: schedule.recipeId,
+      input: schedule.input,
+      trigger: 'schedule',
+      actor: { id: `schedule:${schedule.id}`, role: 'system' },
+      dedupeKey: `schedule#${schedule.id}#${event.scheduledTime}`,
+    });
   } catch (error) {
-    if ((error as Error).name === 'ConditionalCheckFailedException') return null;
+    if (error instanceof AlreadyStarted) return null;
     throw error;
   }
-  return startExecution(deps, {
-    tenantId: event.tenantId,
-    recipeId: schedule.recipeId,
-    input: schedule.input,
-    trigger: 'schedule',
-    actor: { id: `schedule:${schedule.id}`, role: 'system' },
-  });
 }
 
 function toSchedule(item: Record<string, unknown>): Schedule {

@@ -42,6 +42,7 @@ beforeAll(async () => {
     await a.admin('POST', `/v1/recipes/${ids.recipe}/executions?wait=true`, { input: { x: 1 } })
   ).body!.id;
   ids.key = (await a.admin('GET', '/v1/api-keys')).body!.items[0].id;
+  ids.trigger = (await a.admin('POST', '/v1/triggers', { recipeId: ids.recipe, prefix: 'a-' })).body!.id;
 });
 
 function validBody(method: string, path: string): unknown {
@@ -49,6 +50,7 @@ function validBody(method: string, path: string): unknown {
   if (path.endsWith('/executions')) return { input: {} };
   if (path.endsWith('/decision')) return { decision: 'approve' };
   if (path.endsWith('/schedules')) return { expression: 'rate(1 hour)' };
+  if (path.startsWith('/v1/triggers')) return { recipeId: 'x' };
   if (path.startsWith('/v1/agents')) return { name: 'hijack' };
   return { name: 'hijack', steps: [{ id: 'a', type: 'transform', source: 1, ops: [] }] };
 }
@@ -92,6 +94,7 @@ describe('isolation', () => {
       '/v1/api-keys',
       '/v1/credits/transactions',
       '/v1/audit',
+      '/v1/triggers',
     ]) {
       const text = JSON.stringify((await b.admin('GET', path)).body);
       for (const id of Object.values(ids)) expect(text, path).not.toContain(id);
@@ -104,9 +107,13 @@ describe('isolation', () => {
     for (const route of withId) {
       const resource = route.path.split('/')[2]!;
       const id =
-        { agents: ids.agent, recipes: ids.recipe, executions: ids.execution, 'api-keys': ids.key }[
-          resource
-        ] ?? 'x';
+        {
+          agents: ids.agent,
+          recipes: ids.recipe,
+          executions: ids.execution,
+          'api-keys': ids.key,
+          triggers: ids.trigger,
+        }[resource] ?? 'x';
       const response = await b.admin(
         route.method,
         route.path.replace('{id}', id),
@@ -117,6 +124,16 @@ describe('isolation', () => {
     await a.admin('PUT', '/v1/credentials/shared-name', { type: 'http_bearer', value: { token: 'a-token' } });
     expect((await b.admin('DELETE', '/v1/credentials/shared-name')).status).toBe(404);
     expect((await b.admin('GET', '/v1/credentials')).body!.items).toEqual([]);
+    // nor may B bind A's recipe to its uploads, or name A's trigger on its own upload
+    const binding = await b.admin('POST', '/v1/triggers', { recipeId: ids.recipe, prefix: 'b-' });
+    expect([binding.status, binding.body!.errors[0].path]).toEqual([422, 'recipeId']);
+    const upload = await b.admin('POST', '/v1/artifacts', {
+      filename: 'x.csv',
+      contentType: 'text/csv',
+      size: 1,
+      triggerId: ids.trigger,
+    });
+    expect([upload.status, upload.body!.errors[0].path]).toEqual([422, 'triggerId']);
     // and nothing of A changed
     expect((await a.admin('GET', `/v1/agents/${ids.agent}`)).body!.name).toBe('A agent');
     expect((await a.admin('GET', `/v1/recipes/${ids.recipe}`)).body!.version).toBe(1);
@@ -148,6 +165,8 @@ describe('roles', () => {
     'POST /v1/artifacts': 'operator',
     'POST /v1/recipes/{id}/schedules': 'editor',
     'DELETE /v1/schedules/{id}': 'editor',
+    'POST /v1/triggers': 'editor',
+    'DELETE /v1/triggers/{id}': 'editor',
     'DELETE /v1/artifacts/{id}': 'editor',
     'POST /v1/executions/{id}/cancel': 'operator',
     'POST /v1/executions/{id}/redrive': 'operator',

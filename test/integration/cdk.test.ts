@@ -153,9 +153,42 @@ describe('cdk synth', () => {
     });
   });
 
-  it('gives the uploads queue a dead-letter queue', () => {
-    Template.fromStack(stacks.triggers).hasResourceProperties('AWS::SQS::Queue', {
+  it('sends created artifact objects to the uploads queue, consumed with partial batch failures', () => {
+    const triggers = Template.fromStack(stacks.triggers);
+    triggers.hasResourceProperties('AWS::SQS::Queue', {
       RedrivePolicy: { deadLetterTargetArn: Match.anyValue(), maxReceiveCount: 5 },
     });
+    triggers.hasResourceProperties('Custom::S3BucketNotifications', {
+      NotificationConfiguration: {
+        QueueConfigurations: [
+          Match.objectLike({
+            Events: ['s3:ObjectCreated:*'],
+            Filter: { Key: { FilterRules: [{ Name: 'prefix', Value: 'tenants/' }] } },
+          }),
+        ],
+      },
+    });
+    triggers.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      BatchSize: 10,
+    });
+  });
+
+  it('gives every queue a dead-letter queue, and every dead-letter queue an alarm', () => {
+    const triggers = Template.fromStack(stacks.triggers);
+    const queues = triggers.findResources('AWS::SQS::Queue');
+    const deadLetterIds = new Set(
+      Object.values(triggers.findResources('AWS::CloudWatch::Alarm'))
+        .filter((alarm) => alarm.Properties.MetricName === 'ApproximateNumberOfMessagesVisible')
+        .map((alarm) => alarm.Properties.Dimensions[0].Value['Fn::GetAtt'][0]),
+    );
+    for (const [id, queue] of Object.entries(queues)) {
+      if (deadLetterIds.has(id)) continue;
+      expect(queue.Properties.RedrivePolicy, id).toBeDefined();
+      expect(deadLetterIds.has(queue.Properties.RedrivePolicy.deadLetterTargetArn['Fn::GetAtt'][0])).toBe(
+        true,
+      );
+    }
+    expect(deadLetterIds.size).toBe(3);
   });
 });

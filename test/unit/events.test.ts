@@ -2,6 +2,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { handler as health } from '../../functions/api/health';
+import { objectsCreated } from '../../shared/triggers/uploads';
 
 const load = (name: string) => JSON.parse(readFileSync(`events/${name}`, 'utf8')) as Record<string, unknown>;
 
@@ -17,6 +18,8 @@ describe('sample events', () => {
         'schedule.json',
         'execution-status-change.json',
         'table-stream.json',
+        's3-object-created.json',
+        'sqs-uploads.json',
       ]),
     );
     for (const name of names) expect(() => load(name), name).not.toThrow();
@@ -33,5 +36,19 @@ describe('sample events', () => {
       run: { tenantId: 'ten_demo' },
       execution: { id: 'exe_sample' },
     });
+  });
+
+  it('carry S3 notifications in SQS message bodies, the test event among them', () => {
+    const bodies = (load('sqs-uploads.json').Records as Array<{ body: string }>).map((r) =>
+      JSON.parse(r.body),
+    );
+    expect(bodies.flatMap(objectsCreated)).toEqual([
+      {
+        bucket: 'recipeflow-artifacts-123456789012-eu-west-1',
+        key: 'tenants/ten_demo/artifacts/art_0mhx2k9q0a1b2c3d4e5f6a7b8',
+        version: '3HL4kqtJlcpXroDTDmjVBH40Nrjfkd',
+      },
+    ]);
+    expect(bodies[1]).toEqual(load('s3-object-created.json'));
   });
 });

@@ -1,0 +1,90 @@
+// An uploaded object starts its trigger's recipe, exactly once per object version: the start carries a dedupe
+// key of trigger, artifact and version, written in the same transaction as the credit reservation, so an event
+// delivered twice (S3 and SQS both deliver at least once) starts one run.
+import { getArtifact, parseArtifactKey, recordUploadRun } from '../artifacts/artifacts';
+import type { Deps } from '../deps';
+import { InsufficientCredits, NotFound, ValidationFailed } from '../errors';
+import { AlreadyStarted, startExecution } from '../executions/start-execution';
+import { triggerForUpload, uploadInput } from './triggers';
+
+export interface ObjectCreated {
+  bucket: string;
+  key: string;
+  /** The object's versionId, or the event sequencer where the bucket is not versioned. */
+  version: string;
+}
+
+export type UploadOutcome = 'started' | 'duplicate' | 'refused' | 'ignored';
+
+interface S3EventRecord {
+  eventName?: string;
+  s3?: { bucket?: { name?: string }; object?: { key?: string; versionId?: string; sequencer?: string } };
+}
+
+/** The created objects of an S3 event notification (the body of an SQS message); a test event has none. */
+export function objectsCreated(notification: unknown): ObjectCreated[] {
+  const records = (notification as { Records?: S3EventRecord[] } | null)?.Records;
+  if (!Array.isArray(records)) return [];
+  return records.flatMap((record) => {
+    const { bucket, object } = record.s3 ?? {};
+    if (!record.eventName?.startsWith('ObjectCreated:') || !bucket?.name || !object?.key) return [];
+    const version = object.versionId ?? object.sequencer;
+    if (!version) return [];
+    // Keys arrive URL-encoded, with spaces as '+'.
+    const key = decodeURIComponent(object.key.replace(/\+/g, ' '));
+    return [{ bucket: bucket.name, key, version }];
+  });
+}
+
+export async function startFromUpload(deps: Deps, object: ObjectCreated): Promise<UploadOutcome> {
+  const located = parseArtifactKey(object.key);
+  if (!located || object.bucket !== deps.config.ARTIFACT_BUCKET) return 'ignored';
+  const { tenantId, artifactId } = located;
+  const artifact = await getArtifact(deps, tenantId, artifactId).catch((error: unknown) => {
+    if (error instanceof NotFound) return null; // deleted before its event arrived
+    throw error;
+  });
+  // Rejected uploads (a size other than declared) and objects gone again start nothing.
+  if (artifact?.status !== 'uploaded') return 'ignored';
+  const trigger = await triggerForUpload(deps, tenantId, artifact);
+  if (!trigger) return 'ignored';
+  try {
+    const execution = await startExecution(deps, {
+      tenantId,
+      recipeId: trigger.recipeId,
+      input: uploadInput(trigger, {
+        id: artifact.id,
+        filename: artifact.filename,
+        contentType: artifact.contentType,
+        size: artifact.size,
+        uploadedAt: artifact.uploadedAt!,
+        version: object.version,
+      }),
+      trigger: 'upload',
+      actor: { id: `trigger:${trigger.id}`, role: 'system' },
+      dedupeKey: `upload#${trigger.id}#${artifact.id}#${object.version}`,
+    });
+    await recordUploadRun(deps, tenantId, artifact.id, { triggerId: trigger.id, executionId: execution.id });
+    return 'started';
+  } catch (error) {
+    if (error instanceof AlreadyStarted) {
+      await recordUploadRun(deps, tenantId, artifact.id, {
+        triggerId: trigger.id,
+        executionId: error.executionId,
+      });
+      return 'duplicate';
+    }
+    // Retrying cannot help a refused start (the recipe is gone, its input schema changed, credits ran out):
+    // the artifact records why, and the message is done. Anything else (throttling, the plan's concurrency
+    // limit) is thrown, so the queue delivers the message again.
+    if (
+      error instanceof ValidationFailed ||
+      error instanceof NotFound ||
+      error instanceof InsufficientCredits
+    ) {
+      await recordUploadRun(deps, tenantId, artifact.id, { triggerId: trigger.id, error: error.message });
+      return 'refused';
+    }
+    throw error;
+  }
+}
