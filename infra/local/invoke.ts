@@ -1,9 +1,19 @@
 // `npm run invoke -- <function> <event.json>`: runs one handler module against one event, in this process.
 // <function> is a path under functions/, e.g. api/health, components/transform, triggers/schedule.
-// Handlers that touch data use the environment's endpoints (DYNAMODB_ENDPOINT, SFN_ENDPOINT, S3_ENDPOINT, …).
-import { readFileSync } from 'node:fs';
+// Handlers that touch data reach the running `npm start` (its endpoints.json in the data folder) unless the
+// environment names other endpoints (DYNAMODB_ENDPOINT, SFN_ENDPOINT, S3_ENDPOINT, …).
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { lambdaContext } from './lambda-context';
+import { ENDPOINTS_FILE } from './runtime';
+
+const endpoints = path.join(process.env.RECIPEFLOW_DATA_DIR ?? '.local', ENDPOINTS_FILE);
+if (existsSync(endpoints)) {
+  for (const [name, value] of Object.entries(
+    JSON.parse(readFileSync(endpoints, 'utf8')) as Record<string, string>,
+  ))
+    process.env[name] ??= value;
+}
 
 const [fn, eventFile] = process.argv.slice(2);
 if (!fn || !eventFile || !/^[a-z-]+\/[a-z-]+$/.test(fn)) {

@@ -38,6 +38,17 @@ export interface Runtime {
   stop: () => Promise<void>;
 }
 
+/** Written while the runtime is up: the environment handlers need to reach its emulators. */
+export const ENDPOINTS_FILE = 'endpoints.json';
+const HANDLER_ENVIRONMENT = [
+  'DYNAMODB_ENDPOINT',
+  'S3_ENDPOINT',
+  'SFN_ENDPOINT',
+  'TABLE_NAME',
+  'COMPONENT_ARN_PREFIX',
+  'CREDENTIALS_KEY_FILE',
+];
+
 export const COMPONENT_PREFIX = 'arn:aws:lambda:us-east-1:000000000000:function:recipeflow-';
 
 export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
@@ -50,8 +61,10 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   rmSync(demoFile, { force: true });
 
   const stops: Array<() => Promise<void>> = [];
+  const endpointsFile = path.join(dataDir, ENDPOINTS_FILE);
   const stop = async () => {
     rmSync(demoFile, { force: true }); // no longer ready
+    rmSync(endpointsFile, { force: true });
     for (const fn of stops.reverse()) await fn().catch(() => {});
   };
   try {
@@ -111,6 +124,12 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     stops.push(() => closeServer(gateway));
     const baseUrl = `http://127.0.0.1:${port}`;
     writeFileSync(keysFile, JSON.stringify(keys), { mode: 0o600 });
+    // For `npm run invoke`: the environment a handler needs to reach this runtime's emulators.
+    writeFileSync(
+      endpointsFile,
+      JSON.stringify(Object.fromEntries(HANDLER_ENVIRONMENT.map((name) => [name, process.env[name]]))),
+      { mode: 0o600 },
+    );
     writeFileSync(demoFile, `${JSON.stringify({ baseUrl, ...keys }, null, 2)}\n`, { mode: 0o600 });
     return { baseUrl, keys, dataDir, pids: [dynamo.pid], transitions: sfn.transitions, idle: sfn.idle, stop };
   } catch (error) {

@@ -1,28 +1,56 @@
-// The sample events in events/ are the shapes the handlers receive; these run the handlers that need no data.
+// The sample events in events/ are the shapes the handlers receive: one per API route family, component,
+// trigger and the authorizer. These check that they stay true to the code, and run the ones that need no data.
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { handler as health } from '../../functions/api/health';
+import { apiHandlers, apiRoutes } from '../../shared/api/routes';
+import { stepSchema } from '../../shared/recipes/recipe-schema';
 import { objectsCreated } from '../../shared/triggers/uploads';
 
-const load = (name: string) => JSON.parse(readFileSync(`events/${name}`, 'utf8')) as Record<string, unknown>;
+const load = (name: string) => JSON.parse(readFileSync(`events/${name}`, 'utf8')) as Record<string, any>;
+const names = readdirSync('events');
+const handlersIn = (folder: string) =>
+  readdirSync(`functions/${folder}`)
+    .filter((f) => f.endsWith('.ts') && !['endpoint.ts', 'component-handler.ts'].includes(f))
+    .map((f) => f.replace(/\.ts$/, ''));
 
 describe('sample events', () => {
-  it('are valid JSON for every handler family', () => {
-    const names = readdirSync('events');
-    expect(names).toEqual(
-      expect.arrayContaining([
-        'api-health.json',
-        'api-start-execution.json',
-        'authorizer.json',
-        'component-transform.json',
-        'schedule.json',
-        'execution-status-change.json',
-        'table-stream.json',
-        's3-object-created.json',
-        'sqs-uploads.json',
-      ]),
-    );
+  it('exist for every handler: each API route family, component and trigger, and the authorizer', () => {
     for (const name of names) expect(() => load(name), name).not.toThrow();
+    const expected = [
+      ...apiHandlers.map((h) => `api-${h}.json`),
+      ...handlersIn('components').map((c) => `component-${c}.json`),
+      'authorizer.json',
+      'schedule.json',
+      'execution-status-change.json',
+      'table-stream.json',
+      'sqs-uploads.json',
+      's3-object-created.json',
+    ];
+    expect(handlersIn('triggers').sort()).toEqual(['execution-status', 'schedule', 'table-stream', 'upload']);
+    expect(names).toEqual(expect.arrayContaining(expected));
+  });
+
+  it('route each API event to a route of its family, as API Gateway would, behind the authorizer', () => {
+    for (const handler of apiHandlers) {
+      const event = load(`api-${handler}.json`);
+      const route = apiRoutes.find((r) => `${r.method} ${r.path}` === event.routeKey);
+      expect(route?.handler, handler).toBe(handler);
+      expect(event.requestContext.routeKey).toBe(event.routeKey);
+      expect(event.requestContext.http.method).toBe(route!.method);
+      if (handler !== 'health') expect(event.requestContext.authorizer.lambda.role).toBeTruthy();
+      if (event.body) expect(() => JSON.parse(event.body), handler).not.toThrow();
+    }
+  });
+
+  it('give each component a step it accepts', () => {
+    for (const component of handlersIn('components').filter((c) => c !== 'finalize')) {
+      const { step, state } = load(`component-${component}.json`);
+      expect(stepSchema.safeParse(step).success, component).toBe(true);
+      expect(step.type).toBe(component);
+      expect(state.run.tenantId).toBe('ten_demo');
+    }
+    expect(load('component-review.json').taskToken).toBeTruthy();
   });
 
   it('drive the API handler as API Gateway would', async () => {
