@@ -7,6 +7,7 @@ import { apiHandlers, apiRoutes } from '../../shared/api/routes';
 import { stepSchema } from '../../shared/recipes/recipe-schema';
 import { objectsCreated } from '../../shared/triggers/uploads';
 
+// biome-ignore lint/suspicious/noExplicitAny: fixtures of many shapes, read field by field
 const load = (name: string) => JSON.parse(readFileSync(`events/${name}`, 'utf8')) as Record<string, any>;
 const names = readdirSync('events');
 const handlersIn = (folder: string) =>
