@@ -1,10 +1,12 @@
 // Ends a run exactly once: in one transaction the execution reaches its final status, unused credits are
 // refunded with a ledger entry, the running slot is freed and the audit intent is written. A repeated call
-// (a retried Finalize) finds the execution already final and changes nothing.
+// (a retried Finalize) finds the execution already final and changes nothing. Reviews the run still waited
+// for are closed.
 import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { auditIntentPut } from '../audit/audit-log';
 import { ledgerPut, settleUpdate } from '../credits/credits';
 import type { Deps } from '../deps';
+import { closeReview, reviewId } from '../reviews/reviews';
 import type { ExecutionRecord, ExecutionStatus, RunState } from './execution-model';
 import { executionTransition, listStepRecords, sumUsage } from './execution-repository';
 
@@ -24,7 +26,8 @@ export async function settleExecution(
       : credits.run + [...ran].reduce((sum, id) => sum + (credits.steps[id] ?? 0), 0);
   const refund = Math.max(credits.reserved - charged, 0);
   const finished = deps.now();
-  const totals = sumUsage(await listStepRecords(deps, tenantId, state.execution.id));
+  const stepRecords = await listStepRecords(deps, tenantId, state.execution.id);
+  const totals = sumUsage(stepRecords);
   const update = executionTransition(deps, tenantId, state.execution.id, ACTIVE, status, {
     ...fields,
     totals,
@@ -51,10 +54,24 @@ export async function settleExecution(
         ],
       }),
     );
-    return true;
   } catch (error) {
     const reasons = (error as { CancellationReasons?: Array<{ Code?: string }> }).CancellationReasons ?? [];
     if (reasons[0]?.Code === 'ConditionalCheckFailed') return false; // already settled
     throw error;
   }
+  // Reviews still waiting when the run ended (cancelled, timed out, or an onTimeout rule applied) can no
+  // longer be decided.
+  await Promise.all(
+    stepRecords
+      .filter((step) => step.type === 'review' && step.status === 'waiting')
+      .map((step) =>
+        closeReview(
+          deps,
+          tenantId,
+          reviewId(state.execution.id, step.stepId),
+          `the run ended (${status}) before a decision`,
+        ),
+      ),
+  );
+  return true;
 }

@@ -9,7 +9,12 @@ import { type PageRequest, queryPartition } from '../data/pagination';
 import type { Deps } from '../deps';
 import { Conflict, NotFound } from '../errors';
 import type { RunState } from '../executions/execution-model';
-import { recordStepAttempt, transitionExecution } from '../executions/execution-repository';
+import { terminalStatuses } from '../executions/execution-model';
+import {
+  getExecutionRecord,
+  recordStepAttempt,
+  transitionExecution,
+} from '../executions/execution-repository';
 
 export const reviewStatuses = ['pending', 'approved', 'rejected', 'expired'] as const;
 export type ReviewStatus = (typeof reviewStatuses)[number];
@@ -24,6 +29,8 @@ export interface Review {
   deadline: string;
   createdAt: string;
   decision?: ReviewOutput;
+  /** Why a review closed without a decision (its run ended first). */
+  reason?: string;
 }
 
 export interface ReviewOutput {
@@ -54,7 +61,13 @@ const ORDER = [
   'deadline',
   'createdAt',
   'decision',
+  'reason',
 ];
+
+/** The review of one execution step: always the same id, so a resumed wait finds it again. */
+export function reviewId(executionId: string, stepId: string): string {
+  return `rvw_${createHash('sha256').update(`${executionId}:${stepId}`).digest('hex').slice(0, 24)}`;
+}
 
 /** Called by the review component: the same execution step always maps to the same review, so a resumed wait
  * (after a restart) refreshes the token of the review people already see. */
@@ -65,7 +78,7 @@ export async function requestReview(
 ): Promise<Review> {
   const { tenantId } = state.run;
   const executionId = state.execution.id;
-  const id = `rvw_${createHash('sha256').update(`${executionId}:${input.stepId}`).digest('hex').slice(0, 24)}`;
+  const id = reviewId(executionId, input.stepId);
   const now = deps.now();
   const createdAt = now.toISOString();
   const deadline = new Date(now.getTime() + input.timeoutSeconds * 1000).toISOString();
@@ -145,6 +158,14 @@ export async function decideReview(
 ): Promise<Review> {
   const item = await getReview(deps, tenantId, id);
   if (item.status !== 'pending') throw new Conflict(`this review is already ${item.status}`);
+  // A run that ended (cancelled, timed out) no longer waits: close the review rather than record a decision
+  // nothing will act on.
+  const run = await getExecutionRecord(deps, tenantId, String(item.executionId));
+  if (terminalStatuses.has(run.status)) {
+    const reason = `the run ended (${run.status}) before a decision`;
+    await closeReview(deps, tenantId, id, reason);
+    throw new Conflict(`this review is closed: ${reason}`);
+  }
   const decidedAt = deps.now().toISOString();
   const expired = new Date(String(item.deadline)).getTime() < deps.now().getTime();
   const output: ReviewOutput = {
@@ -222,4 +243,27 @@ function applyEdits(data: unknown, edits: Record<string, unknown> | undefined): 
   if (!edits) return data;
   if (data && typeof data === 'object' && !Array.isArray(data)) return { ...data, ...edits };
   return edits;
+}
+
+/** Marks a still-pending review expired with its reason; a review decided meanwhile is left as it is. */
+export async function closeReview(deps: Deps, tenantId: string, id: string, reason: string): Promise<void> {
+  try {
+    await deps.db.send(
+      new UpdateCommand({
+        TableName: deps.config.TABLE_NAME,
+        Key: keys.review(tenantId, id),
+        UpdateExpression: 'SET #status = :expired, reason = :reason, GSI1PK = :gsi REMOVE taskToken',
+        ConditionExpression: '#status = :pending',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: {
+          ':expired': 'expired',
+          ':pending': 'pending',
+          ':reason': reason,
+          ':gsi': keys.reviewsByStatus(tenantId, 'expired'),
+        },
+      }),
+    );
+  } catch (error) {
+    if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
+  }
 }

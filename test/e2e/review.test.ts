@@ -107,6 +107,21 @@ describe('review', () => {
     });
   });
 
+  it('closes the pending review when its run is cancelled, and refuses a late decision', async () => {
+    const { execution, review } = await startAndWaitForReview(gated(), { name: 'Eve' });
+    expect((await api('POST', `/v1/executions/${execution.id}/cancel`)).status).toBe(200);
+    const pending = (await api('GET', '/v1/reviews?status=pending')).body!.items;
+    expect(pending.map((r: { id: string }) => r.id)).not.toContain(review.id);
+    const expired = (await api('GET', '/v1/reviews?status=expired')).body!.items;
+    expect(expired.find((r: { id: string }) => r.id === review.id)).toMatchObject({
+      status: 'expired',
+      reason: 'the run ended (cancelled) before a decision',
+    });
+    const late = await api('POST', `/v1/reviews/${review.id}/decision`, { decision: 'approve' });
+    expect(late.status).toBe(409);
+    expect((await api('GET', `/v1/executions/${execution.id}`)).body!.status).toBe('cancelled');
+  });
+
   it('keeps a waiting run across a restart of the runtime, and the decision still resumes it', async () => {
     const { execution, review } = await startAndWaitForReview(gated(), { name: 'Dee' });
     await stopProcess(runtime.child);
