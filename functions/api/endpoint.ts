@@ -37,8 +37,8 @@ interface EndpointOptions<B extends z.ZodType, Q extends z.ZodType> {
 export function endpoint<B extends z.ZodType = z.ZodUnknown, Q extends z.ZodType = z.ZodUnknown>(
   options: EndpointOptions<B, Q>,
   run: (ctx: EndpointContext<z.infer<B>, z.infer<Q>>) => Promise<Result>,
-) {
-  return async (event: APIGatewayProxyEventV2): Promise<Result> => {
+): RouteHandler {
+  const handle = async (event: APIGatewayProxyEventV2): Promise<Result> => {
     const { principal } = event as AuthenticatedEvent;
     if (options.role !== 'any' && !hasRole(principal, options.role)) {
       throw new Forbidden(`this action needs the ${options.role} role`);
@@ -57,6 +57,8 @@ export function endpoint<B extends z.ZodType = z.ZodUnknown, Q extends z.ZodType
       event,
     });
   };
+  // What the OpenAPI document says of the route: the same schemas that validate it.
+  return Object.assign(handle, { spec: { role: options.role, body: options.body, query: options.query } });
 }
 
 export function readJsonBody(event: APIGatewayProxyEventV2): unknown {
@@ -89,10 +91,18 @@ export const pageQuery = z.object({
   cursor: z.string().max(2000).optional(),
 });
 
+export interface RouteSpec {
+  role: Role | 'platform' | 'any';
+  body?: z.ZodType;
+  query?: z.ZodType;
+}
+
+type RouteHandler = ((event: APIGatewayProxyEventV2) => Promise<Result>) & { spec?: RouteSpec };
+
 export interface RouteDefinition {
   method: Method;
   path: string;
-  handler: (event: APIGatewayProxyEventV2) => Promise<Result>;
+  handler: RouteHandler;
 }
 
 export function apiHandler(routes: RouteDefinition[], options: { public?: boolean } = {}) {
@@ -100,5 +110,13 @@ export function apiHandler(routes: RouteDefinition[], options: { public?: boolea
   const stack = middy<APIGatewayProxyEventV2, Result>();
   if (!options.public) stack.use(authenticate()).use(rateLimit()).use(auditMutations()).use(idempotency());
   // Used last so its onError runs first: the audit and idempotency layers then see the problem's status.
-  return stack.use(problemJson()).handler(router);
+  const handler = stack.use(problemJson()).handler(router);
+  return Object.assign(handler, {
+    routes: routes.map(({ method, path, handler: route }) => ({
+      method,
+      path,
+      public: options.public ?? false,
+      spec: route.spec,
+    })),
+  });
 }

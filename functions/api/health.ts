@@ -1,5 +1,6 @@
-// GET /v1/health (liveness) and GET /v1/ready (DynamoDB answers).
+// GET /v1/health (liveness) and GET /v1/ready (DynamoDB and the artifact bucket answer).
 import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
+import { HeadBucketCommand } from '@aws-sdk/client-s3';
 import { getDeps } from '../../shared/deps';
 import { apiHandler, json } from './endpoint';
 
@@ -11,14 +12,23 @@ export const handler = apiHandler(
       path: '/v1/ready',
       handler: async () => {
         const deps = getDeps();
-        try {
-          await deps.db.send(new DescribeTableCommand({ TableName: deps.config.TABLE_NAME }));
-          return json(200, { status: 'ready', checks: { dynamodb: 'ok' } });
-        } catch {
-          return json(503, { status: 'not ready', checks: { dynamodb: 'unavailable' } });
-        }
+        const [dynamodb, s3] = await Promise.all([
+          probe(() => deps.db.send(new DescribeTableCommand({ TableName: deps.config.TABLE_NAME }))),
+          probe(() => deps.s3.send(new HeadBucketCommand({ Bucket: deps.config.ARTIFACT_BUCKET }))),
+        ]);
+        const ready = dynamodb === 'ok' && s3 === 'ok';
+        return json(ready ? 200 : 503, { status: ready ? 'ready' : 'not ready', checks: { dynamodb, s3 } });
       },
     },
   ],
   { public: true },
 );
+
+async function probe(check: () => Promise<unknown>): Promise<'ok' | 'unavailable'> {
+  try {
+    await check();
+    return 'ok';
+  } catch {
+    return 'unavailable';
+  }
+}

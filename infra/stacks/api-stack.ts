@@ -120,6 +120,17 @@ export class ApiStack extends Stack {
           reason: 'Schedules are created per tenant record at run time, inside the one schedule group.',
         });
       }
+      if (handler === 'health') {
+        // Readiness asks the artifact bucket too (HeadBucket needs s3:ListBucket on the bucket).
+        const name = artifactBucketName(this, props.prefix);
+        fn.addEnvironment('ARTIFACT_BUCKET', name);
+        fn.addToRolePolicy(
+          new PolicyStatement({
+            actions: ['s3:ListBucket'],
+            resources: [`arn:${this.partition}:s3:::${name}`],
+          }),
+        );
+      }
       if (handler === 'artifacts') {
         // Presigned URLs carry this role's signature, so it needs the object rights it hands out.
         const name = artifactBucketName(this, props.prefix);

@@ -2,6 +2,7 @@
 // Read by the CDK api stack (one Lambda per module) and by the local gateway.
 export const apiHandlers = [
   'health',
+  'openapi',
   'tenants',
   'api-keys',
   'credits',
@@ -26,11 +27,12 @@ export interface ApiRoute {
 }
 
 /** Routes that answer without credentials (no authorizer in front of them). */
-export const publicHandlers: ReadonlySet<ApiHandlerName> = new Set(['health']);
+export const publicHandlers: ReadonlySet<ApiHandlerName> = new Set(['health', 'openapi']);
 
 export const apiRoutes: ApiRoute[] = [
   { method: 'GET', path: '/v1/health', handler: 'health' },
   { method: 'GET', path: '/v1/ready', handler: 'health' },
+  { method: 'GET', path: '/v1/openapi.json', handler: 'openapi' },
   { method: 'POST', path: '/v1/tenants', handler: 'tenants' },
   { method: 'GET', path: '/v1/api-keys', handler: 'api-keys' },
   { method: 'POST', path: '/v1/api-keys', handler: 'api-keys' },

@@ -33,7 +33,10 @@ describe('health and auth', () => {
   it('answers health and readiness without a key', async () => {
     const anonymous = apiClient('');
     expect((await anonymous('GET', '/v1/health')).body).toEqual({ status: 'ok' });
-    expect((await anonymous('GET', '/v1/ready')).status).toBe(200);
+    expect(await anonymous('GET', '/v1/ready')).toMatchObject({
+      status: 200,
+      body: { status: 'ready', checks: { dynamodb: 'ok', s3: 'ok' } },
+    });
   });
 
   it('answers 401 problem+json without a valid key', async () => {

@@ -88,11 +88,11 @@ describe('cdk synth', () => {
       expect(JSON.stringify(statement.Resource)).toMatch(/StateMachineRole|SchedulerRole/);
   });
 
-  it('puts the Lambda authorizer in front of every route but the health probes', () => {
+  it('puts the Lambda authorizer in front of every route but the health probes and the OpenAPI document', () => {
     const api = Template.fromStack(stacks.api);
     const routes = Object.values(api.findResources('AWS::ApiGatewayV2::Route')).map((r) => r.Properties);
     for (const route of routes) {
-      const isProbe = /\/v1\/(health|ready)$/.test(route.RouteKey);
+      const isProbe = /\/v1\/(health|ready|openapi\.json)$/.test(route.RouteKey);
       expect(route.AuthorizationType ?? 'NONE', route.RouteKey).toBe(isProbe ? 'NONE' : 'CUSTOM');
     }
     api.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {

@@ -1,0 +1,55 @@
+// GET /v1/openapi.json: the OpenAPI 3.1 document, built once per container from every API module's routes.
+import { openApiDocument } from '../../shared/api/openapi';
+import { handler as agents } from './agents';
+import { handler as apiKeys } from './api-keys';
+import { handler as artifacts } from './artifacts';
+import { handler as audit } from './audit';
+import { handler as credentials } from './credentials';
+import { handler as credits } from './credits';
+import { apiHandler, json } from './endpoint';
+import { handler as executions } from './executions';
+import { handler as health } from './health';
+import { handler as messages } from './messages';
+import { handler as recipes } from './recipes';
+import { handler as reviews } from './reviews';
+import { handler as schedules } from './schedules';
+import { handler as settings } from './settings';
+import { handler as tenants } from './tenants';
+import { handler as triggers } from './triggers';
+
+const modules = [
+  health,
+  tenants,
+  apiKeys,
+  credits,
+  audit,
+  credentials,
+  agents,
+  recipes,
+  executions,
+  reviews,
+  messages,
+  artifacts,
+  schedules,
+  triggers,
+  settings,
+];
+
+let document: unknown;
+
+export const handler = apiHandler(
+  [
+    {
+      method: 'GET',
+      path: '/v1/openapi.json',
+      handler: async () => {
+        document ??= openApiDocument([
+          ...modules.flatMap((m) => m.routes),
+          { method: 'GET', path: '/v1/openapi.json', public: true },
+        ]);
+        return json(200, document);
+      },
+    },
+  ],
+  { public: true },
+);
