@@ -16,7 +16,7 @@ import type { Deps } from '../deps';
 import { Conflict, NotFound, ValidationFailed } from '../errors';
 import { newId } from '../ids';
 import { getTrigger } from '../triggers/triggers';
-import { isPlainName, PLAIN_NAME_MESSAGE } from './file-names';
+import { baseName, isSafeName, NAME_MESSAGE } from './file-names';
 import { type Sample, sampleFormat, sampleText } from './sample';
 
 export const MAX_ARTIFACT_BYTES = 100 * 1024 * 1024;
@@ -26,7 +26,12 @@ const DOWNLOAD_URL_SECONDS = 300;
 
 export const artifactInputSchema = z
   .object({
-    filename: z.string().trim().min(1).max(255).refine(isPlainName, PLAIN_NAME_MESSAGE),
+    filename: z
+      .string()
+      .trim()
+      .min(1)
+      .max(255)
+      .refine((name) => isSafeName(name), NAME_MESSAGE),
     contentType: z
       .string()
       .min(3)
@@ -168,7 +173,7 @@ export async function downloadArtifact(deps: Deps, tenantId: string, id: string)
     new GetObjectCommand({
       Bucket: deps.config.ARTIFACT_BUCKET,
       Key: objectKey(tenantId, id),
-      ResponseContentDisposition: `attachment; filename="${artifact.filename.replace(/"/g, '')}"`,
+      ResponseContentDisposition: `attachment; filename="${baseName(artifact.filename).replace(/"/g, '')}"`,
     }),
     { expiresIn: DOWNLOAD_URL_SECONDS },
   );

@@ -3,7 +3,7 @@
 // S3 event notifications, the prefixes of a tenant's triggers may not overlap, so at most one trigger matches.
 import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
-import { isPlainName, PLAIN_NAME_MESSAGE } from '../artifacts/file-names';
+import { isSafeName, NAME_MESSAGE } from '../artifacts/file-names';
 import { deleteExisting } from '../data/delete-existing';
 import { keys, stripKeys } from '../data/keys';
 import { type PageRequest, queryPartition } from '../data/pagination';
@@ -16,8 +16,16 @@ import { validateJsonSchema } from '../validation';
 export const triggerInputSchema = z
   .object({
     recipeId: z.string().min(1).max(100),
-    /** Uploads whose filename starts with this start the recipe; without one, only artifacts naming the trigger. */
-    prefix: z.string().min(1).max(200).refine(isPlainName, PLAIN_NAME_MESSAGE).optional(),
+    /**
+     * Uploads whose filename starts with this ("leads-", "incoming/") start the recipe; without one, only
+     * artifacts naming the trigger do.
+     */
+    prefix: z
+      .string()
+      .min(1)
+      .max(200)
+      .refine((prefix) => isSafeName(prefix, { prefix: true }), NAME_MESSAGE)
+      .optional(),
     /** Merged into every run's input, beside `artifact`. */
     input: z.record(z.string(), z.unknown()).default({}),
     description: z.string().max(500).optional(),

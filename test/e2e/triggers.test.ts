@@ -130,6 +130,20 @@ describe('upload triggers', () => {
     expect(await runsOf(recipeId)).toHaveLength(1);
   });
 
+  it('binds a folder-like prefix to uploads named into that folder', async () => {
+    const recipeId = await recipeOverUploads('incoming folder');
+    const trigger = await api('POST', '/v1/triggers', {
+      recipeId,
+      prefix: 'incoming/',
+      input: { campaign: 'q1' },
+    });
+    expect(trigger.status).toBe(201);
+    const artifactId = await upload('incoming/2026/leads.csv', csv);
+    const { execution } = await settledRun(artifactId);
+    expect(execution.input.artifact.filename).toBe('incoming/2026/leads.csv');
+    expect(await runsOf(recipeId)).toHaveLength(1);
+  });
+
   it('refuses bad bindings with the field named', async () => {
     const recipeId = await recipeOverUploads('strict');
     const missingInput = await api('POST', '/v1/triggers', { recipeId, prefix: 'strict-' });
@@ -137,7 +151,7 @@ describe('upload triggers', () => {
     expect(missingInput.body!.errors[0]).toMatchObject({ path: 'input.campaign' });
     const noRecipe = await api('POST', '/v1/triggers', { recipeId: 'rcp_missing', input: {} });
     expect([noRecipe.status, noRecipe.body!.errors[0].path]).toEqual([422, 'recipeId']);
-    const badField = await api('POST', '/v1/triggers', { recipeId, prefix: 'in/folder', input: {} });
+    const badField = await api('POST', '/v1/triggers', { recipeId, prefix: '../up', input: {} });
     expect([badField.status, badField.body!.errors[0].path]).toEqual([422, 'prefix']);
     const first = await api('POST', '/v1/triggers', {
       recipeId,
