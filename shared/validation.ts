@@ -22,10 +22,15 @@ export function parseWith<T extends z.ZodType>(
 ): z.infer<T> {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
-  const errors = result.error.issues.map((issue) => ({
-    path: formatPath(issue.path, options.prefix),
-    message: issue.message,
-  }));
+  const errors = result.error.issues.flatMap((issue) =>
+    // An unknown field is named itself, not its parent object.
+    issue.code === 'unrecognized_keys'
+      ? issue.keys.map((key) => ({
+          path: formatPath([...issue.path, key], options.prefix),
+          message: 'is not a known field',
+        }))
+      : [{ path: formatPath(issue.path, options.prefix), message: issue.message }],
+  );
   throw new ValidationFailed(errors, options.status ?? 422);
 }
 

@@ -21,6 +21,17 @@ describe('validateRecipe', () => {
     expect(recipe.steps[0]).toMatchObject({ id: 'company', method: 'GET' });
   });
 
+  it('names an unknown field itself, not its parent', () => {
+    const recipe = threeStepRecipe('http://dir.example');
+    const errors = errorsOf({ ...recipe, colour: 'red', steps: [{ ...recipe.steps[0], retries: 3 }] });
+    expect(errors).toEqual(
+      expect.arrayContaining([
+        { path: 'colour', message: 'is not a known field' },
+        { path: 'steps[0].retries', message: 'is not a known field' },
+      ]),
+    );
+  });
+
   it('accepts every built-in recipe', () => {
     expect(builtinRecipes.map((r) => r.definition.name)).toEqual([
       'Lead Discovery',
