@@ -37,6 +37,12 @@ export class Conflict extends DomainError {
   }
 }
 
+export class ContentTooLarge extends DomainError {
+  constructor(message: string) {
+    super(413, 'Content Too Large', message);
+  }
+}
+
 export class Unauthorized extends DomainError {
   constructor(message = 'missing or invalid credentials') {
     super(401, 'Unauthorized', message);

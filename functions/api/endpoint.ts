@@ -6,7 +6,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from '
 import { z } from 'zod';
 import { hasRole, type Principal, type Role } from '../../shared/auth/principal';
 import { type Deps, getDeps } from '../../shared/deps';
-import { Forbidden, ValidationFailed } from '../../shared/errors';
+import { ContentTooLarge, Forbidden, ValidationFailed } from '../../shared/errors';
 import { parseWith } from '../../shared/validation';
 import { auditMutations } from './middleware/audit';
 import { type AuthenticatedEvent, authenticate } from './middleware/authenticate';
@@ -68,7 +68,7 @@ export function readJsonBody(event: APIGatewayProxyEventV2): unknown {
       : event.body
     : '';
   if (Buffer.byteLength(raw) > MAX_BODY_BYTES) {
-    throw new ValidationFailed([{ path: 'body', message: `larger than ${MAX_BODY_BYTES} bytes` }], 400);
+    throw new ContentTooLarge(`the body is larger than ${MAX_BODY_BYTES} bytes`);
   }
   if (raw.trim() === '') return {};
   try {

@@ -6,7 +6,10 @@ import { getExecutionWithSteps, listExecutions } from '../../shared/executions/e
 import { startExecution, waitForExecution } from '../../shared/executions/start-execution';
 import { apiHandler, endpoint, json, pageQuery } from './endpoint';
 
-const startBody = z.object({ input: z.unknown().default({}) }).strict();
+// `{ "input": … }`, or the input object itself: a body whose only field is `input` is the wrapper.
+const startBody = z
+  .record(z.string(), z.unknown())
+  .transform((body) => ({ input: Object.keys(body).length === 1 && 'input' in body ? body.input : body }));
 const startQuery = z.object({ wait: z.enum(['true', 'false']).optional() });
 const listQuery = pageQuery.extend({
   recipeId: z.string().max(100).optional(),

@@ -88,6 +88,18 @@ describe('recipes and executions over HTTP', () => {
     expect(execution.output).toEqual({ company: 'Fjord Analytics', size: 'small' });
   });
 
+  it('takes the input itself as the body as well as wrapped in { input }', async () => {
+    const created = await api('POST', '/v1/recipes', recipe(await directoryUrl()));
+    const bare = await api('POST', `/v1/recipes/${created.body!.id}/executions?wait=true`, {
+      domain: 'fjord-analytics.example',
+    });
+    expect(bare.status).toBe(200);
+    expect(bare.body).toMatchObject({
+      input: { domain: 'fjord-analytics.example' },
+      output: { company: 'Fjord Analytics' },
+    });
+  });
+
   it('pins each execution to the version it ran; PUT makes a new version', async () => {
     const directory = await directoryUrl();
     const created = await api('POST', '/v1/recipes', recipe(directory));
@@ -209,6 +221,13 @@ describe('bad requests', () => {
     const response = await api('POST', '/v1/agents', '{"name": ');
     expect(response.status).toBe(400);
     expect(response.body).toMatchObject({ status: 400, errors: [{ path: 'body' }] });
+    expect((await api('GET', '/v1/agents?limit=100')).body!.items).toHaveLength(before.body!.items.length);
+  });
+
+  it('answers 413 for a body over 1 MiB and writes nothing', async () => {
+    const before = await api('GET', '/v1/agents?limit=100');
+    const response = await api('POST', '/v1/agents', { name: 'x'.repeat(1_100_000) });
+    expect(response).toMatchObject({ status: 413, body: { status: 413, title: 'Content Too Large' } });
     expect((await api('GET', '/v1/agents?limit=100')).body!.items).toHaveLength(before.body!.items.length);
   });
 
