@@ -18,6 +18,7 @@ export function buildRecipeflow(app: App) {
     table: data.table,
     dataKey: data.key,
     prefix,
+    executionLogs: workflows.executionLogs,
   });
   const api = new ApiStack(app, 'RecipeflowApi', {
     table: data.table,
@@ -25,6 +26,7 @@ export function buildRecipeflow(app: App) {
     prefix,
     stateMachineRole: workflows.stateMachineRole,
     componentArnPrefix: workflows.componentArnPrefix,
+    executionLogGroupArn: workflows.executionLogs.logGroupArn,
     scheduling: {
       group: triggers.scheduleGroup.ref,
       targetArn: triggers.scheduleTarget.functionArn,

@@ -30,6 +30,8 @@ const optional = [
   'SCHEDULE_TARGET_ARN',
   'SCHEDULER_ROLE_ARN',
   'SCHEDULE_DLQ_ARN',
+  // Cloud: the log group recipe state machines log execution errors to (Express runs are settled from it).
+  'STATE_MACHINE_LOG_GROUP_ARN',
 ] as const;
 
 export type Config = typeof defaults &

@@ -1,15 +1,30 @@
-// EventBridge "Step Functions Execution Status Change" (FAILED, TIMED_OUT, ABORTED) → settle the execution.
+// Runs that end without reaching Finalize → settle the execution. Two sources: EventBridge "Step Functions
+// Execution Status Change" (FAILED, TIMED_OUT, ABORTED) for Standard workflows, and the CloudWatch Logs
+// subscription on the state machines' execution log for Express workflows, which send no such events.
+import { gunzipSync } from 'node:zlib';
 import middy from '@middy/core';
-import type { EventBridgeEvent } from 'aws-lambda';
+import type { CloudWatchLogsDecodedData, CloudWatchLogsEvent, EventBridgeEvent } from 'aws-lambda';
 import { getDeps } from '../../shared/deps';
 import {
+  type ExecutionLogEvent,
   type ExecutionStatusChange,
+  reconcileFromExecutionLog,
   reconcileStoppedExecution,
 } from '../../shared/executions/reconcile-execution';
 
-export const handler = middy<
-  EventBridgeEvent<'Step Functions Execution Status Change', ExecutionStatusChange>,
-  void
->().handler(async (event) => {
-  await reconcileStoppedExecution(getDeps(), event.detail);
+type StatusChange = EventBridgeEvent<'Step Functions Execution Status Change', ExecutionStatusChange>;
+
+export const handler = middy<StatusChange | CloudWatchLogsEvent, void>().handler(async (event) => {
+  const deps = getDeps();
+  if (!('awslogs' in event)) {
+    await reconcileStoppedExecution(deps, event.detail);
+    return;
+  }
+  const decoded = JSON.parse(
+    gunzipSync(Buffer.from(event.awslogs.data, 'base64')).toString('utf8'),
+  ) as CloudWatchLogsDecodedData;
+  if (decoded.messageType !== 'DATA_MESSAGE') return; // the control message sent when the subscription starts
+  for (const line of decoded.logEvents) {
+    await reconcileFromExecutionLog(deps, JSON.parse(line.message) as ExecutionLogEvent);
+  }
 });

@@ -25,6 +25,8 @@ export interface ApiStackProps extends StackProps {
   prefix: string;
   stateMachineRole: Role;
   componentArnPrefix: string;
+  /** The log group recipe state machines created at run time log execution errors to. */
+  executionLogGroupArn: string;
 }
 
 export class ApiStack extends Stack {
@@ -91,6 +93,25 @@ export class ApiStack extends Stack {
         );
         // The API may hand state machines exactly one role.
         props.stateMachineRole.grantPassRole(fn.grantPrincipal);
+      }
+      if (handler === 'recipes' || handler === 'executions') {
+        // State machines are created with logging to the execution log (redrive creates them too).
+        fn.addEnvironment('STATE_MACHINE_LOG_GROUP_ARN', props.executionLogGroupArn);
+        fn.addToRolePolicy(
+          new PolicyStatement({
+            actions: [
+              'logs:CreateLogDelivery',
+              'logs:GetLogDelivery',
+              'logs:UpdateLogDelivery',
+              'logs:DeleteLogDelivery',
+              'logs:ListLogDeliveries',
+              'logs:PutResourcePolicy',
+              'logs:DescribeResourcePolicies',
+              'logs:DescribeLogGroups',
+            ],
+            resources: ['*'],
+          }),
+        );
       }
       if (handler === 'reviews') {
         fn.addToRolePolicy(

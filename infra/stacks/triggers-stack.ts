@@ -8,8 +8,11 @@ import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { StartingPosition } from 'aws-cdk-lib/aws-lambda';
+import { SqsDestination as SqsInvokeFailures } from 'aws-cdk-lib/aws-lambda-destinations';
 import { DynamoEventSource, SqsDlq, SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { FilterPattern, type ILogGroup, SubscriptionFilter } from 'aws-cdk-lib/aws-logs';
+import { LambdaDestination } from 'aws-cdk-lib/aws-logs-destinations';
 import { Bucket, EventType } from 'aws-cdk-lib/aws-s3';
 import { SqsDestination } from 'aws-cdk-lib/aws-s3-notifications';
 import { CfnScheduleGroup } from 'aws-cdk-lib/aws-scheduler';
@@ -23,6 +26,8 @@ export interface TriggersStackProps extends StackProps {
   table: Table;
   dataKey: IKey;
   prefix: string;
+  /** The recipe state machines' execution log (errors only). */
+  executionLogs: ILogGroup;
 }
 
 /** A dead-letter queue, with an alarm as soon as anything lands in it. */
@@ -123,6 +128,21 @@ export class TriggersStack extends Stack {
         detail: { status: ['FAILED', 'TIMED_OUT', 'ABORTED'] },
       },
       targets: [new LambdaFunction(statusChanges, { deadLetterQueue: streamFailures, retryAttempts: 8 })],
+    });
+    // Express workflows send no status-change events: their logged ExecutionFailed/TimedOut/Aborted lines
+    // reach the same handler through a subscription (Lambda retries async deliveries; the DLQ keeps the rest).
+    statusChanges.configureAsyncInvoke({
+      retryAttempts: 2,
+      onFailure: new SqsInvokeFailures(streamFailures),
+    });
+    new SubscriptionFilter(this, 'RunsEndedWithoutFinalize', {
+      logGroup: props.executionLogs,
+      destination: new LambdaDestination(statusChanges),
+      filterPattern: FilterPattern.any(
+        ...['ExecutionFailed', 'ExecutionTimedOut', 'ExecutionAborted'].map((type) =>
+          FilterPattern.stringValue('$.type', '=', type),
+        ),
+      ),
     });
     // Schedules: one EventBridge Scheduler schedule per record, in this group, invoking the schedule Lambda
     // through this role, with a dead-letter queue for deliveries that keep failing.

@@ -12,7 +12,7 @@ import { Conflict } from '../errors';
 import { newId } from '../ids';
 import { getRecipeVersion } from '../recipes/recipes';
 import { ensureStateMachine } from '../recipes/state-machines';
-import { type ExecutionRecord, terminalStatuses } from './execution-model';
+import { type ExecutionRecord, type RunState, terminalStatuses } from './execution-model';
 import { getExecutionRecord, getExecutionWithSteps } from './execution-repository';
 import { loadFailedState } from './failed-state';
 import { settleExecution } from './settle-execution';
@@ -37,16 +37,31 @@ export async function cancelExecution(
       });
   }
   // Charge the run and the steps it already ran; refund the rest of the reservation.
+  const state = await stateFromRecords(deps, tenantId, execution);
+  await settleExecution(deps, state, 'cancelled', {});
+  return getExecutionRecord(deps, tenantId, id);
+}
+
+/**
+ * The run's state as settling needs it (reservation, prices, the steps that ran), rebuilt from the execution
+ * and step records, for runs stopped from outside the workflow (cancel, a timeout the workflow cannot catch).
+ */
+export async function stateFromRecords(
+  deps: Deps,
+  tenantId: string,
+  execution: ExecutionRecord,
+): Promise<RunState> {
   const [version, withSteps] = await Promise.all([
     getRecipeVersion(deps, tenantId, execution.recipeId, execution.version),
-    getExecutionWithSteps(deps, tenantId, id),
+    getExecutionWithSteps(deps, tenantId, execution.id),
   ]);
   const ran = new Set(withSteps.steps.map((s) => s.stepId.replace(/\[\d+\]$/, '')));
-  const state = {
+  return {
     input: execution.input,
     steps: Object.fromEntries([...ran].map((stepId) => [stepId, {}])),
+    failures: {},
     settings: {},
-    execution: { id, startedAt: execution.startedAt ?? execution.createdAt },
+    execution: { id: execution.id, startedAt: execution.startedAt ?? execution.createdAt },
     run: {
       tenantId,
       recipeId: execution.recipeId,
@@ -60,8 +75,6 @@ export async function cancelExecution(
       },
     },
   };
-  await settleExecution(deps, state, 'cancelled', {});
-  return getExecutionRecord(deps, tenantId, id);
 }
 
 export async function redriveExecution(

@@ -98,3 +98,8 @@ export interface RunState {
     credits: { reserved: number; run: number; steps: Record<string, number> };
   };
 }
+
+/** The Step Functions execution name of a run: its tenant and id, so a log line alone leads back to it. */
+export function executionName(tenantId: string, executionId: string): string {
+  return `${tenantId}.${executionId}`;
+}

@@ -1,8 +1,14 @@
 // The safety net for runs that end without reaching Finalize or RecordFailure (an uncatchable runtime error,
 // a Step Functions timeout, a stop): from the service's status-change event, settle the execution so it is
-// never left running and its credits are refunded. Settling twice is a no-op.
+// never left running and its credits are refunded. Settling twice is a no-op. Standard workflows announce
+// this on EventBridge, with the run's input; Express workflows do not, so their ERROR-level execution log
+// (ExecutionFailed / ExecutionTimedOut / ExecutionAborted) is subscribed instead, and the run is found by its
+// execution name, `<tenantId>.<executionId>`.
 import type { Deps } from '../deps';
-import type { RunState } from './execution-model';
+import { NotFound } from '../errors';
+import { stateFromRecords } from './execution-control';
+import { type RunState, terminalStatuses } from './execution-model';
+import { getExecutionRecord } from './execution-repository';
 import { settleExecution } from './settle-execution';
 
 export interface ExecutionStatusChange {
@@ -22,6 +28,39 @@ export async function reconcileStoppedExecution(deps: Deps, change: ExecutionSta
   const error = {
     type: change.error ?? change.status,
     message: (change.cause ?? `the workflow ended as ${change.status}`).slice(0, 1000),
+  };
+  return settleExecution(deps, state, status, status === 'cancelled' ? {} : { error });
+}
+
+export interface ExecutionLogEvent {
+  type: string;
+  /** arn:…:express:<machine>:<name>:<uuid> or arn:…:execution:<machine>:<name> */
+  execution_arn: string;
+  details?: { error?: string; cause?: string };
+}
+
+const LOGGED = {
+  ExecutionFailed: 'failed',
+  ExecutionTimedOut: 'timed_out',
+  ExecutionAborted: 'cancelled',
+} as const;
+
+export async function reconcileFromExecutionLog(deps: Deps, event: ExecutionLogEvent): Promise<boolean> {
+  const status = LOGGED[event.type as keyof typeof LOGGED];
+  const arn = event.execution_arn.split(':');
+  const name = arn[5] === 'express' ? arn[7] : arn[5] === 'execution' ? arn[7] : undefined;
+  const match = name ? /^(.+)\.(exe_[a-z0-9]+)$/.exec(name) : null;
+  if (!status || !match) return false;
+  const [, tenantId, executionId] = match as unknown as [string, string, string];
+  const execution = await getExecutionRecord(deps, tenantId, executionId).catch((error: unknown) => {
+    if (error instanceof NotFound) return null;
+    throw error;
+  });
+  if (!execution || terminalStatuses.has(execution.status)) return false;
+  const state = await stateFromRecords(deps, tenantId, execution);
+  const error = {
+    type: event.details?.error || event.type,
+    message: (event.details?.cause || `the workflow ended: ${event.type}`).slice(0, 1000),
   };
   return settleExecution(deps, state, status, status === 'cancelled' ? {} : { error });
 }

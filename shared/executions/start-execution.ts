@@ -14,7 +14,13 @@ import { newId } from '../ids';
 import { getRecipe } from '../recipes/recipes';
 import { getSettings } from '../settings/settings';
 import { validateJsonSchema } from '../validation';
-import { type ExecutionRecord, type RunState, type Trigger, terminalStatuses } from './execution-model';
+import {
+  type ExecutionRecord,
+  executionName,
+  type RunState,
+  type Trigger,
+  terminalStatuses,
+} from './execution-model';
 import {
   executionPut,
   getExecutionRecord,
@@ -121,7 +127,7 @@ export async function launchExecution(
     const started = await deps.sfn.send(
       new StartExecutionCommand({
         stateMachineArn: launch.stateMachineArn,
-        name: record.id,
+        name: executionName(tenantId, record.id),
         input: JSON.stringify(state),
       }),
     );

@@ -33,6 +33,19 @@ export async function ensureStateMachine(deps: Deps, recipe: RecipeDefinition, r
       definition: JSON.stringify(asl),
       roleArn: deps.config.STATE_MACHINE_ROLE_ARN,
       type: engine,
+      // Execution errors go to the log group whose subscription settles runs that end without Finalize
+      // (Express workflows send no status-change events). ERROR level: one line per failed run, no data.
+      ...(deps.config.STATE_MACHINE_LOG_GROUP_ARN
+        ? {
+            loggingConfiguration: {
+              level: 'ERROR',
+              includeExecutionData: false,
+              destinations: [
+                { cloudWatchLogsLogGroup: { logGroupArn: deps.config.STATE_MACHINE_LOG_GROUP_ARN } },
+              ],
+            },
+          }
+        : {}),
     }),
   );
   return { stateMachineArn: result.stateMachineArn!, engine, name };

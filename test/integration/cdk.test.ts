@@ -70,7 +70,7 @@ describe('cdk synth', () => {
     workflows.hasResourceProperties('AWS::StepFunctions::StateMachine', {
       DefinitionSubstitutions: { httpArn: Match.anyValue(), finalizeArn: Match.anyValue() },
       TracingConfiguration: { Enabled: true },
-      LoggingConfiguration: Match.objectLike({ Level: 'ALL' }),
+      LoggingConfiguration: Match.objectLike({ Level: 'ERROR', IncludeExecutionData: false }),
     });
   });
 
@@ -171,6 +171,15 @@ describe('cdk synth', () => {
     triggers.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
       FunctionResponseTypes: ['ReportBatchItemFailures'],
       BatchSize: 10,
+    });
+  });
+
+  it('settles Express runs that end early from the state machines’ error log', () => {
+    Template.fromStack(stacks.triggers).hasResourceProperties('AWS::Logs::SubscriptionFilter', {
+      FilterPattern: Match.stringLikeRegexp('ExecutionTimedOut'),
+    });
+    Template.fromStack(stacks.api).hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ STATE_MACHINE_LOG_GROUP_ARN: Match.anyValue() }) },
     });
   });
 

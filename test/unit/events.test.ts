@@ -24,6 +24,7 @@ describe('sample events', () => {
       'authorizer.json',
       'schedule.json',
       'execution-status-change.json',
+      'execution-log-subscription.json',
       'table-stream.json',
       'sqs-uploads.json',
       's3-object-created.json',

@@ -1,0 +1,105 @@
+// Express workflows send no status-change events: a run that ends without Finalize (a workflow timeout) is
+// settled from its ERROR-level execution log line, delivered by the CloudWatch Logs subscription.
+import { gzipSync } from 'node:zlib';
+import { StopExecutionCommand } from '@aws-sdk/client-sfn';
+import type { CloudWatchLogsEvent } from 'aws-lambda';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { handler } from '../../functions/triggers/execution-status';
+import { getAccount, openAccountIfMissing } from '../../shared/credits/credits';
+import { getExecutionRecord } from '../../shared/executions/execution-repository';
+import { startExecution } from '../../shared/executions/start-execution';
+import { createRecipe } from '../../shared/recipes/recipes';
+import { listReviews } from '../../shared/reviews/reviews';
+import { type LocalStack, startLocalStack } from '../support/local-stack';
+
+let stack: LocalStack;
+beforeAll(async () => {
+  stack = await startLocalStack();
+});
+afterAll(() => stack.stop());
+
+const tenant = 'ten_expresslogs';
+
+function logEvent(messageType: string, lines: unknown[]): CloudWatchLogsEvent {
+  const data = {
+    messageType,
+    owner: '123456789012',
+    logGroup: '/aws/vendedlogs/states/recipeflow',
+    logStream: 'states/recipeflow/2026-11-25/abc',
+    subscriptionFilters: ['RunsEndedWithoutFinalize'],
+    logEvents: lines.map((line, i) => ({
+      id: String(i),
+      timestamp: 1795640400000,
+      message: JSON.stringify(line),
+    })),
+  };
+  return { awslogs: { data: gzipSync(JSON.stringify(data)).toString('base64') } };
+}
+
+async function until<T>(read: () => Promise<T>, done: (value: T) => boolean): Promise<T> {
+  for (let i = 0; i < 100; i++) {
+    const value = await read();
+    if (done(value)) return value;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error('condition not reached');
+}
+
+describe('the Express safety net', () => {
+  it('settles a run from its logged ExecutionTimedOut once, refunding what it did not run', async () => {
+    const { deps } = stack;
+    await openAccountIfMissing(deps, tenant, 'enterprise');
+    const recipe = await createRecipe(deps, tenant, {
+      name: 'waits',
+      steps: [
+        { id: 'draft', type: 'transform', source: 'hello', ops: [] },
+        { id: 'approval', type: 'review', message: 'ok?', data: '{{steps.draft.output}}' },
+        { id: 'after', type: 'transform', source: '{{steps.approval.output.data}}', ops: [] },
+      ],
+    });
+    const before = (await getAccount(deps, tenant)).balance;
+    const started = await startExecution(deps, {
+      tenantId: tenant,
+      recipeId: recipe.id,
+      input: {},
+      trigger: 'api',
+      actor: { id: 'test', role: 'operator' },
+    });
+    // The run is named after its tenant and id, so a log line alone leads back to it.
+    expect(started.executionArn).toMatch(new RegExp(`:${tenant}\\.${started.id}$`));
+    await until(
+      () => getExecutionRecord(deps, tenant, started.id),
+      (e) => e.status === 'waiting_review',
+    );
+    const line = {
+      id: '7',
+      type: 'ExecutionTimedOut',
+      details: { error: 'States.Timeout', cause: 'The execution timed out.' },
+      previous_event_id: '6',
+      event_timestamp: '1795640400000',
+      execution_arn: `arn:aws:states:us-east-1:123456789012:express:recipeflow-abc:${tenant}.${started.id}:4b1a2c7e-0b7e-4cde-9f60-8f0a4f1f2b11`,
+    };
+    await handler(logEvent('CONTROL_MESSAGE', []), {} as never);
+    await handler(
+      logEvent('DATA_MESSAGE', [line, { ...line, execution_arn: 'arn:aws:states:x:1:express:m:other:1' }]),
+      {} as never,
+    );
+    const settled = await getExecutionRecord(deps, tenant, started.id);
+    expect(settled).toMatchObject({ status: 'timed_out', error: { type: 'States.Timeout' } });
+    // Charged: the run and the two steps that ran (draft, the review); the last step refunded.
+    const charged = before - (await getAccount(deps, tenant)).balance;
+    expect(charged).toBe(settled.creditsCharged);
+    expect(charged).toBeLessThan(started.creditsReserved);
+    // The review it waited on can no longer be decided.
+    const expired = await listReviews(deps, tenant, 'expired', { limit: 10 });
+    expect(expired.items.map((r) => r.executionId)).toContain(started.id);
+
+    // The subscription delivers at least once: a second delivery changes nothing.
+    await handler(logEvent('DATA_MESSAGE', [line]), {} as never);
+    expect((await getAccount(deps, tenant)).balance).toBe(before - charged);
+    // In the cloud the workflow is over; end the emulator's run the same way.
+    await deps.sfn.send(new StopExecutionCommand({ executionArn: started.executionArn! }));
+    await stack.idle();
+    expect((await getExecutionRecord(deps, tenant, started.id)).status).toBe('timed_out');
+  });
+});
