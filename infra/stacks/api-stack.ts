@@ -16,6 +16,7 @@ import {
   grantCredentialAccess,
   grantTableAccess,
   grantTenantObjects,
+  LOG_DELIVERY_ACTIONS,
 } from './grants';
 
 export interface ApiStackProps extends StackProps {
@@ -99,16 +100,7 @@ export class ApiStack extends Stack {
         fn.addEnvironment('STATE_MACHINE_LOG_GROUP_ARN', props.executionLogGroupArn);
         fn.addToRolePolicy(
           new PolicyStatement({
-            actions: [
-              'logs:CreateLogDelivery',
-              'logs:GetLogDelivery',
-              'logs:UpdateLogDelivery',
-              'logs:DeleteLogDelivery',
-              'logs:ListLogDeliveries',
-              'logs:PutResourcePolicy',
-              'logs:DescribeResourcePolicies',
-              'logs:DescribeLogGroups',
-            ],
+            actions: LOG_DELIVERY_ACTIONS,
             resources: ['*'],
           }),
         );

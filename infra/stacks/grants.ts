@@ -85,6 +85,18 @@ export function grantTenantObjects(
 }
 
 /** The acknowledgements every stack with Lambda functions needs, each with its reason. */
+/** What a state machine's logging to CloudWatch Logs needs (vended log delivery has no resource ARNs). */
+export const LOG_DELIVERY_ACTIONS = [
+  'logs:CreateLogDelivery',
+  'logs:GetLogDelivery',
+  'logs:UpdateLogDelivery',
+  'logs:DeleteLogDelivery',
+  'logs:ListLogDeliveries',
+  'logs:PutResourcePolicy',
+  'logs:DescribeResourcePolicies',
+  'logs:DescribeLogGroups',
+];
+
 export function acknowledgeLambdaBaseline(scope: IConstruct): void {
   Validations.of(scope).acknowledge({
     id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',

@@ -18,6 +18,7 @@ import {
   grantCredentialAccess,
   grantTableAccess,
   grantTenantObjects,
+  LOG_DELIVERY_ACTIONS,
 } from './grants';
 
 export interface WorkflowsStackProps extends StackProps {
@@ -96,14 +97,7 @@ export class WorkflowsStack extends Stack {
       new PolicyStatement({
         effect: Effect.ALLOW,
         actions: [
-          'logs:CreateLogDelivery',
-          'logs:GetLogDelivery',
-          'logs:UpdateLogDelivery',
-          'logs:DeleteLogDelivery',
-          'logs:ListLogDeliveries',
-          'logs:PutResourcePolicy',
-          'logs:DescribeResourcePolicies',
-          'logs:DescribeLogGroups',
+          ...LOG_DELIVERY_ACTIONS,
           'xray:PutTraceSegments',
           'xray:PutTelemetryRecords',
           'xray:GetSamplingRules',

@@ -5,10 +5,10 @@
 // next event carrying the previous event's hash, and deletes the intent in one transaction — so concurrent
 // writers never contend for the head. No code path updates or deletes an event.
 import { createHash } from 'node:crypto';
-import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { canonicalJson } from '../canonical-json';
 import { keys, stripKeys } from '../data/keys';
-import { type PageRequest, queryPartition } from '../data/pagination';
+import { eachInPartition, type PageRequest, queryPartition } from '../data/pagination';
 import type { Deps } from '../deps';
 import { newId } from '../ids';
 
@@ -141,33 +141,19 @@ export async function verifyAuditChain(deps: Deps, tenantId: string) {
   const { PK } = keys.auditEvent(tenantId, 0);
   let previous = GENESIS;
   let expectedSeq = 1;
-  let cursor: Record<string, unknown> | undefined;
-  do {
-    const page = await deps.db.send(
-      new QueryCommand({
-        TableName: deps.config.TABLE_NAME,
-        KeyConditionExpression: 'PK = :pk',
-        ExpressionAttributeValues: { ':pk': PK },
-        ExclusiveStartKey: cursor,
-        ConsistentRead: true,
-      }),
-    );
-    for (const item of page.Items ?? []) {
-      const { hash, ...unsigned } = stripKeys<AuditEvent>(item);
-      const reason =
-        unsigned.seq !== expectedSeq
-          ? `expected event ${expectedSeq}, found ${unsigned.seq}`
-          : unsigned.prevHash !== previous
-            ? 'prevHash does not match the previous event'
-            : hashEvent(unsigned) !== hash
-              ? 'hash does not match the event content'
-              : null;
-      if (reason)
-        return { valid: false, events: expectedSeq - 1, firstBroken: { seq: unsigned.seq, reason } };
-      previous = hash;
-      expectedSeq += 1;
-    }
-    cursor = page.LastEvaluatedKey;
-  } while (cursor);
+  for await (const item of eachInPartition(deps, { pk: PK, consistent: true })) {
+    const { hash, ...unsigned } = stripKeys<AuditEvent>(item);
+    const reason =
+      unsigned.seq !== expectedSeq
+        ? `expected event ${expectedSeq}, found ${unsigned.seq}`
+        : unsigned.prevHash !== previous
+          ? 'prevHash does not match the previous event'
+          : hashEvent(unsigned) !== hash
+            ? 'hash does not match the event content'
+            : null;
+    if (reason) return { valid: false, events: expectedSeq - 1, firstBroken: { seq: unsigned.seq, reason } };
+    previous = hash;
+    expectedSeq += 1;
+  }
   return { valid: true, events: expectedSeq - 1, headHash: previous === GENESIS ? null : previous };
 }

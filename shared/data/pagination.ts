@@ -92,3 +92,25 @@ export function queryPartition<T>(
     map,
   );
 }
+
+/** Every item of a partition (of the table or of an index), page after page, for internal sweeps. */
+export async function* eachInPartition(
+  deps: { db: DynamoDBDocumentClient; config: { TABLE_NAME: string } },
+  query: Pick<PartitionQuery, 'pk' | 'index'> & { consistent?: boolean },
+): AsyncGenerator<Record<string, unknown>> {
+  let cursor: Record<string, unknown> | undefined;
+  do {
+    const page = await deps.db.send(
+      new QueryCommand({
+        TableName: deps.config.TABLE_NAME,
+        ...(query.index ? { IndexName: query.index } : {}),
+        KeyConditionExpression: `${query.index ? `${query.index}PK` : 'PK'} = :pk`,
+        ExpressionAttributeValues: { ':pk': query.pk },
+        ExclusiveStartKey: cursor,
+        ...(query.consistent ? { ConsistentRead: true } : {}),
+      }),
+    );
+    yield* page.Items ?? [];
+    cursor = page.LastEvaluatedKey;
+  } while (cursor);
+}

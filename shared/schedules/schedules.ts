@@ -1,10 +1,10 @@
 // Schedules: a recipe started on an EventBridge Scheduler expression in a time zone. The records are the source
 // of truth: in the cloud each one is mirrored to a Scheduler schedule; locally an in-process runner reads them.
 // Every scheduled start is idempotent per scheduled time.
-import { DeleteCommand, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import { keys, stripKeys } from '../data/keys';
-import { type PageRequest, queryPartition } from '../data/pagination';
+import { eachInPartition, type PageRequest, queryPartition } from '../data/pagination';
 import type { Deps } from '../deps';
 import { NotFound, ValidationFailed } from '../errors';
 import { AlreadyStarted, startExecution } from '../executions/start-execution';
@@ -102,20 +102,8 @@ export async function getSchedule(deps: Deps, tenantId: string, id: string): Pro
 /** Every schedule of every tenant (the local runner's view; the cloud keeps them in EventBridge Scheduler). */
 export async function listAllSchedules(deps: Deps): Promise<Array<Schedule & { tenantId: string }>> {
   const all: Array<Schedule & { tenantId: string }> = [];
-  let cursor: Record<string, unknown> | undefined;
-  do {
-    const page = await deps.db.send(
-      new QueryCommand({
-        TableName: deps.config.TABLE_NAME,
-        IndexName: 'GSI2',
-        KeyConditionExpression: 'GSI2PK = :pk',
-        ExpressionAttributeValues: { ':pk': ALL_SCHEDULES },
-        ExclusiveStartKey: cursor,
-      }),
-    );
-    for (const item of page.Items ?? []) all.push({ ...toSchedule(item), tenantId: String(item.tenantId) });
-    cursor = page.LastEvaluatedKey;
-  } while (cursor);
+  for await (const item of eachInPartition(deps, { pk: ALL_SCHEDULES, index: 'GSI2' }))
+    all.push({ ...toSchedule(item), tenantId: String(item.tenantId) });
   return all;
 }
 

@@ -1,12 +1,12 @@
 // Upload triggers: a recipe bound to uploads. An artifact created with a triggerId starts that trigger's recipe
 // when its object arrives; an artifact without one starts the trigger whose filename prefix it matches. As with
 // S3 event notifications, the prefixes of a tenant's triggers may not overlap, so at most one trigger matches.
-import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import { isSafeName, NAME_MESSAGE } from '../artifacts/file-names';
 import { deleteExisting } from '../data/delete-existing';
 import { keys, stripKeys } from '../data/keys';
-import { type PageRequest, queryPartition } from '../data/pagination';
+import { eachInPartition, type PageRequest, queryPartition } from '../data/pagination';
 import type { Deps } from '../deps';
 import { Conflict, NotFound, ValidationFailed } from '../errors';
 import { newId } from '../ids';
@@ -139,18 +139,7 @@ export async function triggerForUpload(
 
 async function allTriggers(deps: Deps, tenantId: string): Promise<Trigger[]> {
   const triggers: Trigger[] = [];
-  let cursor: Record<string, unknown> | undefined;
-  do {
-    const page = await deps.db.send(
-      new QueryCommand({
-        TableName: deps.config.TABLE_NAME,
-        KeyConditionExpression: 'PK = :pk',
-        ExpressionAttributeValues: { ':pk': keys.trigger(tenantId, '').PK },
-        ExclusiveStartKey: cursor,
-      }),
-    );
-    for (const item of page.Items ?? []) triggers.push(stripKeys<Trigger>(item, ORDER));
-    cursor = page.LastEvaluatedKey;
-  } while (cursor);
+  for await (const item of eachInPartition(deps, { pk: keys.trigger(tenantId, '').PK }))
+    triggers.push(stripKeys<Trigger>(item, ORDER));
   return triggers;
 }
