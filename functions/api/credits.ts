@@ -32,6 +32,7 @@ export const handler = apiHandler([
         running: account.running,
         plan: plan.id,
         monthlyCredits: plan.monthlyCredits,
+        renewsAt: account.renewsAt,
         concurrentExecutions: plan.concurrentExecutions,
       });
     }),

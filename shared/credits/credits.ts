@@ -9,7 +9,7 @@ import { Conflict, InsufficientCredits, NotFound, RateLimited } from '../errors'
 import { newId } from '../ids';
 import { type PlanId, plans } from './plans';
 
-export type LedgerType = 'grant' | 'reserve' | 'refund';
+export type LedgerType = 'grant' | 'renewal' | 'reserve' | 'refund';
 
 export interface LedgerEntry {
   id: string;
@@ -25,6 +25,21 @@ export interface Account {
   plan: PlanId;
   balance: number;
   running: number;
+  /** When the plan's monthly credits are next renewed (the start of the next billing period). */
+  renewsAt?: string;
+  /** The day of the month periods start on (the day the account opened). */
+  billingDay?: number;
+}
+
+/** The billing day of the month after `from` (clamped to that month's last day), at the same time, in UTC. */
+export function nextPeriod(from: Date, billingDay = from.getUTCDate()): Date {
+  const next = new Date(from);
+  const day = billingDay;
+  next.setUTCDate(1);
+  next.setUTCMonth(next.getUTCMonth() + 1);
+  const lastDay = new Date(Date.UTC(next.getUTCFullYear(), next.getUTCMonth() + 1, 0)).getUTCDate();
+  next.setUTCDate(Math.min(day, lastDay));
+  return next;
 }
 
 export function ledgerPut(deps: Deps, tenantId: string, entry: Omit<LedgerEntry, 'id' | 'createdAt'>) {
@@ -44,7 +59,15 @@ export function openAccountItems(deps: Deps, tenantId: string, plan: PlanId) {
     {
       Put: {
         TableName: deps.config.TABLE_NAME,
-        Item: { ...keys.account(tenantId), tenantId, plan, balance: credits, running: 0 },
+        Item: {
+          ...keys.account(tenantId),
+          tenantId,
+          plan,
+          balance: credits,
+          running: 0,
+          renewsAt: nextPeriod(deps.now()).toISOString(),
+          billingDay: deps.now().getUTCDate(),
+        },
         ConditionExpression: 'attribute_not_exists(PK)',
       },
     },
@@ -65,12 +88,82 @@ export async function openAccountIfMissing(deps: Deps, tenantId: string, plan: P
   }
 }
 
+/**
+ * The account, with its plan's monthly credits renewed when a billing period has begun since the last
+ * renewal: the balance is topped up to the monthly allowance (unused plan credits do not pile up; credits
+ * above the allowance, from grants, are kept), with a `renewal` ledger entry. Renewal happens on the first
+ * read in a new period, exactly once: the update is conditional on the period it renews.
+ */
 export async function getAccount(deps: Deps, tenantId: string): Promise<Account> {
   const { Item } = await deps.db.send(
     new GetCommand({ TableName: deps.config.TABLE_NAME, Key: keys.account(tenantId), ConsistentRead: true }),
   );
   if (!Item) throw new NotFound('credit account');
-  return stripKeys<Account>(Item, ['tenantId', 'plan', 'balance', 'running']);
+  const account = stripKeys<Account>(Item, [
+    'tenantId',
+    'plan',
+    'balance',
+    'running',
+    'renewsAt',
+    'billingDay',
+  ]);
+  const now = deps.now();
+  if (account.renewsAt && new Date(account.renewsAt) > now) return account;
+  return renew(deps, tenantId, account, now);
+}
+
+async function renew(deps: Deps, tenantId: string, account: Account, now: Date): Promise<Account> {
+  // The next renewal after now, on the account's billing day (an account from before renewals starts now).
+  const billingDay = account.billingDay ?? now.getUTCDate();
+  let renewsAt = account.renewsAt ? new Date(account.renewsAt) : now;
+  while (renewsAt <= now) renewsAt = nextPeriod(renewsAt, billingDay);
+  const plan = plans[account.plan];
+  const topUp = account.renewsAt ? Math.max(plan.monthlyCredits - account.balance, 0) : 0;
+  try {
+    await deps.db.send(
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            Update: {
+              TableName: deps.config.TABLE_NAME,
+              Key: keys.account(tenantId),
+              UpdateExpression: 'SET balance = balance + :topUp, renewsAt = :next, billingDay = :day',
+              ConditionExpression: account.renewsAt
+                ? 'renewsAt = :current'
+                : 'attribute_not_exists(renewsAt)',
+              ExpressionAttributeValues: {
+                ':topUp': topUp,
+                ':next': renewsAt.toISOString(),
+                ':day': billingDay,
+                ...(account.renewsAt ? { ':current': account.renewsAt } : {}),
+              },
+            },
+          },
+          ...(topUp > 0
+            ? [
+                ledgerPut(deps, tenantId, {
+                  type: 'renewal',
+                  amount: topUp,
+                  reason: `${plan.name} plan monthly credits, renewed to ${plan.monthlyCredits}`,
+                }),
+                auditIntentPut(deps, tenantId, {
+                  actor: 'system:billing',
+                  role: 'system',
+                  action: 'credits.renewed',
+                  resource: { type: 'credits', id: tenantId },
+                  result: 'success',
+                }),
+              ]
+            : []),
+        ],
+      }),
+    );
+  } catch (error) {
+    // Another request renewed this period first: read what it left.
+    if ((error as Error).name === 'TransactionCanceledException') return getAccount(deps, tenantId);
+    throw error;
+  }
+  return { ...account, balance: account.balance + topUp, renewsAt: renewsAt.toISOString(), billingDay };
 }
 
 export async function grantCredits(
