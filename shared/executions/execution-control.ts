@@ -12,9 +12,10 @@ import { Conflict } from '../errors';
 import { newId } from '../ids';
 import { getRecipeVersion } from '../recipes/recipes';
 import { ensureStateMachine } from '../recipes/state-machines';
-import { type ExecutionRecord, type RunState, terminalStatuses } from './execution-model';
-import { getExecutionRecord, getExecutionWithSteps } from './execution-repository';
+import { type ExecutionRecord, terminalStatuses } from './execution-model';
+import { getExecutionRecord } from './execution-repository';
 import { loadFailedState } from './failed-state';
+import { stateFromRecords } from './run-state';
 import { settleExecution } from './settle-execution';
 import { launchExecution, type StartRequest } from './start-execution';
 
@@ -40,41 +41,6 @@ export async function cancelExecution(
   const state = await stateFromRecords(deps, tenantId, execution);
   await settleExecution(deps, state, 'cancelled', {});
   return getExecutionRecord(deps, tenantId, id);
-}
-
-/**
- * The run's state as settling needs it (reservation, prices, the steps that ran), rebuilt from the execution
- * and step records, for runs stopped from outside the workflow (cancel, a timeout the workflow cannot catch).
- */
-export async function stateFromRecords(
-  deps: Deps,
-  tenantId: string,
-  execution: ExecutionRecord,
-): Promise<RunState> {
-  const [version, withSteps] = await Promise.all([
-    getRecipeVersion(deps, tenantId, execution.recipeId, execution.version),
-    getExecutionWithSteps(deps, tenantId, execution.id),
-  ]);
-  const ran = new Set(withSteps.steps.map((s) => s.stepId.replace(/\[\d+\]$/, '')));
-  return {
-    input: execution.input,
-    steps: Object.fromEntries([...ran].map((stepId) => [stepId, {}])),
-    failures: {},
-    settings: {},
-    execution: { id: execution.id, startedAt: execution.startedAt ?? execution.createdAt },
-    run: {
-      tenantId,
-      recipeId: execution.recipeId,
-      version: execution.version,
-      httpAllowList: [],
-      ai: {},
-      credits: {
-        reserved: execution.creditsReserved,
-        run: prices.run,
-        steps: stepPrices(version.definition.steps),
-      },
-    },
-  };
 }
 
 export async function redriveExecution(

@@ -6,9 +6,9 @@
 // execution name, `<tenantId>.<executionId>`.
 import type { Deps } from '../deps';
 import { NotFound } from '../errors';
-import { stateFromRecords } from './execution-control';
 import { type RunState, terminalStatuses } from './execution-model';
 import { getExecutionRecord } from './execution-repository';
+import { stateFromRecords } from './run-state';
 import { settleExecution } from './settle-execution';
 
 export interface ExecutionStatusChange {

@@ -6,7 +6,7 @@ import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { auditIntentPut } from '../audit/audit-log';
 import { ledgerPut, settleUpdate } from '../credits/credits';
 import type { Deps } from '../deps';
-import { closeReview, reviewId } from '../reviews/reviews';
+import { closeReview, reviewId } from '../reviews/review-records';
 import type { ExecutionRecord, ExecutionStatus, RunState } from './execution-model';
 import { executionTransition, listStepRecords, sumUsage } from './execution-repository';
 

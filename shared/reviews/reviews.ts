@@ -1,6 +1,5 @@
 // Human review: the `review` component stores a review with the Task token of its `.waitForTaskToken` state
 // and the run waits; a decision sends the token back (SendTaskSuccess / SendTaskFailure) and the run goes on.
-import { createHash } from 'node:crypto';
 import { SendTaskFailureCommand, SendTaskSuccessCommand } from '@aws-sdk/client-sfn';
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
@@ -15,6 +14,7 @@ import {
   recordStepAttempt,
   transitionExecution,
 } from '../executions/execution-repository';
+import { closeReview, reviewId } from './review-records';
 
 export const reviewStatuses = ['pending', 'approved', 'rejected', 'expired'] as const;
 export type ReviewStatus = (typeof reviewStatuses)[number];
@@ -63,11 +63,6 @@ const ORDER = [
   'decision',
   'reason',
 ];
-
-/** The review of one execution step: always the same id, so a resumed wait finds it again. */
-export function reviewId(executionId: string, stepId: string): string {
-  return `rvw_${createHash('sha256').update(`${executionId}:${stepId}`).digest('hex').slice(0, 24)}`;
-}
 
 /** Called by the review component: the same execution step always maps to the same review, so a resumed wait
  * (after a restart) refreshes the token of the review people already see. */
@@ -243,27 +238,4 @@ function applyEdits(data: unknown, edits: Record<string, unknown> | undefined): 
   if (!edits) return data;
   if (data && typeof data === 'object' && !Array.isArray(data)) return { ...data, ...edits };
   return edits;
-}
-
-/** Marks a still-pending review expired with its reason; a review decided meanwhile is left as it is. */
-export async function closeReview(deps: Deps, tenantId: string, id: string, reason: string): Promise<void> {
-  try {
-    await deps.db.send(
-      new UpdateCommand({
-        TableName: deps.config.TABLE_NAME,
-        Key: keys.review(tenantId, id),
-        UpdateExpression: 'SET #status = :expired, reason = :reason, GSI1PK = :gsi REMOVE taskToken',
-        ConditionExpression: '#status = :pending',
-        ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: {
-          ':expired': 'expired',
-          ':pending': 'pending',
-          ':reason': reason,
-          ':gsi': keys.reviewsByStatus(tenantId, 'expired'),
-        },
-      }),
-    );
-  } catch (error) {
-    if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
-  }
 }
