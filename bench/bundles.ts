@@ -2,7 +2,7 @@
 // SDK left to the runtime (NodejsFunction's default) and bundled (`bundleAwsSDK`), beside a baseline handler
 // that only imports the DynamoDB client. Same esbuild options as the CDK stacks.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { build } from 'esbuild';
 import { apiHandlers, componentFunctions } from '../shared/api/routes';
@@ -13,8 +13,11 @@ const entries: Record<string, string> = {
   ...Object.fromEntries(apiHandlers.map((h) => [`api-${h}`, `functions/api/${h}.ts`])),
   ...Object.fromEntries(componentFunctions.map((c) => [`component-${c}`, `functions/components/${c}.ts`])),
   authorizer: 'functions/authorizer/authorizer.ts',
-  'table-stream': 'functions/triggers/table-stream.ts',
-  'execution-status': 'functions/triggers/execution-status.ts',
+  ...Object.fromEntries(
+    readdirSync('functions/triggers')
+      .filter((f) => f.endsWith('.ts'))
+      .map((f) => [f.replace(/\.ts$/, ''), `functions/triggers/${f}`]),
+  ),
 };
 // Inside the project so the runtime-provided SDK resolves from node_modules, as /var/runtime does on Lambda.
 const out = mkdtempSync(path.resolve('bench/.bundles-'));
