@@ -68,7 +68,7 @@ const ORDER = [
   'uploadedAt',
   'run',
 ];
-const objectKey = (tenantId: string, id: string) => `tenants/${tenantId}/artifacts/${id}`;
+export const artifactKey = (tenantId: string, id: string) => `tenants/${tenantId}/artifacts/${id}`;
 
 /** The tenant and artifact an object key belongs to, or null for any other object of the bucket. */
 export function parseArtifactKey(key: string): { tenantId: string; artifactId: string } | null {
@@ -104,7 +104,7 @@ export async function createArtifact(
     deps.s3,
     new PutObjectCommand({
       Bucket: deps.config.ARTIFACT_BUCKET,
-      Key: objectKey(tenantId, artifact.id),
+      Key: artifactKey(tenantId, artifact.id),
       ContentType: input.contentType,
       ContentLength: input.size,
     }),
@@ -127,7 +127,7 @@ export async function getArtifact(deps: Deps, tenantId: string, id: string): Pro
   if (artifact.status !== 'pending') return artifact;
   try {
     const head = await deps.s3.send(
-      new HeadObjectCommand({ Bucket: deps.config.ARTIFACT_BUCKET, Key: objectKey(tenantId, id) }),
+      new HeadObjectCommand({ Bucket: deps.config.ARTIFACT_BUCKET, Key: artifactKey(tenantId, id) }),
     );
     // S3 enforces the signed length; checked here too, so no object of another size is ever accepted.
     if (head.ContentLength !== artifact.size) {
@@ -172,7 +172,7 @@ export async function downloadArtifact(deps: Deps, tenantId: string, id: string)
     deps.s3,
     new GetObjectCommand({
       Bucket: deps.config.ARTIFACT_BUCKET,
-      Key: objectKey(tenantId, id),
+      Key: artifactKey(tenantId, id),
       ResponseContentDisposition: `attachment; filename="${baseName(artifact.filename).replace(/"/g, '')}"`,
     }),
     { expiresIn: DOWNLOAD_URL_SECONDS },
@@ -198,7 +198,7 @@ export async function sampleArtifact(
   const object = await deps.s3.send(
     new GetObjectCommand({
       Bucket: deps.config.ARTIFACT_BUCKET,
-      Key: objectKey(tenantId, id),
+      Key: artifactKey(tenantId, id),
       Range: `bytes=0-${SAMPLE_WINDOW_BYTES - 1}`,
     }),
   );
@@ -210,7 +210,7 @@ export async function sampleArtifact(
 export async function deleteArtifact(deps: Deps, tenantId: string, id: string): Promise<void> {
   await getArtifact(deps, tenantId, id);
   await deps.s3.send(
-    new DeleteObjectCommand({ Bucket: deps.config.ARTIFACT_BUCKET, Key: objectKey(tenantId, id) }),
+    new DeleteObjectCommand({ Bucket: deps.config.ARTIFACT_BUCKET, Key: artifactKey(tenantId, id) }),
   );
   await deps.db.send(
     new DeleteCommand({ TableName: deps.config.TABLE_NAME, Key: keys.artifact(tenantId, id) }),
@@ -242,7 +242,7 @@ async function rejectUpload(
   reason: string,
 ): Promise<Artifact> {
   await deps.s3.send(
-    new DeleteObjectCommand({ Bucket: deps.config.ARTIFACT_BUCKET, Key: objectKey(tenantId, artifact.id) }),
+    new DeleteObjectCommand({ Bucket: deps.config.ARTIFACT_BUCKET, Key: artifactKey(tenantId, artifact.id) }),
   );
   await deps.db.send(
     new UpdateCommand({

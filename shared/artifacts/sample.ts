@@ -49,6 +49,21 @@ export function sampleText(format: Sample['format'], text: string, complete: boo
   };
 }
 
+/** Every row of a whole CSV (objects by header), JSON (an array, or one value as one row) or JSON Lines file. */
+export function parseRows(format: Sample['format'], text: string): unknown[] {
+  if (format === 'csv') {
+    const [header = [], ...records] = parseCsv(text, true);
+    return records.map((cells) => Object.fromEntries(header.map((name, i) => [name, cells[i] ?? null])));
+  }
+  if (format === 'jsonl')
+    return text
+      .split('\n')
+      .filter((line) => line.trim() !== '')
+      .map((line, i) => parseJson(line, `line ${i + 1}`));
+  const value = parseJson(text, 'the document');
+  return Array.isArray(value) ? value : [value];
+}
+
 function parseJson(text: string, where: string): unknown {
   try {
     return JSON.parse(text);

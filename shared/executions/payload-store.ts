@@ -52,21 +52,35 @@ export async function loadPayload(deps: Deps, tenantId: string, ref: PayloadRef)
   return JSON.parse(await object.Body!.transformToString());
 }
 
-/** Replaces, in a copy of the state, the referenced outputs of the steps `templates` read. */
+/**
+ * Replaces, in a copy of the state, the references its templates read: outputs of steps, and input fields
+ * passed by reference (the rows of an uploaded file).
+ */
 export async function hydrateReferenced(deps: Deps, state: RunState, templates: unknown): Promise<RunState> {
-  const stepIds = new Set(
-    collectTemplatePaths(templates)
-      .map(parsePath)
-      .filter(([root]) => root === 'steps')
-      .map(([, id]) => id!),
-  );
+  const paths = collectTemplatePaths(templates).map(parsePath);
+  const stepIds = new Set(paths.filter(([root]) => root === 'steps').map(([, id]) => id!));
   const steps = { ...state.steps };
-  await Promise.all(
-    [...stepIds].map(async (id) => {
+  const input =
+    state.input && typeof state.input === 'object' && !Array.isArray(state.input)
+      ? { ...(state.input as Record<string, unknown>) }
+      : state.input;
+  // `{{input}}` reads every field; `{{input.rows}}` one.
+  const inputFields = new Set(
+    paths.some((path) => path[0] === 'input' && path.length === 1) && input && typeof input === 'object'
+      ? Object.keys(input)
+      : paths.filter(([root]) => root === 'input').map(([, field]) => field!),
+  );
+  await Promise.all([
+    ...[...stepIds].map(async (id) => {
       const output = steps[id]?.output;
       if (isPayloadRef(output))
         steps[id] = { ...steps[id], output: await loadPayload(deps, state.run.tenantId, output) };
     }),
-  );
-  return { ...state, steps };
+    ...[...inputFields].map(async (field) => {
+      const fields = input as Record<string, unknown>;
+      if (fields && typeof fields === 'object' && isPayloadRef(fields[field]))
+        fields[field] = await loadPayload(deps, state.run.tenantId, fields[field]);
+    }),
+  ]);
+  return { ...state, steps, input };
 }

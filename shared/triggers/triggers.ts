@@ -54,8 +54,13 @@ export interface UploadedArtifact {
 
 const ORDER = ['id', 'recipeId', 'prefix', 'input', 'description', 'createdAt'];
 
-export function uploadInput(trigger: Trigger, artifact: UploadedArtifact): Record<string, unknown> {
-  return { ...trigger.input, artifact };
+/** A run's input: the trigger's fixed input, the artifact, and (for CSV, JSON, JSON Lines) its rows. */
+export function uploadInput(
+  trigger: Trigger,
+  artifact: UploadedArtifact,
+  rows?: unknown,
+): Record<string, unknown> {
+  return { ...trigger.input, artifact, ...(rows === undefined ? {} : { rows }) };
 }
 
 export async function createTrigger(
@@ -71,14 +76,18 @@ export async function createTrigger(
   const trigger: Trigger = { id: newId('trg'), ...input, createdAt: deps.now().toISOString() };
   // A run must be able to start from an upload: check the recipe's input schema against a typical one now
   // rather than on every upload.
-  const example = uploadInput(trigger, {
-    id: 'art_example',
-    filename: `${input.prefix ?? ''}upload.csv`,
-    contentType: 'text/csv',
-    size: 1,
-    uploadedAt: trigger.createdAt,
-    version: 'example',
-  });
+  const example = uploadInput(
+    trigger,
+    {
+      id: 'art_example',
+      filename: `${input.prefix ?? ''}upload.csv`,
+      contentType: 'text/csv',
+      size: 1,
+      uploadedAt: trigger.createdAt,
+      version: 'example',
+    },
+    [],
+  );
   const problems = validateJsonSchema(recipe.inputSchema, example, 'input');
   if (problems.length > 0) {
     throw new ValidationFailed(

@@ -1,9 +1,18 @@
 // An uploaded object starts its trigger's recipe, exactly once per object version: the start carries a dedupe
 // key of trigger, artifact and version, written in the same transaction as the credit reservation, so an event
 // delivered twice (S3 and SQS both deliver at least once) starts one run.
-import { getArtifact, parseArtifactKey, recordUploadRun } from '../artifacts/artifacts';
+import { GetObjectCommand } from '@aws-sdk/client-s3';
+import {
+  type Artifact,
+  artifactKey,
+  getArtifact,
+  parseArtifactKey,
+  recordUploadRun,
+} from '../artifacts/artifacts';
+import { parseRows, sampleFormat } from '../artifacts/sample';
 import type { Deps } from '../deps';
 import { InsufficientCredits, NotFound, ValidationFailed } from '../errors';
+import { storeIfLarge } from '../executions/payload-store';
 import { AlreadyStarted, startExecution } from '../executions/start-execution';
 import { triggerForUpload, uploadInput } from './triggers';
 
@@ -13,6 +22,9 @@ export interface ObjectCreated {
   /** The object's versionId, or the event sequencer where the bucket is not versioned. */
   version: string;
 }
+
+/** Uploads up to this size are parsed into `input.rows`. */
+export const ROWS_MAX_BYTES = 5 * 1024 * 1024;
 
 export type UploadOutcome = 'started' | 'duplicate' | 'refused' | 'ignored';
 
@@ -49,17 +61,22 @@ export async function startFromUpload(deps: Deps, object: ObjectCreated): Promis
   const trigger = await triggerForUpload(deps, tenantId, artifact);
   if (!trigger) return 'ignored';
   try {
+    const rows = await readRows(deps, tenantId, artifact, object.version);
     const execution = await startExecution(deps, {
       tenantId,
       recipeId: trigger.recipeId,
-      input: uploadInput(trigger, {
-        id: artifact.id,
-        filename: artifact.filename,
-        contentType: artifact.contentType,
-        size: artifact.size,
-        uploadedAt: artifact.uploadedAt!,
-        version: object.version,
-      }),
+      input: uploadInput(
+        trigger,
+        {
+          id: artifact.id,
+          filename: artifact.filename,
+          contentType: artifact.contentType,
+          size: artifact.size,
+          uploadedAt: artifact.uploadedAt!,
+          version: object.version,
+        },
+        rows,
+      ),
       trigger: 'upload',
       actor: { id: `trigger:${trigger.id}`, role: 'system' },
       dedupeKey: `upload#${trigger.id}#${artifact.id}#${object.version}`,
@@ -87,4 +104,24 @@ export async function startFromUpload(deps: Deps, object: ObjectCreated): Promis
     }
     throw error;
   }
+}
+
+/**
+ * The rows of a CSV, JSON or JSON Lines upload of at most ROWS_MAX_BYTES, for the run's `input.rows`: inline
+ * when small, else by reference (templates read through it). Other files give no rows. A file that does not
+ * parse refuses the start (ValidationFailed), so no credits go to a run that could not read its input.
+ */
+async function readRows(
+  deps: Deps,
+  tenantId: string,
+  artifact: Artifact,
+  version: string,
+): Promise<unknown | undefined> {
+  const format = sampleFormat(artifact.contentType, artifact.filename);
+  if (!format || artifact.size > ROWS_MAX_BYTES) return undefined;
+  const object = await deps.s3.send(
+    new GetObjectCommand({ Bucket: deps.config.ARTIFACT_BUCKET, Key: artifactKey(tenantId, artifact.id) }),
+  );
+  const rows = parseRows(format, await object.Body!.transformToString());
+  return storeIfLarge(deps, tenantId, `uploads/${artifact.id}-${version.replace(/[^\w.-]/g, '_')}`, rows);
 }

@@ -100,6 +100,10 @@ describe('upload triggers', () => {
           contentType: 'text/csv',
           size: Buffer.byteLength(csv),
         },
+        rows: [
+          { domain: 'acme.example', name: 'Acme' },
+          { domain: 'bluefin.example', name: 'Bluefin' },
+        ],
       },
       output: { file: 'leads-november.csv', campaign: 'winter' },
     });

@@ -84,7 +84,11 @@ describe('upload trigger', () => {
     await stack.idle();
     let runs = await listExecutions(deps, tenant, { recipeId: recipe.id });
     expect(runs.items).toHaveLength(1);
-    expect(runs.items[0]).toMatchObject({ trigger: 'upload', status: 'succeeded' });
+    expect(runs.items[0]).toMatchObject({
+      trigger: 'upload',
+      status: 'succeeded',
+      input: { artifact: { id: artifact.id, filename: 'leads-1.csv' }, rows: [{ domain: 'acme.example' }] },
+    });
     const stored = await getArtifact(deps, tenant, artifact.id);
     expect(stored.run).toEqual({ triggerId: trigger.id, executionId: runs.items[0]!.id });
     // Only the one run was charged.
@@ -96,6 +100,41 @@ describe('upload trigger', () => {
     await stack.idle();
     runs = await listExecutions(deps, tenant, { recipeId: recipe.id });
     expect(runs.items).toHaveLength(2);
+  });
+
+  it('passes a large file’s rows by reference, and steps read them through it', async () => {
+    const { deps } = stack;
+    const recipe = await createRecipe(deps, tenant, {
+      name: 'big upload',
+      steps: [
+        {
+          id: 'top',
+          type: 'transform',
+          source: '{{input.rows}}',
+          ops: [
+            { op: 'sort', by: 'n', order: 'desc' },
+            { op: 'limit', count: 2 },
+          ],
+        },
+      ],
+    });
+    await createTrigger(deps, tenant, { recipeId: recipe.id, prefix: 'big-', input: {} });
+    const lines = Array.from({ length: 3000 }, (_, i) => `{"n":${i},"label":"row ${i}"}`);
+    const artifact = await createArtifact(deps, tenant, {
+      filename: 'big-1.jsonl',
+      contentType: 'application/x-ndjson',
+      size: Buffer.byteLength(lines.join('\n')),
+    });
+    await fetch(artifact.upload.url, {
+      method: 'PUT',
+      headers: artifact.upload.headers,
+      body: lines.join('\n'),
+    });
+    await handler(sqsEvent(`tenants/${tenant}/artifacts/${artifact.id}`, 'v1'), {} as never);
+    await stack.idle();
+    const [run] = (await listExecutions(deps, tenant, { recipeId: recipe.id })).items;
+    expect(run!.input).toMatchObject({ rows: { $ref: expect.stringContaining(`tenants/${tenant}/`) } });
+    expect(run).toMatchObject({ status: 'succeeded', output: [{ n: 2999 }, { n: 2998 }] });
   });
 
   it('ignores objects that are not artifacts and uploads no trigger matches', async () => {
