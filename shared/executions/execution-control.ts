@@ -12,7 +12,7 @@ import { Conflict } from '../errors';
 import { newId } from '../ids';
 import { getRecipeVersion } from '../recipes/recipes';
 import { ensureStateMachine } from '../recipes/state-machines';
-import { type ExecutionRecord, terminalStatuses } from './execution-model';
+import { type ExecutionRecord, executionName, terminalStatuses } from './execution-model';
 import { getExecutionRecord } from './execution-repository';
 import { loadFailedState } from './failed-state';
 import { stateFromRecords } from './run-state';
@@ -28,11 +28,13 @@ export async function cancelExecution(
   const execution = await getExecutionRecord(deps, tenantId, id);
   if (terminalStatuses.has(execution.status))
     throw new Conflict(`the execution is already ${execution.status}`);
-  if (execution.executionArn) {
+  // Only Standard workflows can be stopped; an Express run goes on, and its end finds the run settled.
+  const executionArn =
+    execution.executionArn ??
+    (execution.engine === 'STANDARD' ? await standardExecutionArn(deps, tenantId, execution) : undefined);
+  if (executionArn) {
     await deps.sfn
-      .send(
-        new StopExecutionCommand({ executionArn: execution.executionArn, cause: `cancelled by ${actor.id}` }),
-      )
+      .send(new StopExecutionCommand({ executionArn, cause: `cancelled by ${actor.id}` }))
       .catch((error: Error) => {
         if (error.name !== 'ExecutionDoesNotExist') throw error;
       });
@@ -41,6 +43,18 @@ export async function cancelExecution(
   const state = await stateFromRecords(deps, tenantId, execution);
   await settleExecution(deps, state, 'cancelled', {});
   return getExecutionRecord(deps, tenantId, id);
+}
+
+/** A Standard run's ARN, before Finalize records it: its state machine's ARN and the run's name. */
+async function standardExecutionArn(deps: Deps, tenantId: string, execution: ExecutionRecord) {
+  const version = await getRecipeVersion(deps, tenantId, execution.recipeId, execution.version);
+  let { stateMachineArn } = version;
+  if (execution.redriveOf) {
+    const failed = await getExecutionRecord(deps, tenantId, execution.redriveOf);
+    ({ stateMachineArn } = await ensureStateMachine(deps, version.definition, failed.error?.step));
+  }
+  const [prefix, name] = stateMachineArn.split(':stateMachine:');
+  return `${prefix}:execution:${name}:${executionName(tenantId, execution.id)}`;
 }
 
 export async function redriveExecution(
@@ -70,7 +84,7 @@ export async function redriveExecution(
     id: newId('exe'),
     recipeId: failed.recipeId,
     version: failed.version,
-    status: 'queued',
+    status: 'running',
     trigger: 'redrive',
     engine: version.engine,
     input: failed.input,
@@ -78,6 +92,7 @@ export async function redriveExecution(
     startedBy: actor.id,
     creditsReserved: cost,
     createdAt: now,
+    startedAt: now,
   };
   const state = {
     ...previous,

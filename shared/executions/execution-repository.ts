@@ -124,22 +124,6 @@ export function executionPut(deps: Deps, tenantId: string, record: ExecutionReco
   };
 }
 
-export async function setExecutionArn(
-  deps: Deps,
-  tenantId: string,
-  id: string,
-  executionArn: string,
-): Promise<void> {
-  await deps.db.send(
-    new UpdateCommand({
-      TableName: deps.config.TABLE_NAME,
-      Key: keys.execution(tenantId, id),
-      UpdateExpression: 'SET executionArn = :arn',
-      ExpressionAttributeValues: { ':arn': executionArn },
-    }),
-  );
-}
-
 export async function getExecutionRecord(deps: Deps, tenantId: string, id: string): Promise<ExecutionRecord> {
   const { Item } = await deps.db.send(
     new GetCommand({

@@ -8,9 +8,10 @@ import { saveFailedState } from './failed-state';
 import { hydrateReferenced, storeIfLarge } from './payload-store';
 import { settleExecution } from './settle-execution';
 
-export type FinalizeEvent =
+export type FinalizeEvent = (
   | { outcome: 'succeeded'; output: unknown; lastStep: string | null; state: RunState }
-  | { outcome: 'failed'; state: RunState };
+  | { outcome: 'failed'; state: RunState }
+) & { executionArn?: string };
 
 export async function finalizeExecution(deps: Deps, event: FinalizeEvent): Promise<unknown> {
   const { state } = event;
@@ -21,7 +22,10 @@ export async function finalizeExecution(deps: Deps, event: FinalizeEvent): Promi
         JSON.stringify({ level: 'error', message: 'could not keep the failed state', errorType: error.name }),
       );
     });
-    await settleExecution(deps, state, 'failed', { error: describeFailure(state) });
+    await settleExecution(deps, state, 'failed', {
+      error: describeFailure(state),
+      ...(event.executionArn ? { executionArn: event.executionArn } : {}),
+    });
     return null;
   }
   const template = event.output ?? (event.lastStep ? `{{steps.${event.lastStep}.output}}` : null);
@@ -29,7 +33,10 @@ export async function finalizeExecution(deps: Deps, event: FinalizeEvent): Promi
   const resolved = resolveTemplates(template, templateScope(hydrated));
   // A large output is kept by reference on the record too (DynamoDB items stop at 400 KB).
   const output = await storeIfLarge(deps, state.run.tenantId, `${state.execution.id}/output`, resolved);
-  await settleExecution(deps, state, 'succeeded', { output });
+  await settleExecution(deps, state, 'succeeded', {
+    output,
+    ...(event.executionArn ? { executionArn: event.executionArn } : {}),
+  });
   return output;
 }
 

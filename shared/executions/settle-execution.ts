@@ -16,7 +16,7 @@ export async function settleExecution(
   deps: Deps,
   state: RunState,
   status: Extract<ExecutionStatus, 'succeeded' | 'failed' | 'cancelled' | 'timed_out'>,
-  fields: Pick<ExecutionRecord, 'output' | 'error'>,
+  fields: Pick<ExecutionRecord, 'output' | 'error' | 'executionArn'>,
 ): Promise<boolean> {
   const { tenantId, credits } = state.run;
   const ran = new Set([...Object.keys(state.steps ?? {}), ...Object.keys(state.failures ?? {})]);

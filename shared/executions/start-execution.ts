@@ -21,13 +21,7 @@ import {
   type Trigger,
   terminalStatuses,
 } from './execution-model';
-import {
-  executionPut,
-  getExecutionRecord,
-  getExecutionWithSteps,
-  setExecutionArn,
-  transitionExecution,
-} from './execution-repository';
+import { executionPut, getExecutionWithSteps } from './execution-repository';
 import { settleExecution } from './settle-execution';
 
 /** How long a dedupe marker is kept: longer than any redelivery (SQS keeps messages up to 14 days). */
@@ -70,13 +64,16 @@ export async function startExecution(deps: Deps, request: StartRequest): Promise
     id: newId('exe'),
     recipeId: recipe.id,
     version: recipe.version,
-    status: 'queued',
+    // Recorded as running from the start: the workflow starts right after the reservation, or the run is
+    // settled as failed at once; the execution ARN is written by Finalize, so a start costs one write.
+    status: 'running',
     trigger: request.trigger,
     engine: recipe.engine,
     input: request.input,
     startedBy: request.actor.id,
     creditsReserved: cost,
     createdAt: now,
+    startedAt: now,
   };
   const state: RunState = {
     input: request.input,
@@ -122,7 +119,6 @@ export async function launchExecution(
   const { record, state, dedupeKey } = launch;
   const tenantId = state.run.tenantId;
   await reserve(deps, { tenantId, actor: launch.actor, dedupeKey }, record, launch.concurrencyLimit);
-  let executionArn: string;
   try {
     const started = await deps.sfn.send(
       new StartExecutionCommand({
@@ -131,9 +127,9 @@ export async function launchExecution(
         input: JSON.stringify(state),
       }),
     );
-    executionArn = started.executionArn!;
+    return { ...record, executionArn: started.executionArn };
   } catch (error) {
-    // Never leave a queued record that nothing will finish, nor credits held for it.
+    // Never leave a running record that nothing will finish, nor credits held for it.
     await settleExecution(deps, state, 'failed', {
       error: { type: 'StartFailed', message: 'the workflow engine did not accept the run' },
     });
@@ -144,17 +140,6 @@ export async function launchExecution(
       );
     throw error;
   }
-  // The run may already have finished (fast runs); only a still-queued record becomes running.
-  const startedAt = state.execution.startedAt;
-  const marked = await transitionExecution(deps, tenantId, record.id, ['queued'], 'running', {
-    executionArn,
-    startedAt,
-  });
-  if (!marked) {
-    await setExecutionArn(deps, tenantId, record.id, executionArn);
-    return getExecutionRecord(deps, tenantId, record.id);
-  }
-  return { ...record, status: 'running', executionArn, startedAt };
 }
 
 async function reserve(

@@ -48,16 +48,19 @@ export function compileRecipe(recipe: RecipeDefinition, options: CompileOptions)
   compileSequence(recipe.steps, { terminal: FINALIZE, failTarget: RECORD_FAILURE }, options, states);
   reviewTimeoutStates(recipe.steps, states);
   const lastStep = recipe.steps.at(-1)?.id ?? null;
+  // The execution ARN reaches the record here, with the final status, so the start needs no second write.
   states[FINALIZE] = lambdaTask(options.componentArn('finalize'), {
     outcome: 'succeeded',
     output: recipe.output ?? null,
     lastStep,
     'state.$': '$',
+    'executionArn.$': '$$.Execution.Id',
   });
   Object.assign(states[FINALIZE], { OutputPath: '$.Payload', End: true });
   states[RECORD_FAILURE] = lambdaTask(options.componentArn('finalize'), {
     outcome: 'failed',
     'state.$': '$',
+    'executionArn.$': '$$.Execution.Id',
   });
   Object.assign(states[RECORD_FAILURE], { ResultPath: null, Next: FAILED });
   states[FAILED] = {

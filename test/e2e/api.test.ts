@@ -71,6 +71,10 @@ describe('recipes and executions over HTTP', () => {
     expect(
       read.body!.steps.map((s: { stepId: string; status: string }) => `${s.stepId}:${s.status}`),
     ).toEqual(['company:succeeded', 'fit:succeeded']);
+    // Finalize records the workflow run, named after the tenant and the execution.
+    expect(read.body!.executionArn).toMatch(
+      new RegExp(`:execution:recipeflow-[0-9a-f]+:ten_\\w+\\.${run.body!.id}$`),
+    );
   });
 
   it('starts asynchronously by default with 202 and the run finishes', async () => {
