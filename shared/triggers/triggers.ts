@@ -139,7 +139,13 @@ export async function triggerForUpload(
   tenantId: string,
   artifact: { filename: string; triggerId?: string },
 ): Promise<Trigger | null> {
-  if (artifact.triggerId) return getTrigger(deps, tenantId, artifact.triggerId).catch(() => null);
+  if (artifact.triggerId) {
+    // A trigger deleted since the artifact named it starts nothing; any other failure is retried.
+    return getTrigger(deps, tenantId, artifact.triggerId).catch((error: unknown) => {
+      if (error instanceof NotFound) return null;
+      throw error;
+    });
+  }
   const matching = (await allTriggers(deps, tenantId))
     .filter((trigger) => trigger.prefix !== undefined && artifact.filename.startsWith(trigger.prefix))
     .sort((a, b) => b.prefix!.length - a.prefix!.length);
