@@ -10,7 +10,7 @@ import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { apiHandlers, apiRoutes, publicHandlers } from '../../shared/api/routes';
 import { bundledFunction } from './bundled-function';
-import { artifactBucketName } from './data-stack';
+import { artifactBucket, artifactBucketName } from './data-stack';
 import {
   acknowledgeLambdaBaseline,
   grantCredentialAccess,
@@ -146,23 +146,21 @@ export class ApiStack extends Stack {
       }
       if (handler === 'artifacts') {
         // Presigned URLs carry this role's signature, so it needs the object rights it hands out.
-        const name = artifactBucketName(this, props.prefix);
-        fn.addEnvironment('ARTIFACT_BUCKET', name);
-        const pattern = `${props.prefix}-artifacts-<AWS::AccountId>-<AWS::Region>`;
-        grantTenantObjects(fn, { name, pattern, partition: this.partition }, props.dataKey, 'readwrite');
+        const artifacts = artifactBucket(this, props.prefix);
+        fn.addEnvironment('ARTIFACT_BUCKET', artifacts.name);
+        grantTenantObjects(fn, artifacts, props.dataKey, 'readwrite');
         fn.addToRolePolicy(
           new PolicyStatement({
             actions: ['s3:DeleteObject'],
-            resources: [`arn:${this.partition}:s3:::${name}/tenants/*`],
+            resources: [`arn:${this.partition}:s3:::${artifacts.name}/tenants/*`],
           }),
         );
       }
       if (handler === 'executions') {
         // Redrive: reads the failed state and creates the state machine that resumes at the failed step.
-        const name = artifactBucketName(this, props.prefix);
-        fn.addEnvironment('ARTIFACT_BUCKET', name);
-        const pattern = `${props.prefix}-artifacts-<AWS::AccountId>-<AWS::Region>`;
-        grantTenantObjects(fn, { name, pattern, partition: this.partition }, props.dataKey, 'read');
+        const artifacts = artifactBucket(this, props.prefix);
+        fn.addEnvironment('ARTIFACT_BUCKET', artifacts.name);
+        grantTenantObjects(fn, artifacts, props.dataKey, 'read');
         fn.addToRolePolicy(
           new PolicyStatement({
             actions: ['states:CreateStateMachine', 'states:TagResource'],

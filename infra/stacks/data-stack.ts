@@ -21,6 +21,15 @@ export function artifactBucketName(stack: Stack, prefix: string): string {
   return `${prefix}-artifacts-${stack.account}-${stack.region}`;
 }
 
+/** The artifact bucket as grants take it: its name, and that name as cdk-nag prints it in findings. */
+export function artifactBucket(stack: Stack, prefix: string) {
+  return {
+    name: artifactBucketName(stack, prefix),
+    pattern: `${prefix}-artifacts-<AWS::AccountId>-<AWS::Region>`,
+    partition: stack.partition,
+  };
+}
+
 export class DataStack extends Stack {
   readonly table: Table;
   readonly key: Key;

@@ -19,7 +19,7 @@ import { CfnScheduleGroup } from 'aws-cdk-lib/aws-scheduler';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { bundledFunction } from './bundled-function';
-import { artifactBucketName, auditBucketName } from './data-stack';
+import { artifactBucket, auditBucketName } from './data-stack';
 import { acknowledgeLambdaBaseline, grantTableAccess, grantTenantObjects } from './grants';
 
 export interface TriggersStackProps extends StackProps {
@@ -189,25 +189,16 @@ export class TriggersStack extends Stack {
       comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
       treatMissingData: TreatMissingData.NOT_BREACHING,
     });
-    const artifactBucket = artifactBucketName(this, props.prefix);
+    const artifacts = artifactBucket(this, props.prefix);
     const uploadTrigger = bundledFunction(this, 'UploadTrigger', {
       entry: 'functions/triggers/upload.ts',
-      environment: { TABLE_NAME: props.table.tableName, ARTIFACT_BUCKET: artifactBucket },
+      environment: { TABLE_NAME: props.table.tableName, ARTIFACT_BUCKET: artifacts.name },
       timeout: Duration.seconds(30),
     });
     grantTableAccess(uploadTrigger, props.table);
     grantStartExecution(uploadTrigger);
-    // HeadObject (is the upload complete, and of the declared size) needs s3:GetObject.
-    grantTenantObjects(
-      uploadTrigger,
-      {
-        name: artifactBucket,
-        pattern: `${props.prefix}-artifacts-<AWS::AccountId>-<AWS::Region>`,
-        partition: this.partition,
-      },
-      props.dataKey,
-      'read',
-    );
+    // HeadObject (is the upload complete, and of the declared size) and reading the rows need s3:GetObject.
+    grantTenantObjects(uploadTrigger, artifacts, props.dataKey, 'read');
     uploadTrigger.addEventSource(
       new SqsEventSource(this.uploads, {
         batchSize: 10,
@@ -217,7 +208,7 @@ export class TriggersStack extends Stack {
     );
     // The bucket lives in the data stack; it is imported here so the notification (a custom resource that
     // merges with any other configuration) belongs to this stack and no dependency cycle forms.
-    Bucket.fromBucketName(this, 'ArtifactsBucket', artifactBucket).addEventNotification(
+    Bucket.fromBucketName(this, 'ArtifactsBucket', artifacts.name).addEventNotification(
       EventType.OBJECT_CREATED,
       new SqsDestination(this.uploads),
       { prefix: 'tenants/' },

@@ -12,7 +12,7 @@ import { componentFunctions } from '../../shared/api/routes';
 import { builtinRecipes } from '../../shared/recipes/builtin-recipes';
 import { chooseEngine, compileRecipe } from '../../shared/recipes/recipe-compiler';
 import { bundledFunction } from './bundled-function';
-import { artifactBucketName } from './data-stack';
+import { artifactBucket } from './data-stack';
 import {
   acknowledgeLambdaBaseline,
   grantCredentialAccess,
@@ -50,15 +50,9 @@ export class WorkflowsStack extends Stack {
         grantCredentialAccess(fn, props.dataKey, ['kms:Decrypt']);
       }
       // Large outputs travel by reference through the artifact bucket; Finalize also keeps failed states there.
-      const artifacts = artifactBucketName(this, props.prefix);
-      fn.addEnvironment('ARTIFACT_BUCKET', artifacts);
-      const pattern = `${props.prefix}-artifacts-<AWS::AccountId>-<AWS::Region>`;
-      grantTenantObjects(
-        fn,
-        { name: artifacts, pattern, partition: this.partition },
-        props.dataKey,
-        'readwrite',
-      );
+      const artifacts = artifactBucket(this, props.prefix);
+      fn.addEnvironment('ARTIFACT_BUCKET', artifacts.name);
+      grantTenantObjects(fn, artifacts, props.dataKey, 'readwrite');
       if (component === 'correspond') {
         fn.addEnvironment('EMAIL_TRANSPORT', 'ses');
         fn.addEnvironment('SMS_TRANSPORT', 'sns');
