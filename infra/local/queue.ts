@@ -135,10 +135,8 @@ export function startLocalQueue(options: LocalQueueOptions): LocalQueue {
     send(body) {
       const now = Date.now();
       const messageId = randomUUID();
-      messages.push({ slot: randomUUID(), messageId, body, sentAt: now, receiveCount: 0, visibleAt: now });
-      if (options.deliverTwice) {
+      for (let copy = 0; copy < (options.deliverTwice ? 2 : 1); copy++)
         messages.push({ slot: randomUUID(), messageId, body, sentAt: now, receiveCount: 0, visibleAt: now });
-      }
       save();
       pump();
       return messageId;

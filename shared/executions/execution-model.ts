@@ -103,3 +103,9 @@ export interface RunState {
 export function executionName(tenantId: string, executionId: string): string {
   return `${tenantId}.${executionId}`;
 }
+
+/** The tenant and execution an execution name stands for, or null for a name this platform did not give. */
+export function parseExecutionName(name: string): { tenantId: string; executionId: string } | null {
+  const match = /^(.+)\.(exe_[a-z0-9]+)$/.exec(name);
+  return match ? { tenantId: match[1]!, executionId: match[2]! } : null;
+}

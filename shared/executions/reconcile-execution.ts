@@ -6,7 +6,7 @@
 // execution name, `<tenantId>.<executionId>`.
 import type { Deps } from '../deps';
 import { NotFound } from '../errors';
-import { type RunState, terminalStatuses } from './execution-model';
+import { parseExecutionName, type RunState, terminalStatuses } from './execution-model';
 import { getExecutionRecord } from './execution-repository';
 import { stateFromRecords } from './run-state';
 import { settleExecution } from './settle-execution';
@@ -49,9 +49,9 @@ export async function reconcileFromExecutionLog(deps: Deps, event: ExecutionLogE
   const status = LOGGED[event.type as keyof typeof LOGGED];
   const arn = event.execution_arn.split(':');
   const name = arn[5] === 'express' ? arn[7] : arn[5] === 'execution' ? arn[7] : undefined;
-  const match = name ? /^(.+)\.(exe_[a-z0-9]+)$/.exec(name) : null;
-  if (!status || !match) return false;
-  const [, tenantId, executionId] = match as unknown as [string, string, string];
+  const run = name ? parseExecutionName(name) : null;
+  if (!status || !run) return false;
+  const { tenantId, executionId } = run;
   const execution = await getExecutionRecord(deps, tenantId, executionId).catch((error: unknown) => {
     if (error instanceof NotFound) return null;
     throw error;
