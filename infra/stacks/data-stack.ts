@@ -68,8 +68,8 @@ export class DataStack extends Stack {
       id: 'AwsSolutions-S1',
       reason: 'This bucket is the server access log destination; logging it to itself would loop.',
     });
-    this.artifacts = new Bucket(this, 'Artifacts', {
-      bucketName: artifactBucketName(this, props.prefix),
+    // Tenant data: the customer key, no public access, TLS only, versions kept, access logged, never deleted.
+    const tenantData = {
       encryption: BucketEncryption.KMS,
       encryptionKey: this.key,
       bucketKeyEnabled: true,
@@ -77,24 +77,21 @@ export class DataStack extends Stack {
       enforceSSL: true,
       versioned: true,
       serverAccessLogsBucket: accessLogs,
+      removalPolicy: RemovalPolicy.RETAIN,
+    };
+    this.artifacts = new Bucket(this, 'Artifacts', {
+      ...tenantData,
+      bucketName: artifactBucketName(this, props.prefix),
       serverAccessLogsPrefix: 'artifacts/',
       eventBridgeEnabled: false,
-      removalPolicy: RemovalPolicy.RETAIN,
     });
     // Audit events are archived here, one object per event, immutable for a year (Object Lock, compliance).
     this.auditArchive = new Bucket(this, 'AuditArchive', {
+      ...tenantData,
       bucketName: auditBucketName(this, props.prefix),
-      encryption: BucketEncryption.KMS,
-      encryptionKey: this.key,
-      bucketKeyEnabled: true,
-      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
-      enforceSSL: true,
-      versioned: true,
       objectLockEnabled: true,
       objectLockDefaultRetention: ObjectLockRetention.compliance(Duration.days(365)),
-      serverAccessLogsBucket: accessLogs,
       serverAccessLogsPrefix: 'audit-archive/',
-      removalPolicy: RemovalPolicy.RETAIN,
     });
   }
 }
