@@ -18,6 +18,8 @@ export interface Deps {
 
 // Local emulators accept any credentials; real AWS uses the default provider chain.
 const localCredentials = { accessKeyId: 'local', secretAccessKey: 'local' };
+/** s3rver, the local S3 server, accepts its own well-known key pair only. */
+export const LOCAL_S3_CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
 
 export function createDeps(config: Config = loadConfig()): Deps {
   const dynamo = new DynamoDBClient({
@@ -32,11 +34,14 @@ export function createDeps(config: Config = loadConfig()): Deps {
   });
   const s3 = new S3Client({
     region: config.AWS_REGION,
-    // s3rver, the local S3 server, accepts its own well-known key pair only.
+    // Since SDK 3.729 the client signs a CRC32 of the body it sees into every request, presigned PUTs
+    // included: there it is the CRC32 of an empty body, and real S3 refuses every non-empty upload (BadDigest).
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+    responseChecksumValidation: 'WHEN_REQUIRED',
     ...(config.S3_ENDPOINT
       ? {
           endpoint: config.S3_ENDPOINT,
-          credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
+          credentials: LOCAL_S3_CREDENTIALS,
           forcePathStyle: true,
         }
       : {}),
