@@ -4,6 +4,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import type { Server } from 'node:http';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { gzipSync } from 'node:zlib';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import type { ApiHandlerName } from '../../shared/api/routes';
@@ -144,12 +145,27 @@ async function loadApiHandler(name: ApiHandlerName) {
   return ((await import(`../../functions/api/${name}.ts`)) as { handler: Handler }).handler as never;
 }
 
-/** As the EventBridge rule does in the cloud: execution status changes go to the reconciling handler. */
+/** As the EventBridge rule does in the cloud: Standard runs' status changes go to the reconciling handler. */
 export async function deliverStatusChange(event: Record<string, unknown>): Promise<void> {
   const module = '../../functions/triggers/execution-status.ts';
   const { handler } = (await import(module)) as { handler: Handler };
   await handler(event, lambdaContext('recipeflow-execution-status'));
 }
+
+/** As the log group's subscription filter does in the cloud: an execution error line, gzipped, to the same handler. */
+async function deliverExecutionLog(line: Record<string, unknown>): Promise<void> {
+  const data = {
+    messageType: 'DATA_MESSAGE',
+    owner: '000000000000',
+    logGroup: LOCAL_LOG_GROUP,
+    logStream: `states/recipeflow/${new Date().toISOString().slice(0, 10)}`,
+    subscriptionFilters: ['RunsEndedWithoutFinalize'],
+    logEvents: [{ id: String(Date.now()), timestamp: Date.now(), message: JSON.stringify(line) }],
+  };
+  await deliverStatusChange({ awslogs: { data: gzipSync(JSON.stringify(data)).toString('base64') } });
+}
+
+const LOCAL_LOG_GROUP = '/aws/vendedlogs/states/recipeflow';
 
 /**
  * The S3 server and the Step Functions endpoint (its Tasks resolving to the component handlers), with the
@@ -157,6 +173,8 @@ export async function deliverStatusChange(event: Record<string, unknown>): Promi
  */
 export async function startEmulators(dataDir: string) {
   process.env.COMPONENT_ARN_PREFIX = COMPONENT_PREFIX;
+  // Recipe state machines log execution errors, as in the cloud, so Express runs are settled from the log.
+  process.env.STATE_MACHINE_LOG_GROUP_ARN ??= `arn:aws:logs:us-east-1:000000000000:log-group:${LOCAL_LOG_GROUP}:*`;
   process.env.CREDENTIALS_KEY_FILE ??= path.join(dataDir, 'credentials.key');
   const s3 = await startS3Local({
     directory: path.join(dataDir, 's3'),
@@ -171,6 +189,7 @@ export async function startEmulators(dataDir: string) {
     region: 'us-east-1',
     invoke: invokeComponent,
     onStatusChange: deliverStatusChange,
+    onExecutionLog: deliverExecutionLog,
   });
   process.env.SFN_ENDPOINT = sfn.endpoint;
   return { s3, sfn };

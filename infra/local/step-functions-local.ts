@@ -7,6 +7,7 @@ import type { Server as NetServer } from 'node:net';
 import path from 'node:path';
 import { StateMachine } from 'aws-local-stepfunctions';
 import { contextObject, type InvokeFunction, taskOverrides } from './lambda-emulation';
+import { checkCreateStateMachine, ServiceError } from './step-functions-rules';
 
 const ACCOUNT = '000000000000';
 
@@ -17,6 +18,8 @@ interface MachineRecord {
   roleArn: string;
   type: string;
   creationDate: number;
+  /** Where execution errors are logged (ERROR or ALL level); Express runs are settled from these lines. */
+  logsErrors?: boolean;
 }
 
 interface ExecutionEntry {
@@ -44,15 +47,6 @@ interface TokenWaiter {
   reject: (error: Error) => void;
 }
 
-class ServiceError extends Error {
-  constructor(
-    readonly type: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
 export interface StepFunctionsLocal {
   endpoint: string;
   stop: () => Promise<void>;
@@ -66,8 +60,14 @@ export async function startStepFunctionsLocal(options: {
   dataDir: string;
   region: string;
   invoke: InvokeFunction;
-  /** Receives the service's "Execution Status Change" event when a run ends other than by succeeding. */
+  /** Receives the service's "Execution Status Change" event when a Standard run ends other than by succeeding. */
   onStatusChange?: (event: Record<string, unknown>) => Promise<void>;
+  /**
+   * Receives the execution log line (ExecutionFailed/TimedOut/Aborted) of a run of a state machine that logs
+   * errors, as a CloudWatch Logs subscription would. Express workflows send no status-change events; this is
+   * how the cloud learns that one ended without Finalize.
+   */
+  onExecutionLog?: (line: Record<string, unknown>) => Promise<void>;
   port?: number;
 }): Promise<StepFunctionsLocal> {
   const folder = path.join(options.dataDir, 'step-functions');
@@ -178,13 +178,14 @@ export async function startStepFunctionsLocal(options: {
         entry.stopDate = Date.now();
         running.delete(done);
         persistPending();
-        if (entry.status !== 'SUCCEEDED') void notifyStatusChange(entry);
+        if (entry.status !== 'SUCCEEDED') void notifyEnded(entry);
       });
     running.add(done);
   }
 
   const actions: Record<string, (body: Record<string, unknown>) => unknown> = {
     CreateStateMachine(body) {
+      checkCreateStateMachine(body);
       const name = String(body.name);
       const arn = machineArn(name);
       const existing = machines.get(arn);
@@ -207,6 +208,7 @@ export async function startStepFunctionsLocal(options: {
         roleArn: String(body.roleArn),
         type,
         creationDate: Date.now(),
+        logsErrors: logsErrors(body.loggingConfiguration),
       };
       machines.set(arn, record);
       persistMachines();
@@ -229,7 +231,11 @@ export async function startStepFunctionsLocal(options: {
       const machine = machines.get(String(body.stateMachineArn));
       if (!machine) throw new ServiceError('StateMachineDoesNotExist', 'State Machine Does Not Exist');
       const name = String(body.name ?? crypto.randomUUID());
-      const arn = `arn:aws:states:${options.region}:${ACCOUNT}:execution:${machine.name}:${name}`;
+      // Express runs are named but not unique: their ARN carries a run id, and a start is never deduplicated.
+      const arn =
+        machine.type === 'EXPRESS'
+          ? `arn:aws:states:${options.region}:${ACCOUNT}:express:${machine.name}:${name}:${crypto.randomUUID()}`
+          : `arn:aws:states:${options.region}:${ACCOUNT}:execution:${machine.name}:${name}`;
       const existing = executions.get(arn);
       if (existing) {
         if (existing.input === (body.input ?? '{}'))
@@ -298,6 +304,30 @@ export async function startStepFunctionsLocal(options: {
     },
   };
 
+  /** What the service tells of a run that ended other than by succeeding: Standard events, Express log lines. */
+  async function notifyEnded(entry: ExecutionEntry): Promise<void> {
+    const machine = machines.get(entry.stateMachineArn);
+    if (machine?.type === 'EXPRESS') {
+      if (machine.logsErrors) await notifyExecutionLog(entry);
+      return;
+    }
+    await notifyStatusChange(entry);
+  }
+
+  async function notifyExecutionLog(entry: ExecutionEntry): Promise<void> {
+    const type = { FAILED: 'ExecutionFailed', TIMED_OUT: 'ExecutionTimedOut', ABORTED: 'ExecutionAborted' }[
+      entry.status as 'FAILED' | 'TIMED_OUT' | 'ABORTED'
+    ];
+    const line = {
+      id: '1',
+      type,
+      details: { error: entry.error ?? '', cause: entry.cause ?? '' },
+      event_timestamp: String(entry.stopDate ?? Date.now()),
+      execution_arn: entry.arn,
+    };
+    await options.onExecutionLog?.(line).catch(logHandlerFailure);
+  }
+
   async function notifyStatusChange(entry: ExecutionEntry): Promise<void> {
     const detail = {
       executionArn: entry.arn,
@@ -321,11 +351,7 @@ export async function startStepFunctionsLocal(options: {
       resources: [entry.arn],
       detail,
     };
-    await options.onStatusChange?.(event).catch((error: Error) => {
-      console.error(
-        JSON.stringify({ level: 'error', message: 'status change handler failed', errorType: error.name }),
-      );
-    });
+    await options.onStatusChange?.(event).catch(logHandlerFailure);
   }
 
   function takeToken(token: string): TokenWaiter {
@@ -374,7 +400,7 @@ export async function startStepFunctionsLocal(options: {
         cause: (error as Error).message,
         stopDate: Date.now(),
       });
-      void notifyStatusChange(entry);
+      void notifyEnded(entry);
     }
   }
 
@@ -393,6 +419,17 @@ export async function startStepFunctionsLocal(options: {
       await closed;
     },
   };
+}
+
+function logsErrors(logging: unknown): boolean {
+  const level = (logging as { level?: string } | undefined)?.level;
+  return level === 'ERROR' || level === 'ALL';
+}
+
+function logHandlerFailure(error: Error) {
+  console.error(
+    JSON.stringify({ level: 'error', message: 'status change handler failed', errorType: error.name }),
+  );
 }
 
 function readJson<T>(file: string): T | undefined {

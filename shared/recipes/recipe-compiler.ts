@@ -257,14 +257,34 @@ function catcher(step: Step, next: string, context: SequenceContext): AslState[]
 /** Express when nothing can pause the run and it fits Express's 5-minute limit; Standard otherwise. */
 export function chooseEngine(recipe: RecipeDefinition): 'STANDARD' | 'EXPRESS' {
   if (recipe.mode !== 'auto') return recipe.mode === 'express' ? 'EXPRESS' : 'STANDARD';
-  let worstCaseSeconds = 0;
-  for (const step of recipe.steps) {
-    // A map's length is only known at run time, so its worst case is unbounded.
-    if (step.type === 'wait' || step.type === 'review' || step.type === 'map') return 'STANDARD';
-    const attempts = (step.retry ?? DEFAULT_RETRY[step.type])?.maxAttempts ?? 1;
-    worstCaseSeconds += (step.timeoutSeconds ?? DEFAULT_TIMEOUT[step.type] ?? 60) * attempts;
+  // A map's length is only known at run time, so auto mode keeps it on Standard.
+  if (recipe.steps.some((step) => step.type === 'map')) return 'STANDARD';
+  return worstCaseSeconds(recipe.steps) <= EXPRESS_MAX_SECONDS ? 'EXPRESS' : 'STANDARD';
+}
+
+/** Step Functions stops an Express run after five minutes. */
+export const EXPRESS_MAX_SECONDS = 300;
+
+/**
+ * The longest a sequence can run: every attempt of every step to its timeout, retries included, a map's items
+ * in rounds of its concurrency. Infinity when it can pause for a person or until a time (review, wait until).
+ */
+export function worstCaseSeconds(steps: Step[]): number {
+  let total = 0;
+  for (const step of steps) {
+    if (step.type === 'review' || (step.type === 'wait' && step.seconds === undefined)) return Infinity;
+    if (step.type === 'wait') total += step.seconds ?? 0;
+    else if (step.type === 'branch') continue;
+    else if (step.type === 'map') {
+      // An inline Map runs up to 40 iterations at once when its concurrency is unlimited (0).
+      const parallel = Math.min(step.maxConcurrency || 40, 40);
+      total += Math.ceil(step.maxItems / parallel) * worstCaseSeconds(step.steps);
+    } else {
+      const attempts = (step.retry ?? DEFAULT_RETRY[step.type])?.maxAttempts ?? 1;
+      total += (step.timeoutSeconds ?? DEFAULT_TIMEOUT[step.type] ?? 60) * attempts;
+    }
   }
-  return worstCaseSeconds <= 300 ? 'EXPRESS' : 'STANDARD';
+  return total;
 }
 
 /** State machines are named by a hash of their definition and type, so identical recipes share one. */

@@ -149,6 +149,8 @@ export interface MapStep {
   type: 'map';
   items: string;
   maxConcurrency: number;
+  /** The most items a run may map over: credits are reserved for them, and more fail the run. */
+  maxItems: number;
   steps: Step[];
   retry?: z.infer<typeof retrySchema>;
   timeoutSeconds?: number;
@@ -171,11 +173,16 @@ export const stepSchema: z.ZodType<Step, unknown> = z.lazy(() =>
         type: z.literal('map'),
         items: z.string().min(1),
         maxConcurrency: z.number().int().min(0).max(1000).default(4),
+        maxItems: z.number().int().min(1).max(MAX_MAP_ITEMS).default(DEFAULT_MAP_ITEMS),
         steps: z.array(stepSchema).min(1),
       })
       .strict(),
   ]),
 ) as z.ZodType<Step, unknown>;
+
+/** A map's item cap when it declares none, and the most an inline map may declare. */
+export const DEFAULT_MAP_ITEMS = 100;
+export const MAX_MAP_ITEMS = 10_000;
 
 export const recipeModes = ['auto', 'standard', 'express'] as const;
 

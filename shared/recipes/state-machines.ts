@@ -10,6 +10,7 @@ import {
   stateMachineName,
 } from './recipe-compiler';
 import type { RecipeDefinition } from './recipe-schema';
+import { checkServiceLimits } from './service-limits';
 
 export function componentArn(deps: Pick<Deps, 'config'>) {
   return (component: ComponentName) => `${deps.config.COMPONENT_ARN_PREFIX}${component}`;
@@ -24,6 +25,7 @@ export function compileForDeployment(deps: Pick<Deps, 'config'>, recipe: RecipeD
 /** CreateStateMachine is idempotent for an identical name, definition, role and type, so this finds a shared one. */
 export async function ensureStateMachine(deps: Deps, recipe: RecipeDefinition, resumeAt?: string) {
   const compiled = compileForDeployment(deps, recipe);
+  checkServiceLimits(recipe, compiled); // 422 for what the service would refuse
   const asl = resumeAt ? resumeFrom(compiled.asl, resumeAt) : compiled.asl;
   const { engine } = compiled;
   const name = stateMachineName(asl, engine);

@@ -71,9 +71,11 @@ describe('recipes and executions over HTTP', () => {
     expect(
       read.body!.steps.map((s: { stepId: string; status: string }) => `${s.stepId}:${s.status}`),
     ).toEqual(['company:succeeded', 'fit:succeeded']);
-    // Finalize records the workflow run, named after the tenant and the execution.
+    // Finalize records the workflow run, named after the tenant and the execution (an Express run's ARN
+    // carries a run id after its name).
+    expect(read.body!).toMatchObject({ engine: 'EXPRESS' });
     expect(read.body!.executionArn).toMatch(
-      new RegExp(`:execution:recipeflow-[0-9a-f]+:ten_\\w+\\.${run.body!.id}$`),
+      new RegExp(`:express:recipeflow-[0-9a-f]+:ten_\\w+\\.${run.body!.id}:[0-9a-f-]{36}$`),
     );
   });
 
@@ -246,6 +248,23 @@ describe('bad requests', () => {
     expect(response.status).toBe(422);
     const paths = response.body!.errors.map((e: { path: string }) => e.path);
     expect(paths).toEqual(expect.arrayContaining(['steps[2].source', 'steps[2].ops']));
+    expect((await api('GET', '/v1/recipes?limit=100')).body!.items).toHaveLength(before.body!.items.length);
+  });
+
+  it('answers 422 for what Step Functions would refuse: a review in an Express recipe', async () => {
+    const before = await api('GET', '/v1/recipes?limit=100');
+    const response = await api('POST', '/v1/recipes', {
+      name: 'express review',
+      mode: 'express',
+      steps: [
+        { id: 'draft', type: 'transform', source: 'hello', ops: [] },
+        { id: 'approval', type: 'review', message: 'ok?' },
+      ],
+    });
+    expect(response.status).toBe(422);
+    expect(response.body!.errors).toEqual([
+      { path: 'steps[1].type', message: expect.stringContaining('Express workflows do not support') },
+    ]);
     expect((await api('GET', '/v1/recipes?limit=100')).body!.items).toHaveLength(before.body!.items.length);
   });
 
