@@ -14,6 +14,7 @@ export class ServiceError extends Error {
 const MAX_NAME = 80;
 const MAX_DEFINITION_BYTES = 1_048_576;
 // The characters a state machine name may not contain, per the CreateStateMachine reference.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are among those the service refuses
 const FORBIDDEN_NAME = /[\s<>{}[\]?*"#%\\^|~`$&,;:/\u0000-\u001f\u007f-\u009f]/;
 const ROLE_ARN = /^arn:aws[\w-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/;
 // Express workflows run synchronously to completion within five minutes: no callback or .sync integrations.
