@@ -6,7 +6,8 @@ import type {
   APIGatewayRequestAuthorizerEventV2,
   APIGatewaySimpleAuthorizerWithContextResult,
 } from 'aws-lambda';
-import { bearerToken, resolvePrincipal } from '../../shared/auth/resolve-principal';
+import { bearerToken } from '../../shared/auth/identity';
+import { resolvePrincipal } from '../../shared/auth/resolve-principal';
 import { getDeps } from '../../shared/deps';
 import { DomainError } from '../../shared/errors';
 

@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { type ApiHandlerName, type ApiRoute, apiRoutes, publicHandlers } from '../../shared/api/routes';
+import { IDENTITY_HEADER } from '../../shared/auth/identity';
 import { lambdaContext } from './lambda-context';
 
 const MAX_BODY_BYTES = 6 * 1024 * 1024; // the Lambda request payload limit
@@ -67,7 +68,12 @@ async function handle(
   );
   const event = toEvent(req, url, route, pathParameters, body);
   if (!publicHandlers.has(route.handler)) {
-    // As API Gateway does: the Lambda authorizer runs first and its context reaches the handler.
+    // As API Gateway does: without its identity source the authorizer is not called and the answer is a
+    // bare 401; otherwise the Lambda authorizer runs first and its context reaches the handler.
+    if (!event.headers[IDENTITY_HEADER]) {
+      res.writeHead(401, { 'content-type': 'application/json' }).end('{"message":"Unauthorized"}');
+      return;
+    }
     const authorize = await authorizer();
     const result = await authorize(authorizerEvent(event), lambdaContext('recipeflow-authorizer'));
     (event.requestContext as { authorizer?: unknown }).authorizer = { lambda: result.context ?? {} };
@@ -90,7 +96,7 @@ function authorizerEvent(event: APIGatewayProxyEventV2) {
     version: '2.0',
     type: 'REQUEST',
     routeArn: `arn:aws:execute-api:us-east-1:000000000000:local/$default/${event.routeKey.replace(' ', '')}`,
-    identitySource: [event.headers.authorization ?? ''],
+    identitySource: [event.headers[IDENTITY_HEADER] ?? ''],
     routeKey: event.routeKey,
     rawPath: event.rawPath,
     rawQueryString: event.rawQueryString,

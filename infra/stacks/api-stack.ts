@@ -9,6 +9,7 @@ import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { apiHandlers, apiRoutes, publicHandlers } from '../../shared/api/routes';
+import { IDENTITY_SOURCE } from '../../shared/auth/identity';
 import { bundledFunction } from './bundled-function';
 import { artifactBucket, artifactBucketName } from './data-stack';
 import {
@@ -74,7 +75,7 @@ export class ApiStack extends Stack {
     grantTableAccess(authorizerFn, props.table);
     const authorizer = new HttpLambdaAuthorizer('KeysAndTokens', authorizerFn, {
       responseTypes: [HttpLambdaResponseType.SIMPLE],
-      identitySource: ['$request.header.Authorization'],
+      identitySource: [IDENTITY_SOURCE],
       resultsCacheTtl: Duration.seconds(30),
     });
     for (const handler of apiHandlers) {

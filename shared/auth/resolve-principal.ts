@@ -20,12 +20,6 @@ export async function resolvePrincipal(deps: Deps, token: string | undefined): P
   return { ...principal, plan: tenant.plan };
 }
 
-export function bearerToken(headers: Record<string, string | undefined> | undefined): string | undefined {
-  const header = headers?.authorization;
-  if (header?.toLowerCase().startsWith('bearer ')) return header.slice(7).trim();
-  return headers?.['x-api-key'];
-}
-
 let jwks: ReturnType<typeof createRemoteJWKSet> | undefined;
 
 async function verifyJwt(deps: Deps, token: string): Promise<Principal> {

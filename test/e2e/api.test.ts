@@ -1,5 +1,5 @@
 // HTTP against the local runtime (started by the global setup exactly as `npm start` starts it).
-import { describe, expect, it } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
 import { apiClient } from '../support/api-client';
 
 const api = apiClient();
@@ -44,6 +44,17 @@ describe('health and auth', () => {
     expect(response.status).toBe(401);
     expect(response.headers.get('content-type')).toBe('application/problem+json');
     expect(response.body).toMatchObject({ status: 401, title: 'Unauthorized' });
+  });
+
+  it('takes credentials only from the Authorization header, as the deployed authorizer does', async () => {
+    const { baseUrl, apiKey } = inject('demo');
+    // No identity source: API Gateway answers 401 itself, without calling the authorizer.
+    const viaApiKeyHeader = await fetch(`${baseUrl}/v1/recipes`, { headers: { 'x-api-key': apiKey } });
+    expect(viaApiKeyHeader.status).toBe(401);
+    expect(await viaApiKeyHeader.json()).toEqual({ message: 'Unauthorized' });
+    const notBearer = await fetch(`${baseUrl}/v1/recipes`, { headers: { authorization: apiKey } });
+    expect(notBearer.status).toBe(401);
+    expect((await api('GET', '/v1/recipes')).status).toBe(200);
   });
 
   it('answers 404 for an unknown route and 405 for a wrong method', async () => {

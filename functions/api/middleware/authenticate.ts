@@ -3,8 +3,9 @@
 // checked here.
 import type middy from '@middy/core';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { bearerToken } from '../../../shared/auth/identity';
 import type { Principal } from '../../../shared/auth/principal';
-import { bearerToken, resolvePrincipal } from '../../../shared/auth/resolve-principal';
+import { resolvePrincipal } from '../../../shared/auth/resolve-principal';
 import { getDeps } from '../../../shared/deps';
 import { Forbidden, Unauthorized } from '../../../shared/errors';
 
