@@ -65,8 +65,16 @@ export class RateLimited extends DomainError {
   constructor(
     message: string,
     readonly retryAfterSeconds: number,
+    status: 429 | 503 = 429,
   ) {
-    super(429, 'Too Many Requests', message);
+    super(status, status === 429 ? 'Too Many Requests' : 'Service Unavailable', message);
+  }
+}
+
+/** A dependency refused for now (throttled): nothing was recorded, and the same request may be retried. */
+export class TryAgainLater extends RateLimited {
+  constructor(message: string, retryAfterSeconds = 1) {
+    super(message, retryAfterSeconds, 503);
   }
 }
 

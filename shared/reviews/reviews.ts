@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { keys, stripKeys } from '../data/keys';
 import { type PageRequest, queryPartition } from '../data/pagination';
 import type { Deps } from '../deps';
-import { Conflict, NotFound } from '../errors';
+import { Conflict, NotFound, TryAgainLater } from '../errors';
 import type { RunState } from '../executions/execution-model';
 import { terminalStatuses } from '../executions/execution-model';
 import {
@@ -171,50 +171,47 @@ export async function decideReview(
     decidedAt,
     ...(input.comment ? { comment: input.comment } : {}),
   };
-  const status: ReviewStatus = expired ? 'expired' : input.decision === 'approve' ? 'approved' : 'rejected';
-  try {
-    await deps.db.send(
-      new UpdateCommand({
-        TableName: deps.config.TABLE_NAME,
-        Key: keys.review(tenantId, id),
-        UpdateExpression: 'SET #status = :status, decision = :decision, GSI1PK = :gsi REMOVE taskToken',
-        ConditionExpression: '#status = :pending',
-        ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: {
-          ':status': status,
-          ':decision': output,
-          ':pending': 'pending',
-          ':gsi': keys.reviewsByStatus(tenantId, status),
-        },
-      }),
-    );
-  } catch (error) {
-    if ((error as Error).name === 'ConditionalCheckFailedException')
-      throw new Conflict('this review was decided already');
-    throw error;
+  if (expired) {
+    await closeReview(deps, tenantId, id, 'the review timed out; its step applied its onTimeout rule');
+    throw new Conflict('this review expired; its step already applied its onTimeout rule');
   }
-  if (expired) throw new Conflict('this review expired; its step already applied its onTimeout rule');
-  await transitionExecution(deps, tenantId, String(item.executionId), ['waiting_review'], 'running');
-  const taskToken = String(item.taskToken);
+  const status: ReviewStatus = input.decision === 'approve' ? 'approved' : 'rejected';
+  // Claim, deliver, record: the decision is recorded only once its task token reached the workflow, so a
+  // throttled or failed SendTask* leaves the review pending (the caller retries) instead of "approved" with
+  // its run stuck. The claim keeps two deciders from both delivering; a claim left by a crash goes stale.
+  // The run shows running before the token goes, so a later review of the same run is not overwritten.
+  await claimReview(deps, tenantId, id);
+  const executionId = String(item.executionId);
+  await transitionExecution(deps, tenantId, executionId, ['waiting_review'], 'running');
   try {
-    if (input.decision === 'approve') {
-      await deps.sfn.send(new SendTaskSuccessCommand({ taskToken, output: JSON.stringify({ output }) }));
-    } else {
-      await deps.sfn.send(
-        new SendTaskFailureCommand({
-          taskToken,
-          error: 'ReviewRejected',
-          cause: input.comment ?? `rejected by ${reviewer}`,
-        }),
-      );
-    }
+    await deliverDecision(deps, String(item.taskToken), input, output);
   } catch (error) {
-    if (['TaskTimedOut', 'TaskDoesNotExist', 'InvalidToken'].includes((error as Error).name)) {
+    if (TOKEN_GONE.includes((error as Error).name)) {
+      await closeReview(deps, tenantId, id, 'the run no longer waits for this review');
       throw new Conflict('the run is no longer waiting for this review');
     }
-    throw error;
+    // Undone so the review can be decided again; a claim left behind goes stale by itself.
+    await transitionExecution(deps, tenantId, executionId, ['running'], 'waiting_review').catch(() => false);
+    await releaseClaim(deps, tenantId, id).catch(() => {});
+    throw new TryAgainLater(
+      'the decision could not be delivered to the run yet; nothing was recorded, try again',
+    );
   }
-  await recordStepAttempt(deps, tenantId, String(item.executionId), {
+  await deps.db.send(
+    new UpdateCommand({
+      TableName: deps.config.TABLE_NAME,
+      Key: keys.review(tenantId, id),
+      UpdateExpression:
+        'SET #status = :status, decision = :decision, GSI1PK = :gsi REMOVE taskToken, claimedAt',
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: {
+        ':status': status,
+        ':decision': output,
+        ':gsi': keys.reviewsByStatus(tenantId, status),
+      },
+    }),
+  );
+  await recordStepAttempt(deps, tenantId, executionId, {
     stepId: String(item.stepId),
     type: 'review',
     status: input.decision === 'approve' ? 'succeeded' : 'failed',
@@ -232,6 +229,67 @@ export async function decideReview(
     ORDER,
   );
   return review;
+}
+
+/** What SendTask* answers once a token is spent or its task over: the run no longer waits. */
+const TOKEN_GONE = ['TaskTimedOut', 'TaskDoesNotExist', 'InvalidToken'];
+/** A claim older than this was left by a decider that stopped; another may take it. */
+const CLAIM_SECONDS = 30;
+
+async function claimReview(deps: Deps, tenantId: string, id: string): Promise<void> {
+  const now = deps.now();
+  try {
+    await deps.db.send(
+      new UpdateCommand({
+        TableName: deps.config.TABLE_NAME,
+        Key: keys.review(tenantId, id),
+        UpdateExpression: 'SET claimedAt = :now',
+        ConditionExpression: '#status = :pending AND (attribute_not_exists(claimedAt) OR claimedAt < :stale)',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: {
+          ':now': now.toISOString(),
+          ':stale': new Date(now.getTime() - CLAIM_SECONDS * 1000).toISOString(),
+          ':pending': 'pending',
+        },
+      }),
+    );
+  } catch (error) {
+    if ((error as Error).name === 'ConditionalCheckFailedException')
+      throw new Conflict('this review is being decided or was decided already');
+    throw error;
+  }
+}
+
+async function releaseClaim(deps: Deps, tenantId: string, id: string): Promise<void> {
+  await deps.db.send(
+    new UpdateCommand({
+      TableName: deps.config.TABLE_NAME,
+      Key: keys.review(tenantId, id),
+      UpdateExpression: 'REMOVE claimedAt',
+      ConditionExpression: '#status = :pending',
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: { ':pending': 'pending' },
+    }),
+  );
+}
+
+async function deliverDecision(
+  deps: Deps,
+  taskToken: string,
+  input: z.infer<typeof decisionSchema>,
+  output: ReviewOutput,
+): Promise<void> {
+  if (input.decision === 'approve') {
+    await deps.sfn.send(new SendTaskSuccessCommand({ taskToken, output: JSON.stringify({ output }) }));
+  } else {
+    await deps.sfn.send(
+      new SendTaskFailureCommand({
+        taskToken,
+        error: 'ReviewRejected',
+        cause: input.comment ?? `rejected by ${output.reviewer}`,
+      }),
+    );
+  }
 }
 
 function applyEdits(data: unknown, edits: Record<string, unknown> | undefined): unknown {

@@ -1,0 +1,93 @@
+// A decision is recorded only once its task token reached the workflow: a throttled SendTaskSuccess leaves the
+// review pending and the run waiting, and the same decision succeeds when tried again.
+import { SFNClient } from '@aws-sdk/client-sfn';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openAccountIfMissing } from '../../shared/credits/credits';
+import { getExecutionRecord } from '../../shared/executions/execution-repository';
+import { startExecution } from '../../shared/executions/start-execution';
+import { createRecipe } from '../../shared/recipes/recipes';
+import { decideReview, listReviews } from '../../shared/reviews/reviews';
+import { type LocalStack, startFakeServer, startLocalStack } from '../support/local-stack';
+
+let stack: LocalStack;
+let throttling: Awaited<ReturnType<typeof startFakeServer>>;
+const tenant = 'ten_reviewdelivery';
+const sendTaskCalls: string[] = [];
+
+beforeAll(async () => {
+  stack = await startLocalStack();
+  // Step Functions' JSON protocol answering every call with a throttling error.
+  throttling = await startFakeServer((req, res) => {
+    sendTaskCalls.push(String(req.headers['x-amz-target']));
+    res.writeHead(400, {
+      'content-type': 'application/x-amz-json-1.0',
+      'x-amzn-errortype': 'ThrottlingException',
+    });
+    res.end(JSON.stringify({ __type: 'ThrottlingException', message: 'Rate exceeded' }));
+  });
+});
+afterAll(async () => {
+  await throttling.close();
+  await stack.stop();
+});
+
+async function until<T>(read: () => Promise<T>, done: (value: T) => boolean): Promise<T> {
+  for (let i = 0; i < 200; i++) {
+    const value = await read();
+    if (done(value)) return value;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error('condition not reached');
+}
+
+describe('review decisions', () => {
+  it('records nothing when the token cannot be delivered, and succeeds when decided again', async () => {
+    const { deps } = stack;
+    await openAccountIfMissing(deps, tenant, 'enterprise');
+    const recipe = await createRecipe(deps, tenant, {
+      name: 'approve me',
+      steps: [
+        { id: 'draft', type: 'transform', source: 'hello', ops: [] },
+        { id: 'approval', type: 'review', message: 'ok?', data: '{{steps.draft.output}}' },
+      ],
+    });
+    const started = await startExecution(deps, {
+      tenantId: tenant,
+      recipeId: recipe.id,
+      input: {},
+      trigger: 'api',
+      actor: { id: 'test', role: 'operator' },
+    });
+    await until(
+      () => getExecutionRecord(deps, tenant, started.id),
+      (e) => e.status === 'waiting_review',
+    );
+    const [review] = (await listReviews(deps, tenant, 'pending', { limit: 10 })).items;
+
+    const throttled = {
+      ...deps,
+      sfn: new SFNClient({
+        region: 'us-east-1',
+        endpoint: throttling.url,
+        credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+        maxAttempts: 2,
+      }),
+    };
+    await expect(
+      decideReview(throttled, tenant, review!.id, { decision: 'approve' }, 'ann'),
+    ).rejects.toMatchObject({ status: 503 });
+    expect(sendTaskCalls).toEqual(['AWSStepFunctions.SendTaskSuccess', 'AWSStepFunctions.SendTaskSuccess']);
+    expect((await listReviews(deps, tenant, 'pending', { limit: 10 })).items.map((r) => r.id)).toEqual([
+      review!.id,
+    ]);
+    expect((await getExecutionRecord(deps, tenant, started.id)).status).toBe('waiting_review');
+
+    const decided = await decideReview(deps, tenant, review!.id, { decision: 'approve' }, 'ann');
+    expect(decided).toMatchObject({ status: 'approved', decision: { reviewer: 'ann' } });
+    const done = await until(
+      () => getExecutionRecord(deps, tenant, started.id),
+      (e) => e.status === 'succeeded',
+    );
+    expect(done.output).toMatchObject({ decision: 'approve', data: 'hello' });
+  });
+});
