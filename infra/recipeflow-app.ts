@@ -2,6 +2,7 @@
 import { type App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { ApiStack } from './stacks/api-stack';
+import { BootstrapStack } from './stacks/bootstrap-stack';
 import { DataStack } from './stacks/data-stack';
 import { TriggersStack } from './stacks/triggers-stack';
 import { WorkflowsStack } from './stacks/workflows-stack';
@@ -35,6 +36,7 @@ export function buildRecipeflow(app: App) {
       role: triggers.schedulerRole,
     },
   });
+  const bootstrap = new BootstrapStack(app, 'RecipeflowBootstrap', { table: data.table, prefix });
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
-  return { data, workflows, api, triggers };
+  return { data, workflows, api, triggers, bootstrap };
 }

@@ -55,6 +55,13 @@ export class Forbidden extends DomainError {
   }
 }
 
+/** The platform operator suspended the tenant: its keys are refused and nothing of it starts. */
+export class TenantSuspended extends Forbidden {
+  constructor() {
+    super('this tenant is suspended; no run starts until it is reactivated');
+  }
+}
+
 export class InsufficientCredits extends DomainError {
   constructor(message: string) {
     super(402, 'Payment Required', message);

@@ -9,6 +9,8 @@ import {
   listRecipeVersions,
   updateRecipe,
 } from '../../shared/recipes/recipes';
+import { installTemplate, installTemplateSchema, listTemplates } from '../../shared/recipes/templates';
+import { parseWith } from '../../shared/validation';
 import { apiHandler, endpoint, json, noContent, pageQuery, readJsonBody } from './endpoint';
 
 const versionQuery = z.object({ version: z.coerce.number().int().min(1).optional() });
@@ -24,9 +26,19 @@ export const handler = apiHandler([
   {
     method: 'POST',
     path: '/v1/recipes',
-    handler: endpoint({ role: 'editor' }, async ({ deps, tenantId, event }) =>
-      json(201, await createRecipe(deps, tenantId, readJsonBody(event))),
-    ),
+    // A recipe definition, or { "templateId" } to install a template as a new recipe of the tenant.
+    handler: endpoint({ role: 'editor' }, async ({ deps, tenantId, event }) => {
+      const body = readJsonBody(event);
+      if (body && typeof body === 'object' && 'templateId' in body) {
+        return json(201, await installTemplate(deps, tenantId, parseWith(installTemplateSchema, body)));
+      }
+      return json(201, await createRecipe(deps, tenantId, body));
+    }),
+  },
+  {
+    method: 'GET',
+    path: '/v1/templates',
+    handler: endpoint({ role: 'viewer' }, async () => json(200, listTemplates())),
   },
   {
     method: 'GET',

@@ -1,6 +1,13 @@
-// POST /v1/tenants: the platform admin onboards a tenant (tenant, subscription, first admin key).
+// /v1/tenants: the platform operator onboards tenants, pages through them (plan, status, balance, running),
+// changes a tenant's plan, and suspends or reactivates it.
 import { onboardingSchema, onboardTenant } from '../../shared/tenants/onboarding';
-import { apiHandler, endpoint, json } from './endpoint';
+import {
+  changeTenant,
+  getTenantSummary,
+  listTenantSummaries,
+  tenantChangeSchema,
+} from '../../shared/tenants/tenant-admin';
+import { apiHandler, endpoint, json, pageQuery } from './endpoint';
 
 export const handler = apiHandler([
   {
@@ -8,6 +15,29 @@ export const handler = apiHandler([
     path: '/v1/tenants',
     handler: endpoint({ role: 'platform', body: onboardingSchema }, async ({ deps, principal, body }) =>
       json(201, await onboardTenant(deps, body, principal)),
+    ),
+  },
+  {
+    method: 'GET',
+    path: '/v1/tenants',
+    handler: endpoint({ role: 'platform', query: pageQuery }, async ({ deps, query }) =>
+      json(200, await listTenantSummaries(deps, query)),
+    ),
+  },
+  {
+    method: 'GET',
+    path: '/v1/tenants/{id}',
+    handler: endpoint({ role: 'platform' }, async ({ deps, params }) =>
+      json(200, await getTenantSummary(deps, params.id!)),
+    ),
+  },
+  {
+    method: 'PATCH',
+    path: '/v1/tenants/{id}',
+    handler: endpoint(
+      { role: 'platform', body: tenantChangeSchema },
+      async ({ deps, principal, params, body }) =>
+        json(200, await changeTenant(deps, params.id!, body, principal)),
     ),
   },
 ]);

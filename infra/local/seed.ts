@@ -1,17 +1,16 @@
-// Seeds the demo tenant: agent "The Hunter", its three recipes, settings pointing at the demo directory,
-// and the demo and platform-admin API keys (kept across restarts through demo.json).
-import { createAgent, getAgent } from '../../shared/agents/agents';
+// The local platform: the shared bootstrap (the platform-admin key), then the demo tenant — a tenant onboarded
+// with the examples, as any tenant can be — with its settings pointing at the demo directory. Keys are kept
+// across restarts through the data folder.
 import { apiKeyExists, createApiKey } from '../../shared/auth/api-keys';
-import { openAccountIfMissing } from '../../shared/credits/credits';
 import type { Deps } from '../../shared/deps';
-import { NotFound } from '../../shared/errors';
-import { builtinRecipes, HUNTER_AGENT } from '../../shared/recipes/builtin-recipes';
-import { createRecipe, getRecipe, type Recipe, updateRecipe } from '../../shared/recipes/recipes';
+import { bootstrapPlatform } from '../../shared/platform/bootstrap';
+import { installExamples } from '../../shared/recipes/templates';
 import { getSettings, putSettings } from '../../shared/settings/settings';
-import { putTenantIfMissing } from '../../shared/tenants/tenant-repository';
+import { onboardTenant } from '../../shared/tenants/onboarding';
+import { getTenant } from '../../shared/tenants/tenant-repository';
 
 export const DEMO_TENANT_ID = 'ten_demo';
-export const PLATFORM_TENANT_ID = 'platform';
+const LOCAL_OPERATOR = { tenantId: 'platform', role: 'platform', keyId: 'system:local-seed' } as const;
 
 export interface SeedResult {
   apiKey: string;
@@ -23,42 +22,25 @@ export async function seedDemo(
   directoryUrl: string,
   previous?: Partial<SeedResult>,
 ): Promise<SeedResult> {
-  await putTenantIfMissing(deps, {
-    id: DEMO_TENANT_ID,
-    name: 'Demo Company',
-    plan: 'pro',
-    status: 'active',
-    createdAt: deps.now().toISOString(),
+  const { platformAdminKey } = await bootstrapPlatform(deps, {
+    platformAdminKey: previous?.platformAdminKey,
   });
-  await openAccountIfMissing(deps, DEMO_TENANT_ID, 'pro');
-  await getAgent(deps, DEMO_TENANT_ID, HUNTER_AGENT.id).catch(async (error: unknown) => {
-    if (!(error instanceof NotFound)) throw error;
-    await createAgent(
+  let apiKey: string | undefined;
+  if (!(await getTenant(deps, DEMO_TENANT_ID))) {
+    const onboarded = await onboardTenant(
       deps,
+      { name: 'Demo Company', plan: 'pro', withExamples: true },
+      LOCAL_OPERATOR,
       DEMO_TENANT_ID,
-      { name: HUNTER_AGENT.name, description: HUNTER_AGENT.description },
-      HUNTER_AGENT.id,
     );
-  });
-  await pointSettingsAt(deps, directoryUrl);
-  for (const { id, definition } of builtinRecipes) {
-    const existing = await getRecipe(deps, DEMO_TENANT_ID, id).catch((error: unknown) => {
-      if (error instanceof NotFound) return undefined;
-      throw error;
-    });
-    if (!existing) await createRecipe(deps, DEMO_TENANT_ID, definition, id);
-    else if (JSON.stringify(stripMeta(existing)) !== JSON.stringify(definition)) {
-      await updateRecipe(deps, DEMO_TENANT_ID, id, definition);
-    }
+    apiKey = onboarded.apiKey.key;
+  } else {
+    // Brings the demo's copies of the templates up to date after an upgrade.
+    await installExamples(deps, DEMO_TENANT_ID);
+    if (previous?.apiKey && (await apiKeyExists(deps, previous.apiKey))) apiKey = previous.apiKey;
   }
-  const apiKey = await reuseOrCreate(deps, previous?.apiKey, DEMO_TENANT_ID, 'admin', 'demo admin');
-  const platformAdminKey = await reuseOrCreate(
-    deps,
-    previous?.platformAdminKey,
-    PLATFORM_TENANT_ID,
-    'platform',
-    'platform admin',
-  );
+  apiKey ??= (await createApiKey(deps, { tenantId: DEMO_TENANT_ID, role: 'admin', name: 'demo admin' })).key;
+  await pointSettingsAt(deps, directoryUrl);
   return { apiKey, platformAdminKey };
 }
 
@@ -72,28 +54,4 @@ async function pointSettingsAt(deps: Deps, directoryUrl: string) {
     httpAllowList: [...allowList, new URL(directoryUrl).origin],
     values: { ...settings.values, directoryUrl },
   });
-}
-
-function stripMeta(recipe: Recipe) {
-  const {
-    id: _i,
-    version: _v,
-    engine: _e,
-    stateMachineArn: _s,
-    createdAt: _c,
-    updatedAt: _u,
-    ...definition
-  } = recipe;
-  return definition;
-}
-
-async function reuseOrCreate(
-  deps: Deps,
-  key: string | undefined,
-  tenantId: string,
-  role: 'admin' | 'platform',
-  name: string,
-): Promise<string> {
-  if (key && (await apiKeyExists(deps, key))) return key;
-  return (await createApiKey(deps, { tenantId, role, name })).key;
 }

@@ -86,7 +86,8 @@ export class ApiStack extends Stack {
       });
       grantTableAccess(fn, props.table);
       if (handler === 'credentials') grantCredentialAccess(fn, props.dataKey, ['kms:GenerateDataKey']);
-      if (handler === 'recipes') {
+      // Recipes (and onboarding with examples, which installs templates) create state machines.
+      if (handler === 'recipes' || handler === 'tenants') {
         fn.addToRolePolicy(
           new PolicyStatement({
             actions: ['states:CreateStateMachine', 'states:TagResource'],
@@ -96,7 +97,7 @@ export class ApiStack extends Stack {
         // The API may hand state machines exactly one role.
         props.stateMachineRole.grantPassRole(fn.grantPrincipal);
       }
-      if (handler === 'recipes' || handler === 'executions') {
+      if (handler === 'recipes' || handler === 'executions' || handler === 'tenants') {
         // State machines are created with logging to the execution log (redrive creates them too).
         fn.addEnvironment('STATE_MACHINE_LOG_GROUP_ARN', props.executionLogGroupArn);
         fn.addToRolePolicy(

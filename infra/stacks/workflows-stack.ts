@@ -1,16 +1,15 @@
-// Workflows: one Lambda per component, the one role every recipe state machine runs with, and a state
-// machine per built-in recipe compiled by the same compiler the API uses.
+// Workflows: one Lambda per component, the one role every recipe state machine runs with, and the log group
+// their execution errors go to. Recipe state machines (templates installed by tenants included) are created
+// through CreateStateMachine when a version is saved, named by the hash of their definition, so identical
+// recipes of all tenants share one; CDK deploys none that no record would point at.
 import { Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import type { Table } from 'aws-cdk-lib/aws-dynamodb';
 import { Effect, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
-import { DefinitionBody, LogLevel, StateMachine, StateMachineType } from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
 import { componentFunctions } from '../../shared/api/routes';
-import { builtinRecipes } from '../../shared/recipes/builtin-recipes';
-import { chooseEngine, compileRecipe } from '../../shared/recipes/recipe-compiler';
 import { bundledFunction } from './bundled-function';
 import { artifactBucket } from './data-stack';
 import {
@@ -101,36 +100,11 @@ export class WorkflowsStack extends Stack {
       }),
     );
 
-    const substitutions = Object.fromEntries(
-      [...functions].map(([name, fn]) => [`${name}Arn`, fn.functionArn]),
-    );
     const logs = new LogGroup(this, 'StateMachineLogs', {
       retention: RetentionDays.ONE_MONTH,
       removalPolicy: RemovalPolicy.DESTROY,
     });
     this.executionLogs = logs;
-    for (const { id: recipeId, definition } of builtinRecipes) {
-      // `${httpArn}` placeholders: after substitution the ASL equals what the API compiles at run time.
-      const asl = compileRecipe(definition, { componentArn: (component) => `\${${component}Arn}` });
-      const machine = new StateMachine(this, `Builtin-${recipeId}`, {
-        stateMachineName: `${props.prefix}-${recipeId.replace(/_/g, '-')}`,
-        definitionBody: DefinitionBody.fromString(JSON.stringify(asl)),
-        definitionSubstitutions: substitutions,
-        stateMachineType:
-          chooseEngine(definition) === 'EXPRESS' ? StateMachineType.EXPRESS : StateMachineType.STANDARD,
-        role: this.stateMachineRole,
-        tracingEnabled: true,
-        // As the API creates recipe state machines: errors only, without data (one line per failed run).
-        logs: { destination: logs, level: LogLevel.ERROR, includeExecutionData: false },
-      });
-      machine.node.addMetadata('recipeflow:recipe', recipeId);
-      Validations.of(machine).acknowledge({
-        id: 'AwsSolutions-SF1',
-        reason:
-          'Recipe runs log errors only: per-transition logging would bill every run, the execution and step records ' +
-          'already hold each run’s history, and X-Ray traces are on. The error lines settle runs that end early.',
-      });
-    }
     acknowledgeLambdaBaseline(this);
   }
 }

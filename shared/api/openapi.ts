@@ -44,7 +44,7 @@ export function openApiDocument(routes: DocumentedRoute[]) {
     const mutation = route.method !== 'GET';
     const role = route.spec?.role;
     registry.registerPath({
-      method: route.method.toLowerCase() as 'get' | 'post' | 'put' | 'delete',
+      method: route.method.toLowerCase() as 'get' | 'post' | 'put' | 'patch' | 'delete',
       path: route.path,
       tags: [route.path.split('/')[2]!],
       ...(route.public

@@ -21,7 +21,7 @@ export const apiHandlers = [
 export type ApiHandlerName = (typeof apiHandlers)[number];
 
 export interface ApiRoute {
-  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   path: string;
   handler: ApiHandlerName;
 }
@@ -34,6 +34,10 @@ export const apiRoutes: ApiRoute[] = [
   { method: 'GET', path: '/v1/ready', handler: 'health' },
   { method: 'GET', path: '/v1/openapi.json', handler: 'openapi' },
   { method: 'POST', path: '/v1/tenants', handler: 'tenants' },
+  { method: 'GET', path: '/v1/tenants', handler: 'tenants' },
+  { method: 'GET', path: '/v1/tenants/{id}', handler: 'tenants' },
+  { method: 'PATCH', path: '/v1/tenants/{id}', handler: 'tenants' },
+  { method: 'GET', path: '/v1/templates', handler: 'recipes' },
   { method: 'GET', path: '/v1/api-keys', handler: 'api-keys' },
   { method: 'POST', path: '/v1/api-keys', handler: 'api-keys' },
   { method: 'DELETE', path: '/v1/api-keys/{id}', handler: 'api-keys' },

@@ -22,9 +22,12 @@ export function hashApiKey(key: string): string {
 }
 
 /** A new key and the Put that stores its hash (for transactions); the plain key is returned only here. */
-export function newApiKey(deps: Deps, input: { tenantId: string; role: Principal['role']; name: string }) {
+export function newApiKey(
+  deps: Deps,
+  input: { tenantId: string; role: Principal['role']; name: string },
+  key = `rf_${randomBytes(24).toString('base64url')}`,
+) {
   const id = newId('key');
-  const key = `rf_${randomBytes(24).toString('base64url')}`;
   const metadata: ApiKeyMetadata = {
     id,
     name: input.name,

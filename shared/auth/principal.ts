@@ -2,6 +2,9 @@
 export const roles = ['admin', 'editor', 'operator', 'viewer'] as const;
 export type Role = (typeof roles)[number];
 
+/** The platform operator's own space: its keys onboard and run tenants; it holds no tenant data. */
+export const PLATFORM_TENANT_ID = 'platform';
+
 export interface Principal {
   tenantId: string;
   role: Role | 'platform';

@@ -5,18 +5,20 @@ import type { Deps } from '../deps';
 import { Forbidden, Unauthorized } from '../errors';
 import { getTenant } from '../tenants/tenant-repository';
 import { authenticateApiKey } from './api-keys';
-import { type Principal, roles } from './principal';
-
-const PLATFORM_TENANT = 'platform';
+import { PLATFORM_TENANT_ID, type Principal, roles } from './principal';
 
 export async function resolvePrincipal(deps: Deps, token: string | undefined): Promise<Principal> {
   if (!token) throw new Unauthorized();
   const principal =
     token.split('.').length === 3 ? await verifyJwt(deps, token) : await authenticateApiKey(deps, token);
-  if (principal.tenantId === PLATFORM_TENANT) return principal;
+  if (principal.role === 'platform') return principal;
   const tenant = await getTenant(deps, principal.tenantId);
   if (!tenant) throw new Unauthorized();
-  if (tenant.status !== 'active') throw new Forbidden('this tenant is suspended');
+  if (tenant.status !== 'active') {
+    throw new Forbidden(
+      `this tenant is suspended${tenant.reason ? `: ${tenant.reason}` : ''}; its keys are refused`,
+    );
+  }
   return { ...principal, plan: tenant.plan };
 }
 
@@ -42,7 +44,9 @@ async function verifyJwt(deps: Deps, token: string): Promise<Principal> {
   }
   const tenantId = payload.tenant_id;
   const role = payload.role;
-  if (typeof tenantId !== 'string' || !(roles as readonly unknown[]).includes(role)) {
+  // A platform operator's token names the platform as its tenant; no tenant's token can claim the role.
+  const platform = role === 'platform' && tenantId === PLATFORM_TENANT_ID;
+  if (typeof tenantId !== 'string' || !(platform || (roles as readonly unknown[]).includes(role))) {
     throw new Unauthorized('the token must carry tenant_id and a role claim');
   }
   return { tenantId, role: role as Principal['role'], keyId: `jwt:${payload.sub ?? 'unknown'}` };

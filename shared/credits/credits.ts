@@ -29,6 +29,8 @@ export interface Account {
   renewsAt?: string;
   /** The day of the month periods start on (the day the account opened). */
   billingDay?: number;
+  /** Set while the tenant is suspended: nothing starts. */
+  suspended?: boolean;
 }
 
 /** The billing day of the month after `from` (clamped to that month's last day), at the same time, in UTC. */

@@ -3,6 +3,8 @@ const tenantPk = (tenantId: string) => `TENANT#${tenantId}`;
 
 export const keys = {
   tenant: (tenantId: string) => ({ PK: tenantPk(tenantId), SK: 'TENANT' }),
+  /** The platform operator's index of every tenant (GSI1). */
+  allTenants: 'PLATFORM#TENANTS',
   settings: (tenantId: string) => ({ PK: tenantPk(tenantId), SK: 'SETTINGS' }),
   apiKey: (hash: string) => ({ PK: `APIKEY#${hash}`, SK: 'APIKEY' }),
   agent: (tenantId: string, id: string) => ({ PK: tenantPk(tenantId), SK: `AGENT#${id}` }),

@@ -2,6 +2,7 @@
 //
 // Single-table design. Access patterns and keys:
 //   tenant by id                      PK=TENANT#<t>               SK=TENANT
+//   every tenant (platform operator)  GSI1PK=PLATFORM#TENANTS     GSI1SK=<tenantId>
 //   settings of a tenant              PK=TENANT#<t>               SK=SETTINGS
 //   API key by hash (auth)            PK=APIKEY#<sha256>          SK=APIKEY
 //   agents of a tenant (list, get)    PK=TENANT#<t>               SK=AGENT#<id>
@@ -28,7 +29,8 @@
 //   audit events waiting to be chained PK=TENANT#<t>#AUDITQ       SK=<intentId>
 //   audit chain head                  PK=TENANT#<t>               SK=AUDITHEAD
 //   audit events, in chain order      PK=TENANT#<t>#AUDIT         SK=<seq, 12 digits>
-// Every partition key starts with the tenant, so no query can cross tenants.
+// Every partition key but the platform's own (API key hashes, the tenant index) starts with the tenant, so
+// no tenant's query can cross tenants.
 import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
 
 export const tableKeys = { partitionKey: 'PK', sortKey: 'SK' } as const;

@@ -9,7 +9,7 @@ import { explainRefusedReservation, getAccount, ledgerPut, reserveUpdate } from 
 import { estimateCost, plans, prices, stepPrices } from '../credits/plans';
 import { keys } from '../data/keys';
 import type { Deps } from '../deps';
-import { ValidationFailed } from '../errors';
+import { TenantSuspended, ValidationFailed } from '../errors';
 import { newId } from '../ids';
 import { getRecipe } from '../recipes/recipes';
 import { getSettings } from '../settings/settings';
@@ -58,6 +58,7 @@ export async function startExecution(deps: Deps, request: StartRequest): Promise
     getSettings(deps, tenantId),
     getAccount(deps, tenantId).catch(() => null),
   ]);
+  if (account?.suspended) throw new TenantSuspended();
   const cost = estimateCost(recipe.steps);
   const now = deps.now().toISOString();
   const record: ExecutionRecord = {

@@ -257,8 +257,10 @@ function catcher(step: Step, next: string, context: SequenceContext): AslState[]
 /** Express when nothing can pause the run and it fits Express's 5-minute limit; Standard otherwise. */
 export function chooseEngine(recipe: RecipeDefinition): 'STANDARD' | 'EXPRESS' {
   if (recipe.mode !== 'auto') return recipe.mode === 'express' ? 'EXPRESS' : 'STANDARD';
-  // A map's length is only known at run time, so auto mode keeps it on Standard.
-  if (recipe.steps.some((step) => step.type === 'map')) return 'STANDARD';
+  // A pause is billed by the second on Express, free on Standard; a map's length is only known at run time.
+  if (recipe.steps.some((step) => step.type === 'wait' || step.type === 'review' || step.type === 'map')) {
+    return 'STANDARD';
+  }
   return worstCaseSeconds(recipe.steps) <= EXPRESS_MAX_SECONDS ? 'EXPRESS' : 'STANDARD';
 }
 

@@ -35,6 +35,8 @@ export async function ensureStateMachine(deps: Deps, recipe: RecipeDefinition, r
       definition: JSON.stringify(asl),
       roleArn: deps.config.STATE_MACHINE_ROLE_ARN,
       type: engine,
+      // X-Ray traces every run; the state machine role may put trace segments.
+      tracingConfiguration: { enabled: true },
       // Execution errors go to the log group whose subscription settles runs that end without Finalize
       // (Express workflows send no status-change events). ERROR level: one line per failed run, no data.
       ...(deps.config.STATE_MACHINE_LOG_GROUP_ARN

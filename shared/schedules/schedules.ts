@@ -1,12 +1,12 @@
 // Schedules: a recipe started on an EventBridge Scheduler expression in a time zone. The records are the source
 // of truth: in the cloud each one is mirrored to a Scheduler schedule; locally an in-process runner reads them.
 // Every scheduled start is idempotent per scheduled time.
-import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import { keys, stripKeys } from '../data/keys';
 import { eachInPartition, type PageRequest, queryPartition } from '../data/pagination';
 import type { Deps } from '../deps';
-import { NotFound, ValidationFailed } from '../errors';
+import { InsufficientCredits, NotFound, TenantSuspended, ValidationFailed } from '../errors';
 import { AlreadyStarted, startExecution } from '../executions/start-execution';
 import { newId } from '../ids';
 import { getRecipe } from '../recipes/recipes';
@@ -29,6 +29,8 @@ export interface Schedule {
   input: unknown;
   description?: string;
   createdAt: string;
+  /** The last scheduled time that started nothing, and why (tenant suspended, credits short, …). */
+  lastSkipped?: { scheduledTime: string; reason: string };
 }
 
 export interface SchedulerPort {
@@ -124,8 +126,38 @@ export async function runScheduled(
     });
   } catch (error) {
     if (error instanceof AlreadyStarted) return null;
+    // A start that cannot succeed is skipped with its reason on the schedule instead of being retried.
+    if (
+      error instanceof TenantSuspended ||
+      error instanceof InsufficientCredits ||
+      error instanceof ValidationFailed ||
+      error instanceof NotFound
+    ) {
+      await recordSkip(deps, event, error.message);
+      return null;
+    }
     throw error;
   }
+}
+
+async function recordSkip(
+  deps: Deps,
+  event: { tenantId: string; scheduleId: string; scheduledTime: string },
+  reason: string,
+) {
+  await deps.db
+    .send(
+      new UpdateCommand({
+        TableName: deps.config.TABLE_NAME,
+        Key: keys.schedule(event.tenantId, event.scheduleId),
+        UpdateExpression: 'SET lastSkipped = :skip',
+        ConditionExpression: 'attribute_exists(PK)',
+        ExpressionAttributeValues: { ':skip': { scheduledTime: event.scheduledTime, reason } },
+      }),
+    )
+    .catch((error: Error) => {
+      if (error.name !== 'ConditionalCheckFailedException') throw error;
+    });
 }
 
 function toSchedule(item: Record<string, unknown>): Schedule {

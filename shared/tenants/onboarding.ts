@@ -1,5 +1,6 @@
 // Onboarding: the tenant, its subscription (plan + credit account with the plan's credits) and a first admin
-// API key, written in one transaction so a failure leaves nothing behind.
+// API key, written in one transaction so a failure leaves nothing behind. With `withExamples`, the templates
+// (agent "The Hunter" and its three recipes) are then installed as the tenant's own recipes.
 import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import { auditIntentPut } from '../audit/audit-log';
@@ -7,20 +8,31 @@ import { newApiKey } from '../auth/api-keys';
 import type { Principal } from '../auth/principal';
 import { openAccountItems } from '../credits/credits';
 import { planIds, plans } from '../credits/plans';
-import { keys } from '../data/keys';
 import type { Deps } from '../deps';
 import { newId } from '../ids';
-import type { Tenant } from './tenant-repository';
+import { installExamples } from '../recipes/templates';
+import { type Tenant, tenantItem } from './tenant-repository';
 
 export const onboardingSchema = z
-  .object({ name: z.string().trim().min(1).max(200), plan: z.enum(planIds).default('free') })
+  .object({
+    name: z.string().trim().min(1).max(200),
+    plan: z.enum(planIds).default('free'),
+    withExamples: z.boolean().default(false),
+  })
   .strict();
 
-export async function onboardTenant(deps: Deps, input: z.infer<typeof onboardingSchema>, actor: Principal) {
+export async function onboardTenant(
+  deps: Deps,
+  input: z.input<typeof onboardingSchema>,
+  actor: Principal,
+  /** Only the local runtime names its demo tenant; the API always makes a new id. */
+  id = newId('ten'),
+) {
+  const { plan: planId = 'free', withExamples = false } = input;
   const tenant: Tenant = {
-    id: newId('ten'),
+    id,
     name: input.name,
-    plan: input.plan,
+    plan: planId,
     status: 'active',
     createdAt: deps.now().toISOString(),
   };
@@ -31,11 +43,11 @@ export async function onboardTenant(deps: Deps, input: z.infer<typeof onboarding
         {
           Put: {
             TableName: deps.config.TABLE_NAME,
-            Item: { ...keys.tenant(tenant.id), ...tenant },
+            Item: tenantItem(tenant),
             ConditionExpression: 'attribute_not_exists(PK)',
           },
         },
-        ...openAccountItems(deps, tenant.id, input.plan),
+        ...openAccountItems(deps, tenant.id, planId),
         { Put: apiKey.put },
         auditIntentPut(deps, tenant.id, {
           actor: actor.keyId,
@@ -47,7 +59,8 @@ export async function onboardTenant(deps: Deps, input: z.infer<typeof onboarding
       ],
     }),
   );
-  const plan = plans[input.plan];
+  if (withExamples) await installExamples(deps, tenant.id);
+  const plan = plans[planId];
   return {
     tenant,
     subscription: { plan: plan.id, monthlyCredits: plan.monthlyCredits, startedAt: tenant.createdAt },

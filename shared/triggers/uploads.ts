@@ -11,7 +11,7 @@ import {
 } from '../artifacts/artifacts';
 import { parseRows, sampleFormat } from '../artifacts/sample';
 import type { Deps } from '../deps';
-import { InsufficientCredits, NotFound, ValidationFailed } from '../errors';
+import { InsufficientCredits, NotFound, TenantSuspended, ValidationFailed } from '../errors';
 import { storeIfLarge } from '../executions/payload-store';
 import { AlreadyStarted, startExecution } from '../executions/start-execution';
 import { triggerForUpload, uploadInput } from './triggers';
@@ -97,7 +97,8 @@ export async function startFromUpload(deps: Deps, object: ObjectCreated): Promis
     if (
       error instanceof ValidationFailed ||
       error instanceof NotFound ||
-      error instanceof InsufficientCredits
+      error instanceof InsufficientCredits ||
+      error instanceof TenantSuspended
     ) {
       await recordUploadRun(deps, tenantId, artifact.id, { triggerId: trigger.id, error: error.message });
       return 'refused';

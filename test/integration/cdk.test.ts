@@ -9,7 +9,6 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildRecipeflow } from '../../infra/recipeflow-app';
 import { apiRoutes, componentFunctions } from '../../shared/api/routes';
-import { builtinRecipes } from '../../shared/recipes/builtin-recipes';
 
 const outdir = mkdtempSync(path.join(tmpdir(), 'recipeflow-cdk-'));
 let stacks: ReturnType<typeof buildRecipeflow>;
@@ -59,19 +58,29 @@ describe('cdk synth', () => {
     Template.fromStack(stacks.data).hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
   });
 
-  it('bundles component functions on Node 24 and deploys one state machine per built-in recipe', () => {
+  it('bundles component functions on Node 24 and deploys no state machine that no recipe record points at', () => {
     const workflows = Template.fromStack(stacks.workflows);
     workflows.resourcePropertiesCountIs(
       'AWS::Lambda::Function',
       { Runtime: 'nodejs24.x' },
       componentFunctions.length,
     );
-    workflows.resourceCountIs('AWS::StepFunctions::StateMachine', builtinRecipes.length);
-    workflows.hasResourceProperties('AWS::StepFunctions::StateMachine', {
-      DefinitionSubstitutions: { httpArn: Match.anyValue(), finalizeArn: Match.anyValue() },
-      TracingConfiguration: { Enabled: true },
-      LoggingConfiguration: Match.objectLike({ Level: 'ERROR', IncludeExecutionData: false }),
+    // Templates are installed through CreateStateMachine like any recipe (and share one machine per definition).
+    workflows.resourceCountIs('AWS::StepFunctions::StateMachine', 0);
+  });
+
+  it('bootstraps the platform: a generated secret, a custom resource running bootstrapPlatform, an output naming it', () => {
+    const bootstrap = Template.fromStack(stacks.bootstrap);
+    bootstrap.hasResourceProperties('AWS::SecretsManager::Secret', {
+      GenerateSecretString: Match.objectLike({ ExcludePunctuation: true, PasswordLength: 48 }),
     });
+    expect(JSON.stringify(bootstrap.toJSON())).not.toContain('"SecretString"');
+    bootstrap.resourceCountIs('AWS::CloudFormation::CustomResource', 1);
+    bootstrap.hasOutput('PlatformAdminKeySecretArn', {
+      Value: { Ref: Match.stringLikeRegexp('PlatformAdminKey') },
+    });
+    const custom = Object.values(bootstrap.findResources('AWS::CloudFormation::CustomResource'))[0]!;
+    expect(Object.keys(custom.Properties)).toEqual(['ServiceToken', 'secret']);
   });
 
   it('routes every API path to a Lambda and lets the API pass only the state machine role and the scheduler role', () => {

@@ -6,7 +6,9 @@ import { openAccountIfMissing } from '../../shared/credits/credits';
 import { listExecutions } from '../../shared/executions/execution-repository';
 import { createRecipe } from '../../shared/recipes/recipes';
 import { schedulerPort } from '../../shared/schedules/scheduler-port';
-import { createSchedule, runScheduled } from '../../shared/schedules/schedules';
+import { createSchedule, getSchedule, runScheduled } from '../../shared/schedules/schedules';
+import { changeTenant } from '../../shared/tenants/tenant-admin';
+import { putTenantIfMissing } from '../../shared/tenants/tenant-repository';
 import { type LocalStack, startLocalStack } from '../support/local-stack';
 
 let stack: LocalStack;
@@ -43,6 +45,38 @@ describe('scheduled starts', () => {
     await stack.idle();
     const runs = await listExecutions(deps, 'ten_sched', { recipeId: recipe.id });
     expect(runs.items.map((r) => r.trigger)).toEqual(['schedule', 'schedule']);
+  });
+
+  it('skips the runs of a suspended tenant with the reason on the schedule, and starts again once reactivated', async () => {
+    const { deps } = stack;
+    const tenantId = 'ten_sched_suspended';
+    await putTenantIfMissing(deps, { id: tenantId, name: 's', plan: 'pro', status: 'active', createdAt: '' });
+    await openAccountIfMissing(deps, tenantId, 'pro');
+    const recipe = await createRecipe(deps, tenantId, {
+      name: 'r',
+      steps: [{ id: 'a', type: 'transform', source: 1, ops: [] }],
+    });
+    const schedule = await createSchedule(deps, schedulerPort(loadConfig({})), tenantId, recipe.id, {
+      expression: 'rate(5 minutes)',
+      timezone: 'UTC',
+      input: {},
+    });
+    const operator = { tenantId: 'platform', role: 'platform', keyId: 'test' } as const;
+    await changeTenant(deps, tenantId, { status: 'suspended', reason: 'unpaid' }, operator);
+    const at = (minute: string) => ({
+      tenantId,
+      scheduleId: schedule.id,
+      scheduledTime: `2026-11-25T10:${minute}:00.000Z`,
+    });
+    expect(await runScheduled(deps, at('00'))).toBeNull();
+    expect((await getSchedule(deps, tenantId, schedule.id)).lastSkipped).toEqual({
+      scheduledTime: '2026-11-25T10:00:00.000Z',
+      reason: expect.stringContaining('suspended'),
+    });
+    expect((await listExecutions(deps, tenantId, { recipeId: recipe.id })).items).toEqual([]);
+    await changeTenant(deps, tenantId, { status: 'active' }, operator);
+    expect(await runScheduled(deps, at('05'))).toMatchObject({ trigger: 'schedule' });
+    await stack.idle();
   });
 
   it('mirrors each schedule to EventBridge Scheduler in the cloud (no emulator: aws-sdk-client-mock)', async () => {
