@@ -1,7 +1,8 @@
 // /v1/plans, /v1/credits, /v1/credits/transactions and /v1/credits/grants (platform admin).
 import { z } from 'zod';
 import { getAccount, grantCredits, listLedger } from '../../shared/credits/credits';
-import { plans, prices } from '../../shared/credits/plans';
+import { plans } from '../../shared/credits/plans';
+import { prices } from '../../shared/credits/pricing';
 import { apiHandler, endpoint, json, pageQuery } from './endpoint';
 
 const grantInput = z

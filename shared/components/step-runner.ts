@@ -5,7 +5,7 @@ import type { RunState, StepRecord } from '../executions/execution-model';
 import { recordStepAttempt } from '../executions/execution-repository';
 import { hydrateReferenced, storeIfLarge } from '../executions/payload-store';
 import type { Step } from '../recipes/recipe-schema';
-import { toStepError } from './step-errors';
+import { StepRejected, toStepError } from './step-errors';
 
 export interface StepEvent<S extends Step = Step> {
   step: S;
@@ -38,6 +38,13 @@ export function templateScope(state: RunState): Record<string, unknown> {
 }
 
 export async function runStep<S extends Step>(deps: Deps, event: StepEvent<S>, component: Component<S>) {
+  const { index, maxItems } = event.state;
+  if (index !== undefined && maxItems !== undefined && index >= maxItems) {
+    // Not recorded and not charged: the run reserved credits for maxItems items only.
+    throw new StepRejected(
+      `the map has more than its maxItems (${maxItems}) items; raise maxItems (up to 10000) or map over fewer`,
+    );
+  }
   const started = deps.now();
   const base = {
     // Inside a map, each item's run of a step is its own record: `enrich[3]`.

@@ -1,4 +1,4 @@
-// Plans and the price table: monthly credits, request rate and concurrent runs per plan; credits per step.
+// Plans: monthly credits, request rate and concurrent runs per plan. What a run costs is in pricing.ts.
 export const planIds = ['free', 'starter', 'pro', 'enterprise'] as const;
 export type PlanId = (typeof planIds)[number];
 
@@ -30,29 +30,3 @@ export const plans: Record<PlanId, Plan> = {
     concurrentExecutions: 500,
   },
 };
-
-/** Credits per run and per step by type; a start reserves the whole recipe, the end refunds steps that never ran. */
-export const prices = {
-  run: 1,
-  steps: {
-    http: 1,
-    ai: 5,
-    transform: 1,
-    score: 1,
-    wait: 1,
-    branch: 0,
-    map: 1,
-    correspond: 2,
-    review: 1,
-  } as Record<string, number>,
-};
-
-/** The price of each step, by step id. */
-export function stepPrices(steps: Array<{ id: string; type: string }>): Record<string, number> {
-  return Object.fromEntries(steps.map((step) => [step.id, prices.steps[step.type] ?? 1]));
-}
-
-/** What a run of these steps reserves: the run and every step. */
-export function estimateCost(steps: Array<{ id: string; type: string }>): number {
-  return Object.values(stepPrices(steps)).reduce((sum, price) => sum + price, prices.run);
-}

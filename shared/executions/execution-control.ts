@@ -6,7 +6,8 @@
 // state, since every step failure is caught to record it and settle credits.)
 import { StopExecutionCommand } from '@aws-sdk/client-sfn';
 import { getAccount } from '../credits/credits';
-import { estimateCost, plans, prices, stepPrices } from '../credits/plans';
+import { plans } from '../credits/plans';
+import { priceList, reservation } from '../credits/pricing';
 import type { Deps } from '../deps';
 import { Conflict } from '../errors';
 import { newId } from '../ids';
@@ -77,7 +78,9 @@ export async function redriveExecution(
   const from = topLevel.findIndex((s) => s.id === step);
   if (from < 0) throw new Conflict(`step ${step} cannot be resumed`);
   const remaining = topLevel.slice(from);
-  const cost = estimateCost(remaining);
+  // A redrive is a new run: it reserves, at today's prices, only the steps it runs again.
+  const prices = priceList(remaining);
+  const cost = reservation(prices);
   const { stateMachineArn } = await ensureStateMachine(deps, version.definition, step);
   const now = deps.now().toISOString();
   const record: ExecutionRecord = {
@@ -91,6 +94,7 @@ export async function redriveExecution(
     redriveOf: id,
     startedBy: actor.id,
     creditsReserved: cost,
+    prices,
     createdAt: now,
     startedAt: now,
   };
@@ -98,7 +102,7 @@ export async function redriveExecution(
     ...previous,
     failures: {},
     execution: { id: record.id, startedAt: now },
-    run: { ...previous.run, credits: { reserved: cost, run: prices.run, steps: stepPrices(remaining) } },
+    run: { ...previous.run, credits: { reserved: cost, ...prices } },
   };
   return launchExecution(deps, {
     record,

@@ -1,4 +1,6 @@
 // Shapes of an execution run: the stored record, its per-step records and the state a state machine carries.
+import type { PriceList } from '../credits/pricing';
+
 export const executionStatuses = [
   'queued',
   'running',
@@ -41,6 +43,8 @@ export interface ExecutionRecord {
   startedBy: string;
   creditsReserved: number;
   creditsCharged?: number;
+  /** The prices the run started with: every way it ends is settled at these. */
+  prices?: PriceList;
   /** AI usage summed over the run's steps, written when the run ends. */
   totals?: ExecutionTotals;
   createdAt: string;
@@ -88,14 +92,16 @@ export interface RunState {
   /** Inside a map iteration: the current item and its index. */
   item?: unknown;
   index?: number;
+  /** Inside a map iteration: the map's item cap, which its reservation covers. */
+  maxItems?: number;
   run: {
     tenantId: string;
     recipeId: string;
     version: number;
     httpAllowList: string[];
     ai: { provider?: string; model?: string };
-    /** Credits reserved at start and the price of each step, so the end can refund steps that never ran. */
-    credits: { reserved: number; run: number; steps: Record<string, number> };
+    /** Credits reserved at start and the prices fixed then, so the end can refund what never ran. */
+    credits: { reserved: number } & PriceList;
   };
 }
 

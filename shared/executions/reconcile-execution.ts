@@ -23,13 +23,13 @@ const FINAL = { FAILED: 'failed', TIMED_OUT: 'timed_out', ABORTED: 'cancelled' }
 export async function reconcileStoppedExecution(deps: Deps, change: ExecutionStatusChange): Promise<boolean> {
   const status = FINAL[change.status as keyof typeof FINAL];
   if (!status || !change.input) return false;
-  const state = JSON.parse(change.input) as RunState;
-  if (!state.run?.tenantId || !state.execution?.id) return false;
-  const error = {
-    type: change.error ?? change.status,
-    message: (change.cause ?? `the workflow ended as ${change.status}`).slice(0, 1000),
-  };
-  return settleExecution(deps, state, status, status === 'cancelled' ? {} : { error });
+  // The event carries the run's first input: it names the run, but what ran is read from the records.
+  const started = JSON.parse(change.input) as Partial<RunState>;
+  if (!started.run?.tenantId || !started.execution?.id) return false;
+  return settleFromRecords(deps, started.run.tenantId, started.execution.id, status, {
+    type: change.error || change.status,
+    message: (change.cause || `the workflow ended as ${change.status}`).slice(0, 1000),
+  });
 }
 
 export interface ExecutionLogEvent {
@@ -51,16 +51,25 @@ export async function reconcileFromExecutionLog(deps: Deps, event: ExecutionLogE
   const name = arn[5] === 'express' ? arn[7] : arn[5] === 'execution' ? arn[7] : undefined;
   const run = name ? parseExecutionName(name) : null;
   if (!status || !run) return false;
-  const { tenantId, executionId } = run;
-  const execution = await getExecutionRecord(deps, tenantId, executionId).catch((error: unknown) => {
-    if (error instanceof NotFound) return null;
-    throw error;
+  return settleFromRecords(deps, run.tenantId, run.executionId, status, {
+    type: event.details?.error || event.type,
+    message: (event.details?.cause || `the workflow ended: ${event.type}`).slice(0, 1000),
+  });
+}
+
+/** Settles a run that ended without Finalize from its records: charged for every step it attempted. */
+async function settleFromRecords(
+  deps: Deps,
+  tenantId: string,
+  executionId: string,
+  status: 'failed' | 'timed_out' | 'cancelled',
+  error: { type: string; message: string },
+): Promise<boolean> {
+  const execution = await getExecutionRecord(deps, tenantId, executionId).catch((failure: unknown) => {
+    if (failure instanceof NotFound) return null;
+    throw failure;
   });
   if (!execution || terminalStatuses.has(execution.status)) return false;
   const state = await stateFromRecords(deps, tenantId, execution);
-  const error = {
-    type: event.details?.error || event.type,
-    message: (event.details?.cause || `the workflow ended: ${event.type}`).slice(0, 1000),
-  };
   return settleExecution(deps, state, status, status === 'cancelled' ? {} : { error });
 }

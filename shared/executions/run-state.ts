@@ -1,7 +1,7 @@
 // A run's state rebuilt from its records, for runs stopped from outside the workflow. Reads the version item
 // directly, without the recipe model's zod schemas, so the status-change handler stays small.
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { prices, stepPrices } from '../credits/plans';
+import { priceList } from '../credits/pricing';
 import { keys } from '../data/keys';
 import type { Deps } from '../deps';
 import { NotFound } from '../errors';
@@ -17,11 +17,13 @@ export async function stateFromRecords(
   tenantId: string,
   execution: ExecutionRecord,
 ): Promise<RunState> {
-  const [steps, withSteps] = await Promise.all([
-    versionSteps(deps, tenantId, execution.recipeId, execution.version),
+  const [prices, withSteps] = await Promise.all([
+    // The prices the run started with; a record from before they were kept is priced from its version.
+    execution.prices ??
+      versionSteps(deps, tenantId, execution.recipeId, execution.version).then((steps) => priceList(steps)),
     getExecutionWithSteps(deps, tenantId, execution.id),
   ]);
-  const ran = new Set(withSteps.steps.map((s) => s.stepId.replace(/\[\d+\]$/, '')));
+  const ran = new Set(withSteps.steps.map((s) => s.stepId));
   return {
     input: execution.input,
     steps: Object.fromEntries([...ran].map((stepId) => [stepId, {}])),
@@ -34,11 +36,7 @@ export async function stateFromRecords(
       version: execution.version,
       httpAllowList: [],
       ai: {},
-      credits: {
-        reserved: execution.creditsReserved,
-        run: prices.run,
-        steps: stepPrices(steps),
-      },
+      credits: { reserved: execution.creditsReserved, ...prices },
     },
   };
 }
@@ -51,5 +49,5 @@ async function versionSteps(deps: Deps, tenantId: string, recipeId: string, vers
     }),
   );
   if (!Item) throw new NotFound('recipe version');
-  return (JSON.parse(String(Item.definitionJson)) as { steps: Array<{ id: string; type: string }> }).steps;
+  return (JSON.parse(String(Item.definitionJson)) as { steps: Parameters<typeof priceList>[0] }).steps;
 }

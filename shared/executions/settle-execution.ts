@@ -5,6 +5,7 @@
 import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { auditIntentPut } from '../audit/audit-log';
 import { ledgerPut, settleUpdate } from '../credits/credits';
+import { charge } from '../credits/pricing';
 import type { Deps } from '../deps';
 import { closeReview, reviewId } from '../reviews/review-records';
 import type { ExecutionRecord, ExecutionStatus, RunState } from './execution-model';
@@ -19,21 +20,24 @@ export async function settleExecution(
   fields: Pick<ExecutionRecord, 'output' | 'error' | 'executionArn'>,
 ): Promise<boolean> {
   const { tenantId, credits } = state.run;
-  const ran = new Set([...Object.keys(state.steps ?? {}), ...Object.keys(state.failures ?? {})]);
-  const charged =
-    ran.size === 0 && status !== 'succeeded'
-      ? 0
-      : credits.run + [...ran].reduce((sum, id) => sum + (credits.steps[id] ?? 0), 0);
-  const refund = Math.max(credits.reserved - charged, 0);
-  const finished = deps.now();
   const stepRecords = await listStepRecords(deps, tenantId, state.execution.id);
+  // Attempted: what the components recorded (each map item's steps too), and what the state shows ran or
+  // failed (a step whose Lambda was cut off records nothing, but its Catch puts it under failures).
+  const attempted = [
+    ...stepRecords.map((step) => step.stepId),
+    ...Object.keys(state.steps ?? {}),
+    ...Object.keys(state.failures ?? {}),
+  ];
+  const charged = charge(credits, credits.reserved, attempted, status === 'succeeded');
+  const refund = credits.reserved - charged;
+  const finished = deps.now();
   const totals = sumUsage(stepRecords);
   const update = executionTransition(deps, tenantId, state.execution.id, ACTIVE, status, {
     ...fields,
     totals,
     finishedAt: finished.toISOString(),
     durationMs: finished.getTime() - new Date(state.execution.startedAt).getTime(),
-    creditsCharged: credits.reserved - refund,
+    creditsCharged: charged,
   });
   try {
     await deps.db.send(

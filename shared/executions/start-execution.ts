@@ -6,7 +6,8 @@ import { StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { DeleteCommand, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { auditIntentPut } from '../audit/audit-log';
 import { explainRefusedReservation, getAccount, ledgerPut, reserveUpdate } from '../credits/credits';
-import { estimateCost, plans, prices, stepPrices } from '../credits/plans';
+import { plans } from '../credits/plans';
+import { priceList, reservation } from '../credits/pricing';
 import { keys } from '../data/keys';
 import type { Deps } from '../deps';
 import { TenantSuspended, ValidationFailed } from '../errors';
@@ -59,7 +60,8 @@ export async function startExecution(deps: Deps, request: StartRequest): Promise
     getAccount(deps, tenantId).catch(() => null),
   ]);
   if (account?.suspended) throw new TenantSuspended();
-  const cost = estimateCost(recipe.steps);
+  const prices = priceList(recipe.steps);
+  const cost = reservation(prices);
   const now = deps.now().toISOString();
   const record: ExecutionRecord = {
     id: newId('exe'),
@@ -73,6 +75,7 @@ export async function startExecution(deps: Deps, request: StartRequest): Promise
     input: request.input,
     startedBy: request.actor.id,
     creditsReserved: cost,
+    prices,
     createdAt: now,
     startedAt: now,
   };
@@ -88,11 +91,7 @@ export async function startExecution(deps: Deps, request: StartRequest): Promise
       version: recipe.version,
       httpAllowList: settings.httpAllowList,
       ai: settings.ai,
-      credits: {
-        reserved: cost,
-        run: prices.run,
-        steps: stepPrices(recipe.steps),
-      },
+      credits: { reserved: cost, ...prices },
     },
   };
   return launchExecution(deps, {

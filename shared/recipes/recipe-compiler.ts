@@ -148,6 +148,8 @@ function compileMap(
       'run.$': '$.run',
       'item.$': '$$.Map.Item.Value',
       'index.$': '$$.Map.Item.Index',
+      // Credits were reserved for this many items; an item beyond it fails the map (see step-runner).
+      maxItems: step.maxItems,
     },
     ItemProcessor: { ProcessorConfig: { Mode: 'INLINE' }, StartAt: step.steps[0]!.id, States: inner },
     ResultPath: `$.steps.${step.id}.output`,

@@ -74,8 +74,8 @@ describe('cancel', () => {
     const started = await api('POST', `/v1/recipes/${recipe.body!.id}/executions`, { input: {} });
     const cancelled = await api('POST', `/v1/executions/${started.body!.id}/cancel`);
     expect(cancelled.status).toBe(200);
-    // nothing ran before the cancel (the wait is not a billed step), so the whole reservation comes back
-    expect(cancelled.body).toMatchObject({ status: 'cancelled', creditsReserved: 3, creditsCharged: 0 });
+    // the wait is free (not reserved); nothing ran before the cancel, so the whole reservation comes back
+    expect(cancelled.body).toMatchObject({ status: 'cancelled', creditsReserved: 2, creditsCharged: 0 });
     expect((await api('GET', '/v1/credits')).body).toMatchObject({ balance: before, running: 0 });
     expect((await api('POST', `/v1/executions/${started.body!.id}/cancel`)).status).toBe(409);
     await new Promise((r) => setTimeout(r, 300));

@@ -5,7 +5,7 @@ import { StopExecutionCommand } from '@aws-sdk/client-sfn';
 import type { CloudWatchLogsEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { handler } from '../../functions/triggers/execution-status';
-import { getAccount, openAccountIfMissing } from '../../shared/credits/credits';
+import { getAccount, listLedger, openAccountIfMissing } from '../../shared/credits/credits';
 import { getExecutionRecord } from '../../shared/executions/execution-repository';
 import { startExecution } from '../../shared/executions/start-execution';
 import { createRecipe } from '../../shared/recipes/recipes';
@@ -44,6 +44,60 @@ async function until<T>(read: () => Promise<T>, done: (value: T) => boolean): Pr
   }
   throw new Error('condition not reached');
 }
+
+describe('the Standard safety net', () => {
+  it('charges a run that died outside any Catch for the steps it attempted, at its start prices', async () => {
+    const { deps } = stack;
+    const tenantId = 'ten_standardnet';
+    await openAccountIfMissing(deps, tenantId, 'enterprise');
+    const recipe = await createRecipe(deps, tenantId, {
+      name: 'dies waiting',
+      steps: [
+        { id: 'draft', type: 'transform', source: 'hello', ops: [] },
+        { id: 'approval', type: 'review', message: 'ok?', data: '{{steps.draft.output}}' },
+        { id: 'after', type: 'transform', source: '{{steps.approval.output.data}}', ops: [] },
+      ],
+    });
+    const before = (await getAccount(deps, tenantId)).balance;
+    const started = await startExecution(deps, {
+      tenantId,
+      recipeId: recipe.id,
+      input: {},
+      trigger: 'api',
+      actor: { id: 'test', role: 'operator' },
+    });
+    await until(
+      () => getExecutionRecord(deps, tenantId, started.id),
+      (e) => e.status === 'waiting_review',
+    );
+    const executionArn = `arn:aws:states:us-east-1:1:execution:m:${tenantId}.${started.id}`;
+    // EventBridge's status change carries the run's first input, in which no step has run yet.
+    const firstInput = { run: { tenantId }, execution: { id: started.id }, steps: {} };
+    await handler(
+      {
+        'detail-type': 'Step Functions Execution Status Change',
+        source: 'aws.states',
+        detail: {
+          executionArn,
+          status: 'TIMED_OUT',
+          input: JSON.stringify(firstInput),
+          error: 'States.Timeout',
+        },
+      } as never,
+      {} as never,
+    );
+    const settled = await getExecutionRecord(deps, tenantId, started.id);
+    // the run 1 + draft 1 + the review 1; `after` never ran
+    expect(settled).toMatchObject({ status: 'timed_out', creditsReserved: 4, creditsCharged: 3 });
+    expect(before - (await getAccount(deps, tenantId)).balance).toBe(3);
+    const ledger = (await listLedger(deps, tenantId, { limit: 100 })).items.filter(
+      (entry) => entry.executionId === started.id,
+    );
+    expect(ledger.reduce((sum, entry) => sum + entry.amount, 0)).toBe(-3);
+    await deps.sfn.send(new StopExecutionCommand({ executionArn: started.executionArn! }));
+    await stack.idle();
+  });
+});
 
 describe('the Express safety net', () => {
   it('settles a run from its logged ExecutionTimedOut once, refunding what it did not run', async () => {

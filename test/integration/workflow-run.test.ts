@@ -186,4 +186,33 @@ describe('control flow through aws-local-stepfunctions', () => {
     expect(failed.status).toBe('failed');
     expect(failed.error).toMatchObject({ step: 'each', type: 'StepRejected' });
   });
+
+  it('reserves a map for maxItems items and charges each item’s steps that ran', async () => {
+    const recipe = { ...flow(directory.url), name: 'priced map' };
+    (recipe.steps[1] as { maxItems?: number }).maxItems = 5;
+    // route (branch) 0 + 5 items × (http 1 + transform 1) + the run 1
+    const execution = await run(recipe, {
+      mode: 'all',
+      domains: ['acme.example', 'acme.example', 'acme.example'],
+    });
+    expect(execution).toMatchObject({ status: 'succeeded', creditsReserved: 11, creditsCharged: 7 });
+    expect(execution.prices).toMatchObject({
+      run: 1,
+      maps: { each: { maxItems: 5, steps: ['company', 'name'] } },
+    });
+  });
+
+  it('fails a run whose map has more items than its maxItems, saying so, charged for what ran only', async () => {
+    const recipe = { ...flow(directory.url), name: 'capped map' };
+    (recipe.steps[1] as { maxItems?: number }).maxItems = 2;
+    const execution = await run(recipe, {
+      mode: 'all',
+      domains: ['acme.example', 'acme.example', 'acme.example', 'acme.example'],
+    });
+    expect(execution.status).toBe('failed');
+    expect(execution.error).toMatchObject({ step: 'each', message: expect.stringContaining('maxItems (2)') });
+    expect(execution.creditsReserved).toBe(5);
+    expect(execution.creditsCharged).toBeLessThanOrEqual(5);
+    expect(execution.steps.every((s) => /\[[01]\]$/.test(s.stepId))).toBe(true);
+  });
 });
