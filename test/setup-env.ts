@@ -3,5 +3,6 @@ import { inject } from 'vitest';
 
 process.env.DYNAMODB_ENDPOINT = inject('dynamoEndpoint');
 process.env.AWS_REGION = 'us-east-1';
+process.env.RECIPEFLOW_RUNTIME = 'local';
 delete process.env.OPENAI_API_KEY;
 delete process.env.OPENAI_BASE_URL;

@@ -7,7 +7,10 @@ import {
   listAgents,
   updateAgent,
 } from '../../shared/agents/agents';
+import { checkFunctionSettings } from '../../shared/function-settings';
 import { apiHandler, endpoint, json, noContent, pageQuery } from './endpoint';
+
+checkFunctionSettings('api/agents');
 
 export const handler = apiHandler([
   {

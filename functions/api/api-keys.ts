@@ -2,7 +2,10 @@
 import { z } from 'zod';
 import { createApiKey, listApiKeys, revokeApiKey } from '../../shared/auth/api-keys';
 import { roles } from '../../shared/auth/principal';
+import { checkFunctionSettings } from '../../shared/function-settings';
 import { apiHandler, endpoint, json, noContent, pageQuery } from './endpoint';
+
+checkFunctionSettings('api/api-keys');
 
 const keyInput = z.object({ name: z.string().trim().min(1).max(200), role: z.enum(roles) }).strict();
 

@@ -8,7 +8,10 @@ import {
   listArtifacts,
   sampleArtifact,
 } from '../../shared/artifacts/artifacts';
+import { checkFunctionSettings } from '../../shared/function-settings';
 import { apiHandler, endpoint, json, noContent, pageQuery } from './endpoint';
+
+checkFunctionSettings('api/artifacts');
 
 export const handler = apiHandler([
   {

@@ -1,6 +1,9 @@
 // /v1/audit (newest first) and /v1/audit/verify (recomputes the hash chain).
 import { listAuditEvents, verifyAuditChain } from '../../shared/audit/audit-log';
+import { checkFunctionSettings } from '../../shared/function-settings';
 import { apiHandler, endpoint, json, pageQuery } from './endpoint';
+
+checkFunctionSettings('api/audit');
 
 export const handler = apiHandler([
   {

@@ -5,7 +5,10 @@ import {
   listCredentials,
   putCredential,
 } from '../../shared/credentials/credentials';
+import { checkFunctionSettings } from '../../shared/function-settings';
 import { apiHandler, endpoint, json, noContent } from './endpoint';
+
+checkFunctionSettings('api/credentials');
 
 export const handler = apiHandler([
   {

@@ -3,7 +3,10 @@ import { z } from 'zod';
 import { getAccount, grantCredits, listLedger } from '../../shared/credits/credits';
 import { plans } from '../../shared/credits/plans';
 import { prices } from '../../shared/credits/pricing';
+import { checkFunctionSettings } from '../../shared/function-settings';
 import { apiHandler, endpoint, json, pageQuery } from './endpoint';
+
+checkFunctionSettings('api/credits');
 
 const grantInput = z
   .object({

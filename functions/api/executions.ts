@@ -4,7 +4,10 @@ import { cancelExecution, redriveExecution } from '../../shared/executions/execu
 import { executionStatuses, terminalStatuses } from '../../shared/executions/execution-model';
 import { getExecutionWithSteps, listExecutions } from '../../shared/executions/execution-repository';
 import { startExecution, waitForExecution } from '../../shared/executions/start-execution';
+import { checkFunctionSettings } from '../../shared/function-settings';
 import { apiHandler, endpoint, json, pageQuery } from './endpoint';
+
+checkFunctionSettings('api/executions');
 
 // `{ "input": … }`, or the input object itself: a body whose only field is `input` is the wrapper.
 const startBody = z

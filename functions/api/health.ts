@@ -1,8 +1,12 @@
 // GET /v1/health (liveness) and GET /v1/ready (DynamoDB and the artifact bucket answer).
 import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import { HeadBucketCommand } from '@aws-sdk/client-s3';
+import { setting } from '../../shared/config';
 import { getDeps } from '../../shared/deps';
+import { checkFunctionSettings } from '../../shared/function-settings';
 import { apiHandler, json } from './endpoint';
+
+checkFunctionSettings('api/health');
 
 export const handler = apiHandler(
   [
@@ -14,7 +18,9 @@ export const handler = apiHandler(
         const deps = getDeps();
         const [dynamodb, s3] = await Promise.all([
           probe(() => deps.db.send(new DescribeTableCommand({ TableName: deps.config.TABLE_NAME }))),
-          probe(() => deps.s3.send(new HeadBucketCommand({ Bucket: deps.config.ARTIFACT_BUCKET }))),
+          probe(() =>
+            deps.s3.send(new HeadBucketCommand({ Bucket: setting(deps.config, 'ARTIFACT_BUCKET') })),
+          ),
         ]);
         const ready = dynamodb === 'ok' && s3 === 'ok';
         return json(ready ? 200 : 503, { status: ready ? 'ready' : 'not ready', checks: { dynamodb, s3 } });

@@ -1,7 +1,10 @@
 // GET /v1/messages: correspondence sent by correspond steps, with delivery status.
 import { z } from 'zod';
+import { checkFunctionSettings } from '../../shared/function-settings';
 import { listMessages } from '../../shared/messages/messages';
 import { apiHandler, endpoint, json, pageQuery } from './endpoint';
+
+checkFunctionSettings('api/messages');
 
 const listQuery = pageQuery.extend({ executionId: z.string().max(100).optional() });
 

@@ -1,5 +1,6 @@
 // GET /v1/openapi.json: the OpenAPI 3.1 document, built once per container from every API module's routes.
 import { openApiDocument } from '../../shared/api/openapi';
+import { checkFunctionSettings } from '../../shared/function-settings';
 import { handler as agents } from './agents';
 import { handler as apiKeys } from './api-keys';
 import { handler as artifacts } from './artifacts';
@@ -16,6 +17,8 @@ import { handler as schedules } from './schedules';
 import { handler as settings } from './settings';
 import { handler as tenants } from './tenants';
 import { handler as triggers } from './triggers';
+
+checkFunctionSettings('api/openapi');
 
 const modules = [
   health,

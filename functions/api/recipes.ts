@@ -1,5 +1,6 @@
 // /v1/recipes: recipes, their versions and compiled definitions.
 import { z } from 'zod';
+import { checkFunctionSettings } from '../../shared/function-settings';
 import {
   createRecipe,
   deleteRecipe,
@@ -12,6 +13,8 @@ import {
 import { installTemplate, installTemplateSchema, listTemplates } from '../../shared/recipes/templates';
 import { parseWith } from '../../shared/validation';
 import { apiHandler, endpoint, json, noContent, pageQuery, readJsonBody } from './endpoint';
+
+checkFunctionSettings('api/recipes');
 
 const versionQuery = z.object({ version: z.coerce.number().int().min(1).optional() });
 

@@ -1,7 +1,10 @@
 // /v1/reviews: pending human reviews, and decisions that resume their runs.
 import { z } from 'zod';
+import { checkFunctionSettings } from '../../shared/function-settings';
 import { decideReview, decisionSchema, listReviews, reviewStatuses } from '../../shared/reviews/reviews';
 import { apiHandler, endpoint, json, pageQuery } from './endpoint';
+
+checkFunctionSettings('api/reviews');
 
 const listQuery = pageQuery.extend({ status: z.enum(reviewStatuses).default('pending') });
 

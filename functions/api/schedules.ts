@@ -1,5 +1,6 @@
 // /v1/recipes/{id}/schedules and /v1/schedules/{id}.
 import { getDeps } from '../../shared/deps';
+import { checkFunctionSettings } from '../../shared/function-settings';
 import { schedulerPort } from '../../shared/schedules/scheduler-port';
 import {
   createSchedule,
@@ -8,6 +9,8 @@ import {
   scheduleInputSchema,
 } from '../../shared/schedules/schedules';
 import { apiHandler, endpoint, json, noContent, pageQuery } from './endpoint';
+
+checkFunctionSettings('api/schedules');
 
 const scheduler = () => schedulerPort(getDeps().config);
 

@@ -1,6 +1,10 @@
 // /v1/settings: the tenant's settings.
+
+import { checkFunctionSettings } from '../../shared/function-settings';
 import { getSettings, putSettings, settingsSchema } from '../../shared/settings/settings';
 import { apiHandler, endpoint, json } from './endpoint';
+
+checkFunctionSettings('api/settings');
 
 export const handler = apiHandler([
   {

@@ -1,5 +1,7 @@
 // /v1/tenants: the platform operator onboards tenants, pages through them (plan, status, balance, running),
 // changes a tenant's plan, and suspends or reactivates it.
+
+import { checkFunctionSettings } from '../../shared/function-settings';
 import { onboardingSchema, onboardTenant } from '../../shared/tenants/onboarding';
 import {
   changeTenant,
@@ -8,6 +10,8 @@ import {
   tenantChangeSchema,
 } from '../../shared/tenants/tenant-admin';
 import { apiHandler, endpoint, json, pageQuery } from './endpoint';
+
+checkFunctionSettings('api/tenants');
 
 export const handler = apiHandler([
   {

@@ -1,4 +1,6 @@
 // /v1/triggers: recipes bound to uploads.
+
+import { checkFunctionSettings } from '../../shared/function-settings';
 import {
   createTrigger,
   deleteTrigger,
@@ -7,6 +9,8 @@ import {
   triggerInputSchema,
 } from '../../shared/triggers/triggers';
 import { apiHandler, endpoint, json, noContent, pageQuery } from './endpoint';
+
+checkFunctionSettings('api/triggers');
 
 export const handler = apiHandler([
   {

@@ -10,6 +10,9 @@ import { bearerToken } from '../../shared/auth/identity';
 import { resolvePrincipal } from '../../shared/auth/resolve-principal';
 import { getDeps } from '../../shared/deps';
 import { DomainError } from '../../shared/errors';
+import { checkFunctionSettings } from '../../shared/function-settings';
+
+checkFunctionSettings('authorizer/authorizer');
 
 export type AuthorizerContext = Record<string, string>;
 

@@ -2,8 +2,11 @@ import { runAi } from '../../shared/components/ai';
 import { aiCostUsd } from '../../shared/components/ai-prices';
 import { openCredential } from '../../shared/credentials/credentials';
 import { getDeps } from '../../shared/deps';
+import { checkFunctionSettings } from '../../shared/function-settings';
 import type { AiStep } from '../../shared/recipes/recipe-schema';
 import { componentHandler } from './component-handler';
+
+checkFunctionSettings('components/ai');
 
 export const handler = componentHandler<AiStep>(async (step, scope, state) => {
   const deps = getDeps();

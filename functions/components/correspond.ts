@@ -1,9 +1,12 @@
 import { runCorrespond } from '../../shared/components/correspond';
 import { openCredential } from '../../shared/credentials/credentials';
 import { getDeps } from '../../shared/deps';
+import { checkFunctionSettings } from '../../shared/function-settings';
 import { createTransports, type Transports } from '../../shared/messages/transports';
 import type { Step } from '../../shared/recipes/recipe-schema';
 import { componentHandler } from './component-handler';
+
+checkFunctionSettings('components/correspond');
 
 let transports: Transports | undefined;
 

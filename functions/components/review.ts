@@ -4,10 +4,13 @@ import { templateScope } from '../../shared/components/step-runner';
 import { getDeps } from '../../shared/deps';
 import type { RunState } from '../../shared/executions/execution-model';
 import { hydrateReferenced } from '../../shared/executions/payload-store';
+import { checkFunctionSettings } from '../../shared/function-settings';
 import { REVIEW_TIMEOUT_SECONDS } from '../../shared/recipes/recipe-compiler';
 import type { Step } from '../../shared/recipes/recipe-schema';
 import { resolveTemplates } from '../../shared/recipes/template';
 import { requestReview } from '../../shared/reviews/reviews';
+
+checkFunctionSettings('components/review');
 
 interface ReviewEvent {
   step: Extract<Step, { type: 'review' }>;

@@ -5,7 +5,10 @@ import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-sec
 import middy from '@middy/core';
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import { getDeps } from '../../shared/deps';
+import { checkFunctionSettings } from '../../shared/function-settings';
 import { bootstrapPlatform } from '../../shared/platform/bootstrap';
+
+checkFunctionSettings('platform/bootstrap');
 
 const PHYSICAL_ID = 'recipeflow-platform-bootstrap';
 let secrets: SecretsManagerClient | undefined;

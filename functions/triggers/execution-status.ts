@@ -11,6 +11,9 @@ import {
   reconcileFromExecutionLog,
   reconcileStoppedExecution,
 } from '../../shared/executions/reconcile-execution';
+import { checkFunctionSettings } from '../../shared/function-settings';
+
+checkFunctionSettings('triggers/execution-status');
 
 type StatusChange = EventBridgeEvent<'Step Functions Execution Status Change', ExecutionStatusChange>;
 

@@ -1,7 +1,10 @@
 // The target of every schedule (EventBridge Scheduler in the cloud, the local runner locally).
 import middy from '@middy/core';
 import { getDeps } from '../../shared/deps';
+import { checkFunctionSettings } from '../../shared/function-settings';
 import { runScheduled } from '../../shared/schedules/schedules';
+
+checkFunctionSettings('triggers/schedule');
 
 interface ScheduledEvent {
   tenantId: string;

@@ -7,6 +7,9 @@ import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
 import { archiveAuditEvent } from '../../shared/audit/archive';
 import { type AuditEvent, chainAuditIntent } from '../../shared/audit/audit-log';
 import { getDeps } from '../../shared/deps';
+import { checkFunctionSettings } from '../../shared/function-settings';
+
+checkFunctionSettings('triggers/table-stream');
 
 export const handler = middy<DynamoDBStreamEvent, DynamoDBBatchResponse>().handler(async (event) => {
   const deps = getDeps();

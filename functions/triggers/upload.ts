@@ -5,7 +5,10 @@ import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-p
 import middy from '@middy/core';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { getDeps } from '../../shared/deps';
+import { checkFunctionSettings } from '../../shared/function-settings';
 import { objectsCreated, startFromUpload } from '../../shared/triggers/uploads';
+
+checkFunctionSettings('triggers/upload');
 
 const processor = new BatchProcessor(EventType.SQS);
 

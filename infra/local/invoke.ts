@@ -7,6 +7,8 @@ import path from 'node:path';
 import { lambdaContext } from './lambda-context';
 import { ENDPOINTS_FILE } from './runtime';
 
+// A local tool: handlers run against the local runtime's emulators.
+process.env.RECIPEFLOW_RUNTIME ??= 'local';
 const endpoints = path.join(process.env.RECIPEFLOW_DATA_DIR ?? '.local', ENDPOINTS_FILE);
 if (existsSync(endpoints)) {
   for (const [name, value] of Object.entries(

@@ -18,7 +18,7 @@ import { createGateway } from './gateway';
 import { lambdaContext } from './lambda-context';
 import { startLocalQueue } from './queue';
 import { startS3Local } from './s3-local';
-import { startSchedulerRunner } from './scheduler-runner';
+import { startSchedulerLocal } from './scheduler-local';
 import { type SeedResult, seedDemo } from './seed';
 import { listen, startStepFunctionsLocal } from './step-functions-local';
 
@@ -42,15 +42,22 @@ export interface Runtime {
 /** Written while the runtime is up: the environment handlers need to reach its emulators. */
 export const ENDPOINTS_FILE = 'endpoints.json';
 const HANDLER_ENVIRONMENT = [
+  'RECIPEFLOW_RUNTIME',
   'DYNAMODB_ENDPOINT',
   'S3_ENDPOINT',
   'SFN_ENDPOINT',
   'TABLE_NAME',
   'COMPONENT_ARN_PREFIX',
   'CREDENTIALS_KEY_FILE',
+  'STATE_MACHINE_LOG_GROUP_ARN',
+  'SCHEDULER_ENDPOINT',
+  'SCHEDULE_GROUP',
+  'SCHEDULE_TARGET_ARN',
+  'SCHEDULER_ROLE_ARN',
 ];
 
 export const COMPONENT_PREFIX = 'arn:aws:lambda:us-east-1:000000000000:function:recipeflow-';
+const SCHEDULE_TARGET = 'arn:aws:lambda:us-east-1:000000000000:function:recipeflow-schedule';
 
 export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   const dataDir = path.resolve(options.dataDir);
@@ -69,12 +76,13 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     for (const fn of stops.reverse()) await fn().catch(() => {});
   };
   try {
+    process.env.RECIPEFLOW_RUNTIME = 'local';
     const dynamo = await startDynamoDbLocal({ dbPath: path.join(dataDir, 'dynamodb') });
     stops.push(dynamo.stop);
     process.env.DYNAMODB_ENDPOINT = dynamo.endpoint;
     process.env.TABLE_NAME ??= 'recipeflow';
-    const { s3, sfn } = await startEmulators(dataDir);
-    stops.push(s3.stop, sfn.stop);
+    const { s3, sfn, scheduler } = await startEmulators(dataDir);
+    stops.push(s3.stop, sfn.stop, scheduler.stop);
 
     const config = loadConfig();
     const client = new DynamoDBClient({
@@ -99,8 +107,6 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     stops.push(() => closeServer(directory.server));
     const deps = createDeps(config);
     const keys = await seedDemo(deps, directory.url, previous);
-    const scheduler = startSchedulerRunner(deps, deliverScheduled);
-    stops.push(scheduler.stop);
     // As the artifact bucket's event notifications do in the cloud: created objects go to the uploads queue.
     const uploads = startLocalQueue({
       name: 'recipeflow-uploads',
@@ -192,7 +198,22 @@ export async function startEmulators(dataDir: string) {
     onExecutionLog: deliverExecutionLog,
   });
   process.env.SFN_ENDPOINT = sfn.endpoint;
-  return { s3, sfn };
+  // EventBridge Scheduler: the API arms schedules here and due ones invoke the schedule handler.
+  const scheduler = await startSchedulerLocal({
+    file: path.join(dataDir, 'schedules.json'),
+    groups: ['recipeflow'],
+    fire: async (targetArn, input) => {
+      if (targetArn !== SCHEDULE_TARGET) throw new Error(`Function not found: ${targetArn}`);
+      await deliverScheduled(input as Record<string, unknown>);
+    },
+  });
+  Object.assign(process.env, {
+    SCHEDULER_ENDPOINT: scheduler.endpoint,
+    SCHEDULE_GROUP: 'recipeflow',
+    SCHEDULE_TARGET_ARN: SCHEDULE_TARGET,
+    SCHEDULER_ROLE_ARN: 'arn:aws:iam::000000000000:role/recipeflow-scheduler',
+  });
+  return { s3, sfn, scheduler };
 }
 
 /** As EventBridge Scheduler does in the cloud: each due schedule invokes the schedule handler. */

@@ -1,6 +1,6 @@
 // One Lambda function bundled per entry point with the local esbuild (no Docker): ESM, minified, tree-shaken.
 import path from 'node:path';
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { type CfnResource, Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { Architecture, LoggingFormat, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -21,7 +21,7 @@ export function bundledFunction(scope: Construct, id: string, props: BundledFunc
     retention: RetentionDays.ONE_MONTH,
     removalPolicy: RemovalPolicy.DESTROY,
   });
-  return new NodejsFunction(scope, id, {
+  const fn = new NodejsFunction(scope, id, {
     entry: path.join(projectRoot, props.entry),
     projectRoot,
     depsLockFilePath: path.join(projectRoot, 'package-lock.json'),
@@ -33,7 +33,7 @@ export function bundledFunction(scope: Construct, id: string, props: BundledFunc
     tracing: Tracing.ACTIVE,
     loggingFormat: LoggingFormat.JSON,
     logGroup,
-    environment: { NODE_OPTIONS: '--enable-source-maps', ...props.environment },
+    environment: { NODE_OPTIONS: '--enable-source-maps', RECIPEFLOW_RUNTIME: 'cloud', ...props.environment },
     bundling: {
       format: OutputFormat.ESM,
       target: 'node24',
@@ -46,4 +46,10 @@ export function bundledFunction(scope: Construct, id: string, props: BundledFunc
       banner: "import{createRequire as __cr}from'module';const require=__cr(import.meta.url);",
     },
   });
+  // Which entry point this is, so the CDK test can hold its environment to what the entry declares it needs.
+  (fn.node.defaultChild as CfnResource).addMetadata(
+    'recipeflow:entry',
+    props.entry.replace(/^functions\/|\.ts$/g, ''),
+  );
+  return fn;
 }

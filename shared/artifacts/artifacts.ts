@@ -10,6 +10,7 @@ import {
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { z } from 'zod';
+import { setting } from '../config';
 import { keys, stripKeys } from '../data/keys';
 import { type PageRequest, queryPartition } from '../data/pagination';
 import type { Deps } from '../deps';
@@ -103,7 +104,7 @@ export async function createArtifact(
   const url = await getSignedUrl(
     deps.s3,
     new PutObjectCommand({
-      Bucket: deps.config.ARTIFACT_BUCKET,
+      Bucket: setting(deps.config, 'ARTIFACT_BUCKET'),
       Key: artifactKey(tenantId, artifact.id),
       ContentType: input.contentType,
       ContentLength: input.size,
@@ -127,7 +128,10 @@ export async function getArtifact(deps: Deps, tenantId: string, id: string): Pro
   if (artifact.status !== 'pending') return artifact;
   try {
     const head = await deps.s3.send(
-      new HeadObjectCommand({ Bucket: deps.config.ARTIFACT_BUCKET, Key: artifactKey(tenantId, id) }),
+      new HeadObjectCommand({
+        Bucket: setting(deps.config, 'ARTIFACT_BUCKET'),
+        Key: artifactKey(tenantId, id),
+      }),
     );
     // S3 enforces the signed length; checked here too, so no object of another size is ever accepted.
     if (head.ContentLength !== artifact.size) {
@@ -171,7 +175,7 @@ export async function downloadArtifact(deps: Deps, tenantId: string, id: string)
   const url = await getSignedUrl(
     deps.s3,
     new GetObjectCommand({
-      Bucket: deps.config.ARTIFACT_BUCKET,
+      Bucket: setting(deps.config, 'ARTIFACT_BUCKET'),
       Key: artifactKey(tenantId, id),
       ResponseContentDisposition: `attachment; filename="${baseName(artifact.filename).replace(/"/g, '')}"`,
     }),
@@ -197,7 +201,7 @@ export async function sampleArtifact(
   }
   const object = await deps.s3.send(
     new GetObjectCommand({
-      Bucket: deps.config.ARTIFACT_BUCKET,
+      Bucket: setting(deps.config, 'ARTIFACT_BUCKET'),
       Key: artifactKey(tenantId, id),
       Range: `bytes=0-${SAMPLE_WINDOW_BYTES - 1}`,
     }),
@@ -210,7 +214,10 @@ export async function sampleArtifact(
 export async function deleteArtifact(deps: Deps, tenantId: string, id: string): Promise<void> {
   await getArtifact(deps, tenantId, id);
   await deps.s3.send(
-    new DeleteObjectCommand({ Bucket: deps.config.ARTIFACT_BUCKET, Key: artifactKey(tenantId, id) }),
+    new DeleteObjectCommand({
+      Bucket: setting(deps.config, 'ARTIFACT_BUCKET'),
+      Key: artifactKey(tenantId, id),
+    }),
   );
   await deps.db.send(
     new DeleteCommand({ TableName: deps.config.TABLE_NAME, Key: keys.artifact(tenantId, id) }),
@@ -242,7 +249,10 @@ async function rejectUpload(
   reason: string,
 ): Promise<Artifact> {
   await deps.s3.send(
-    new DeleteObjectCommand({ Bucket: deps.config.ARTIFACT_BUCKET, Key: artifactKey(tenantId, artifact.id) }),
+    new DeleteObjectCommand({
+      Bucket: setting(deps.config, 'ARTIFACT_BUCKET'),
+      Key: artifactKey(tenantId, artifact.id),
+    }),
   );
   await deps.db.send(
     new UpdateCommand({

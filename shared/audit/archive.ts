@@ -1,5 +1,6 @@
 // Copies each chained audit event to the audit bucket (Object Lock in the cloud), one object per event.
 import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { setting } from '../config';
 import type { Deps } from '../deps';
 import type { AuditEvent } from './audit-log';
 
@@ -11,7 +12,7 @@ export async function archiveAuditEvent(deps: Deps, event: AuditEvent): Promise<
   const { PK: _pk, SK: _sk, ...clean } = event as AuditEvent & { PK?: string; SK?: string };
   await deps.s3.send(
     new PutObjectCommand({
-      Bucket: deps.config.AUDIT_BUCKET,
+      Bucket: setting(deps.config, 'AUDIT_BUCKET'),
       Key: archiveKey(event),
       Body: JSON.stringify(clean),
       ContentType: 'application/json',

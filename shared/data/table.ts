@@ -14,7 +14,6 @@
 //   steps of an execution             PK=TENANT#<t>#EXEC#<id>     SK=STEP#<stepId>
 //   schedules                         PK=TENANT#<t>               SK=SCHEDULE#<id>
 //   schedules of a recipe            GSI1PK=TENANT#<t>#RECIPE#<id>#SCHEDULES
-//   every schedule (local runner)    GSI2PK=SCHEDULES#ALL        GSI2SK=<tenant>#<id>
 //   upload triggers of a tenant       PK=TENANT#<t>#TRIGGERS      SK=<triggerId>
 //   artifacts, newest first          PK=TENANT#<t>#ARTIFACTS     SK=<artifactId>
 //   messages sent (outbox)           PK=TENANT#<t>#MESSAGES      SK=<messageId>

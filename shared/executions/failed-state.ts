@@ -1,6 +1,7 @@
 // The run state at the moment a run failed (input and every earlier step's output), kept in the artifact
 // bucket: Step Functions payloads can reach 256 KiB, more than a DynamoDB item should carry.
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { setting } from '../config';
 import type { Deps } from '../deps';
 import { NotFound } from '../errors';
 import type { RunState } from './execution-model';
@@ -11,7 +12,7 @@ const key = (tenantId: string, executionId: string) =>
 export async function saveFailedState(deps: Deps, state: RunState): Promise<void> {
   await deps.s3.send(
     new PutObjectCommand({
-      Bucket: deps.config.ARTIFACT_BUCKET,
+      Bucket: setting(deps.config, 'ARTIFACT_BUCKET'),
       Key: key(state.run.tenantId, state.execution.id),
       Body: JSON.stringify(state),
       ContentType: 'application/json',
@@ -22,7 +23,10 @@ export async function saveFailedState(deps: Deps, state: RunState): Promise<void
 export async function loadFailedState(deps: Deps, tenantId: string, executionId: string): Promise<RunState> {
   try {
     const object = await deps.s3.send(
-      new GetObjectCommand({ Bucket: deps.config.ARTIFACT_BUCKET, Key: key(tenantId, executionId) }),
+      new GetObjectCommand({
+        Bucket: setting(deps.config, 'ARTIFACT_BUCKET'),
+        Key: key(tenantId, executionId),
+      }),
     );
     return JSON.parse(await object.Body!.transformToString()) as RunState;
   } catch (error) {

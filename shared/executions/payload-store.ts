@@ -2,6 +2,7 @@
 // inline limit is stored in the artifact bucket and the state carries { $ref, bytes }. Components and Finalize
 // load the references their templates read, so templates see the real value.
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { setting } from '../config';
 import type { Deps } from '../deps';
 import { collectTemplatePaths, parsePath } from '../recipes/template';
 import type { RunState } from './execution-model';
@@ -35,13 +36,13 @@ export async function storeIfLarge(
   const key = `tenants/${tenantId}/executions/${name}.json`;
   await deps.s3.send(
     new PutObjectCommand({
-      Bucket: deps.config.ARTIFACT_BUCKET,
+      Bucket: setting(deps.config, 'ARTIFACT_BUCKET'),
       Key: key,
       Body: text,
       ContentType: 'application/json',
     }),
   );
-  return { $ref: `s3://${deps.config.ARTIFACT_BUCKET}/${key}`, bytes } satisfies PayloadRef;
+  return { $ref: `s3://${setting(deps.config, 'ARTIFACT_BUCKET')}/${key}`, bytes } satisfies PayloadRef;
 }
 
 export async function loadPayload(deps: Deps, tenantId: string, ref: PayloadRef): Promise<unknown> {

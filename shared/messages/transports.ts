@@ -4,6 +4,7 @@ import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import nodemailer, { type Transporter } from 'nodemailer';
 import type { Config } from '../config';
+import { setting } from '../config';
 
 export interface OutgoingEmail {
   to: string;
@@ -26,7 +27,7 @@ export function createTransports(config: Config): Transports {
         ses ??= new SESv2Client({ region: config.AWS_REGION });
         const sent = await ses.send(
           new SendEmailCommand({
-            FromEmailAddress: config.EMAIL_FROM,
+            FromEmailAddress: setting(config, 'EMAIL_FROM'),
             Destination: { ToAddresses: [message.to] },
             Content: {
               Simple: { Subject: { Data: message.subject }, Body: { Text: { Data: message.body } } },
@@ -38,7 +39,7 @@ export function createTransports(config: Config): Transports {
       if (config.EMAIL_TRANSPORT === 'smtp' && config.SMTP_URL) {
         smtp ??= nodemailer.createTransport(config.SMTP_URL);
         const sent = await smtp.sendMail({
-          from: config.EMAIL_FROM,
+          from: setting(config, 'EMAIL_FROM'),
           to: message.to,
           subject: message.subject,
           text: message.body,

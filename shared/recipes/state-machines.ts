@@ -1,5 +1,6 @@
 // Creates (or finds) the state machine of a recipe version through the Step Functions API.
 import { CreateStateMachineCommand } from '@aws-sdk/client-sfn';
+import { setting } from '../config';
 import type { Deps } from '../deps';
 import {
   type Asl,
@@ -13,7 +14,7 @@ import type { RecipeDefinition } from './recipe-schema';
 import { checkServiceLimits } from './service-limits';
 
 export function componentArn(deps: Pick<Deps, 'config'>) {
-  return (component: ComponentName) => `${deps.config.COMPONENT_ARN_PREFIX}${component}`;
+  return (component: ComponentName) => `${setting(deps.config, 'COMPONENT_ARN_PREFIX')}${component}`;
 }
 
 export function compileForDeployment(deps: Pick<Deps, 'config'>, recipe: RecipeDefinition) {
@@ -33,23 +34,20 @@ export async function ensureStateMachine(deps: Deps, recipe: RecipeDefinition, r
     new CreateStateMachineCommand({
       name,
       definition: JSON.stringify(asl),
-      roleArn: deps.config.STATE_MACHINE_ROLE_ARN,
+      roleArn: setting(deps.config, 'STATE_MACHINE_ROLE_ARN'),
       type: engine,
       // X-Ray traces every run; the state machine role may put trace segments.
       tracingConfiguration: { enabled: true },
       // Execution errors go to the log group whose subscription settles runs that end without Finalize
       // (Express workflows send no status-change events). ERROR level: one line per failed run, no data.
-      ...(deps.config.STATE_MACHINE_LOG_GROUP_ARN
-        ? {
-            loggingConfiguration: {
-              level: 'ERROR',
-              includeExecutionData: false,
-              destinations: [
-                { cloudWatchLogsLogGroup: { logGroupArn: deps.config.STATE_MACHINE_LOG_GROUP_ARN } },
-              ],
-            },
-          }
-        : {}),
+      // Required: without it an Express run that ends early would never be settled.
+      loggingConfiguration: {
+        level: 'ERROR',
+        includeExecutionData: false,
+        destinations: [
+          { cloudWatchLogsLogGroup: { logGroupArn: setting(deps.config, 'STATE_MACHINE_LOG_GROUP_ARN') } },
+        ],
+      },
     }),
   );
   return { stateMachineArn: result.stateMachineArn!, engine, name };

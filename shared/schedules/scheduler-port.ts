@@ -1,20 +1,31 @@
-// Where schedules run. Cloud: one EventBridge Scheduler schedule per record, in the schedule group, targeting
-// the schedule Lambda with a retry policy and a dead-letter queue. Local: nothing to mirror — the local runner
-// reads the records themselves.
+// Where schedules run: one EventBridge Scheduler schedule per record, in the schedule group, targeting the
+// schedule Lambda with a retry policy and a dead-letter queue. Locally the same calls go to the runtime's
+// Scheduler emulator (SCHEDULER_ENDPOINT), which fires the same handler.
 import {
   CreateScheduleCommand,
   DeleteScheduleCommand,
   ResourceNotFoundException,
   SchedulerClient,
 } from '@aws-sdk/client-scheduler';
-import type { Config } from '../config';
+import { type Config, requireSettings } from '../config';
 import type { SchedulerPort } from './schedules';
 
+/** What a function that arms schedules must be given (checked at cold start, see config.ts). */
+export const SCHEDULER_SETTINGS = ['SCHEDULE_GROUP', 'SCHEDULE_TARGET_ARN', 'SCHEDULER_ROLE_ARN'] as const;
+
 export function schedulerPort(config: Config, client?: SchedulerClient): SchedulerPort {
-  if (!config.SCHEDULE_TARGET_ARN || !config.SCHEDULER_ROLE_ARN)
-    return { put: async () => {}, remove: async () => {} };
-  const scheduler = client ?? new SchedulerClient({ region: config.AWS_REGION });
-  const group = config.SCHEDULE_GROUP ?? 'recipeflow';
+  const [group, targetArn, roleArn] = requireSettings(config, SCHEDULER_SETTINGS);
+  const scheduler =
+    client ??
+    new SchedulerClient({
+      region: config.AWS_REGION,
+      ...(config.SCHEDULER_ENDPOINT
+        ? {
+            endpoint: config.SCHEDULER_ENDPOINT,
+            credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+          }
+        : {}),
+    });
   const name = (tenantId: string, id: string) => `${tenantId}-${id}`.slice(0, 64);
   return {
     async put(tenantId, schedule) {
@@ -27,8 +38,8 @@ export function schedulerPort(config: Config, client?: SchedulerClient): Schedul
           FlexibleTimeWindow: { Mode: 'OFF' },
           ...(schedule.expression.startsWith('at(') ? { ActionAfterCompletion: 'DELETE' } : {}),
           Target: {
-            Arn: config.SCHEDULE_TARGET_ARN,
-            RoleArn: config.SCHEDULER_ROLE_ARN,
+            Arn: targetArn,
+            RoleArn: roleArn,
             // The scheduled time makes each start idempotent, also when Scheduler delivers twice.
             Input: JSON.stringify({
               tenantId,

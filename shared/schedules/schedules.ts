@@ -1,10 +1,10 @@
-// Schedules: a recipe started on an EventBridge Scheduler expression in a time zone. The records are the source
-// of truth: in the cloud each one is mirrored to a Scheduler schedule; locally an in-process runner reads them.
-// Every scheduled start is idempotent per scheduled time.
+// Schedules: a recipe started on an EventBridge Scheduler expression in a time zone. Each record is armed as
+// an EventBridge Scheduler schedule when it is created and disarmed when it is deleted (locally, the runtime's
+// Scheduler emulator answers the same calls). Every scheduled start is idempotent per scheduled time.
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import { keys, stripKeys } from '../data/keys';
-import { eachInPartition, type PageRequest, queryPartition } from '../data/pagination';
+import { type PageRequest, queryPartition } from '../data/pagination';
 import type { Deps } from '../deps';
 import { InsufficientCredits, NotFound, TenantSuspended, ValidationFailed } from '../errors';
 import { AlreadyStarted, startExecution } from '../executions/start-execution';
@@ -34,13 +34,13 @@ export interface Schedule {
 }
 
 export interface SchedulerPort {
-  /** Mirrors a schedule to the scheduling service (cloud); a no-op where a local runner reads the records. */
+  /** Arms the schedule in EventBridge Scheduler (or the local emulator of it). */
   put(tenantId: string, schedule: Schedule): Promise<void>;
+  /** Disarms it; a schedule the service no longer has is fine. */
   remove(tenantId: string, scheduleId: string): Promise<void>;
 }
 
 const ORDER = ['id', 'recipeId', 'expression', 'timezone', 'input', 'description', 'createdAt'];
-export const ALL_SCHEDULES = 'SCHEDULES#ALL';
 
 export async function createSchedule(
   deps: Deps,
@@ -65,8 +65,6 @@ export async function createSchedule(
         ...keys.schedule(tenantId, schedule.id),
         GSI1PK: keys.schedulesOfRecipe(tenantId, recipeId),
         GSI1SK: schedule.id,
-        GSI2PK: ALL_SCHEDULES,
-        GSI2SK: `${tenantId}#${schedule.id}`,
         tenantId,
         ...schedule,
       },
@@ -99,14 +97,6 @@ export async function getSchedule(deps: Deps, tenantId: string, id: string): Pro
   );
   if (!Item) throw new NotFound('schedule');
   return toSchedule(Item);
-}
-
-/** Every schedule of every tenant (the local runner's view; the cloud keeps them in EventBridge Scheduler). */
-export async function listAllSchedules(deps: Deps): Promise<Array<Schedule & { tenantId: string }>> {
-  const all: Array<Schedule & { tenantId: string }> = [];
-  for await (const item of eachInPartition(deps, { pk: ALL_SCHEDULES, index: 'GSI2' }))
-    all.push({ ...toSchedule(item), tenantId: String(item.tenantId) });
-  return all;
 }
 
 /** One scheduled start; a second delivery for the same scheduled time starts nothing. */

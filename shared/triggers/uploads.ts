@@ -10,6 +10,7 @@ import {
   recordUploadRun,
 } from '../artifacts/artifacts';
 import { parseRows, sampleFormat } from '../artifacts/sample';
+import { setting } from '../config';
 import type { Deps } from '../deps';
 import { InsufficientCredits, NotFound, TenantSuspended, ValidationFailed } from '../errors';
 import { storeIfLarge } from '../executions/payload-store';
@@ -50,7 +51,7 @@ export function objectsCreated(notification: unknown): ObjectCreated[] {
 
 export async function startFromUpload(deps: Deps, object: ObjectCreated): Promise<UploadOutcome> {
   const located = parseArtifactKey(object.key);
-  if (!located || object.bucket !== deps.config.ARTIFACT_BUCKET) return 'ignored';
+  if (!located || object.bucket !== setting(deps.config, 'ARTIFACT_BUCKET')) return 'ignored';
   const { tenantId, artifactId } = located;
   const artifact = await getArtifact(deps, tenantId, artifactId).catch((error: unknown) => {
     if (error instanceof NotFound) return null; // deleted before its event arrived
@@ -121,7 +122,10 @@ async function readRows(
   const format = sampleFormat(artifact.contentType, artifact.filename);
   if (!format || artifact.size > ROWS_MAX_BYTES) return undefined;
   const object = await deps.s3.send(
-    new GetObjectCommand({ Bucket: deps.config.ARTIFACT_BUCKET, Key: artifactKey(tenantId, artifact.id) }),
+    new GetObjectCommand({
+      Bucket: setting(deps.config, 'ARTIFACT_BUCKET'),
+      Key: artifactKey(tenantId, artifact.id),
+    }),
   );
   const rows = parseRows(format, await object.Body!.transformToString());
   return storeIfLarge(deps, tenantId, `uploads/${artifact.id}-${version.replace(/[^\w.-]/g, '_')}`, rows);

@@ -9,6 +9,7 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildRecipeflow } from '../../infra/recipeflow-app';
 import { apiRoutes, componentFunctions } from '../../shared/api/routes';
+import { type FunctionName, functionSettings } from '../../shared/function-settings';
 
 const outdir = mkdtempSync(path.join(tmpdir(), 'recipeflow-cdk-'));
 let stacks: ReturnType<typeof buildRecipeflow>;
@@ -81,6 +82,24 @@ describe('cdk synth', () => {
     });
     const custom = Object.values(bootstrap.findResources('AWS::CloudFormation::CustomResource'))[0]!;
     expect(Object.keys(custom.Properties)).toEqual(['ServiceToken', 'secret']);
+  });
+
+  it('gives every function the settings its entry point checks at cold start, and says it runs in the cloud', () => {
+    const checked = new Set<string>();
+    for (const stack of Object.values(stacks)) {
+      for (const fn of Object.values(Template.fromStack(stack).findResources('AWS::Lambda::Function'))) {
+        const entry = fn.Metadata?.['recipeflow:entry'] as FunctionName | undefined;
+        if (!entry) continue; // the custom resource provider framework's own function
+        const variables = Object.keys(fn.Properties.Environment?.Variables ?? {});
+        expect(variables, entry).toEqual(
+          expect.arrayContaining(['RECIPEFLOW_RUNTIME', 'TABLE_NAME', ...functionSettings[entry]]),
+        );
+        expect(fn.Properties.Environment.Variables.RECIPEFLOW_RUNTIME).toBe('cloud');
+        checked.add(entry);
+      }
+    }
+    // every entry point that declares its settings is deployed, and every deployed one declares them
+    expect([...checked].sort()).toEqual(Object.keys(functionSettings).sort());
   });
 
   it('routes every API path to a Lambda and lets the API pass only the state machine role and the scheduler role', () => {

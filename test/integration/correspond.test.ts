@@ -65,7 +65,11 @@ describe('correspond', () => {
     const port = await listen(smtp.server, 0);
     try {
       const transports = createTransports(
-        loadConfig({ EMAIL_TRANSPORT: 'smtp', SMTP_URL: `smtp://127.0.0.1:${port}` }),
+        loadConfig({
+          RECIPEFLOW_RUNTIME: 'local',
+          EMAIL_TRANSPORT: 'smtp',
+          SMTP_URL: `smtp://127.0.0.1:${port}`,
+        }),
       );
       const context = { deps: stack.deps, transports, state: state('exe_mail_1'), stepRecordId: 'send' };
       const scope = { input: { name: 'Ada' } };
@@ -93,7 +97,12 @@ describe('correspond', () => {
     const ses = mockClient(SESv2Client).on(SendEmailCommand).resolves({ MessageId: 'ses-1' });
     const sns = mockClient(SNSClient).on(PublishCommand).resolves({ MessageId: 'sns-1' });
     const transports = createTransports(
-      loadConfig({ EMAIL_TRANSPORT: 'ses', SMS_TRANSPORT: 'sns', EMAIL_FROM: 'team@example.com' }),
+      loadConfig({
+        RECIPEFLOW_RUNTIME: 'local',
+        EMAIL_TRANSPORT: 'ses',
+        SMS_TRANSPORT: 'sns',
+        EMAIL_FROM: 'team@example.com',
+      }),
     );
     expect(await transports.email({ to: 'a@example.com', subject: 's', body: 'b' })).toEqual({
       transport: 'ses',
@@ -133,7 +142,7 @@ describe('correspond', () => {
         credential: 'hook',
         body: { lead: '{{input.name}}' },
       });
-      const transports = createTransports(loadConfig({}));
+      const transports = createTransports(loadConfig({ RECIPEFLOW_RUNTIME: 'local' }));
       const refused = await runCorrespond(
         hook,
         { input: { name: 'Ada' } },
@@ -181,7 +190,7 @@ describe('correspond', () => {
         {},
         {
           deps: stack.deps,
-          transports: createTransports(loadConfig({})),
+          transports: createTransports(loadConfig({ RECIPEFLOW_RUNTIME: 'local' })),
           state: state('exe_sms'),
           stepRecordId: 's',
         },

@@ -9,7 +9,7 @@ import { componentArn } from '../../shared/recipes/state-machines';
 
 // The same compile call the CDK stack and the API make.
 const asl = compileRecipe(builtinRecipes[1]!.definition, {
-  componentArn: componentArn({ config: loadConfig({}) }),
+  componentArn: componentArn({ config: loadConfig({ RECIPEFLOW_RUNTIME: 'local' }) }),
 });
 
 function context() {

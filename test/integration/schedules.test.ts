@@ -6,7 +6,7 @@ import { openAccountIfMissing } from '../../shared/credits/credits';
 import { listExecutions } from '../../shared/executions/execution-repository';
 import { createRecipe } from '../../shared/recipes/recipes';
 import { schedulerPort } from '../../shared/schedules/scheduler-port';
-import { createSchedule, getSchedule, runScheduled } from '../../shared/schedules/schedules';
+import { createSchedule, deleteSchedule, getSchedule, runScheduled } from '../../shared/schedules/schedules';
 import { changeTenant } from '../../shared/tenants/tenant-admin';
 import { putTenantIfMissing } from '../../shared/tenants/tenant-repository';
 import { type LocalStack, startLocalStack } from '../support/local-stack';
@@ -25,7 +25,7 @@ describe('scheduled starts', () => {
       name: 'r',
       steps: [{ id: 'a', type: 'transform', source: 1, ops: [] }],
     });
-    const schedule = await createSchedule(deps, schedulerPort(loadConfig({})), 'ten_sched', recipe.id, {
+    const schedule = await createSchedule(deps, schedulerPort(deps.config), 'ten_sched', recipe.id, {
       expression: 'rate(5 minutes)',
       timezone: 'UTC',
       input: {},
@@ -56,7 +56,7 @@ describe('scheduled starts', () => {
       name: 'r',
       steps: [{ id: 'a', type: 'transform', source: 1, ops: [] }],
     });
-    const schedule = await createSchedule(deps, schedulerPort(loadConfig({})), tenantId, recipe.id, {
+    const schedule = await createSchedule(deps, schedulerPort(deps.config), tenantId, recipe.id, {
       expression: 'rate(5 minutes)',
       timezone: 'UTC',
       input: {},
@@ -79,10 +79,45 @@ describe('scheduled starts', () => {
     await stack.idle();
   });
 
+  it('arms each schedule in the Scheduler emulator on create and disarms it on delete, as in the cloud', async () => {
+    const { deps } = stack;
+    await openAccountIfMissing(deps, 'ten_sched_port', 'pro');
+    const recipe = await createRecipe(deps, 'ten_sched_port', {
+      name: 'r',
+      steps: [{ id: 'a', type: 'transform', source: 1, ops: [] }],
+    });
+    const port = schedulerPort(deps.config);
+    const schedule = await createSchedule(deps, port, 'ten_sched_port', recipe.id, {
+      expression: 'cron(0 9 ? * MON-FRI *)',
+      timezone: 'Europe/Berlin',
+      input: {},
+    });
+    expect(stack.scheduler.armed()).toContainEqual(
+      expect.objectContaining({
+        name: `ten_sched_port-${schedule.id}`,
+        group: 'recipeflow',
+        expression: 'cron(0 9 ? * MON-FRI *)',
+        timezone: 'Europe/Berlin',
+        target: expect.objectContaining({ Arn: deps.config.SCHEDULE_TARGET_ARN }),
+      }),
+    );
+    await deleteSchedule(deps, port, 'ten_sched_port', schedule.id);
+    expect(stack.scheduler.armed().map((s) => s.name)).not.toContain(`ten_sched_port-${schedule.id}`);
+  });
+
+  it('needs the Scheduler settings in the cloud instead of silently arming nothing', () => {
+    expect(() =>
+      schedulerPort(loadConfig({ RECIPEFLOW_RUNTIME: 'cloud', AWS_REGION: 'us-east-1', TABLE_NAME: 'abc' })),
+    ).toThrow('SCHEDULE_GROUP, SCHEDULE_TARGET_ARN, SCHEDULER_ROLE_ARN are not set');
+  });
+
   it('mirrors each schedule to EventBridge Scheduler in the cloud (no emulator: aws-sdk-client-mock)', async () => {
     const mock = mockClient(SchedulerClient).on(CreateScheduleCommand).resolves({ ScheduleArn: 'arn:sched' });
     const port = schedulerPort(
       loadConfig({
+        RECIPEFLOW_RUNTIME: 'cloud',
+        AWS_REGION: 'us-east-1',
+        TABLE_NAME: 'recipeflow',
         SCHEDULE_GROUP: 'recipeflow',
         SCHEDULE_TARGET_ARN: 'arn:aws:lambda:us-east-1:1:function:schedule',
         SCHEDULER_ROLE_ARN: 'arn:aws:iam::1:role/scheduler',

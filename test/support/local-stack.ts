@@ -15,6 +15,7 @@ export interface LocalStack {
   deps: Deps;
   idle: () => Promise<void>;
   transitions: (executionArn: string) => number | undefined;
+  scheduler: Awaited<ReturnType<typeof startEmulators>>['scheduler'];
   stop: () => Promise<void>;
 }
 
@@ -22,7 +23,7 @@ export async function startLocalStack(): Promise<LocalStack> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'recipeflow-it-'));
   process.env.TABLE_NAME = `it-${path.basename(dataDir)}`;
   process.env.CREDENTIALS_KEY_FILE = path.join(dataDir, 'credentials.key');
-  const { s3, sfn } = await startEmulators(dataDir);
+  const { s3, sfn, scheduler } = await startEmulators(dataDir);
   const config = loadConfig();
   const client = new DynamoDBClient({
     endpoint: config.DYNAMODB_ENDPOINT,
@@ -35,10 +36,12 @@ export async function startLocalStack(): Promise<LocalStack> {
     deps: createDeps(config),
     idle: sfn.idle,
     transitions: sfn.transitions,
+    scheduler,
     stop: async () => {
       await sfn.idle();
       await sfn.stop();
       await s3.stop();
+      await scheduler.stop();
       rmSync(dataDir, { recursive: true, force: true });
     },
   };

@@ -6,7 +6,7 @@ import { validateRecipe } from '../../shared/recipes/recipe-validation';
 import { checkServiceLimits } from '../../shared/recipes/service-limits';
 import { compileForDeployment } from '../../shared/recipes/state-machines';
 
-const deps = { config: loadConfig({}) };
+const deps = { config: loadConfig({ RECIPEFLOW_RUNTIME: 'local' }) };
 
 function problems(raw: unknown) {
   const recipe = validateRecipe(raw);

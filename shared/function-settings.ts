@@ -1,0 +1,52 @@
+// What each Lambda function needs from its environment besides TABLE_NAME and RECIPEFLOW_RUNTIME (which every
+// function needs). Each entry point checks its list at cold start (`checkFunctionSettings`); the CDK test holds
+// every synthesized function's environment to the same list, so a setting the stack forgot fails the test
+// instead of a request in production.
+import { loadConfig, requireSettings, type SettingName } from './config';
+
+const stateMachines = [
+  'STATE_MACHINE_ROLE_ARN',
+  'COMPONENT_ARN_PREFIX',
+  'STATE_MACHINE_LOG_GROUP_ARN',
+] as const;
+
+export const functionSettings = {
+  'api/health': ['ARTIFACT_BUCKET'],
+  'api/openapi': [],
+  'api/tenants': [...stateMachines],
+  'api/api-keys': [],
+  'api/credits': [],
+  'api/audit': [],
+  'api/credentials': ['CREDENTIALS_KMS_KEY_ID'],
+  'api/agents': [],
+  'api/recipes': [...stateMachines],
+  'api/executions': [...stateMachines, 'ARTIFACT_BUCKET'],
+  'api/reviews': [],
+  'api/messages': [],
+  'api/artifacts': ['ARTIFACT_BUCKET'],
+  'api/schedules': ['SCHEDULE_GROUP', 'SCHEDULE_TARGET_ARN', 'SCHEDULER_ROLE_ARN', 'SCHEDULE_DLQ_ARN'],
+  'api/triggers': [],
+  'api/settings': [],
+  'authorizer/authorizer': [],
+  'components/http': ['ARTIFACT_BUCKET', 'CREDENTIALS_KMS_KEY_ID'],
+  'components/ai': ['ARTIFACT_BUCKET', 'CREDENTIALS_KMS_KEY_ID'],
+  'components/transform': ['ARTIFACT_BUCKET'],
+  'components/score': ['ARTIFACT_BUCKET'],
+  'components/correspond': ['ARTIFACT_BUCKET', 'CREDENTIALS_KMS_KEY_ID', 'EMAIL_FROM'],
+  'components/review': ['ARTIFACT_BUCKET'],
+  'components/finalize': ['ARTIFACT_BUCKET'],
+  'triggers/table-stream': ['AUDIT_BUCKET'],
+  'triggers/execution-status': [],
+  'triggers/schedule': [],
+  'triggers/upload': ['ARTIFACT_BUCKET'],
+  'platform/bootstrap': ['PLATFORM_ADMIN_SECRET_ARN'],
+} as const satisfies Record<string, readonly SettingName[]>;
+
+export type FunctionName = keyof typeof functionSettings;
+
+/** Stops a function at cold start, naming each variable it needs and was not given. */
+export function checkFunctionSettings(name: FunctionName): void {
+  const config = loadConfig();
+  // Locally the runtime provides every value (and the KMS key is a key file), so only the cloud is checked.
+  if (config.RECIPEFLOW_RUNTIME === 'cloud') requireSettings(config, functionSettings[name]);
+}
