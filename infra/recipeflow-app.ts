@@ -4,6 +4,7 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { ApiStack } from './stacks/api-stack';
 import { BootstrapStack } from './stacks/bootstrap-stack';
 import { DataStack } from './stacks/data-stack';
+import { ObservabilityStack } from './stacks/observability-stack';
 import { TriggersStack } from './stacks/triggers-stack';
 import { WorkflowsStack } from './stacks/workflows-stack';
 
@@ -37,6 +38,11 @@ export function buildRecipeflow(app: App) {
     },
   });
   const bootstrap = new BootstrapStack(app, 'RecipeflowBootstrap', { table: data.table, prefix });
+  const observability = new ObservabilityStack(app, 'RecipeflowObservability', {
+    api: api.api,
+    table: data.table,
+    watched: [workflows, triggers, api, bootstrap],
+  });
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
-  return { data, workflows, api, triggers, bootstrap };
+  return { data, workflows, api, triggers, bootstrap, observability };
 }

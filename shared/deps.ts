@@ -6,6 +6,7 @@ import { SFNClient } from '@aws-sdk/client-sfn';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { type Config, loadConfig } from './config';
 import { kmsSealer, localKeySealer, type SecretSealer } from './credentials/sealer';
+import { tracer } from './observability/observability';
 
 export interface Deps {
   config: Config;
@@ -46,12 +47,15 @@ export function createDeps(config: Config = loadConfig()): Deps {
         }
       : {}),
   });
+  // In the cloud every AWS call is a subsegment of the function's X-Ray trace.
+  const traced = <C>(client: C): C =>
+    config.RECIPEFLOW_RUNTIME === 'cloud' ? tracer.captureAWSv3Client(client) : client;
   return {
     config,
     sealer: createSealer(config),
-    db: DynamoDBDocumentClient.from(dynamo, { marshallOptions: { removeUndefinedValues: true } }),
-    sfn,
-    s3,
+    db: DynamoDBDocumentClient.from(traced(dynamo), { marshallOptions: { removeUndefinedValues: true } }),
+    sfn: traced(sfn),
+    s3: traced(s3),
     now: () => new Date(),
   };
 }

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { hasRole, type Principal, type Role } from '../../shared/auth/principal';
 import { type Deps, getDeps } from '../../shared/deps';
 import { ContentTooLarge, Forbidden, ValidationFailed } from '../../shared/errors';
+import { observed } from '../../shared/observability/observability';
 import { parseWith } from '../../shared/validation';
 import { auditMutations } from './middleware/audit';
 import { type AuthenticatedEvent, authenticate } from './middleware/authenticate';
@@ -107,7 +108,7 @@ export interface RouteDefinition {
 
 export function apiHandler(routes: RouteDefinition[], options: { public?: boolean } = {}) {
   const router = httpRouterHandler<APIGatewayProxyEventV2, Result>(routes);
-  const stack = middy<APIGatewayProxyEventV2, Result>();
+  const stack = middy<APIGatewayProxyEventV2, Result>().use(observed());
   if (!options.public) stack.use(authenticate()).use(rateLimit()).use(auditMutations()).use(idempotency());
   // Used last so its onError runs first: the audit and idempotency layers then see the problem's status.
   const handler = stack.use(problemJson()).handler(router);

@@ -11,6 +11,7 @@ import { resolvePrincipal } from '../../shared/auth/resolve-principal';
 import { getDeps } from '../../shared/deps';
 import { DomainError } from '../../shared/errors';
 import { checkFunctionSettings } from '../../shared/function-settings';
+import { observed } from '../../shared/observability/observability';
 
 checkFunctionSettings('authorizer/authorizer');
 
@@ -19,15 +20,17 @@ export type AuthorizerContext = Record<string, string>;
 export const handler = middy<
   APIGatewayRequestAuthorizerEventV2,
   APIGatewaySimpleAuthorizerWithContextResult<AuthorizerContext>
->().handler(async (event) => {
-  try {
-    const principal = await resolvePrincipal(getDeps(), bearerToken(event.headers));
-    return { isAuthorized: true, context: { ...principal } as AuthorizerContext };
-  } catch (error) {
-    if (!(error instanceof DomainError)) throw error;
-    return {
-      isAuthorized: true,
-      context: { anonymous: 'true', status: String(error.status), reason: error.message },
-    };
-  }
-});
+>()
+  .use(observed())
+  .handler(async (event) => {
+    try {
+      const principal = await resolvePrincipal(getDeps(), bearerToken(event.headers));
+      return { isAuthorized: true, context: { ...principal } as AuthorizerContext };
+    } catch (error) {
+      if (!(error instanceof DomainError)) throw error;
+      return {
+        isAuthorized: true,
+        context: { anonymous: 'true', status: String(error.status), reason: error.message },
+      };
+    }
+  });

@@ -2,8 +2,11 @@
 import middy from '@middy/core';
 import { type Component, runStep, type StepEvent } from '../../shared/components/step-runner';
 import { getDeps } from '../../shared/deps';
+import { observed } from '../../shared/observability/observability';
 import type { Step } from '../../shared/recipes/recipe-schema';
 
 export function componentHandler<S extends Step>(component: Component<S>) {
-  return middy<StepEvent<S>, { output: unknown }>().handler((event) => runStep(getDeps(), event, component));
+  return middy<StepEvent<S>, { output: unknown }>()
+    .use(observed())
+    .handler((event) => runStep(getDeps(), event, component));
 }

@@ -12,22 +12,25 @@ import {
   reconcileStoppedExecution,
 } from '../../shared/executions/reconcile-execution';
 import { checkFunctionSettings } from '../../shared/function-settings';
+import { observed } from '../../shared/observability/observability';
 
 checkFunctionSettings('triggers/execution-status');
 
 type StatusChange = EventBridgeEvent<'Step Functions Execution Status Change', ExecutionStatusChange>;
 
-export const handler = middy<StatusChange | CloudWatchLogsEvent, void>().handler(async (event) => {
-  const deps = getDeps();
-  if (!('awslogs' in event)) {
-    await reconcileStoppedExecution(deps, event.detail);
-    return;
-  }
-  const decoded = JSON.parse(
-    gunzipSync(Buffer.from(event.awslogs.data, 'base64')).toString('utf8'),
-  ) as CloudWatchLogsDecodedData;
-  if (decoded.messageType !== 'DATA_MESSAGE') return; // the control message sent when the subscription starts
-  for (const line of decoded.logEvents) {
-    await reconcileFromExecutionLog(deps, JSON.parse(line.message) as ExecutionLogEvent);
-  }
-});
+export const handler = middy<StatusChange | CloudWatchLogsEvent, void>()
+  .use(observed())
+  .handler(async (event) => {
+    const deps = getDeps();
+    if (!('awslogs' in event)) {
+      await reconcileStoppedExecution(deps, event.detail);
+      return;
+    }
+    const decoded = JSON.parse(
+      gunzipSync(Buffer.from(event.awslogs.data, 'base64')).toString('utf8'),
+    ) as CloudWatchLogsDecodedData;
+    if (decoded.messageType !== 'DATA_MESSAGE') return; // the control message sent when the subscription starts
+    for (const line of decoded.logEvents) {
+      await reconcileFromExecutionLog(deps, JSON.parse(line.message) as ExecutionLogEvent);
+    }
+  });

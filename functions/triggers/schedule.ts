@@ -2,6 +2,7 @@
 import middy from '@middy/core';
 import { getDeps } from '../../shared/deps';
 import { checkFunctionSettings } from '../../shared/function-settings';
+import { observed } from '../../shared/observability/observability';
 import { runScheduled } from '../../shared/schedules/schedules';
 
 checkFunctionSettings('triggers/schedule');
@@ -12,7 +13,9 @@ interface ScheduledEvent {
   scheduledTime: string;
 }
 
-export const handler = middy<ScheduledEvent, { executionId: string | null }>().handler(async (event) => {
-  const execution = await runScheduled(getDeps(), event);
-  return { executionId: execution?.id ?? null };
-});
+export const handler = middy<ScheduledEvent, { executionId: string | null }>()
+  .use(observed())
+  .handler(async (event) => {
+    const execution = await runScheduled(getDeps(), event);
+    return { executionId: execution?.id ?? null };
+  });

@@ -6,6 +6,7 @@ import middy from '@middy/core';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { getDeps } from '../../shared/deps';
 import { checkFunctionSettings } from '../../shared/function-settings';
+import { logger, observed } from '../../shared/observability/observability';
 import { objectsCreated, startFromUpload } from '../../shared/triggers/uploads';
 
 checkFunctionSettings('triggers/upload');
@@ -23,19 +24,15 @@ async function processMessage(record: SQSRecord): Promise<void> {
     try {
       await startFromUpload(getDeps(), object);
     } catch (error) {
-      console.error(
-        JSON.stringify({
-          level: 'error',
-          message: 'upload trigger failed; the message will be delivered again',
-          messageId: record.messageId,
-          errorType: (error as Error).name,
-        }),
-      );
+      logger.error('upload trigger failed; the message will be delivered again', {
+        messageId: record.messageId,
+        errorType: (error as Error).name,
+      });
       throw error;
     }
   }
 }
 
-export const handler = middy<SQSEvent, SQSBatchResponse>().handler((event, context) =>
-  processPartialResponse(event, processMessage, processor, { context }),
-);
+export const handler = middy<SQSEvent, SQSBatchResponse>()
+  .use(observed())
+  .handler((event, context) => processPartialResponse(event, processMessage, processor, { context }));

@@ -4,6 +4,7 @@ import type { Deps } from '../deps';
 import type { RunState, StepRecord } from '../executions/execution-model';
 import { recordStepAttempt } from '../executions/execution-repository';
 import { hydrateReferenced, storeIfLarge } from '../executions/payload-store';
+import { logger, MetricUnit, measureBy, metrics } from '../observability/observability';
 import type { Step } from '../recipes/recipe-schema';
 import { StepRejected, toStepError } from './step-errors';
 
@@ -55,6 +56,11 @@ export async function runStep<S extends Step>(deps: Deps, event: StepEvent<S>, c
   };
   const { tenantId } = event.state.run;
   const executionId = event.state.execution.id;
+  logger.appendKeys({ tenantId, executionId, stepId: base.stepId });
+  const measure = (outcome: 'succeeded' | 'failed', latencyMs: number) => {
+    measureBy('StepLatency', MetricUnit.Milliseconds, latencyMs, 'stepType', event.step.type);
+    if (outcome === 'failed') measureBy('StepFailures', MetricUnit.Count, 1, 'stepType', event.step.type);
+  };
   try {
     const state = await hydrateReferenced(deps, event.state, event.step);
     const result = await component(event.step, templateScope(state), state);
@@ -73,6 +79,8 @@ export async function runStep<S extends Step>(deps: Deps, event: StepEvent<S>, c
       outputPreview: preview(result.output),
       ...(result.usage ? { usage: result.usage } : {}),
     });
+    measure('succeeded', finished.getTime() - started.getTime());
+    if (result.usage?.totalTokens) metrics.addMetric('LlmTokens', MetricUnit.Count, result.usage.totalTokens);
     return { output };
   } catch (raw) {
     const error = toStepError(raw);
@@ -84,6 +92,8 @@ export async function runStep<S extends Step>(deps: Deps, event: StepEvent<S>, c
       latencyMs: finished.getTime() - started.getTime(),
       error: { type: error.name, message: error.message },
     });
+    measure('failed', finished.getTime() - started.getTime());
+    logger.warn('step failed', { errorType: error.name, stepType: event.step.type });
     throw error;
   }
 }

@@ -2,6 +2,7 @@
 
 import { templateScope } from '../components/step-runner';
 import type { Deps } from '../deps';
+import { logger } from '../observability/observability';
 import { resolveTemplates } from '../recipes/template';
 import type { ExecutionError, RunState } from './execution-model';
 import { saveFailedState } from './failed-state';
@@ -18,9 +19,7 @@ export async function finalizeExecution(deps: Deps, event: FinalizeEvent): Promi
   if (event.outcome === 'failed') {
     // What a redrive resumes from; losing it must not stop the failure from being recorded and settled.
     await saveFailedState(deps, state).catch((error: Error) => {
-      console.error(
-        JSON.stringify({ level: 'error', message: 'could not keep the failed state', errorType: error.name }),
-      );
+      logger.error('could not keep the failed state', { errorType: error.name });
     });
     await settleExecution(deps, state, 'failed', {
       error: describeFailure(state),

@@ -7,11 +7,19 @@ import { auditIntentPut } from '../audit/audit-log';
 import { ledgerPut, settleUpdate } from '../credits/credits';
 import { charge } from '../credits/pricing';
 import type { Deps } from '../deps';
+import { logger, MetricUnit, metrics } from '../observability/observability';
 import { closeReview, reviewId } from '../reviews/review-records';
 import type { ExecutionRecord, ExecutionStatus, RunState } from './execution-model';
 import { executionTransition, listStepRecords, sumUsage } from './execution-repository';
 
 const ACTIVE: ExecutionStatus[] = ['queued', 'running', 'waiting_review'];
+/** What the alarms and the dashboard read (namespace Recipeflow, dimension service). */
+export const RUN_METRICS = {
+  succeeded: 'RunsSucceeded',
+  failed: 'RunsFailed',
+  cancelled: 'RunsCancelled',
+  timed_out: 'RunsTimedOut',
+} as const;
 
 export async function settleExecution(
   deps: Deps,
@@ -63,6 +71,9 @@ export async function settleExecution(
     if (reasons[0]?.Code === 'ConditionalCheckFailed') return false; // already settled
     throw error;
   }
+  metrics.addMetric(RUN_METRICS[status], MetricUnit.Count, 1);
+  metrics.addMetric('CreditsCharged', MetricUnit.Count, charged);
+  logger.info('run ended', { tenantId, executionId: state.execution.id, status, creditsCharged: charged });
   // Reviews still waiting when the run ended (cancelled, timed out, or an onTimeout rule applied) can no
   // longer be decided.
   await Promise.all(

@@ -12,6 +12,7 @@ import { keys } from '../data/keys';
 import type { Deps } from '../deps';
 import { TenantSuspended, ValidationFailed } from '../errors';
 import { newId } from '../ids';
+import { countBy, logger } from '../observability/observability';
 import { getRecipe } from '../recipes/recipes';
 import { getSettings } from '../settings/settings';
 import { validateJsonSchema } from '../validation';
@@ -127,6 +128,8 @@ export async function launchExecution(
         input: JSON.stringify(state),
       }),
     );
+    countBy('RunsStarted', 'trigger', record.trigger);
+    logger.info('run started', { tenantId, executionId: record.id, trigger: record.trigger });
     return { ...record, executionArn: started.executionArn };
   } catch (error) {
     // Never leave a running record that nothing will finish, nor credits held for it.

@@ -102,6 +102,28 @@ describe('cdk synth', () => {
     expect([...checked].sort()).toEqual(Object.keys(functionSettings).sort());
   });
 
+  it('is operable: a dashboard, alarms on runs, the API, every function and the table, tracing everywhere', () => {
+    const observability = Template.fromStack(stacks.observability);
+    observability.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
+    const alarms = Object.values(observability.findResources('AWS::CloudWatch::Alarm')).map(
+      (a) => a.Properties,
+    );
+    const named = (metricName: string) => alarms.filter((a) => a.MetricName === metricName);
+    expect(named('RunsFailed')).toHaveLength(1);
+    expect(named('RunsTimedOut')).toHaveLength(1);
+    expect(named('5xx')).toHaveLength(1);
+    expect(alarms.some((a) => a.MetricName === 'Latency' && a.ExtendedStatistic === 'p99')).toBe(true);
+    const functions = Object.values(stacks)
+      .flatMap((stack) => Object.values(Template.fromStack(stack).findResources('AWS::Lambda::Function')))
+      .filter((fn) => fn.Metadata?.['recipeflow:entry']);
+    expect(named('Errors')).toHaveLength(functions.length);
+    expect(named('Throttles')).toHaveLength(functions.length);
+    expect(alarms.some((a) => JSON.stringify(a.Metrics ?? []).includes('ThrottledRequests'))).toBe(true);
+    for (const alarm of alarms) expect(alarm.AlarmActions).toHaveLength(1);
+    // X-Ray on every function (state machines are created with tracing by the API)
+    for (const fn of functions) expect(fn.Properties.TracingConfig).toEqual({ Mode: 'Active' });
+  });
+
   it('routes every API path to a Lambda and lets the API pass only the state machine role and the scheduler role', () => {
     const api = Template.fromStack(stacks.api);
     api.resourceCountIs('AWS::ApiGatewayV2::Route', apiRoutes.length);

@@ -8,6 +8,7 @@ import type { Principal } from '../../../shared/auth/principal';
 import { resolvePrincipal } from '../../../shared/auth/resolve-principal';
 import { getDeps } from '../../../shared/deps';
 import { Forbidden, Unauthorized } from '../../../shared/errors';
+import { logger } from '../../../shared/observability/observability';
 
 export type AuthenticatedEvent = APIGatewayProxyEventV2 & { principal: Principal };
 
@@ -33,6 +34,7 @@ export function authenticate(): middy.MiddlewareObj<APIGatewayProxyEventV2> {
       } else {
         event.principal = await resolvePrincipal(getDeps(), bearerToken(event.headers));
       }
+      logger.appendKeys({ tenantId: event.principal.tenantId });
     },
   };
 }

@@ -2,6 +2,7 @@
 import type middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { DomainError, RateLimited, ValidationFailed } from '../../../shared/errors';
+import { logger } from '../../../shared/observability/observability';
 
 type Request = middy.Request<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>;
 
@@ -28,9 +29,7 @@ export function problemJson(): middy.MiddlewareObj<
         return;
       }
       // No stack trace or message of an unexpected error reaches the caller; the log keeps the type only.
-      console.error(
-        JSON.stringify({ level: 'error', message: 'unhandled error', errorType: error.name, path: instance }),
-      );
+      logger.error('unhandled error', { errorType: error.name, path: instance });
       request.response = problem(
         500,
         'Internal Server Error',
