@@ -2,11 +2,30 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
-    globalSetup: ['test/global-setup.ts'],
-    setupFiles: ['test/setup-env.ts'],
     testTimeout: 30_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'recipeflow',
+          include: ['test/{unit,integration,e2e}/**/*.test.ts'],
+          globalSetup: ['test/global-setup.ts'],
+          setupFiles: ['test/setup-env.ts'],
+          sequence: { groupOrder: 1 },
+        },
+      },
+      {
+        // Reads the AWS calls the first group recorded: runs once it has finished.
+        extends: true,
+        test: {
+          name: 'iam',
+          include: ['test/iam/**/*.test.ts'],
+          env: { RECIPEFLOW_RUNTIME: 'local' },
+          sequence: { groupOrder: 2 },
+        },
+      },
+    ],
   },
 });

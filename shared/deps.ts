@@ -6,6 +6,7 @@ import { SFNClient } from '@aws-sdk/client-sfn';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { type Config, loadConfig } from './config';
 import { kmsSealer, localKeySealer, type SecretSealer } from './credentials/sealer';
+import { recordCalls } from './observability/call-recorder';
 import { tracer } from './observability/observability';
 
 export interface Deps {
@@ -49,7 +50,7 @@ export function createDeps(config: Config = loadConfig()): Deps {
   });
   // In the cloud every AWS call is a subsegment of the function's X-Ray trace.
   const traced = <C>(client: C): C =>
-    config.RECIPEFLOW_RUNTIME === 'cloud' ? tracer.captureAWSv3Client(client) : client;
+    config.RECIPEFLOW_RUNTIME === 'cloud' ? tracer.captureAWSv3Client(client) : recordCalls(client);
   return {
     config,
     sealer: createSealer(config),
@@ -62,7 +63,10 @@ export function createDeps(config: Config = loadConfig()): Deps {
 
 function createSealer(config: Config): SecretSealer {
   if (config.CREDENTIALS_KMS_KEY_ID)
-    return kmsSealer(new KMSClient({ region: config.AWS_REGION }), config.CREDENTIALS_KMS_KEY_ID);
+    return kmsSealer(
+      recordCalls(new KMSClient({ region: config.AWS_REGION })),
+      config.CREDENTIALS_KMS_KEY_ID,
+    );
   if (config.CREDENTIALS_KEY_FILE) return localKeySealer(config.CREDENTIALS_KEY_FILE);
   const unavailable = async (): Promise<never> => {
     throw new Error('no credentials key is configured (CREDENTIALS_KMS_KEY_ID or CREDENTIALS_KEY_FILE)');

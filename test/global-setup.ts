@@ -1,11 +1,12 @@
 // Starts what the suites share: one in-memory DynamoDB Local for integration tests, and the local runtime
 // (`npm start`'s entry point, as a child process on a free port and a temp data folder) for e2e tests.
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { startDynamoDbLocal } from '../infra/local/dynamodb-local';
+import { CALLS_FILE } from './support/call-record';
 import { startRuntimeProcess, stopProcess } from './support/runtime-process';
 
 declare module 'vitest' {
@@ -17,6 +18,10 @@ declare module 'vitest' {
 }
 
 export default async function setup(project: TestProject) {
+  // Every AWS SDK call a handler makes, in this run only (read by the IAM test).
+  mkdirSync(path.dirname(CALLS_FILE), { recursive: true });
+  rmSync(CALLS_FILE, { force: true });
+  process.env.RECIPEFLOW_RECORD_CALLS = CALLS_FILE;
   const dataDir = mkdtempSync(path.join(tmpdir(), 'recipeflow-e2e-'));
   const jwt = { secret: randomBytes(32).toString('hex'), issuer: 'https://issuer.recipeflow.test' };
   const [dynamo, runtime] = await Promise.all([

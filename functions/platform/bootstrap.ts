@@ -6,6 +6,7 @@ import middy from '@middy/core';
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import { getDeps } from '../../shared/deps';
 import { checkFunctionSettings } from '../../shared/function-settings';
+import { recordCalls } from '../../shared/observability/call-recorder';
 import { observed } from '../../shared/observability/observability';
 import { bootstrapPlatform } from '../../shared/platform/bootstrap';
 
@@ -24,7 +25,7 @@ export const handler = middy<BootstrapEvent, { PhysicalResourceId: string }>()
     const deps = getDeps();
     const secretId = process.env.PLATFORM_ADMIN_SECRET_ARN;
     if (!secretId) throw new Error('PLATFORM_ADMIN_SECRET_ARN is not set');
-    secrets ??= new SecretsManagerClient({ region: deps.config.AWS_REGION });
+    secrets ??= recordCalls(new SecretsManagerClient({ region: deps.config.AWS_REGION }));
     const { SecretString } = await secrets.send(new GetSecretValueCommand({ SecretId: secretId }));
     if (!SecretString) throw new Error('the platform-admin secret has no string value');
     await bootstrapPlatform(deps, { platformAdminKey: SecretString.trim() });

@@ -12,6 +12,7 @@ import {
   GetShardIteratorCommand,
 } from '@aws-sdk/client-dynamodb-streams';
 import type { DynamoDBStreamEvent } from 'aws-lambda';
+import { invokeAs } from './lambda-context';
 
 type StreamHandler = (
   event: DynamoDBStreamEvent,
@@ -64,7 +65,7 @@ export async function startStreamPoller(options: {
       );
       if (Records.length > 0) {
         const handler = await options.handler();
-        const { batchItemFailures } = await handler({
+        const { batchItemFailures } = await invokeAs('recipeflow-table-stream', handler, {
           Records: Records.map((r) => toLambdaRecord(r, streamArn!)),
         });
         const failed = batchItemFailures[0]?.itemIdentifier;

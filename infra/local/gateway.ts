@@ -5,7 +5,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { type ApiHandlerName, type ApiRoute, apiRoutes, publicHandlers } from '../../shared/api/routes';
 import { IDENTITY_HEADER } from '../../shared/auth/identity';
-import { lambdaContext } from './lambda-context';
+import { invokeAs } from './lambda-context';
 
 const MAX_BODY_BYTES = 6 * 1024 * 1024; // the Lambda request payload limit
 type ApiHandler = (
@@ -75,11 +75,11 @@ async function handle(
       return;
     }
     const authorize = await authorizer();
-    const result = await authorize(authorizerEvent(event), lambdaContext('recipeflow-authorizer'));
+    const result = await invokeAs('recipeflow-authorizer', authorize, authorizerEvent(event));
     (event.requestContext as { authorizer?: unknown }).authorizer = { lambda: result.context ?? {} };
   }
   const handler = await loadHandler(route.handler);
-  const result = await handler(event, lambdaContext(`recipeflow-api-${route.handler}`));
+  const result = await invokeAs(`recipeflow-api-${route.handler}`, handler, event);
   res.statusCode = result.statusCode ?? 200;
   for (const [name, value] of Object.entries(result.headers ?? {})) res.setHeader(name, String(value));
   res.end(

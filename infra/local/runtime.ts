@@ -15,7 +15,7 @@ import { startDemoDirectory } from './demo-directory';
 import { startDynamoDbLocal } from './dynamodb-local';
 import { startStreamPoller } from './dynamodb-streams';
 import { createGateway } from './gateway';
-import { lambdaContext } from './lambda-context';
+import { invokeAs } from './lambda-context';
 import { startLocalQueue } from './queue';
 import { startS3Local } from './s3-local';
 import { startSchedulerLocal } from './scheduler-local';
@@ -155,7 +155,7 @@ async function loadApiHandler(name: ApiHandlerName) {
 export async function deliverStatusChange(event: Record<string, unknown>): Promise<void> {
   const module = '../../functions/triggers/execution-status.ts';
   const { handler } = (await import(module)) as { handler: Handler };
-  await handler(event, lambdaContext('recipeflow-execution-status'));
+  await invokeAs('recipeflow-execution-status', handler, event);
 }
 
 /** As the log group's subscription filter does in the cloud: an execution error line, gzipped, to the same handler. */
@@ -220,14 +220,14 @@ export async function startEmulators(dataDir: string) {
 async function deliverScheduled(event: Record<string, unknown>): Promise<void> {
   const module = '../../functions/triggers/schedule.ts';
   const { handler } = (await import(module)) as { handler: Handler };
-  await handler(event, lambdaContext('recipeflow-schedule'));
+  await invokeAs('recipeflow-schedule', handler, event);
 }
 
 /** As the SQS event source mapping does in the cloud: uploads queue batches go to the upload trigger. */
 async function deliverUploads(event: SQSEvent): Promise<SQSBatchResponse | undefined> {
   const module = '../../functions/triggers/upload.ts';
   const { handler } = (await import(module)) as { handler: Handler };
-  return (await handler(event, lambdaContext('recipeflow-upload'))) as SQSBatchResponse | undefined;
+  return (await invokeAs('recipeflow-upload', handler, event)) as SQSBatchResponse | undefined;
 }
 
 async function loadStreamHandler() {
@@ -251,7 +251,7 @@ export async function invokeComponent(functionName: string, payload: unknown): P
   const module = (await import(`../../functions/components/${name}.ts`)) as { handler: Handler };
   const started = performance.now();
   try {
-    return await module.handler(payload, lambdaContext(`recipeflow-${name}`));
+    return await invokeAs(`recipeflow-${name}`, module.handler, payload);
   } finally {
     invocations.push({ name, ms: performance.now() - started });
   }

@@ -5,6 +5,7 @@ import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import nodemailer, { type Transporter } from 'nodemailer';
 import type { Config } from '../config';
 import { setting } from '../config';
+import { recordCalls } from '../observability/call-recorder';
 
 export interface OutgoingEmail {
   to: string;
@@ -24,7 +25,7 @@ export function createTransports(config: Config): Transports {
   return {
     async email(message) {
       if (config.EMAIL_TRANSPORT === 'ses') {
-        ses ??= new SESv2Client({ region: config.AWS_REGION });
+        ses ??= recordCalls(new SESv2Client({ region: config.AWS_REGION }));
         const sent = await ses.send(
           new SendEmailCommand({
             FromEmailAddress: setting(config, 'EMAIL_FROM'),
@@ -50,7 +51,7 @@ export function createTransports(config: Config): Transports {
     },
     async sms(message) {
       if (config.SMS_TRANSPORT === 'sns') {
-        sns ??= new SNSClient({ region: config.AWS_REGION });
+        sns ??= recordCalls(new SNSClient({ region: config.AWS_REGION }));
         const sent = await sns.send(new PublishCommand({ PhoneNumber: message.to, Message: message.body }));
         return { transport: 'sns', providerMessageId: sent.MessageId };
       }

@@ -8,6 +8,7 @@ import {
   SchedulerClient,
 } from '@aws-sdk/client-scheduler';
 import { type Config, requireSettings } from '../config';
+import { recordCalls } from '../observability/call-recorder';
 import type { SchedulerPort } from './schedules';
 
 /** What a function that arms schedules must be given (checked at cold start, see config.ts). */
@@ -17,15 +18,17 @@ export function schedulerPort(config: Config, client?: SchedulerClient): Schedul
   const [group, targetArn, roleArn] = requireSettings(config, SCHEDULER_SETTINGS);
   const scheduler =
     client ??
-    new SchedulerClient({
-      region: config.AWS_REGION,
-      ...(config.SCHEDULER_ENDPOINT
-        ? {
-            endpoint: config.SCHEDULER_ENDPOINT,
-            credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-          }
-        : {}),
-    });
+    recordCalls(
+      new SchedulerClient({
+        region: config.AWS_REGION,
+        ...(config.SCHEDULER_ENDPOINT
+          ? {
+              endpoint: config.SCHEDULER_ENDPOINT,
+              credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+            }
+          : {}),
+      }),
+    );
   const name = (tenantId: string, id: string) => `${tenantId}-${id}`.slice(0, 64);
   return {
     async put(tenantId, schedule) {
