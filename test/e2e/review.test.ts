@@ -5,6 +5,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiClientFor } from '../support/api-client';
 import { startRuntimeProcess, stopProcess } from '../support/runtime-process';
+import { until } from '../support/until';
 
 const dataDir = mkdtempSync(path.join(tmpdir(), 'recipeflow-review-'));
 let runtime: Awaited<ReturnType<typeof startRuntimeProcess>>;
@@ -38,15 +39,6 @@ const gated = (extra: Record<string, unknown> = {}) => ({
     { id: 'final', type: 'transform', source: '{{steps.approval.output.data}}', ops: [] },
   ],
 });
-
-async function until<T>(read: () => Promise<T>, done: (value: T) => boolean): Promise<T> {
-  for (let i = 0; i < 100; i++) {
-    const value = await read();
-    if (done(value)) return value;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error('condition not reached');
-}
 
 async function startAndWaitForReview(recipe: unknown, input: unknown) {
   const created = await api('POST', '/v1/recipes', recipe);

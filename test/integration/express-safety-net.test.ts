@@ -11,6 +11,7 @@ import { startExecution } from '../../shared/executions/start-execution';
 import { createRecipe } from '../../shared/recipes/recipes';
 import { listReviews } from '../../shared/reviews/reviews';
 import { type LocalStack, startLocalStack } from '../support/local-stack';
+import { until } from '../support/until';
 
 let stack: LocalStack;
 beforeAll(async () => {
@@ -34,15 +35,6 @@ function logEvent(messageType: string, lines: unknown[]): CloudWatchLogsEvent {
     })),
   };
   return { awslogs: { data: gzipSync(JSON.stringify(data)).toString('base64') } };
-}
-
-async function until<T>(read: () => Promise<T>, done: (value: T) => boolean): Promise<T> {
-  for (let i = 0; i < 100; i++) {
-    const value = await read();
-    if (done(value)) return value;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error('condition not reached');
 }
 
 describe('the Standard safety net', () => {

@@ -8,6 +8,7 @@ import { startExecution } from '../../shared/executions/start-execution';
 import { createRecipe } from '../../shared/recipes/recipes';
 import { decideReview, listReviews } from '../../shared/reviews/reviews';
 import { type LocalStack, startFakeServer, startLocalStack } from '../support/local-stack';
+import { until } from '../support/until';
 
 let stack: LocalStack;
 let throttling: Awaited<ReturnType<typeof startFakeServer>>;
@@ -30,15 +31,6 @@ afterAll(async () => {
   await throttling.close();
   await stack.stop();
 });
-
-async function until<T>(read: () => Promise<T>, done: (value: T) => boolean): Promise<T> {
-  for (let i = 0; i < 200; i++) {
-    const value = await read();
-    if (done(value)) return value;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error('condition not reached');
-}
 
 describe('review decisions', () => {
   it('records nothing when the token cannot be delivered, and succeeds when decided again', async () => {
