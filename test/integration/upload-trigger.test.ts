@@ -7,6 +7,8 @@ import { createArtifact, getArtifact } from '../../shared/artifacts/artifacts';
 import { getAccount, openAccountIfMissing } from '../../shared/credits/credits';
 import { listExecutions } from '../../shared/executions/execution-repository';
 import { createRecipe, updateRecipe } from '../../shared/recipes/recipes';
+import { changeTenant } from '../../shared/tenants/tenant-admin';
+import { putTenantIfMissing } from '../../shared/tenants/tenant-repository';
 import { createTrigger } from '../../shared/triggers/triggers';
 import { type LocalStack, startLocalStack } from '../support/local-stack';
 
@@ -100,6 +102,42 @@ describe('upload trigger', () => {
     await stack.idle();
     runs = await listExecutions(deps, tenant, { recipeId: recipe.id });
     expect(runs.items).toHaveLength(2);
+  });
+
+  it('starts nothing for a suspended tenant and records why on the artifact, without a retry', async () => {
+    const { deps } = stack;
+    const suspended = 'ten_uploads_suspended';
+    await putTenantIfMissing(deps, {
+      id: suspended,
+      name: 's',
+      plan: 'pro',
+      status: 'active',
+      createdAt: '',
+    });
+    await openAccountIfMissing(deps, suspended, 'pro');
+    const recipe = await createRecipe(deps, suspended, {
+      name: 'on upload',
+      steps: [{ id: 'name', type: 'transform', source: '{{input.artifact.filename}}', ops: [] }],
+    });
+    await createTrigger(deps, suspended, { recipeId: recipe.id, prefix: 'held-', input: {} });
+    const created = await createArtifact(deps, suspended, {
+      filename: 'held-1.csv',
+      contentType: 'text/csv',
+      size: 2,
+    });
+    await fetch(created.upload.url, { method: 'PUT', headers: created.upload.headers, body: 'a\n' });
+    await changeTenant(
+      deps,
+      suspended,
+      { status: 'suspended' },
+      { tenantId: 'platform', role: 'platform', keyId: 't' },
+    );
+    const result = await handler(sqsEvent(`tenants/${suspended}/artifacts/${created.id}`, 'v1'), {} as never);
+    expect(result).toEqual({ batchItemFailures: [] }); // recorded, not redelivered
+    expect((await getArtifact(deps, suspended, created.id)).run).toMatchObject({
+      error: expect.stringContaining('suspended'),
+    });
+    expect((await listExecutions(deps, suspended, { recipeId: recipe.id })).items).toEqual([]);
   });
 
   it('passes a large file’s rows by reference, and steps read them through it', async () => {
