@@ -6,6 +6,7 @@ import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } 
 import path from 'node:path';
 import { build } from 'esbuild';
 import { apiHandlers, componentFunctions } from '../shared/api/routes';
+import { functionSettings } from '../shared/function-settings';
 import { percentile, writeResult } from './support';
 
 const RUNS = 10;
@@ -46,6 +47,17 @@ async function bundle(name: string, entry: string, bundleSdk: boolean): Promise<
   return file;
 }
 
+const CLOUD_ENVIRONMENT = {
+  RECIPEFLOW_RUNTIME: 'cloud',
+  AWS_REGION: 'us-east-1',
+  TABLE_NAME: 'bench-table',
+  ...Object.fromEntries(
+    Object.values(functionSettings)
+      .flat()
+      .map((name) => [name, `bench-${name.toLowerCase()}`]),
+  ),
+};
+
 function initMs(file: string): number {
   const samples: number[] = [];
   for (let i = 0; i < RUNS; i++) {
@@ -55,7 +67,8 @@ function initMs(file: string): number {
         '-e',
         `const t=performance.now();import(${JSON.stringify(file)}).then(()=>console.log(performance.now()-t))`,
       ],
-      { encoding: 'utf8' },
+      // As deployed: the cloud runtime, with every setting a function checks at cold start.
+      { encoding: 'utf8', env: { ...process.env, ...CLOUD_ENVIRONMENT } },
     );
     samples.push(Number(output.trim()));
   }
