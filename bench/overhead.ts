@@ -3,7 +3,6 @@
 // directly N times. Duration from the emulator's own start and stop times; median of 15 runs per N.
 import { performance } from 'node:perf_hooks';
 import { DescribeExecutionCommand } from '@aws-sdk/client-sfn';
-import { handler as transform } from '../functions/components/transform';
 import { DEMO_TENANT_ID } from '../infra/local/seed';
 import { openAccountIfMissing } from '../shared/credits/credits';
 import { createDeps } from '../shared/deps';
@@ -14,6 +13,8 @@ import { percentile, withRuntime, writeResult } from './support';
 const RUNS = 15;
 
 await withRuntime(async (runtime) => {
+  // Loaded once the runtime has set the local environment the handler checks at cold start.
+  const { handler: transform } = await import('../functions/components/transform');
   const deps = createDeps();
   await openAccountIfMissing(deps, DEMO_TENANT_ID, 'pro');
   const rows = [];

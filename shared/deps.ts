@@ -7,7 +7,6 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { type Config, loadConfig } from './config';
 import { kmsSealer, localKeySealer, type SecretSealer } from './credentials/sealer';
 import { recordCalls } from './observability/call-recorder';
-import { tracer } from './observability/observability';
 
 export interface Deps {
   config: Config;
@@ -48,15 +47,14 @@ export function createDeps(config: Config = loadConfig()): Deps {
         }
       : {}),
   });
-  // In the cloud every AWS call is a subsegment of the function's X-Ray trace.
-  const traced = <C>(client: C): C =>
-    config.RECIPEFLOW_RUNTIME === 'cloud' ? tracer.captureAWSv3Client(client) : recordCalls(client);
   return {
     config,
     sealer: createSealer(config),
-    db: DynamoDBDocumentClient.from(traced(dynamo), { marshallOptions: { removeUndefinedValues: true } }),
-    sfn: traced(sfn),
-    s3: traced(s3),
+    db: DynamoDBDocumentClient.from(recordCalls(dynamo), {
+      marshallOptions: { removeUndefinedValues: true },
+    }),
+    sfn: recordCalls(sfn),
+    s3: recordCalls(s3),
     now: () => new Date(),
   };
 }

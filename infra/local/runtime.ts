@@ -178,6 +178,7 @@ const LOCAL_LOG_GROUP = '/aws/vendedlogs/states/recipeflow';
  * process environment pointed at them; shared by the runtime and the integration tests.
  */
 export async function startEmulators(dataDir: string) {
+  process.env.RECIPEFLOW_RUNTIME ??= 'local';
   process.env.COMPONENT_ARN_PREFIX = COMPONENT_PREFIX;
   // Recipe state machines log execution errors, as in the cloud, so Express runs are settled from the log.
   process.env.STATE_MACHINE_LOG_GROUP_ARN ??= `arn:aws:logs:us-east-1:000000000000:log-group:${LOCAL_LOG_GROUP}:*`;

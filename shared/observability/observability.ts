@@ -1,17 +1,19 @@
-// One place that builds the process's logger, metrics and tracer (Powertools for AWS Lambda), and the middy
+// One place that builds the process's logger and metrics (Powertools for AWS Lambda), and the middy
 // middlewares every handler wears. Logs are JSON with the ids that lead to a run (tenantId, executionId,
 // stepId, and the Lambda request id); no secret or request body is ever logged. Metrics are EMF with
 // low-cardinality dimensions only (step type, trigger), never a tenant or run id.
 //
 // Locally (RECIPEFLOW_RUNTIME=local) the same calls run: logs are short one-line JSON at WARN unless LOG_LEVEL
-// says otherwise, metrics are not printed (POWERTOOLS_METRICS_DISABLED), and tracing is off (no X-Ray daemon).
+// says otherwise, and metrics are not printed (POWERTOOLS_METRICS_DISABLED).
+//
+// Tracing is X-Ray active tracing on every function and state machine (set by the stacks and at
+// CreateStateMachine). Powertools Tracer is not used: importing it (aws-xray-sdk-core) measured ~90 ms of module
+// init per cold start (`npm run bench`), to add AWS SDK subsegments the function segments already time.
 import { LogFormatter, Logger, LogItem } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { LogAttributes, UnformattedAttributes } from '@aws-lambda-powertools/logger/types';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { MetricUnit as Unit } from '@aws-lambda-powertools/metrics/types';
-import { Tracer } from '@aws-lambda-powertools/tracer';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import type middy from '@middy/core';
 
 const SERVICE = 'recipeflow';
@@ -39,11 +41,9 @@ export const logger = new Logger({
 if (local) process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
 export const metrics = new Metrics({ namespace: 'Recipeflow', serviceName: SERVICE });
 
-export const tracer = new Tracer({ serviceName: SERVICE, enabled: !local });
-
 export { MetricUnit };
 
-/** The middlewares every Lambda handler wears: logger context (keys reset per call), tracing, metrics flush. */
+/** The middlewares every Lambda handler wears: logger context (keys reset per call) and the metrics flush. */
 export function observed(): middy.MiddlewareObj[] {
   // Published only when the call added some: Powertools' own flush warns on every call that added none.
   const flush = () => {
@@ -51,7 +51,6 @@ export function observed(): middy.MiddlewareObj[] {
   };
   return [
     injectLambdaContext(logger, { resetKeys: true }),
-    captureLambdaHandler(tracer, { captureResponse: false }),
     { after: flush, onError: flush },
   ] as middy.MiddlewareObj[];
 }

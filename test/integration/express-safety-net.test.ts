@@ -3,9 +3,10 @@
 import { gzipSync } from 'node:zlib';
 import { StopExecutionCommand } from '@aws-sdk/client-sfn';
 import type { CloudWatchLogsEvent } from 'aws-lambda';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { handler } from '../../functions/triggers/execution-status';
 import { getAccount, listLedger, openAccountIfMissing } from '../../shared/credits/credits';
+import { prices } from '../../shared/credits/pricing';
 import { getExecutionRecord } from '../../shared/executions/execution-repository';
 import { startExecution } from '../../shared/executions/start-execution';
 import { createRecipe } from '../../shared/recipes/recipes';
@@ -62,6 +63,12 @@ describe('the Standard safety net', () => {
       () => getExecutionRecord(deps, tenantId, started.id),
       (e) => e.status === 'waiting_review',
     );
+    // Prices change after the start: the run is still settled at the prices it started with.
+    const transformPrice = prices.steps.transform!;
+    prices.steps.transform = 50;
+    onTestFinished(() => {
+      prices.steps.transform = transformPrice;
+    });
     const executionArn = `arn:aws:states:us-east-1:1:execution:m:${tenantId}.${started.id}`;
     // EventBridge's status change carries the run's first input, in which no step has run yet.
     const firstInput = { run: { tenantId }, execution: { id: started.id }, steps: {} };
