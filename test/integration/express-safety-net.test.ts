@@ -8,11 +8,9 @@ import { handler } from '../../functions/triggers/execution-status';
 import { getAccount, listLedger, openAccountIfMissing } from '../../shared/credits/credits';
 import { prices } from '../../shared/credits/pricing';
 import { getExecutionRecord } from '../../shared/executions/execution-repository';
-import { startExecution } from '../../shared/executions/start-execution';
-import { createRecipe } from '../../shared/recipes/recipes';
 import { listReviews } from '../../shared/reviews/reviews';
 import { type LocalStack, startLocalStack } from '../support/local-stack';
-import { until } from '../support/until';
+import { startRunAwaitingReview } from '../support/review-run';
 
 let stack: LocalStack;
 beforeAll(async () => {
@@ -43,26 +41,8 @@ describe('the Standard safety net', () => {
     const { deps } = stack;
     const tenantId = 'ten_standardnet';
     await openAccountIfMissing(deps, tenantId, 'enterprise');
-    const recipe = await createRecipe(deps, tenantId, {
-      name: 'dies waiting',
-      steps: [
-        { id: 'draft', type: 'transform', source: 'hello', ops: [] },
-        { id: 'approval', type: 'review', message: 'ok?', data: '{{steps.draft.output}}' },
-        { id: 'after', type: 'transform', source: '{{steps.approval.output.data}}', ops: [] },
-      ],
-    });
     const before = (await getAccount(deps, tenantId)).balance;
-    const started = await startExecution(deps, {
-      tenantId,
-      recipeId: recipe.id,
-      input: {},
-      trigger: 'api',
-      actor: { id: 'test', role: 'operator' },
-    });
-    await until(
-      () => getExecutionRecord(deps, tenantId, started.id),
-      (e) => e.status === 'waiting_review',
-    );
+    const started = await startRunAwaitingReview(deps, tenantId);
     // Prices change after the start: the run is still settled at the prices it started with.
     const transformPrice = prices.steps.transform!;
     prices.steps.transform = 50;
@@ -102,28 +82,10 @@ describe('the Express safety net', () => {
   it('settles a run from its logged ExecutionTimedOut once, refunding what it did not run', async () => {
     const { deps } = stack;
     await openAccountIfMissing(deps, tenant, 'enterprise');
-    const recipe = await createRecipe(deps, tenant, {
-      name: 'waits',
-      steps: [
-        { id: 'draft', type: 'transform', source: 'hello', ops: [] },
-        { id: 'approval', type: 'review', message: 'ok?', data: '{{steps.draft.output}}' },
-        { id: 'after', type: 'transform', source: '{{steps.approval.output.data}}', ops: [] },
-      ],
-    });
     const before = (await getAccount(deps, tenant)).balance;
-    const started = await startExecution(deps, {
-      tenantId: tenant,
-      recipeId: recipe.id,
-      input: {},
-      trigger: 'api',
-      actor: { id: 'test', role: 'operator' },
-    });
+    const started = await startRunAwaitingReview(deps, tenant);
     // The run is named after its tenant and id, so a log line alone leads back to it.
     expect(started.executionArn).toMatch(new RegExp(`:${tenant}\\.${started.id}$`));
-    await until(
-      () => getExecutionRecord(deps, tenant, started.id),
-      (e) => e.status === 'waiting_review',
-    );
     const line = {
       id: '7',
       type: 'ExecutionTimedOut',

@@ -2,12 +2,10 @@
 // review pending and the run waiting, and the same decision succeeds when tried again.
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openAccountIfMissing } from '../../shared/credits/credits';
 import { getExecutionRecord } from '../../shared/executions/execution-repository';
-import { startExecution } from '../../shared/executions/start-execution';
-import { createRecipe } from '../../shared/recipes/recipes';
 import { decideReview, listReviews } from '../../shared/reviews/reviews';
 import { type LocalStack, startFakeServer, startLocalStack } from '../support/local-stack';
+import { startRunAwaitingReview } from '../support/review-run';
 import { until } from '../support/until';
 
 let stack: LocalStack;
@@ -35,25 +33,7 @@ afterAll(async () => {
 describe('review decisions', () => {
   it('records nothing when the token cannot be delivered, and succeeds when decided again', async () => {
     const { deps } = stack;
-    await openAccountIfMissing(deps, tenant, 'enterprise');
-    const recipe = await createRecipe(deps, tenant, {
-      name: 'approve me',
-      steps: [
-        { id: 'draft', type: 'transform', source: 'hello', ops: [] },
-        { id: 'approval', type: 'review', message: 'ok?', data: '{{steps.draft.output}}' },
-      ],
-    });
-    const started = await startExecution(deps, {
-      tenantId: tenant,
-      recipeId: recipe.id,
-      input: {},
-      trigger: 'api',
-      actor: { id: 'test', role: 'operator' },
-    });
-    await until(
-      () => getExecutionRecord(deps, tenant, started.id),
-      (e) => e.status === 'waiting_review',
-    );
+    const started = await startRunAwaitingReview(deps, tenant, { withAfter: false });
     const [review] = (await listReviews(deps, tenant, 'pending', { limit: 10 })).items;
 
     const throttled = {
