@@ -1,5 +1,6 @@
 // Conditions used by score rules, branch cases and transform filters: { path, op, value } combined with all/any/not.
 import { z } from 'zod';
+import { matchesPattern, patternProblem } from './patterns';
 import { readPath } from './template';
 
 export const conditionOps = [
@@ -17,7 +18,11 @@ export const conditionOps = [
 
 const comparison = z
   .object({ path: z.string().min(1), op: z.enum(conditionOps), value: z.unknown().optional() })
-  .strict();
+  .strict()
+  .superRefine((condition, ctx) => {
+    const problem = condition.op === 'matches' ? patternProblem(condition.value) : undefined;
+    if (problem) ctx.addIssue({ code: 'custom', path: ['value'], message: problem });
+  });
 
 export type Condition =
   | z.infer<typeof comparison>
@@ -63,7 +68,7 @@ function compare(actual: unknown, op: (typeof conditionOps)[number], expected: u
       if (Array.isArray(actual)) return actual.some((a) => deepEqual(a, expected));
       return typeof actual === 'string' && typeof expected === 'string' && actual.includes(expected);
     case 'matches':
-      return typeof actual === 'string' && typeof expected === 'string' && safeRegex(expected).test(actual);
+      return typeof actual === 'string' && typeof expected === 'string' && matchesPattern(expected, actual);
   }
 }
 
@@ -75,9 +80,4 @@ function ordered(a: unknown, b: unknown, test: (x: number | string, y: number | 
 
 function deepEqual(a: unknown, b: unknown): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
-}
-
-function safeRegex(pattern: string): RegExp {
-  // Patterns come from recipe authors; cap their length so a pathological one stays cheap to compile.
-  return new RegExp(pattern.slice(0, 500));
 }
