@@ -1,6 +1,6 @@
 // /v1/plans, /v1/credits, /v1/credits/transactions and /v1/credits/grants (platform admin).
 import { z } from 'zod';
-import { getAccount, grantCredits, listLedger } from '../../shared/credits/credits';
+import { getAccount, grantCredits, listLedger, MAX_GRANT } from '../../shared/credits/credits';
 import { plans } from '../../shared/credits/plans';
 import { prices } from '../../shared/credits/pricing';
 import { checkFunctionSettings } from '../../shared/function-settings';
@@ -14,6 +14,8 @@ const grantInput = z
     amount: z
       .number()
       .int()
+      .min(-MAX_GRANT)
+      .max(MAX_GRANT)
       .refine((n) => n !== 0, 'must not be zero'),
     reason: z.string().trim().min(1).max(500),
   })

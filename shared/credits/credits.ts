@@ -9,6 +9,14 @@ import { Conflict, InsufficientCredits, NotFound, RateLimited } from '../errors'
 import { newId } from '../ids';
 import { type PlanId, plans } from './plans';
 
+/**
+ * The largest balance an account may hold and the largest single grant: far below 2^53, so every balance,
+ * ledger entry and sum stays an exact integer in JavaScript (the DynamoDB document client refuses to read a
+ * number beyond Number.MAX_SAFE_INTEGER, which once made an account unreadable).
+ */
+export const MAX_BALANCE = 1_000_000_000_000;
+export const MAX_GRANT = 1_000_000_000;
+
 export type LedgerType = 'grant' | 'renewal' | 'reserve' | 'refund';
 
 export interface LedgerEntry {
@@ -184,9 +192,14 @@ export async function grantCredits(
               TableName: deps.config.TABLE_NAME,
               Key: keys.account(tenantId),
               UpdateExpression: 'SET balance = balance + :amount',
-              // A negative grant (a correction) may not take the balance below zero.
-              ConditionExpression: 'attribute_exists(PK) AND balance >= :floor',
-              ExpressionAttributeValues: { ':amount': amount, ':floor': Math.max(-amount, 0) },
+              // A negative grant (a correction) may not take the balance below zero, nor any grant above the
+              // ceiling: balances stay integers every reader sums exactly.
+              ConditionExpression: 'attribute_exists(PK) AND balance >= :floor AND balance <= :ceiling',
+              ExpressionAttributeValues: {
+                ':amount': amount,
+                ':floor': Math.max(-amount, 0),
+                ':ceiling': MAX_BALANCE - Math.max(amount, 0),
+              },
             },
           },
           ledgerPut(deps, tenantId, { type: 'grant', amount, reason }),
@@ -198,7 +211,11 @@ export async function grantCredits(
     if ((error as Error).name === 'TransactionCanceledException') {
       const account = await getAccount(deps, tenantId).catch(() => undefined);
       if (!account) throw new NotFound('tenant');
-      throw new Conflict(`a grant of ${amount} would take the balance of ${account.balance} below zero`);
+      throw new Conflict(
+        amount < 0
+          ? `a grant of ${amount} would take the balance of ${account.balance} below zero`
+          : `a grant of ${amount} would take the balance of ${account.balance} above ${MAX_BALANCE}`,
+      );
     }
     throw error;
   }

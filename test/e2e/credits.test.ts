@@ -73,6 +73,26 @@ describe('credits', () => {
     expect(await ledgerSum(tenant.admin)).toBe(credits.balance);
   });
 
+  it('refuses a grant beyond what is summed exactly, writes nothing, and the account stays readable', async () => {
+    const { id, admin } = await onboard('free');
+    const before = await ledgerSum(admin);
+    const huge = await platform('POST', '/v1/credits/grants', {
+      tenantId: id,
+      amount: 2 ** 53 - 10,
+      reason: 'x',
+    });
+    expect(huge.status).toBe(422);
+    expect(huge.body!.errors[0].path).toBe('amount');
+    // Grants within the bound cannot push the balance past the ceiling either (the condition is atomic).
+    for (let i = 0; i < 3; i++) {
+      await platform('POST', '/v1/credits/grants', { tenantId: id, amount: 1_000_000_000, reason: 'big' });
+    }
+    const credits = await admin('GET', '/v1/credits');
+    expect(credits.status).toBe(200);
+    expect(credits.body!.balance).toBe(await ledgerSum(admin));
+    expect(credits.body!.balance).toBe(before + 3_000_000_000);
+  });
+
   it('refunds the steps a failed run never reached', async () => {
     const tenant = await onboard('enterprise');
     const recipe = await tenant.admin('POST', '/v1/recipes', {

@@ -1,7 +1,14 @@
 import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditIntentPut, chainAuditIntent, verifyAuditChain } from '../../shared/audit/audit-log';
-import { getAccount, ledgerPut, listLedger, openAccountIfMissing } from '../../shared/credits/credits';
+import {
+  getAccount,
+  grantCredits,
+  ledgerPut,
+  listLedger,
+  MAX_BALANCE,
+  openAccountIfMissing,
+} from '../../shared/credits/credits';
 import { keys } from '../../shared/data/keys';
 import { InsufficientCredits } from '../../shared/errors';
 import { startExecution } from '../../shared/executions/start-execution';
@@ -74,6 +81,26 @@ describe('credits under real concurrency on DynamoDB Local', () => {
     expect(account).toMatchObject({ balance: 0, running: 0 });
     expect(await ledgerSum(tenantId)).toBe(account.balance);
   }, 120_000);
+});
+
+describe('the balance ceiling', () => {
+  it('refuses a grant that would take the balance past what is summed exactly, writing nothing', async () => {
+    const { deps } = stack;
+    const tenant = 'ten_ceiling';
+    await openAccountIfMissing(deps, tenant, 'free');
+    const audit = {
+      actor: 't',
+      role: 'platform',
+      action: 'credits.granted',
+      resource: { type: 'credits' },
+      result: 'success' as const,
+    };
+    await expect(grantCredits(deps, tenant, MAX_BALANCE, 'too much', audit)).rejects.toThrow(
+      /above 1000000000000/,
+    );
+    expect((await getAccount(deps, tenant)).balance).toBe(100);
+    expect((await listLedger(deps, tenant, { limit: 10 })).items.map((e) => e.amount)).toEqual([100]);
+  });
 });
 
 describe('the audit chain', () => {

@@ -29,19 +29,22 @@ describe('matches conditions', () => {
   it('evaluates a catastrophic backtracking pattern in linear time', () => {
     const subject = `${'a'.repeat(40)}b`;
     const started = performance.now();
-    expect(evaluateCondition({ path: 'input.s', op: 'matches', value: '^(a+)+$' }, { input: { s: subject } })).toBe(
-      false,
-    );
+    expect(
+      evaluateCondition({ path: 'input.s', op: 'matches', value: '^(a+)+$' }, { input: { s: subject } }),
+    ).toBe(false);
     // RegExp takes minutes on this; RE2 answers at once (bounded generously for a loaded CI machine).
     expect(performance.now() - started).toBeLessThan(1000);
-    expect(evaluateCondition({ path: 'input.s', op: 'matches', value: '^(a+)+$' }, { input: { s: 'aaaa' } })).toBe(
-      true,
-    );
+    expect(
+      evaluateCondition({ path: 'input.s', op: 'matches', value: '^(a+)+$' }, { input: { s: 'aaaa' } }),
+    ).toBe(true);
   });
 
   it('refuses at save a pattern RE2 cannot compile, naming the field', () => {
     expect(errorsOf(filterWith('('))).toEqual([
-      { path: 'steps[0].ops[0].when.value', message: expect.stringContaining('not a valid RE2 regular expression') },
+      {
+        path: 'steps[0].ops[0].when.value',
+        message: expect.stringContaining('not a valid RE2 regular expression'),
+      },
     ]);
     // lookaround and backreferences are not RE2
     expect(errorsOf(filterWith('(?=a)b'))[0]?.path).toBe('steps[0].ops[0].when.value');
@@ -54,7 +57,9 @@ describe('matches conditions', () => {
     ]);
     expect(errorsOf(filterWith(42))[0]?.message).toContain('must be a string');
     const huge = 'a'.repeat(1_000_001);
-    expect(evaluateCondition({ path: 'input.s', op: 'matches', value: 'a' }, { input: { s: huge } })).toBe(false);
+    expect(evaluateCondition({ path: 'input.s', op: 'matches', value: 'a' }, { input: { s: huge } })).toBe(
+      false,
+    );
     expect(errorsOf(filterWith('^[a-z]+\\.example$'))).toEqual([]);
   });
 });
