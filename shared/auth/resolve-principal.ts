@@ -23,13 +23,16 @@ export async function resolvePrincipal(deps: Deps, token: string | undefined): P
 }
 
 let jwks: ReturnType<typeof createRemoteJWKSet> | undefined;
+/** The longest a token may still be valid for when it is presented. */
+const MAX_TOKEN_LIFETIME_SECONDS = 24 * 3600;
 
 async function verifyJwt(deps: Deps, token: string): Promise<Principal> {
   const { JWT_JWKS_URL, JWT_SECRET, JWT_ISSUER, JWT_AUDIENCE } = deps.config;
   if (!JWT_JWKS_URL && !JWT_SECRET) throw new Unauthorized('bearer tokens are not configured');
   let payload: JWTPayload;
   try {
-    const options = { issuer: JWT_ISSUER, audience: JWT_AUDIENCE };
+    // A token must expire: without `exp` a leaked token would work forever.
+    const options = { issuer: JWT_ISSUER, audience: JWT_AUDIENCE, requiredClaims: ['exp'] };
     if (JWT_JWKS_URL) {
       jwks ??= createRemoteJWKSet(new URL(JWT_JWKS_URL));
       ({ payload } = await jwtVerify(token, jwks, options));
@@ -41,6 +44,9 @@ async function verifyJwt(deps: Deps, token: string): Promise<Principal> {
     }
   } catch {
     throw new Unauthorized('invalid or expired token');
+  }
+  if ((payload.exp ?? 0) - deps.now().getTime() / 1000 > MAX_TOKEN_LIFETIME_SECONDS) {
+    throw new Unauthorized(`tokens may be valid for at most ${MAX_TOKEN_LIFETIME_SECONDS / 3600} hours`);
   }
   const tenantId = payload.tenant_id;
   const role = payload.role;

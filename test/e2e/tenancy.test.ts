@@ -229,6 +229,19 @@ describe('JWT bearer tokens', () => {
     expect((await viewer('POST', '/v1/agents', { name: 'no' })).status).toBe(403);
   });
 
+  it('refuses a token without exp or valid for more than a day, and an admin token of the platform', async () => {
+    const unsigned = (claims: Record<string, unknown>) =>
+      new SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).setIssuer(issuer).setSubject('user-1');
+    const key = new TextEncoder().encode(secret);
+    const noExp = await unsigned({ tenant_id: a.id, role: 'viewer' }).sign(key);
+    expect((await apiClient(noExp)('GET', '/v1/agents')).status).toBe(401);
+    const tooLong = await unsigned({ tenant_id: a.id, role: 'viewer' }).setExpirationTime('48h').sign(key);
+    expect((await apiClient(tooLong)('GET', '/v1/agents')).status).toBe(401);
+    // tenant_id "platform" with a tenant role is not a tenant: no recipe can be made for a tenant that does not exist
+    const platformAdmin = await sign({ tenant_id: 'platform', role: 'admin' });
+    expect((await apiClient(platformAdmin)('POST', '/v1/agents', { name: 'ghost' })).status).toBe(401);
+  });
+
   it('refuses a token with a bad signature, a missing claim or a foreign tenant id', async () => {
     expect(
       (await apiClient(await sign({ tenant_id: a.id, role: 'admin' }, 'x'.repeat(64)))('GET', '/v1/agents'))
