@@ -44,6 +44,11 @@ export function endpoint<B extends z.ZodType = z.ZodUnknown, Q extends z.ZodType
     if (options.role !== 'any' && !hasRole(principal, options.role)) {
       throw new Forbidden(`this action needs the ${options.role} role`);
     }
+    const params = checkPathParameters(event.pathParameters);
+    if (options.body && !event.body) {
+      // An empty body is a mistake, never "everything at its default" (a PUT would wipe what is there).
+      throw new ValidationFailed([{ path: 'body', message: 'is required (a JSON object)' }], 400);
+    }
     const body = options.body ? parseWith(options.body, readJsonBody(event)) : undefined;
     const query = options.query
       ? parseWith(options.query, event.queryStringParameters ?? {}, { prefix: 'query', status: 400 })
@@ -54,12 +59,24 @@ export function endpoint<B extends z.ZodType = z.ZodUnknown, Q extends z.ZodType
       tenantId: principal.tenantId,
       body: body as z.infer<B>,
       query: query as z.infer<Q>,
-      params: (event.pathParameters ?? {}) as Record<string, string>,
+      params,
       event,
     });
   };
   // What the OpenAPI document says of the route: the same schemas that validate it.
   return Object.assign(handle, { spec: { role: options.role, body: options.body, query: options.query } });
+}
+
+/** Ids and names in paths are short: a longer one is a 400 naming it, not a DynamoDB key error. */
+const MAX_PATH_PARAMETER = 200;
+
+function checkPathParameters(raw: Record<string, string | undefined> | undefined): Record<string, string> {
+  const params = (raw ?? {}) as Record<string, string>;
+  const errors = Object.entries(params)
+    .filter(([, value]) => value.length === 0 || value.length > MAX_PATH_PARAMETER)
+    .map(([name]) => ({ path: `path.${name}`, message: `must be 1 to ${MAX_PATH_PARAMETER} characters` }));
+  if (errors.length > 0) throw new ValidationFailed(errors, 400);
+  return params;
 }
 
 export function readJsonBody(event: APIGatewayProxyEventV2): unknown {

@@ -63,9 +63,15 @@ async function handle(
       `request bodies are limited to ${MAX_BODY_BYTES} bytes`,
     );
   const match = route.pattern.exec(url.pathname)!;
-  const pathParameters = Object.fromEntries(
-    route.names.map((name, i) => [name, decodeURIComponent(match[i + 1]!)]),
-  );
+  let pathParameters: Record<string, string>;
+  try {
+    pathParameters = Object.fromEntries(
+      route.names.map((name, i) => [name, decodeURIComponent(match[i + 1]!)]),
+    );
+  } catch {
+    // A path that is not valid percent-encoding is the caller's mistake: 400, never a gateway failure.
+    return sendProblem(res, 400, 'Bad Request', 'the path is not valid percent-encoding');
+  }
   const event = toEvent(req, url, route, pathParameters, body);
   if (!publicHandlers.has(route.handler)) {
     // As API Gateway does: without its identity source the authorizer is not called and the answer is a

@@ -14,6 +14,8 @@ export interface PageRequest {
   cursor?: string;
 }
 
+const KEY_NAMES = new Set(['PK', 'SK', 'GSI1PK', 'GSI1SK', 'GSI2PK', 'GSI2SK']);
+
 export function encodeCursor(key: Record<string, unknown> | undefined): string | null {
   return key ? Buffer.from(JSON.stringify(key)).toString('base64url') : null;
 }
@@ -22,7 +24,13 @@ export function decodeCursor(cursor: string | undefined, partition: { name: stri
   if (!cursor) return undefined;
   try {
     const key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as Record<string, unknown>;
-    if (key[partition.name] === partition.value) return key;
+    // A key we gave out: only key attributes, all strings (a mistyped one would reach DynamoDB as an error).
+    const wellFormed =
+      key !== null &&
+      typeof key === 'object' &&
+      !Array.isArray(key) &&
+      Object.entries(key).every(([name, value]) => KEY_NAMES.has(name) && typeof value === 'string');
+    if (wellFormed && key[partition.name] === partition.value) return key;
   } catch {
     // fall through to the validation error
   }

@@ -299,6 +299,34 @@ describe('bad requests', () => {
     expect((await api('GET', '/v1/recipes?cursor=abc')).status).toBe(400);
   });
 
+  it('answers 400 for a malformed path, an overlong id or a mistyped cursor, and changes nothing', async () => {
+    const malformed = await api('GET', '/v1/recipes/%');
+    expect(malformed).toMatchObject({ status: 400, body: { title: 'Bad Request' } });
+    const long = await api('GET', `/v1/recipes/${'r'.repeat(10_000)}`);
+    expect(long).toMatchObject({ status: 400, body: { errors: [{ path: 'path.id' }] } });
+    expect((await api('DELETE', `/v1/agents/${'a'.repeat(10_000)}`)).status).toBe(400);
+    // A cursor that decodes to a key of the right partition but with a number where a string belongs.
+    const { items } = (await api('GET', '/v1/recipes?limit=1')).body!;
+    const page = await api('GET', '/v1/recipes?limit=1');
+    const genuine = JSON.parse(Buffer.from(page.body!.nextCursor, 'base64url').toString()) as Record<
+      string,
+      unknown
+    >;
+    const mistyped = Buffer.from(JSON.stringify({ ...genuine, SK: 42 })).toString('base64url');
+    expect(items).toHaveLength(1);
+    expect((await api('GET', `/v1/recipes?limit=1&cursor=${mistyped}`)).body).toMatchObject({
+      status: 400,
+      errors: [{ path: 'cursor' }],
+    });
+  });
+
+  it('refuses an empty body on PUT /v1/settings instead of wiping the settings', async () => {
+    const before = await api('GET', '/v1/settings');
+    const empty = await api('PUT', '/v1/settings', '');
+    expect(empty).toMatchObject({ status: 400, body: { errors: [{ path: 'body' }] } });
+    expect((await api('GET', '/v1/settings')).body).toEqual(before.body);
+  });
+
   it('validates settings and keeps the previous ones on error', async () => {
     const before = await api('GET', '/v1/settings');
     const response = await api('PUT', '/v1/settings', { httpAllowList: ['not a url'] });
