@@ -76,7 +76,6 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     for (const fn of stops.reverse()) await fn().catch(() => {});
   };
   try {
-    process.env.RECIPEFLOW_RUNTIME = 'local';
     const dynamo = await startDynamoDbLocal({ dbPath: path.join(dataDir, 'dynamodb') });
     stops.push(dynamo.stop);
     process.env.DYNAMODB_ENDPOINT = dynamo.endpoint;
@@ -178,7 +177,8 @@ const LOCAL_LOG_GROUP = '/aws/vendedlogs/states/recipeflow';
  * process environment pointed at them; shared by the runtime and the integration tests.
  */
 export async function startEmulators(dataDir: string) {
-  process.env.RECIPEFLOW_RUNTIME ??= 'local';
+  // The emulators are the local runtime, whatever the environment said.
+  process.env.RECIPEFLOW_RUNTIME = 'local';
   process.env.COMPONENT_ARN_PREFIX = COMPONENT_PREFIX;
   // Recipe state machines log execution errors, as in the cloud, so Express runs are settled from the log.
   process.env.STATE_MACHINE_LOG_GROUP_ARN ??= `arn:aws:logs:us-east-1:000000000000:log-group:${LOCAL_LOG_GROUP}:*`;

@@ -1,8 +1,8 @@
 // Operating the platform through the HTTP API: templates any tenant can install, onboarding with examples,
 // and the platform operator's tenant routes (list, read, change plan, suspend and reactivate).
-import { SignJWT } from 'jose';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { apiClient } from '../support/api-client';
+import { signToken } from '../support/jwt';
 
 const platform = apiClient(inject('demo').platformAdminKey);
 let tenant: { id: string; key: string };
@@ -119,14 +119,7 @@ describe('the platform operator', () => {
   });
 
   it('admits an operator JWT with the platform role, and no tenant JWT claiming it', async () => {
-    const { secret, issuer } = inject('jwt');
-    const sign = (claims: Record<string, unknown>) =>
-      new SignJWT(claims)
-        .setProtectedHeader({ alg: 'HS256' })
-        .setIssuer(issuer)
-        .setSubject('operator-1')
-        .setExpirationTime('5m')
-        .sign(new TextEncoder().encode(secret));
+    const sign = (claims: Record<string, unknown>) => signToken(claims, { subject: 'operator-1' });
     const operator = apiClient(await sign({ tenant_id: 'platform', role: 'platform' }));
     expect((await operator('GET', '/v1/tenants?limit=1')).status).toBe(200);
     const pretender = apiClient(await sign({ tenant_id: tenant.id, role: 'platform' }));

@@ -1,8 +1,8 @@
 // Tenants, roles and isolation through the HTTP API of the local runtime.
-import { SignJWT } from 'jose';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { apiRoutes, publicHandlers } from '../../shared/api/routes';
 import { apiClient } from '../support/api-client';
+import { signToken, tokenBuilder } from '../support/jwt';
 
 const platform = apiClient(inject('demo').platformAdminKey);
 type Client = ReturnType<typeof apiClient>;
@@ -211,14 +211,8 @@ describe('roles', () => {
 });
 
 describe('JWT bearer tokens', () => {
-  const { secret, issuer } = inject('jwt');
-  const sign = (claims: Record<string, unknown>, key = secret) =>
-    new SignJWT(claims)
-      .setProtectedHeader({ alg: 'HS256' })
-      .setIssuer(issuer)
-      .setSubject('user-1')
-      .setExpirationTime('5m')
-      .sign(new TextEncoder().encode(key));
+  const { secret } = inject('jwt');
+  const sign = (claims: Record<string, unknown>, key = secret) => signToken(claims, { key });
 
   it('admits a signed token with tenant and role claims and keeps its tenant', async () => {
     const token = await sign({ tenant_id: a.id, role: 'viewer' });
@@ -230,8 +224,7 @@ describe('JWT bearer tokens', () => {
   });
 
   it('refuses a token without exp or valid for more than a day, and an admin token of the platform', async () => {
-    const unsigned = (claims: Record<string, unknown>) =>
-      new SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).setIssuer(issuer).setSubject('user-1');
+    const unsigned = (claims: Record<string, unknown>) => tokenBuilder(claims);
     const key = new TextEncoder().encode(secret);
     const noExp = await unsigned({ tenant_id: a.id, role: 'viewer' }).sign(key);
     expect((await apiClient(noExp)('GET', '/v1/agents')).status).toBe(401);
