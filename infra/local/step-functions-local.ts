@@ -8,6 +8,7 @@ import path from 'node:path';
 import { StateMachine } from 'aws-local-stepfunctions';
 import { contextObject, type InvokeFunction, taskOverrides } from './lambda-emulation';
 import { checkCreateStateMachine, ServiceError } from './step-functions-rules';
+import { waitOverrides, withLocalWaits } from './wait-states';
 
 const ACCOUNT = '000000000000';
 
@@ -34,10 +35,12 @@ interface ExecutionEntry {
   error?: string;
   cause?: string;
   abort?: () => void;
+  /** Aborted when the run stops: ends its waits. */
+  stopped?: AbortController;
   /** Billed state transitions so far: states entered plus retries, as Standard workflows count them. */
   transitions: number;
-  /** The last top-level Task entered and its input: where the run resumes after a restart. */
-  resumeAt?: { state: string; input: unknown };
+  /** The last top-level Task or Wait entered and its input: where the run resumes after a restart. */
+  resumeAt?: { state: string; input: unknown; wakeAt?: number };
 }
 
 interface TokenWaiter {
@@ -87,7 +90,9 @@ export async function startStepFunctionsLocal(options: {
     writeFileSync(
       pendingFile,
       JSON.stringify(
-        [...executions.values()].filter((e) => e.status === 'RUNNING').map(({ abort: _, ...e }) => e),
+        [...executions.values()]
+          .filter((e) => e.status === 'RUNNING')
+          .map(({ abort: _, stopped: __, ...e }) => e),
       ),
     );
   // Resume points change at every Task; write them at most every 100 ms (and on stop).
@@ -105,7 +110,8 @@ export async function startStepFunctionsLocal(options: {
     const cacheKey = `${machine.arn}#${startAt ?? ''}`;
     let interpreter = compiled.get(cacheKey);
     if (!interpreter) {
-      const definition = JSON.parse(machine.definition) as Record<string, unknown>;
+      const parsed = JSON.parse(machine.definition) as { States: Record<string, Record<string, unknown>> };
+      const definition = { ...parsed, States: withLocalWaits(parsed.States) };
       // A resumed run starts at a later state, which leaves earlier ones unreachable: skip that validation.
       interpreter = startAt
         ? new StateMachine({ ...definition, StartAt: startAt } as never, {
@@ -140,9 +146,28 @@ export async function startStepFunctionsLocal(options: {
     const interpreter = interpreterFor(machine, entry.resumeAt?.state);
     const asl = JSON.parse(machine.definition) as { States: Record<string, Record<string, unknown>> };
     const input = entry.resumeAt ? entry.resumeAt.input : (JSON.parse(entry.input) as unknown);
+    entry.stopped = new AbortController();
+    const resumedWait = entry.resumeAt?.wakeAt === undefined ? undefined : { ...entry.resumeAt };
+    const waits = waitOverrides(asl.States, {
+      signal: entry.stopped.signal,
+      // Only the first entry of the state a run resumed at keeps its wake time.
+      resumedWakeAt: (state) => {
+        if (resumedWait?.state !== state) return undefined;
+        const wakeAt = resumedWait.wakeAt;
+        resumedWait.state = '';
+        return wakeAt;
+      },
+      onWaitStart: (state, waitInput, wakeAt) => {
+        entry.resumeAt = { state, input: waitInput, wakeAt };
+        persistPending();
+      },
+    });
     const execution = interpreter.run(input as never, {
       overrides: {
-        taskResourceLocalHandlers: taskOverrides(asl.States, options.invoke, hooksFor(entry)) as never,
+        taskResourceLocalHandlers: {
+          ...taskOverrides(asl.States, options.invoke, hooksFor(entry)),
+          ...waits,
+        } as never,
       },
       context: contextObject({
         executionArn: entry.arn,
@@ -176,6 +201,7 @@ export async function startStepFunctionsLocal(options: {
       })
       .finally(() => {
         entry.stopDate = Date.now();
+        entry.stopped?.abort();
         running.delete(done);
         persistPending();
         if (entry.status !== 'SUCCEEDED') void notifyEnded(entry);
@@ -297,6 +323,7 @@ export async function startStepFunctionsLocal(options: {
         entry.cause = body.cause as string | undefined;
         entry.stopDate = Date.now();
         entry.abort?.();
+        entry.stopped?.abort();
         for (const [token, waiter] of tokens) if (waiter.executionArn === entry.arn) tokens.delete(token);
         persistPending();
       }
