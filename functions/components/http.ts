@@ -1,4 +1,4 @@
-import { runHttp } from '../../shared/components/http';
+import { runHttp, stepIdempotencyKey } from '../../shared/components/http';
 import { openCredential } from '../../shared/credentials/credentials';
 import { getDeps } from '../../shared/deps';
 import { checkFunctionSettings } from '../../shared/function-settings';
@@ -12,5 +12,8 @@ export const handler = componentHandler<HttpStep>(async (step, scope, state) => 
   const bearer = step.credential
     ? (await openCredential(getDeps(), state.run.tenantId, step.credential, 'http_bearer')).token
     : undefined;
-  return { output: await runHttp(step, scope, state.run.httpAllowList, bearer) };
+  const idempotencyKey = stepIdempotencyKey(state.execution.id, step.id, state.index);
+  return {
+    output: await runHttp(step, scope, state.run.httpAllowList, { bearerToken: bearer, idempotencyKey }),
+  };
 });

@@ -26,12 +26,22 @@ export interface HttpRequest {
   expectStatus?: number | number[];
 }
 
+/**
+ * The Idempotency-Key an `http` step sends with a request that is not GET or HEAD: the same for every attempt
+ * (retries, and a run resumed after a crash) of one step of one run — and of one item inside a map — so the
+ * receiving side can deduplicate; another run, or a redrive (a new run), sends another key.
+ */
+export function stepIdempotencyKey(executionId: string, stepId: string, index?: number): string {
+  return `${executionId}/${stepId}${index === undefined ? '' : `[${index}]`}`;
+}
+
 export async function runHttp(
   step: HttpStep,
   scope: Record<string, unknown>,
   allowList: string[],
-  bearerToken?: string,
+  send: { bearerToken?: string; idempotencyKey?: string } = {},
 ): Promise<HttpOutput> {
+  const { bearerToken, idempotencyKey } = send;
   const resolved = resolveTemplates(
     { url: step.url, headers: step.headers ?? {}, query: step.query ?? {}, body: step.body },
     scope,
@@ -52,6 +62,9 @@ export async function runHttp(
     if (typeof resolved.body !== 'string' && !headers.has('content-type'))
       headers.set('content-type', 'application/json');
   }
+  // A key the recipe sets itself wins: the receiver may expect its own format.
+  if (idempotencyKey && step.method !== 'GET' && step.method !== 'HEAD' && !headers.has('idempotency-key'))
+    headers.set('idempotency-key', idempotencyKey);
   return sendHttpRequest(
     {
       method: step.method,

@@ -11,6 +11,7 @@ const TENANT = 'ten_flow';
 let stack: LocalStack;
 let directory: Awaited<ReturnType<typeof startFakeServer>>;
 let flakyCalls = 0;
+const orderKeys: Array<string | undefined> = [];
 
 beforeAll(async () => {
   stack = await startLocalStack();
@@ -25,6 +26,15 @@ beforeAll(async () => {
         return res.end('{"message":"try later"}');
       }
       return res.end(JSON.stringify({ name: 'Acme after retry', employees: 10 }));
+    }
+    if (req.url === '/orders') {
+      orderKeys.push(req.headers['idempotency-key'] as string | undefined);
+      res.statusCode = orderKeys.length === 1 ? 503 : 201;
+      return res.end('{"ok":true}');
+    }
+    if (req.url === '/lookups') {
+      orderKeys.push(req.headers['idempotency-key'] as string | undefined);
+      return res.end('{"ok":true}');
     }
     res.statusCode = 404;
     res.end('{"message":"no such company"}');
@@ -82,6 +92,27 @@ describe('a recipe run through aws-local-stepfunctions with the real handlers', 
     expect(execution.steps[0]!.error).toBeUndefined();
     await stack.idle();
     expect(stack.transitions(execution.executionArn!)).toBe(5); // a retry is a billed transition too
+  });
+
+  it('sends one Idempotency-Key for every attempt of a side-effecting http step, and none on GET', async () => {
+    const recipe = {
+      name: 'Place order',
+      steps: [
+        {
+          id: 'order',
+          type: 'http',
+          method: 'POST',
+          url: `${directory.url}/orders`,
+          body: { domain: '{{input.domain}}' },
+          retry: { maxAttempts: 2, intervalSeconds: 1, backoffRate: 1, jitter: 'none' },
+        },
+        { id: 'lookup', type: 'http', url: `${directory.url}/lookups` },
+      ],
+    };
+    const execution = await run(recipe, { domain: 'acme.example' });
+    expect(execution.status).toBe('succeeded');
+    expect(execution.steps[0]).toMatchObject({ stepId: 'order', attempts: 2 });
+    expect(orderKeys).toEqual([`${execution.id}/order`, `${execution.id}/order`, undefined]);
   });
 
   it('fails the run at a step that fails permanently, without retrying it or running later steps', async () => {
