@@ -1,6 +1,7 @@
-// Runs that end without reaching Finalize → settle the execution. Two sources: EventBridge "Step Functions
-// Execution Status Change" (FAILED, TIMED_OUT, ABORTED) for Standard workflows, and the CloudWatch Logs
-// subscription on the state machines' execution log for Express workflows, which send no such events.
+// Runs that end without reaching Finalize → settle the execution. Three sources: EventBridge "Step Functions
+// Execution Status Change" (FAILED, TIMED_OUT, ABORTED) for Standard workflows, the CloudWatch Logs
+// subscription on the state machines' execution log for Express workflows, which send no such events, and a
+// scheduled sweep of unfinished runs against the engine for what both can miss (a lost event, a crash).
 import { gunzipSync } from 'node:zlib';
 import middy from '@middy/core';
 import type { CloudWatchLogsDecodedData, CloudWatchLogsEvent, EventBridgeEvent } from 'aws-lambda';
@@ -11,6 +12,7 @@ import {
   reconcileFromExecutionLog,
   reconcileStoppedExecution,
 } from '../../shared/executions/reconcile-execution';
+import { type SweepRequest, sweepRequested } from '../../shared/executions/sweep-executions';
 import { checkFunctionSettings } from '../../shared/function-settings';
 import { observed } from '../../shared/observability/observability';
 
@@ -18,10 +20,14 @@ checkFunctionSettings('triggers/execution-status');
 
 type StatusChange = EventBridgeEvent<'Step Functions Execution Status Change', ExecutionStatusChange>;
 
-export const handler = middy<StatusChange | CloudWatchLogsEvent, void>()
+export const handler = middy<StatusChange | CloudWatchLogsEvent | SweepRequest, void>()
   .use(observed())
   .handler(async (event) => {
     const deps = getDeps();
+    if ('sweep' in event) {
+      await sweepRequested(deps, event);
+      return;
+    }
     if (!('awslogs' in event)) {
       await reconcileStoppedExecution(deps, event.detail);
       return;

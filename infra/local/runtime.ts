@@ -10,6 +10,7 @@ import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import type { ApiHandlerName } from '../../shared/api/routes';
 import { loadConfig } from '../../shared/config';
 import { createDeps } from '../../shared/deps';
+import { SWEEP_MARGIN_SECONDS, type SweepRequest } from '../../shared/executions/sweep-executions';
 import { ensureTable } from './bootstrap';
 import { startDemoDirectory } from './demo-directory';
 import { startDynamoDbLocal } from './dynamodb-local';
@@ -61,6 +62,8 @@ const SCHEDULE_TARGET = 'arn:aws:lambda:us-east-1:000000000000:function:recipefl
 
 export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   const dataDir = path.resolve(options.dataDir);
+  // Runs recorded before this moment were started by an earlier process: the start sweep checks them all.
+  const startedAt = new Date();
   mkdirSync(dataDir, { recursive: true });
   const demoFile = path.join(dataDir, 'demo.json');
   // The keys are kept apart from demo.json so demo.json can exist exactly while the runtime is ready.
@@ -106,6 +109,11 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     stops.push(() => closeServer(directory.server));
     const deps = createDeps(config);
     const keys = await seedDemo(deps, directory.url, previous);
+    // As the cloud's scheduled sweep does, with the same handler: settle every run the records say is
+    // unfinished and the engine does not have (a run accepted just before a crash); then every 10 minutes.
+    await sweepUnfinished({ createdBefore: startedAt.toISOString() });
+    const sweeps = setInterval(() => void sweepUnfinished({}), SWEEP_MARGIN_SECONDS * 1000).unref();
+    stops.push(async () => clearInterval(sweeps));
     // As the artifact bucket's event notifications do in the cloud: created objects go to the uploads queue.
     const uploads = startLocalQueue({
       name: 'recipeflow-uploads',
@@ -155,6 +163,18 @@ export async function deliverStatusChange(event: Record<string, unknown>): Promi
   const module = '../../functions/triggers/execution-status.ts';
   const { handler } = (await import(module)) as { handler: Handler };
   await invokeAs('recipeflow-execution-status', handler, event);
+}
+
+async function sweepUnfinished(sweep: SweepRequest['sweep']): Promise<void> {
+  await deliverStatusChange({ sweep }).catch((error: Error) =>
+    console.error(
+      JSON.stringify({
+        level: 'error',
+        message: 'the sweep of unfinished runs failed',
+        errorType: error.name,
+      }),
+    ),
+  );
 }
 
 /** As the log group's subscription filter does in the cloud: an execution error line, gzipped, to the same handler. */

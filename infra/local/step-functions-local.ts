@@ -11,6 +11,8 @@ import { checkCreateStateMachine, ServiceError } from './step-functions-rules';
 import { waitOverrides, withLocalWaits } from './wait-states';
 
 const ACCOUNT = '000000000000';
+/** The longest an Express workflow may run. */
+const EXPRESS_LIMIT_MS = 5 * 60_000;
 
 interface MachineRecord {
   name: string;
@@ -207,6 +209,22 @@ export async function startStepFunctionsLocal(options: {
         if (entry.status !== 'SUCCEEDED') void notifyEnded(entry);
       });
     running.add(done);
+    // As the service does: an Express run that lasts five minutes is stopped and logged as timed out.
+    if (machine.type === 'EXPRESS') {
+      const limit = setTimeout(
+        () => {
+          if (entry.status !== 'RUNNING') return;
+          Object.assign(entry, {
+            status: 'TIMED_OUT',
+            error: 'States.Timeout',
+            cause: 'Execution timed out',
+          });
+          entry.abort?.();
+        },
+        entry.startDate + EXPRESS_LIMIT_MS - Date.now(),
+      ).unref();
+      void done.finally(() => clearTimeout(limit));
+    }
   }
 
   const actions: Record<string, (body: Record<string, unknown>) => unknown> = {
@@ -279,7 +297,10 @@ export async function startStepFunctionsLocal(options: {
       };
       executions.set(arn, entry);
       run(entry);
-      persistPending();
+      // Written before the start is acknowledged: a run the caller was told about survives a crash.
+      clearTimeout(persistTimer);
+      persistTimer = undefined;
+      writePending();
       return { executionArn: arn, startDate: entry.startDate / 1000 };
     },
     DescribeExecution(body) {

@@ -3,7 +3,7 @@
 import { Duration, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import type { Table } from 'aws-cdk-lib/aws-dynamodb';
-import { Rule } from 'aws-cdk-lib/aws-events';
+import { Rule, RuleTargetInput, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
@@ -128,6 +128,29 @@ export class TriggersStack extends Stack {
         detail: { status: ['FAILED', 'TIMED_OUT', 'ABORTED'] },
       },
       targets: [new LambdaFunction(statusChanges, { deadLetterQueue: streamFailures, retryAttempts: 8 })],
+    });
+    // The sweep: every 10 minutes, unfinished runs older than 10 minutes are checked against the engine
+    // (DescribeExecution; Express runs by their five-minute limit) and settled if it has ended or never had them.
+    new Rule(this, 'SweepUnfinishedRuns', {
+      schedule: Schedule.rate(Duration.minutes(10)),
+      targets: [
+        new LambdaFunction(statusChanges, {
+          event: RuleTargetInput.fromObject({ sweep: { marginSeconds: 600 } }),
+          deadLetterQueue: streamFailures,
+          retryAttempts: 2,
+        }),
+      ],
+    });
+    statusChanges.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['states:DescribeExecution'],
+        resources: [`arn:${this.partition}:states:${this.region}:${this.account}:execution:recipeflow-*:*`],
+      }),
+    );
+    Validations.of(statusChanges).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:recipeflow-*:*]',
+      reason:
+        'The sweep describes runs of the recipe state machines, which are created at run time (recipeflow-<hash>).',
     });
     // Express workflows send no status-change events: their logged ExecutionFailed/TimedOut/Aborted lines
     // reach the same handler through a subscription (Lambda retries async deliveries; the DLQ keeps the rest).

@@ -12,7 +12,7 @@ import type { Deps } from '../deps';
 import { Conflict } from '../errors';
 import { newId } from '../ids';
 import { getRecipeVersion } from '../recipes/recipes';
-import { ensureStateMachine } from '../recipes/state-machines';
+import { ensureStateMachine, resumeMachineName } from '../recipes/state-machines';
 import { type ExecutionRecord, executionName, terminalStatuses } from './execution-model';
 import { getExecutionRecord } from './execution-repository';
 import { loadFailedState } from './failed-state';
@@ -47,14 +47,13 @@ export async function cancelExecution(
 }
 
 /** A Standard run's ARN, before Finalize records it: its state machine's ARN and the run's name. */
-async function standardExecutionArn(deps: Deps, tenantId: string, execution: ExecutionRecord) {
+export async function standardExecutionArn(deps: Deps, tenantId: string, execution: ExecutionRecord) {
   const version = await getRecipeVersion(deps, tenantId, execution.recipeId, execution.version);
-  let { stateMachineArn } = version;
-  if (execution.redriveOf) {
-    const failed = await getExecutionRecord(deps, tenantId, execution.redriveOf);
-    ({ stateMachineArn } = await ensureStateMachine(deps, version.definition, failed.error?.step));
-  }
-  const [prefix, name] = stateMachineArn.split(':stateMachine:');
+  let [prefix, name] = version.stateMachineArn.split(':stateMachine:');
+  const failedStep =
+    execution.redriveOf && (await getExecutionRecord(deps, tenantId, execution.redriveOf)).error?.step;
+  // A redrive runs on the machine that resumes at the failed step: its name is computed, never created here.
+  if (failedStep) name = resumeMachineName(deps, version.definition, failedStep);
   return `${prefix}:execution:${name}:${executionName(tenantId, execution.id)}`;
 }
 

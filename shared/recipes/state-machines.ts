@@ -23,6 +23,12 @@ export function compileForDeployment(deps: Pick<Deps, 'config'>, recipe: RecipeD
   return { asl, engine, name: stateMachineName(asl, engine) };
 }
 
+/** The name of the state machine that resumes a version's runs at `resumeAt` (what a redrive runs on). */
+export function resumeMachineName(deps: Pick<Deps, 'config'>, recipe: RecipeDefinition, resumeAt: string) {
+  const compiled = compileForDeployment(deps, recipe);
+  return stateMachineName(resumeFrom(compiled.asl, resumeAt), compiled.engine);
+}
+
 /** CreateStateMachine is idempotent for an identical name, definition, role and type, so this finds a shared one. */
 export async function ensureStateMachine(deps: Deps, recipe: RecipeDefinition, resumeAt?: string) {
   const compiled = compileForDeployment(deps, recipe);
