@@ -2,7 +2,12 @@
 import { z } from 'zod';
 import { cancelExecution, redriveExecution } from '../../shared/executions/execution-control';
 import { executionStatuses, terminalStatuses } from '../../shared/executions/execution-model';
-import { getExecutionWithSteps, listExecutions } from '../../shared/executions/execution-repository';
+import {
+  getExecutionRecord,
+  getExecutionWithSteps,
+  listExecutions,
+  listStepPage,
+} from '../../shared/executions/execution-repository';
 import { startExecution, waitForExecution } from '../../shared/executions/start-execution';
 import { checkFunctionSettings } from '../../shared/function-settings';
 import { apiHandler, endpoint, json, pageQuery } from './endpoint';
@@ -14,6 +19,10 @@ const startBody = z
   .record(z.string(), z.unknown())
   .transform((body) => ({ input: Object.keys(body).length === 1 && 'input' in body ? body.input : body }));
 const startQuery = z.object({ wait: z.enum(['true', 'false']).optional() });
+const stepsQuery = pageQuery.extend({
+  step: z.string().min(1).max(100).optional(),
+  status: z.enum(['succeeded', 'failed', 'waiting']).optional(),
+});
 const listQuery = pageQuery.extend({
   recipeId: z.string().max(100).optional(),
   status: z.enum(executionStatuses).optional(),
@@ -72,5 +81,13 @@ export const handler = apiHandler([
     handler: endpoint({ role: 'viewer' }, async ({ deps, tenantId, params }) =>
       json(200, await getExecutionWithSteps(deps, tenantId, params.id!)),
     ),
+  },
+  {
+    method: 'GET',
+    path: '/v1/executions/{id}/steps',
+    handler: endpoint({ role: 'viewer', query: stepsQuery }, async ({ deps, tenantId, params, query }) => {
+      await getExecutionRecord(deps, tenantId, params.id!); // 404 for a run that is not the tenant's
+      return json(200, await listStepPage(deps, tenantId, params.id!, query));
+    }),
   },
 ]);

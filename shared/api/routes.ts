@@ -67,6 +67,7 @@ export const apiRoutes: ApiRoute[] = [
   { method: 'POST', path: '/v1/executions/{id}/redrive', handler: 'executions' },
   { method: 'GET', path: '/v1/executions', handler: 'executions' },
   { method: 'GET', path: '/v1/executions/{id}', handler: 'executions' },
+  { method: 'GET', path: '/v1/executions/{id}/steps', handler: 'executions' },
   { method: 'GET', path: '/v1/reviews', handler: 'reviews' },
   { method: 'POST', path: '/v1/reviews/{id}/decision', handler: 'reviews' },
   { method: 'GET', path: '/v1/messages', handler: 'messages' },

@@ -1,5 +1,6 @@
 // DynamoDB key builders, one per entity; see table.ts for the access patterns they serve.
 const tenantPk = (tenantId: string) => `TENANT#${tenantId}`;
+const stepsPk = (tenantId: string, executionId: string) => `${tenantPk(tenantId)}#EXEC#${executionId}`;
 
 export const keys = {
   tenant: (tenantId: string) => ({ PK: tenantPk(tenantId), SK: 'TENANT' }),
@@ -43,14 +44,18 @@ export const keys = {
     PK: `${tenantPk(tenantId)}#AUDIT`,
     SK: String(seq).padStart(12, '0'),
   }),
-  step: (tenantId: string, executionId: string, stepId: string) => ({
-    PK: `${tenantPk(tenantId)}#EXEC#${executionId}`,
-    SK: `STEP#${stepId}`,
-  }),
-  stepPrefix: (tenantId: string, executionId: string) => ({
-    PK: `${tenantPk(tenantId)}#EXEC#${executionId}`,
-    SK: 'STEP#',
-  }),
+  /**
+   * A run's step record: `STEP#<id>` for a step, `ITEM#<id>#<index, 6 digits>` for one map item's run of it,
+   * so the steps are read apart from a map's thousands of items, and items page in index order.
+   */
+  step: (tenantId: string, executionId: string, stepId: string) => {
+    const item = /^(.+)\[(\d+)\]$/.exec(stepId);
+    return {
+      PK: stepsPk(tenantId, executionId),
+      SK: item ? `ITEM#${item[1]}#${item[2]!.padStart(6, '0')}` : `STEP#${stepId}`,
+    };
+  },
+  stepsOf: (tenantId: string, executionId: string) => stepsPk(tenantId, executionId),
 };
 
 const KEY_ATTRIBUTES = ['PK', 'SK', 'GSI1PK', 'GSI1SK', 'GSI2PK', 'GSI2SK'];

@@ -47,6 +47,8 @@ export interface ExecutionRecord {
   prices?: PriceList;
   /** AI usage summed over the run's steps, written when the run ends. */
   totals?: ExecutionTotals;
+  /** Step records by status (map items included), written when the run ends. */
+  stepCounts?: StepCounts;
   createdAt: string;
   startedAt?: string;
   finishedAt?: string;
@@ -60,6 +62,13 @@ export interface ExecutionTotals {
   totalTokens: number;
   /** Null when a model without a known price was used. */
   costUsd: number | null;
+}
+
+export interface StepCounts {
+  total: number;
+  succeeded: number;
+  failed: number;
+  waiting: number;
 }
 
 export interface StepRecord {

@@ -9,6 +9,7 @@ import type {
   ExecutionRecord,
   ExecutionStatus,
   ExecutionTotals,
+  StepCounts,
   StepRecord,
 } from './execution-model';
 import { isPayloadRef, loadPayload } from './payload-store';
@@ -66,6 +67,7 @@ type TransitionFields = Partial<
     | 'durationMs'
     | 'creditsCharged'
     | 'totals'
+    | 'stepCounts'
   >
 >;
 
@@ -136,32 +138,93 @@ export async function getExecutionRecord(deps: Deps, tenantId: string, id: strin
   return toExecution(Item);
 }
 
+/** Above this, a stored run output stays a reference in responses (a response must stay well under 6 MB). */
+const INLINE_OUTPUT_LIMIT_BYTES = 1024 * 1024;
+
+/**
+ * One run with its own steps (in the order they started) and how many step records it has by status; a map's
+ * item records are paged apart (`listStepPage`), since a run may have tens of thousands of them.
+ */
 export async function getExecutionWithSteps(deps: Deps, tenantId: string, id: string) {
   const [record, steps] = await Promise.all([
     getExecutionRecord(deps, tenantId, id),
-    listStepRecords(deps, tenantId, id),
+    queryAll(deps, keys.stepsOf(tenantId, id), 'STEP#'),
   ]);
-  if (isPayloadRef(record.output)) record.output = await loadPayload(deps, tenantId, record.output);
-  return { ...record, steps };
+  if (isPayloadRef(record.output) && record.output.bytes <= INLINE_OUTPUT_LIMIT_BYTES)
+    record.output = await loadPayload(deps, tenantId, record.output);
+  // A finished run's counts were written when it ended; a running one's are counted now.
+  const stepCounts =
+    record.stepCounts ??
+    countSteps([...steps, ...(await queryAll(deps, keys.stepsOf(tenantId, id), 'ITEM#', true))]);
+  return { ...record, stepCounts, steps: byStart(steps) };
 }
 
+/** Every step record of a run (its steps and each map item's), page after page: what settlement charges. */
 export async function listStepRecords(
   deps: Deps,
   tenantId: string,
   executionId: string,
 ): Promise<StepRecord[]> {
-  const { PK, SK } = keys.stepPrefix(tenantId, executionId);
-  const { Items = [] } = await deps.db.send(
-    new QueryCommand({
-      TableName: deps.config.TABLE_NAME,
-      KeyConditionExpression: 'PK = :pk AND begins_with(SK, :sk)',
-      ExpressionAttributeValues: { ':pk': PK, ':sk': SK },
-      ConsistentRead: true,
-    }),
+  return byStart(await queryAll(deps, keys.stepsOf(tenantId, executionId)));
+}
+
+export interface StepPageRequest extends PageRequest {
+  /** Only this map step's item records, in index order. */
+  step?: string;
+  status?: StepRecord['status'];
+}
+
+/** One page of a run's step records: map items by step and index, then the steps; or one map step's items. */
+export function listStepPage(deps: Deps, tenantId: string, executionId: string, page: StepPageRequest) {
+  return queryPartition(
+    deps,
+    {
+      pk: keys.stepsOf(tenantId, executionId),
+      ...(page.step ? { skPrefix: `ITEM#${page.step}#` } : {}),
+      ...(page.status
+        ? {
+            filter: {
+              expression: '#status = :status',
+              names: { '#status': 'status' },
+              values: { ':status': page.status },
+            },
+          }
+        : {}),
+    },
+    page,
+    toStep,
   );
-  return Items.map((item) => stripKeys<StepRecord>(item, STEP_ORDER)).sort((a, b) =>
-    a.startedAt.localeCompare(b.startedAt),
-  );
+}
+
+export function countSteps(steps: Array<Pick<StepRecord, 'status'>>): StepCounts {
+  const counts: StepCounts = { total: steps.length, succeeded: 0, failed: 0, waiting: 0 };
+  for (const step of steps) counts[step.status] += 1;
+  return counts;
+}
+
+const toStep = (item: Record<string, unknown>) => stripKeys<StepRecord>(item, STEP_ORDER);
+const byStart = (steps: StepRecord[]) => steps.sort((a, b) => a.startedAt.localeCompare(b.startedAt));
+
+async function queryAll(deps: Deps, pk: string, skPrefix = '', statusOnly = false): Promise<StepRecord[]> {
+  const records: StepRecord[] = [];
+  let cursor: Record<string, unknown> | undefined;
+  do {
+    const page = await deps.db.send(
+      new QueryCommand({
+        TableName: deps.config.TABLE_NAME,
+        KeyConditionExpression: skPrefix ? 'PK = :pk AND begins_with(SK, :sk)' : 'PK = :pk',
+        ExpressionAttributeValues: { ':pk': pk, ...(skPrefix ? { ':sk': skPrefix } : {}) },
+        ...(statusOnly
+          ? { ProjectionExpression: '#status', ExpressionAttributeNames: { '#status': 'status' } }
+          : {}),
+        ConsistentRead: true,
+        ExclusiveStartKey: cursor,
+      }),
+    );
+    for (const item of page.Items ?? []) records.push(toStep(item));
+    cursor = page.LastEvaluatedKey;
+  } while (cursor);
+  return records;
 }
 
 /** AI usage of a run's steps, summed; the cost is null when any model had no known price. */
@@ -191,6 +254,20 @@ export interface ExecutionFilter extends PageRequest {
   status?: ExecutionStatus;
 }
 
+/** In a list, an input or output above this is left out (named in `omitted`): a page of 100 stays small. */
+const LISTED_PAYLOAD_LIMIT_BYTES = 8 * 1024;
+
+function toListedExecution(item: Record<string, unknown>): ExecutionRecord & { omitted?: string[] } {
+  const record: ExecutionRecord & { omitted?: string[] } = toExecution(item);
+  for (const field of ['input', 'output'] as const) {
+    if (record[field] === undefined) continue;
+    if (Buffer.byteLength(JSON.stringify(record[field])) <= LISTED_PAYLOAD_LIMIT_BYTES) continue;
+    delete record[field];
+    (record.omitted ??= []).push(field);
+  }
+  return record;
+}
+
 export function listExecutions(deps: Deps, tenantId: string, filter: ExecutionFilter) {
   const byStatus = filter.status
     ? {
@@ -205,15 +282,15 @@ export function listExecutions(deps: Deps, tenantId: string, filter: ExecutionFi
       deps,
       { pk, index: 'GSI1', newestFirst: true, filter: byStatus },
       filter,
-      toExecution,
+      toListedExecution,
     );
   }
   if (filter.status) {
     const pk = keys.executionsByStatus(tenantId, filter.status);
-    return queryPartition(deps, { pk, index: 'GSI2', newestFirst: true }, filter, toExecution);
+    return queryPartition(deps, { pk, index: 'GSI2', newestFirst: true }, filter, toListedExecution);
   }
   const { PK } = keys.execution(tenantId, '');
-  return queryPartition(deps, { pk: PK, newestFirst: true }, filter, toExecution);
+  return queryPartition(deps, { pk: PK, newestFirst: true }, filter, toListedExecution);
 }
 
 export async function recordStepAttempt(

@@ -10,7 +10,7 @@ import type { Deps } from '../deps';
 import { logger, MetricUnit, metrics } from '../observability/observability';
 import { closeReview, reviewId } from '../reviews/review-records';
 import type { ExecutionRecord, ExecutionStatus, RunState } from './execution-model';
-import { executionTransition, listStepRecords, sumUsage } from './execution-repository';
+import { countSteps, executionTransition, listStepRecords, sumUsage } from './execution-repository';
 
 const ACTIVE: ExecutionStatus[] = ['queued', 'running', 'waiting_review'];
 /** What the alarms and the dashboard read (namespace Recipeflow, dimension service). */
@@ -43,6 +43,7 @@ export async function settleExecution(
   const update = executionTransition(deps, tenantId, state.execution.id, ACTIVE, status, {
     ...fields,
     totals,
+    stepCounts: countSteps(stepRecords),
     finishedAt: finished.toISOString(),
     durationMs: finished.getTime() - new Date(state.execution.startedAt).getTime(),
     creditsCharged: charged,

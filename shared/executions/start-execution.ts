@@ -23,7 +23,7 @@ import {
   type Trigger,
   terminalStatuses,
 } from './execution-model';
-import { executionPut, getExecutionWithSteps } from './execution-repository';
+import { executionPut, getExecutionRecord, getExecutionWithSteps } from './execution-repository';
 import { settleExecution } from './settle-execution';
 
 /** How long a dedupe marker is kept: longer than any redelivery (SQS keeps messages up to 14 days). */
@@ -204,8 +204,10 @@ export async function waitForExecution(deps: Deps, tenantId: string, id: string,
   const deadline = Date.now() + timeoutMs;
   let delay = 10;
   for (;;) {
-    const execution = await getExecutionWithSteps(deps, tenantId, id);
-    if (terminalStatuses.has(execution.status) || Date.now() >= deadline) return execution;
+    // Polls the record alone; the steps are read once, at the end.
+    const execution = await getExecutionRecord(deps, tenantId, id);
+    if (terminalStatuses.has(execution.status) || Date.now() >= deadline)
+      return getExecutionWithSteps(deps, tenantId, id);
     await sleep(Math.min(delay, Math.max(deadline - Date.now(), 0)));
     delay = Math.min(delay * 2, 250);
   }

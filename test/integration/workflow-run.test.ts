@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openAccountIfMissing } from '../../shared/credits/credits';
-import { getExecutionWithSteps } from '../../shared/executions/execution-repository';
+import { getExecutionWithSteps, listStepRecords } from '../../shared/executions/execution-repository';
 import { startExecution, waitForExecution } from '../../shared/executions/start-execution';
 import { createRecipe } from '../../shared/recipes/recipes';
 import { putSettings } from '../../shared/settings/settings';
@@ -57,7 +57,9 @@ async function run(recipe: unknown, input: unknown, tenantId = TENANT) {
     trigger: 'api',
     actor: { id: 'key_test', role: 'admin' },
   });
-  return waitForExecution(stack.deps, tenantId, started.id, 20_000);
+  const execution = await waitForExecution(stack.deps, tenantId, started.id, 20_000);
+  // Every step record, map items included (the API pages those apart).
+  return { ...execution, steps: await listStepRecords(stack.deps, tenantId, started.id) };
 }
 
 describe('a recipe run through aws-local-stepfunctions with the real handlers', () => {
