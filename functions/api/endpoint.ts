@@ -5,6 +5,7 @@ import httpRouterHandler, { type Method } from '@middy/http-router';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { z } from 'zod';
 import { hasRole, type Principal, type Role } from '../../shared/auth/principal';
+import { jsonBodyProblems } from '../../shared/data/json-values';
 import { type Deps, getDeps } from '../../shared/deps';
 import { ContentTooLarge, Forbidden, ValidationFailed } from '../../shared/errors';
 import { observed } from '../../shared/observability/observability';
@@ -89,11 +90,16 @@ export function readJsonBody(event: APIGatewayProxyEventV2): unknown {
     throw new ContentTooLarge(`the body is larger than ${MAX_BODY_BYTES} bytes`);
   }
   if (raw.trim() === '') return {};
+  let body: unknown;
   try {
-    return JSON.parse(raw);
+    body = JSON.parse(raw);
   } catch {
     throw new ValidationFailed([{ path: 'body', message: 'is not valid JSON' }], 400);
   }
+  // Valid JSON that could not be kept exactly (see shared/data/json-values.ts) is refused, naming the field.
+  const problems = jsonBodyProblems(raw, body);
+  if (problems.length > 0) throw new ValidationFailed(problems);
+  return body;
 }
 
 export function json(statusCode: number, body: unknown): Result {

@@ -1,5 +1,6 @@
 // Execution and step records in DynamoDB.
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { fromStored, toStored } from '../data/json-values';
 import { keys, stripKeys } from '../data/keys';
 import { type PageRequest, queryPartition } from '../data/pagination';
 import type { Deps } from '../deps';
@@ -41,7 +42,12 @@ const STEP_ORDER = [
   'error',
   'usage',
 ];
-const toExecution = (item: Record<string, unknown>) => stripKeys<ExecutionRecord>(item, EXECUTION_ORDER);
+function toExecution(item: Record<string, unknown>): ExecutionRecord {
+  const record = stripKeys<ExecutionRecord>(item, EXECUTION_ORDER);
+  record.input = fromStored(record.input);
+  if ('output' in record) record.output = fromStored(record.output);
+  return record;
+}
 
 function indexKeys(tenantId: string, record: Pick<ExecutionRecord, 'id' | 'recipeId' | 'status'>) {
   return {
@@ -81,7 +87,9 @@ export function executionTransition(
   fields: TransitionFields = {},
 ) {
   const sets = Object.keys(fields).map((name) => `#${name} = :${name}`);
-  const values = Object.fromEntries(Object.entries(fields).map(([name, value]) => [`:${name}`, value]));
+  const values = Object.fromEntries(
+    Object.entries(fields).map(([name, value]) => [`:${name}`, name === 'output' ? toStored(value) : value]),
+  );
   const names = Object.fromEntries(Object.keys(fields).map((name) => [`#${name}`, name]));
   const fromValues = Object.fromEntries(from.map((s, i) => [`:from${i}`, s]));
   return {
@@ -121,7 +129,12 @@ export async function transitionExecution(
 export function executionPut(deps: Deps, tenantId: string, record: ExecutionRecord) {
   return {
     TableName: deps.config.TABLE_NAME,
-    Item: { ...keys.execution(tenantId, record.id), ...indexKeys(tenantId, record), ...record },
+    Item: {
+      ...keys.execution(tenantId, record.id),
+      ...indexKeys(tenantId, record),
+      ...record,
+      input: toStored(record.input),
+    },
     ConditionExpression: 'attribute_not_exists(PK)',
   };
 }

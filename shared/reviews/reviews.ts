@@ -3,6 +3,7 @@
 import { SendTaskFailureCommand, SendTaskSuccessCommand } from '@aws-sdk/client-sfn';
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
+import { fromStored, toStored } from '../data/json-values';
 import { keys, stripKeys } from '../data/keys';
 import { type PageRequest, queryPartition } from '../data/pagination';
 import type { Deps } from '../deps';
@@ -91,7 +92,7 @@ export async function requestReview(
         ':e': executionId,
         ':s': input.stepId,
         ':m': input.message,
-        ':d': input.data ?? null,
+        ':d': toStored(input.data ?? null),
         ':t': input.taskToken,
         ':deadline': deadline,
         ':pending': 'pending',
@@ -133,12 +134,21 @@ export async function getReview(deps: Deps, tenantId: string, id: string) {
     }),
   );
   if (!Item) throw new NotFound('review');
-  return Item;
+  return decoded(Item);
+}
+
+/** A review item with its data and decision as they were given (see shared/data/json-values). */
+function decoded(item: Record<string, unknown>): Record<string, unknown> {
+  return {
+    ...item,
+    data: fromStored(item.data),
+    ...('decision' in item ? { decision: fromStored(item.decision) } : {}),
+  };
 }
 
 export function listReviews(deps: Deps, tenantId: string, status: ReviewStatus, page: PageRequest) {
   return queryPartition(deps, { pk: keys.reviewsByStatus(tenantId, status), index: 'GSI1' }, page, (item) => {
-    const { taskToken: _, ...review } = stripKeys<Review & { taskToken: string }>(item, ORDER);
+    const { taskToken: _, ...review } = stripKeys<Review & { taskToken: string }>(decoded(item), ORDER);
     return review;
   });
 }
@@ -206,7 +216,7 @@ export async function decideReview(
       ExpressionAttributeNames: { '#status': 'status' },
       ExpressionAttributeValues: {
         ':status': status,
-        ':decision': output,
+        ':decision': toStored(output),
         ':gsi': keys.reviewsByStatus(tenantId, status),
       },
     }),

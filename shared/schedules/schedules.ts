@@ -3,6 +3,7 @@
 // Scheduler emulator answers the same calls). Every scheduled start is idempotent per scheduled time.
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
+import { fromStored, toStored } from '../data/json-values';
 import { keys, stripKeys } from '../data/keys';
 import { type PageRequest, queryPartition } from '../data/pagination';
 import type { Deps } from '../deps';
@@ -67,6 +68,7 @@ export async function createSchedule(
         GSI1SK: schedule.id,
         tenantId,
         ...schedule,
+        input: toStored(schedule.input),
       },
     }),
   );
@@ -152,5 +154,5 @@ async function recordSkip(
 
 function toSchedule(item: Record<string, unknown>): Schedule {
   const { tenantId: _, ...schedule } = stripKeys<Schedule & { tenantId: string }>(item, ORDER);
-  return schedule;
+  return { ...schedule, input: fromStored(schedule.input) };
 }

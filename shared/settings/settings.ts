@@ -2,6 +2,7 @@
 // loopback, and free-form values that templates read as `settings.<name>`.
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
+import { fromStored, toStored } from '../data/json-values';
 import { keys, stripKeys } from '../data/keys';
 import type { Deps } from '../deps';
 
@@ -30,7 +31,9 @@ export async function getSettings(deps: Deps, tenantId: string): Promise<Setting
   const { Item } = await deps.db.send(
     new GetCommand({ TableName: deps.config.TABLE_NAME, Key: keys.settings(tenantId) }),
   );
-  return Item ? stripKeys<Settings>(Item) : EMPTY;
+  if (!Item) return EMPTY;
+  const settings = stripKeys<Settings>(Item);
+  return { ...settings, values: fromStored(settings.values) };
 }
 
 export async function putSettings(deps: Deps, tenantId: string, settings: Settings): Promise<Settings> {
@@ -38,7 +41,12 @@ export async function putSettings(deps: Deps, tenantId: string, settings: Settin
   await deps.db.send(
     new PutCommand({
       TableName: deps.config.TABLE_NAME,
-      Item: { ...keys.settings(tenantId), ...item, updatedAt: deps.now().toISOString() },
+      Item: {
+        ...keys.settings(tenantId),
+        ...item,
+        values: toStored(item.values),
+        updatedAt: deps.now().toISOString(),
+      },
     }),
   );
   return item;

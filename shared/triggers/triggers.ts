@@ -5,6 +5,7 @@ import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import { isSafeName, NAME_MESSAGE } from '../artifacts/file-names';
 import { deleteExisting } from '../data/delete-existing';
+import { fromStored, toStored } from '../data/json-values';
 import { keys, stripKeys } from '../data/keys';
 import { eachInPartition, type PageRequest, queryPartition } from '../data/pagination';
 import type { Deps } from '../deps';
@@ -109,7 +110,7 @@ export async function createTrigger(
   await deps.db.send(
     new PutCommand({
       TableName: deps.config.TABLE_NAME,
-      Item: { ...keys.trigger(tenantId, trigger.id), ...trigger },
+      Item: { ...keys.trigger(tenantId, trigger.id), ...trigger, input: toStored(trigger.input) },
     }),
   );
   return trigger;
@@ -120,13 +121,11 @@ export async function getTrigger(deps: Deps, tenantId: string, id: string): Prom
     new GetCommand({ TableName: deps.config.TABLE_NAME, Key: keys.trigger(tenantId, id) }),
   );
   if (!Item) throw new NotFound('trigger');
-  return stripKeys<Trigger>(Item, ORDER);
+  return toTrigger(Item);
 }
 
 export function listTriggers(deps: Deps, tenantId: string, page: PageRequest) {
-  return queryPartition(deps, { pk: keys.trigger(tenantId, '').PK }, page, (item) =>
-    stripKeys<Trigger>(item, ORDER),
-  );
+  return queryPartition(deps, { pk: keys.trigger(tenantId, '').PK }, page, (item) => toTrigger(item));
 }
 
 export function deleteTrigger(deps: Deps, tenantId: string, id: string): Promise<void> {
@@ -155,6 +154,11 @@ export async function triggerForUpload(
 async function allTriggers(deps: Deps, tenantId: string): Promise<Trigger[]> {
   const triggers: Trigger[] = [];
   for await (const item of eachInPartition(deps, { pk: keys.trigger(tenantId, '').PK }))
-    triggers.push(stripKeys<Trigger>(item, ORDER));
+    triggers.push(toTrigger(item));
   return triggers;
+}
+
+function toTrigger(item: Record<string, unknown>): Trigger {
+  const trigger = stripKeys<Trigger>(item, ORDER);
+  return { ...trigger, input: fromStored(trigger.input) };
 }
