@@ -85,6 +85,35 @@ export class TryAgainLater extends RateLimited {
   }
 }
 
+/** What a service answers when it is overloaded or failing for now (AWS SDK error names). */
+const UNAVAILABLE_NAMES = new Set([
+  'ProvisionedThroughputExceededException',
+  'ThrottlingException',
+  'RequestLimitExceeded',
+  'ServiceUnavailable',
+  'ServiceUnavailableException',
+  'InternalServerError',
+  'InternalFailure',
+  'TimeoutError',
+  'RequestTimeout',
+  'SlowDown',
+]);
+/** What the socket says when the service cannot be reached at all. */
+const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH']);
+
+/**
+ * A dependency (DynamoDB, S3, Step Functions) that did not answer after the SDK's own retries: the request
+ * did nothing that matters and may be repeated later, so callers get 503 with Retry-After, never a 500.
+ */
+export function isDependencyUnavailable(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  const code = (error as { code?: string }).code;
+  return UNAVAILABLE_NAMES.has(error.name) || (code !== undefined && UNREACHABLE_CODES.has(code));
+}
+
+/** Seconds a caller should wait before trying again when a dependency is unavailable. */
+export const UNAVAILABLE_RETRY_AFTER_SECONDS = 5;
+
 function describeFieldErrors(errors: FieldError[]): string {
   const first = errors[0];
   if (!first) return 'invalid request';

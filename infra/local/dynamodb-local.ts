@@ -10,15 +10,72 @@ import { freePort } from './ports';
 
 export interface DynamoDbLocal {
   endpoint: string;
-  pid: number;
+  /** The current process (a new one after each restart). */
+  readonly pid: number;
   stop: () => Promise<void>;
 }
 
+/** The longest wait between two restart attempts. */
+const MAX_BACKOFF_MS = 30_000;
+
+/**
+ * Starts DynamoDB Local and supervises it: if it exits without being stopped, it is started again on the same
+ * port and data, after 0.5 s, 1 s, 2 s … up to 30 s between attempts, with one log line when it went down and
+ * one when it is back. Meanwhile callers get 503 with Retry-After and /v1/ready answers 503.
+ */
 export async function startDynamoDbLocal(options: {
   dbPath?: string;
   port?: number;
+  log?: (line: Record<string, unknown>) => void;
 }): Promise<DynamoDbLocal> {
   assertJava();
+  const log = options.log ?? ((line) => console.error(JSON.stringify(line)));
+  let child = await firstLaunch(options);
+  const port = Number(new URL(child.endpoint).port);
+  let stopping = false;
+  let restarting: Promise<void> | undefined;
+
+  const supervise = (current: ChildProcess) => {
+    current.once('exit', (code, signal) => {
+      if (stopping) return;
+      log({ level: 'warn', message: 'DynamoDB Local stopped; restarting it', exitCode: code, signal });
+      restarting = (async () => {
+        for (let attempt = 0; !stopping; attempt++) {
+          await sleep(Math.min(500 * 2 ** attempt, MAX_BACKOFF_MS));
+          if (stopping) return;
+          try {
+            child = await launch(options, port);
+            if (stopping) return void (await stopChild(child.process));
+            supervise(child.process);
+            log({ level: 'info', message: 'DynamoDB Local is back', attempts: attempt + 1 });
+            return;
+          } catch (error) {
+            if (attempt === 0)
+              log({
+                level: 'warn',
+                message: 'DynamoDB Local did not restart yet; retrying',
+                reason: String(error),
+              });
+          }
+        }
+      })();
+    });
+  };
+  supervise(child.process);
+  return {
+    endpoint: child.endpoint,
+    get pid() {
+      return child.process.pid!;
+    },
+    stop: async () => {
+      stopping = true;
+      await restarting;
+      await stopChild(child.process);
+    },
+  };
+}
+
+async function firstLaunch(options: { dbPath?: string; port?: number }): Promise<Launched> {
   // A port chosen by freePort can be taken by another process before the jar binds it; then the jar exits and
   // we try another one.
   for (let attempt = 1; ; attempt++) {
@@ -32,7 +89,12 @@ export async function startDynamoDbLocal(options: {
 
 class PortTaken extends Error {}
 
-async function launch(options: { dbPath?: string }, port: number): Promise<DynamoDbLocal> {
+interface Launched {
+  endpoint: string;
+  process: ChildProcess;
+}
+
+async function launch(options: { dbPath?: string }, port: number): Promise<Launched> {
   const emulator = path.join(
     path.dirname(createRequire(import.meta.url).resolve('amplify-dynamodb-simulator/package.json')),
     'emulator',
@@ -58,7 +120,7 @@ async function launch(options: { dbPath?: string }, port: number): Promise<Dynam
   });
   const endpoint = `http://127.0.0.1:${port}`;
   await waitUntilReady(endpoint, child, () => stderr);
-  return { endpoint, pid: child.pid!, stop: () => stopChild(child) };
+  return { endpoint, process: child };
 }
 
 function assertJava(): void {

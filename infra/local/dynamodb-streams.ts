@@ -87,15 +87,32 @@ export async function startStreamPoller(options: {
     }
   }
 
+  // While polls fail (DynamoDB Local restarting), back off up to 5 s and log once when it starts and once
+  // when it ends, not every poll; iterators are read again from the checkpoints once it answers.
+  let failures = 0;
   const loop = async () => {
     while (running) {
-      pending = pollOnce().catch((error: Error) => {
-        console.error(
-          JSON.stringify({ level: 'error', message: 'stream poll failed', errorType: error.name }),
-        );
-      });
+      pending = pollOnce().then(
+        () => {
+          if (failures > 0)
+            console.error(JSON.stringify({ level: 'info', message: 'stream polling recovered', failures }));
+          failures = 0;
+        },
+        (error: Error) => {
+          if (failures === 0)
+            console.error(
+              JSON.stringify({
+                level: 'warn',
+                message: 'stream poll failed; retrying quietly',
+                errorType: error.name,
+              }),
+            );
+          failures += 1;
+          iterators.clear();
+        },
+      );
       await pending;
-      await sleep(options.intervalMs ?? 100);
+      await sleep(failures === 0 ? (options.intervalMs ?? 100) : Math.min(100 * 2 ** failures, 5000));
     }
   };
   void loop();

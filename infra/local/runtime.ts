@@ -145,7 +145,17 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       { mode: 0o600 },
     );
     writeFileSync(demoFile, `${JSON.stringify({ baseUrl, ...keys }, null, 2)}\n`, { mode: 0o600 });
-    return { baseUrl, keys, dataDir, pids: [dynamo.pid], transitions: sfn.transitions, idle: sfn.idle, stop };
+    return {
+      baseUrl,
+      keys,
+      dataDir,
+      get pids() {
+        return [dynamo.pid];
+      },
+      transitions: sfn.transitions,
+      idle: sfn.idle,
+      stop,
+    };
   } catch (error) {
     await stop();
     throw error;

@@ -9,7 +9,7 @@ import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { apiHandlers, apiRoutes, publicHandlers } from '../../shared/api/routes';
-import { IDENTITY_SOURCE } from '../../shared/auth/identity';
+import { AUTHORIZER_TTL_SECONDS, IDENTITY_SOURCE } from '../../shared/auth/identity';
 import { bundledFunction } from './bundled-function';
 import { artifactBucket, artifactBucketName } from './data-stack';
 import {
@@ -76,7 +76,7 @@ export class ApiStack extends Stack {
     const authorizer = new HttpLambdaAuthorizer('KeysAndTokens', authorizerFn, {
       responseTypes: [HttpLambdaResponseType.SIMPLE],
       identitySource: [IDENTITY_SOURCE],
-      resultsCacheTtl: Duration.seconds(30),
+      resultsCacheTtl: Duration.seconds(AUTHORIZER_TTL_SECONDS),
     });
     for (const handler of apiHandlers) {
       const fn = bundledFunction(this, `Api-${handler}`, {

@@ -11,3 +11,6 @@ export function bearerToken(headers: Record<string, string | undefined> | undefi
   if (header?.toLowerCase().startsWith('bearer ')) return header.slice(7).trim();
   return undefined;
 }
+
+/** How long API Gateway caches an authorizer answer per identity (the local gateway uses the same). */
+export const AUTHORIZER_TTL_SECONDS = 30;

@@ -3,11 +3,11 @@
 // checked here.
 import type middy from '@middy/core';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { bearerToken } from '../../../shared/auth/identity';
+import { AUTHORIZER_TTL_SECONDS, bearerToken } from '../../../shared/auth/identity';
 import type { Principal } from '../../../shared/auth/principal';
 import { resolvePrincipal } from '../../../shared/auth/resolve-principal';
 import { getDeps } from '../../../shared/deps';
-import { Forbidden, Unauthorized } from '../../../shared/errors';
+import { Forbidden, TryAgainLater, Unauthorized } from '../../../shared/errors';
 import { logger } from '../../../shared/observability/observability';
 
 export type AuthenticatedEvent = APIGatewayProxyEventV2 & { principal: Principal };
@@ -28,6 +28,8 @@ export function authenticate(): middy.MiddlewareObj<APIGatewayProxyEventV2> {
           plan: context.plan,
         };
       } else if (context?.anonymous) {
+        if (context.status === '503')
+          throw new TryAgainLater(context.reason ?? 'unavailable', AUTHORIZER_TTL_SECONDS);
         throw context.status === '403'
           ? new Forbidden(context.reason ?? 'forbidden')
           : new Unauthorized(context.reason);

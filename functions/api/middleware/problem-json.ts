@@ -1,7 +1,13 @@
 // Maps every error to an RFC 9457 problem+json response; unknown errors become a bare 500 with no details.
 import type middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { DomainError, RateLimited, ValidationFailed } from '../../../shared/errors';
+import {
+  DomainError,
+  isDependencyUnavailable,
+  RateLimited,
+  UNAVAILABLE_RETRY_AFTER_SECONDS,
+  ValidationFailed,
+} from '../../../shared/errors';
 import { logger } from '../../../shared/observability/observability';
 
 type Request = middy.Request<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>;
@@ -21,6 +27,18 @@ export function problemJson(): middy.MiddlewareObj<
         });
         if (error instanceof RateLimited)
           request.response.headers!['retry-after'] = String(error.retryAfterSeconds);
+        return;
+      }
+      if (isDependencyUnavailable(error)) {
+        logger.warn('a dependency is unavailable', { errorType: error.name, path: instance });
+        const response = problem(
+          503,
+          'Service Unavailable',
+          'recipeflow is briefly unavailable (a service it stores data in did not answer); try again',
+          instance,
+        );
+        response.headers['retry-after'] = String(UNAVAILABLE_RETRY_AFTER_SECONDS);
+        request.response = response;
         return;
       }
       if (typeof error.statusCode === 'number' && error.statusCode < 500) {
