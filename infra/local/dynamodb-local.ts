@@ -1,7 +1,7 @@
 // Starts DynamoDB Local (AWS's own emulator, the jar shipped in amplify-dynamodb-simulator) as a child process.
 // Note: the jar has no bind-address option; we only ever connect to it over 127.0.0.1.
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -27,10 +27,17 @@ export async function startDynamoDbLocal(options: {
   dbPath?: string;
   port?: number;
   log?: (line: Record<string, unknown>) => void;
+  /** Where the current process id is kept: a start after a crash stops the one the crashed runtime left. */
+  pidFile?: string;
 }): Promise<DynamoDbLocal> {
   assertJava();
   const log = options.log ?? ((line) => console.error(JSON.stringify(line)));
-  let child = await firstLaunch(options);
+  if (options.pidFile) await stopLeftOver(options.pidFile);
+  const remember = (launched: Launched) => {
+    if (options.pidFile) writeFileSync(options.pidFile, String(launched.process.pid));
+    return launched;
+  };
+  let child = remember(await firstLaunch(options));
   const port = Number(new URL(child.endpoint).port);
   let stopping = false;
   let restarting: Promise<void> | undefined;
@@ -44,7 +51,7 @@ export async function startDynamoDbLocal(options: {
           await sleep(Math.min(500 * 2 ** attempt, MAX_BACKOFF_MS));
           if (stopping) return;
           try {
-            child = await launch(options, port);
+            child = remember(await launch(options, port));
             if (stopping) return void (await stopChild(child.process));
             supervise(child.process);
             log({ level: 'info', message: 'DynamoDB Local is back', attempts: attempt + 1 });
@@ -121,6 +128,19 @@ async function launch(options: { dbPath?: string }, port: number): Promise<Launc
   const endpoint = `http://127.0.0.1:${port}`;
   await waitUntilReady(endpoint, child, () => stderr);
   return { endpoint, process: child };
+}
+
+/** Stops the DynamoDB Local a killed runtime left running on this data (it would hold the files). */
+async function stopLeftOver(pidFile: string): Promise<void> {
+  let pid: number;
+  try {
+    pid = Number(readFileSync(pidFile, 'utf8'));
+    if (!readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('DynamoDBLocal.jar')) return;
+  } catch {
+    return; // no file, or that process is gone
+  }
+  process.kill(pid, 'SIGKILL');
+  for (let i = 0; i < 100 && existsSync(`/proc/${pid}`); i++) await sleep(50);
 }
 
 function assertJava(): void {

@@ -1,7 +1,7 @@
 // Emulates the Lambda event source mapping of the table's stream: polls DynamoDB Local's stream and hands
 // batches to the same handler, in the Lambda event shape, retrying a batch from its first failed record.
 // Positions are checkpointed under the data folder so a restart does not replay the stream.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DescribeTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
@@ -12,6 +12,7 @@ import {
   GetShardIteratorCommand,
 } from '@aws-sdk/client-dynamodb-streams';
 import type { DynamoDBStreamEvent } from 'aws-lambda';
+import { writeFileAtomic } from './atomic-file';
 import { invokeAs } from './lambda-context';
 
 type StreamHandler = (
@@ -77,7 +78,7 @@ export async function startStreamPoller(options: {
           : Records;
         const last = done.at(-1)?.dynamodb?.SequenceNumber;
         if (last) checkpoints[shard.ShardId!] = last;
-        writeFileSync(options.checkpointFile, JSON.stringify(checkpoints));
+        writeFileAtomic(options.checkpointFile, JSON.stringify(checkpoints));
         if (failed) {
           iterators.delete(shard.ShardId!); // re-read from the failed record
           continue;

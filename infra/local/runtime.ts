@@ -79,7 +79,10 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     for (const fn of stops.reverse()) await fn().catch(() => {});
   };
   try {
-    const dynamo = await startDynamoDbLocal({ dbPath: path.join(dataDir, 'dynamodb') });
+    const dynamo = await startDynamoDbLocal({
+      dbPath: path.join(dataDir, 'dynamodb'),
+      pidFile: path.join(dataDir, 'dynamodb.pid'),
+    });
     stops.push(dynamo.stop);
     process.env.DYNAMODB_ENDPOINT = dynamo.endpoint;
     process.env.TABLE_NAME ??= 'recipeflow';

@@ -3,10 +3,11 @@
 // same adapter in both places. Like the service it keeps its schedules itself (a file in the data folder,
 // so they survive restarts), fires each target with its Input (`<aws.scheduler.scheduled-time>` filled in),
 // and does not replay times missed while it was stopped.
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { Cron } from 'croner';
 import { parseExpression } from '../../shared/schedules/expressions';
+import { writeFileAtomic } from './atomic-file';
 import { listen } from './step-functions-local';
 
 export interface ArmedSchedule {
@@ -29,7 +30,7 @@ export async function startSchedulerLocal(options: { file: string; fire: Fire; g
     ),
   );
   const timers = new Map<string, () => void>();
-  const persist = () => writeFileSync(options.file, JSON.stringify([...schedules.values()], null, 1));
+  const persist = () => writeFileAtomic(options.file, JSON.stringify([...schedules.values()], null, 1));
 
   const deliver = (schedule: ArmedSchedule, when: Date) => {
     const time = new Date(Math.floor(when.getTime() / 1000) * 1000).toISOString();

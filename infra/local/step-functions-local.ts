@@ -1,11 +1,12 @@
 // A loopback endpoint that answers the Step Functions API calls recipeflow makes (JSON 1.0 protocol), running
 // each execution with aws-local-stepfunctions. State machines persist on disk; so do unfinished executions,
 // which restart from their first state when the runtime starts again (components record steps idempotently).
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage } from 'node:http';
 import type { Server as NetServer } from 'node:net';
 import path from 'node:path';
 import { StateMachine } from 'aws-local-stepfunctions';
+import { writeFileAtomic } from './atomic-file';
 import { contextObject, type InvokeFunction, taskOverrides } from './lambda-emulation';
 import { checkCreateStateMachine, ServiceError } from './step-functions-rules';
 import { waitOverrides, withLocalWaits } from './wait-states';
@@ -87,9 +88,10 @@ export async function startStepFunctionsLocal(options: {
   const running = new Set<Promise<void>>();
 
   const tokens = new Map<string, TokenWaiter>();
-  const persistMachines = () => writeFileSync(machinesFile, JSON.stringify([...machines.values()], null, 1));
+  const persistMachines = () =>
+    writeFileAtomic(machinesFile, JSON.stringify([...machines.values()], null, 1));
   const writePending = () =>
-    writeFileSync(
+    writeFileAtomic(
       pendingFile,
       JSON.stringify(
         [...executions.values()]
