@@ -6,13 +6,17 @@ import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } 
 import path from 'node:path';
 import { build } from 'esbuild';
 import { apiHandlers, componentFunctions } from '../shared/api/routes';
-import { functionSettings } from '../shared/function-settings';
+import { functionSettings as platformSettings } from '../shared/function-settings';
+import { handlerModule, stepFunctionSettings } from '../shared/steps/registry';
+
+const functionSettings = { ...platformSettings, ...stepFunctionSettings };
+
 import { percentile, writeResult } from './support';
 
 const RUNS = 10;
 const entries: Record<string, string> = {
   ...Object.fromEntries(apiHandlers.map((h) => [`api-${h}`, `functions/api/${h}.ts`])),
-  ...Object.fromEntries(componentFunctions.map((c) => [`component-${c}`, `functions/components/${c}.ts`])),
+  ...Object.fromEntries(componentFunctions.map((c) => [`component-${c}`, handlerModule(`components/${c}`)])),
   authorizer: 'functions/authorizer/authorizer.ts',
   ...Object.fromEntries(
     readdirSync('functions/triggers')

@@ -14,7 +14,7 @@ const RUNS = 15;
 
 await withRuntime(async (runtime) => {
   // Loaded once the runtime has set the local environment the handler checks at cold start.
-  const { handler: transform } = await import('../functions/components/transform');
+  const { handler: transform } = await import('../shared/steps/transform/handler');
   const deps = createDeps();
   await openAccountIfMissing(deps, DEMO_TENANT_ID, 'pro');
   const rows = [];

@@ -1,5 +1,5 @@
 // What each Lambda function needs from its environment besides TABLE_NAME and RECIPEFLOW_RUNTIME (which every
-// function needs). Each entry point checks its list at cold start (`checkFunctionSettings`); the CDK test holds
+// function needs); a step type's function declares its own in its registry entry (`stepFunctionSettings`). Each entry point checks its list at cold start (`checkFunctionSettings`); the CDK test holds
 // every synthesized function's environment to the same list, so a setting the stack forgot fails the test
 // instead of a request in production.
 import { loadConfig, requireSettings, type SettingName } from './config';
@@ -27,13 +27,8 @@ export const functionSettings = {
   'api/schedules': ['SCHEDULE_GROUP', 'SCHEDULE_TARGET_ARN', 'SCHEDULER_ROLE_ARN', 'SCHEDULE_DLQ_ARN'],
   'api/triggers': [],
   'api/settings': [],
+  'api/steps': [],
   'authorizer/authorizer': [],
-  'components/http': ['ARTIFACT_BUCKET', 'CREDENTIALS_KMS_KEY_ID'],
-  'components/ai': ['ARTIFACT_BUCKET', 'CREDENTIALS_KMS_KEY_ID'],
-  'components/transform': ['ARTIFACT_BUCKET'],
-  'components/score': ['ARTIFACT_BUCKET'],
-  'components/correspond': ['ARTIFACT_BUCKET', 'CREDENTIALS_KMS_KEY_ID', 'EMAIL_FROM'],
-  'components/review': ['ARTIFACT_BUCKET'],
   'components/finalize': ['ARTIFACT_BUCKET'],
   'triggers/table-stream': ['AUDIT_BUCKET'],
   'triggers/execution-status': [],
@@ -46,7 +41,12 @@ export type FunctionName = keyof typeof functionSettings;
 
 /** Stops a function at cold start, naming each variable it needs and was not given. */
 export function checkFunctionSettings(name: FunctionName): void {
+  checkSettings(functionSettings[name]);
+}
+
+/** The same for a step type's function, whose settings its registry entry declares. */
+export function checkSettings(names: readonly SettingName[]): void {
   const config = loadConfig();
   // Locally the runtime provides every value (and the KMS key is a key file), so only the cloud is checked.
-  if (config.RECIPEFLOW_RUNTIME === 'cloud') requireSettings(config, functionSettings[name]);
+  if (config.RECIPEFLOW_RUNTIME === 'cloud') requireSettings(config, names);
 }

@@ -15,6 +15,7 @@ import { handler as recipes } from './recipes';
 import { handler as reviews } from './reviews';
 import { handler as schedules } from './schedules';
 import { handler as settings } from './settings';
+import { handler as steps } from './steps';
 import { handler as tenants } from './tenants';
 import { handler as triggers } from './triggers';
 
@@ -22,6 +23,7 @@ checkFunctionSettings('api/openapi');
 
 const modules = [
   health,
+  steps,
   tenants,
   apiKeys,
   credits,

@@ -1,9 +1,11 @@
 // `npm run invoke -- <function> <event.json>`: runs one handler module against one event, in this process.
-// <function> is a path under functions/, e.g. api/health, components/transform, triggers/schedule.
+// <function> names a function, e.g. api/health, components/transform (a step type's, in shared/steps/),
+// triggers/schedule.
 // Handlers that touch data reach the running `npm start` (its endpoints.json in the data folder) unless the
 // environment names other endpoints (DYNAMODB_ENDPOINT, SFN_ENDPOINT, S3_ENDPOINT, …).
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { handlerModule } from '../../shared/steps/registry';
 import { lambdaContext } from './lambda-context';
 import { ENDPOINTS_FILE } from './runtime';
 
@@ -22,7 +24,7 @@ if (!fn || !eventFile || !/^[a-z-]+\/[a-z-]+$/.test(fn)) {
   console.error('usage: npm run invoke -- <api|components|triggers|authorizer>/<name> <event.json>');
   process.exit(2);
 }
-const module = (await import(path.resolve('functions', `${fn}.ts`))) as {
+const module = (await import(path.resolve(handlerModule(fn)))) as {
   handler: (event: unknown, context: unknown) => Promise<unknown>;
 };
 const event = JSON.parse(readFileSync(eventFile, 'utf8')) as unknown;

@@ -7,10 +7,11 @@ import { performance } from 'node:perf_hooks';
 import { gzipSync } from 'node:zlib';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import type { ApiHandlerName } from '../../shared/api/routes';
+import { type ApiHandlerName, componentFunctions } from '../../shared/api/routes';
 import { loadConfig } from '../../shared/config';
 import { createDeps } from '../../shared/deps';
 import { SWEEP_MARGIN_SECONDS, type SweepRequest } from '../../shared/executions/sweep-executions';
+import { handlerModule } from '../../shared/steps/registry';
 import { ensureTable } from './bootstrap';
 import { startDemoDirectory } from './demo-directory';
 import { startDynamoDbLocal } from './dynamodb-local';
@@ -277,12 +278,13 @@ async function loadAuthorizer() {
 /** Resolves a Task's FunctionName to the component handler module, as Lambda would. */
 export async function invokeComponent(functionName: string, payload: unknown): Promise<unknown> {
   const name = functionName.startsWith(COMPONENT_PREFIX) ? functionName.slice(COMPONENT_PREFIX.length) : '';
-  if (!/^[a-z]+$/.test(name)) {
+  if (!(componentFunctions as readonly string[]).includes(name)) {
     throw Object.assign(new Error(`Function not found: ${functionName}`), {
       name: 'Lambda.ResourceNotFoundException',
     });
   }
-  const module = (await import(`../../functions/components/${name}.ts`)) as { handler: Handler };
+  const entry = path.join(import.meta.dirname, '../..', handlerModule(`components/${name}`));
+  const module = (await import(entry)) as { handler: Handler };
   const started = performance.now();
   try {
     return await invokeAs(`recipeflow-${name}`, module.handler, payload);

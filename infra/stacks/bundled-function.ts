@@ -10,6 +10,8 @@ export const projectRoot = path.resolve(import.meta.dirname, '../..');
 
 export interface BundledFunctionProps {
   entry: string;
+  /** The function's name in the settings table (`api/health`, `components/http`); default: from the entry. */
+  name?: string;
   functionName?: string;
   environment?: Record<string, string>;
   timeout?: Duration;
@@ -49,7 +51,7 @@ export function bundledFunction(scope: Construct, id: string, props: BundledFunc
   // Which entry point this is, so the CDK test can hold its environment to what the entry declares it needs.
   (fn.node.defaultChild as CfnResource).addMetadata(
     'recipeflow:entry',
-    props.entry.replace(/^functions\/|\.ts$/g, ''),
+    props.name ?? props.entry.replace(/^functions\/|\.ts$/g, ''),
   );
   return fn;
 }

@@ -10,6 +10,7 @@ import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { componentFunctions } from '../../shared/api/routes';
+import { handlerModule, stepTypeOf } from '../../shared/steps/registry';
 import { bundledFunction } from './bundled-function';
 import { artifactBucket } from './data-stack';
 import {
@@ -37,15 +38,17 @@ export class WorkflowsStack extends Stack {
     this.componentArnPrefix = `arn:${this.partition}:lambda:${this.region}:${this.account}:function:${props.prefix}-`;
     const functions = new Map<string, NodejsFunction>();
     for (const component of componentFunctions) {
+      const stepType = stepTypeOf(component);
       const fn = bundledFunction(this, `Component-${component}`, {
-        entry: `functions/components/${component}.ts`,
+        entry: handlerModule(`components/${component}`),
+        name: `components/${component}`,
         functionName: `${props.prefix}-${component}`,
         environment: { TABLE_NAME: props.table.tableName, CREDENTIALS_KMS_KEY_ID: props.dataKey.keyArn },
-        timeout: Duration.seconds(component === 'ai' ? 120 : 60),
+        timeout: Duration.seconds(stepType?.functionTimeoutSeconds ?? 60),
       });
       grantTableAccess(fn, props.table);
       // Components open credentials: decrypt only, and only data keys bound to a credential context.
-      if (component === 'http' || component === 'ai' || component === 'correspond') {
+      if (stepType?.opensCredentials) {
         grantCredentialAccess(fn, props.dataKey, ['kms:Decrypt']);
       }
       // Large outputs travel by reference through the artifact bucket; Finalize also keeps failed states there.

@@ -1,5 +1,7 @@
 // The HTTP API's route table: which handler module (functions/api/<handler>.ts) serves each route.
 // Read by the CDK api stack (one Lambda per module) and by the local gateway.
+import { lambdaStepTypes } from '../steps/registry';
+
 export const apiHandlers = [
   'health',
   'openapi',
@@ -17,6 +19,7 @@ export const apiHandlers = [
   'schedules',
   'triggers',
   'settings',
+  'steps',
 ] as const;
 export type ApiHandlerName = (typeof apiHandlers)[number];
 
@@ -31,6 +34,7 @@ export const publicHandlers: ReadonlySet<ApiHandlerName> = new Set(['health', 'o
 
 export const apiRoutes: ApiRoute[] = [
   { method: 'GET', path: '/v1/health', handler: 'health' },
+  { method: 'GET', path: '/v1/step-types', handler: 'steps' },
   { method: 'GET', path: '/v1/ready', handler: 'health' },
   { method: 'GET', path: '/v1/openapi.json', handler: 'openapi' },
   { method: 'POST', path: '/v1/tenants', handler: 'tenants' },
@@ -88,12 +92,5 @@ export const apiRoutes: ApiRoute[] = [
   { method: 'PUT', path: '/v1/settings', handler: 'settings' },
 ];
 
-export const componentFunctions = [
-  'http',
-  'ai',
-  'transform',
-  'score',
-  'correspond',
-  'review',
-  'finalize',
-] as const;
+/** The functions a recipe state machine invokes: every step type that runs a Lambda, and Finalize. */
+export const componentFunctions = [...lambdaStepTypes, 'finalize'] as const;

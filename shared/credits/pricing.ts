@@ -9,20 +9,15 @@
 //   item and step), and refunds the rest. A run that attempted nothing is not charged at all.
 // - Control flow is free: a `branch` is a Choice and a `wait` a Wait state, which no component records.
 import type { Step } from '../recipes/recipe-schema';
+import { stepTypeNames, stepTypes } from '../steps/registry';
 
+/** The price of a run; each step type's price is in its registry entry (shared/steps/<type>/index.ts). */
 export const prices = {
   run: 1,
-  steps: {
-    http: 1,
-    ai: 5,
-    transform: 1,
-    score: 1,
-    correspond: 2,
-    review: 1,
-    wait: 0,
-    branch: 0,
-    map: 0,
-  } as Record<string, number>,
+  steps: Object.fromEntries(stepTypeNames.map((type) => [type, stepTypes[type].price])) as Record<
+    string,
+    number
+  >,
 };
 
 export interface PriceList {
@@ -39,7 +34,7 @@ export function priceList(steps: PricedStep[]): PriceList {
   const list: PriceList = { run: prices.run, steps: {}, maps: {} };
   const add = (sequence: PricedStep[]) => {
     for (const step of sequence) {
-      list.steps[step.id] = prices.steps[step.type] ?? 1;
+      list.steps[step.id] = prices.steps[step.type]!;
       if (step.type === 'map' && step.steps) {
         list.maps![step.id] = { maxItems: step.maxItems ?? 0, steps: step.steps.map((inner) => inner.id) };
         add(step.steps);

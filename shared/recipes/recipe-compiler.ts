@@ -1,15 +1,17 @@
 // Recipe → Amazon States Language. A pure function: the same recipe and component ARNs give byte-identical ASL.
 // Success path transitions = one per step + one Finalize; nothing else runs unless a step fails.
 import { createHash } from 'node:crypto';
-import { choiceRule, jsonPath } from './choice-rules';
+import { type lambdaStepTypes, stepTypeOf } from '../steps/registry';
+import type { AslState, CompileContext, StepConfig } from '../steps/types';
 import type { RecipeDefinition, RetryPolicy, Step } from './recipe-schema';
 
-export type ComponentName = 'http' | 'ai' | 'transform' | 'score' | 'correspond' | 'review' | 'finalize';
+/** The platform's functions a state machine invokes: each Lambda step type's, and Finalize. */
+export type ComponentName = (typeof lambdaStepTypes)[number] | 'finalize';
 export interface CompileOptions {
   componentArn: (component: ComponentName) => string;
 }
 
-export type AslState = Record<string, unknown>;
+export type { AslState };
 export interface Asl {
   Comment: string;
   StartAt: string;
@@ -30,23 +32,14 @@ export const LAMBDA_TRANSIENT_ERRORS = [
 /** Errors a step's own retry policy applies to; `StepRejected` (bad config, 4xx, blocked address) never retries. */
 export const RETRYABLE_STEP_ERRORS = ['StepFailed', 'States.Timeout'];
 
-const DEFAULT_TIMEOUT: Record<string, number> = {
-  http: 30,
-  ai: 50,
-  transform: 10,
-  score: 10,
-  correspond: 30,
-};
-const DEFAULT_RETRY: Partial<Record<string, RetryPolicy>> = {
-  http: { maxAttempts: 3, intervalSeconds: 1, backoffRate: 2, jitter: 'full' },
-  ai: { maxAttempts: 3, intervalSeconds: 2, backoffRate: 2, jitter: 'full' },
-  correspond: { maxAttempts: 3, intervalSeconds: 2, backoffRate: 2, jitter: 'full' },
-};
+/** A step type's default timeout and retry policy, from the registry. */
+export function stepDefaults(type: string): { timeoutSeconds?: number; retry?: RetryPolicy } {
+  return stepTypeOf(type)?.defaults ?? {};
+}
 
 export function compileRecipe(recipe: RecipeDefinition, options: CompileOptions): Asl {
   const states: Record<string, AslState> = {};
   compileSequence(recipe.steps, { terminal: FINALIZE, failTarget: RECORD_FAILURE }, options, states);
-  reviewTimeoutStates(recipe.steps, states);
   const lastStep = recipe.steps.at(-1)?.id ?? null;
   // The execution ARN reaches the record here, with the final status, so the start needs no second write.
   states[FINALIZE] = lambdaTask(options.componentArn('finalize'), {
@@ -68,6 +61,12 @@ export function compileRecipe(recipe: RecipeDefinition, options: CompileOptions)
     Error: 'RecipeFailed',
     Cause: 'A step failed; the execution record names it.',
   };
+  // A recipe with no step that can fail (only branches and waits) has no way to its failure states, and the
+  // service refuses a definition with unreachable states.
+  if (!JSON.stringify(Object.values(states)).includes(`"Next":"${RECORD_FAILURE}"`)) {
+    delete states[RECORD_FAILURE];
+    delete states[FAILED];
+  }
   return { Comment: 'recipeflow recipe', StartAt: recipe.steps[0]!.id, States: states };
 }
 
@@ -84,31 +83,48 @@ function compileSequence(
   options: CompileOptions,
   states: Record<string, AslState>,
 ) {
+  // States a step adds beside its own (a review's timeout approval) follow the sequence's own states.
+  const extra: Record<string, AslState> = {};
   steps.forEach((step, index) => {
     const next = steps[index + 1]?.id ?? context.terminal;
-    states[step.id] = compileStep(step, next, context, options);
+    states[step.id] = compileStep(step, next, context, options, extra);
   });
+  Object.assign(states, extra);
 }
 
-function compileStep(step: Step, next: string, context: SequenceContext, options: CompileOptions): AslState {
-  const target = (id: string) => (id === 'end' ? context.terminal : id);
-  if (step.type === 'wait') return compileWait(step, next);
-  if (step.type === 'branch') {
-    return {
-      Type: 'Choice',
-      Choices: step.cases.map((c) => ({ ...choiceRule(c.when), Next: target(c.goto) })),
-      Default: target(step.default),
-    };
-  }
-  if (step.type === 'map') return compileMap(step, next, context, options);
-  if (step.type === 'review') return compileReview(step, next, context, options);
+function compileStep(
+  step: Step,
+  next: string,
+  context: SequenceContext,
+  options: CompileOptions,
+  extra: Record<string, AslState>,
+): AslState {
+  const definition = stepTypeOf(step.type);
+  if (!definition) throw new Error(`no step type ${step.type}`);
+  const config = step as unknown as StepConfig;
+  const compileContext: CompileContext = {
+    task: (s) => taskState(s as unknown as Step, next, context, options),
+    lambdaTask: (component, payload) => lambdaTask(options.componentArn(component as ComponentName), payload),
+    catcher: (s) => catcher(s as unknown as Step, next, context),
+    target: (id) => (id === 'end' ? context.terminal : id),
+    sequence: (steps, terminal, states) =>
+      compileSequence(steps as unknown as Step[], { terminal, failTarget: null }, options, states),
+    addState: (name, state) => {
+      extra[name] = state;
+    },
+  };
+  return definition.compile ? definition.compile(config, next, compileContext) : compileContext.task(config);
+}
 
-  const task = lambdaTask(options.componentArn(step.type), {
+/** A task type's state: its Lambda, with the step's retry policy, timeout and error handling. */
+function taskState(step: Step, next: string, context: SequenceContext, options: CompileOptions): AslState {
+  const task = lambdaTask(options.componentArn(step.type as ComponentName), {
     step,
     'state.$': '$',
     'attempt.$': '$$.State.RetryCount',
   });
-  const policy = step.retry ?? DEFAULT_RETRY[step.type];
+  const defaults = stepDefaults(step.type);
+  const policy = step.retry ?? defaults.retry;
   const retry = task.Retry as AslState[];
   if (policy && policy.maxAttempts > 1) retry.push(stepRetrier(policy));
   const catchers = catcher(step, next, context);
@@ -116,106 +132,10 @@ function compileStep(step: Step, next: string, context: SequenceContext, options
     ...task,
     ResultSelector: { 'output.$': '$.Payload.output' },
     ResultPath: `$.steps.${step.id}`,
-    TimeoutSeconds: step.timeoutSeconds ?? DEFAULT_TIMEOUT[step.type],
+    TimeoutSeconds: step.timeoutSeconds ?? defaults.timeoutSeconds,
     ...(catchers ? { Catch: catchers } : {}),
     Next: next,
   };
-}
-
-// Each item runs the nested steps with `item` (and its index) beside the run's state; the iteration's result
-// is its last step's output, and the Map's result lands at $.steps.<id>.output.
-function compileMap(
-  step: Extract<Step, { type: 'map' }>,
-  next: string,
-  context: SequenceContext,
-  options: CompileOptions,
-): AslState {
-  const done = `Done_${step.id}`;
-  const inner: Record<string, AslState> = {};
-  compileSequence(step.steps, { terminal: done, failTarget: null }, options, inner);
-  inner[done] = { Type: 'Pass', OutputPath: `$.steps.${step.steps.at(-1)!.id}.output`, End: true };
-  const itemsPath = /^\{\{\s*([^{}]+?)\s*\}\}$/.exec(step.items)?.[1] ?? step.items;
-  const catchers = catcher(step, next, context);
-  return {
-    Type: 'Map',
-    ItemsPath: jsonPath(itemsPath),
-    MaxConcurrency: step.maxConcurrency,
-    ItemSelector: {
-      'input.$': '$.input',
-      'steps.$': '$.steps',
-      'settings.$': '$.settings',
-      'execution.$': '$.execution',
-      'run.$': '$.run',
-      'item.$': '$$.Map.Item.Value',
-      'index.$': '$$.Map.Item.Index',
-      // Credits were reserved for this many items; an item beyond it fails the map (see step-runner).
-      maxItems: step.maxItems,
-    },
-    ItemProcessor: { ProcessorConfig: { Mode: 'INLINE' }, StartAt: step.steps[0]!.id, States: inner },
-    ResultPath: `$.steps.${step.id}.output`,
-    ...(catchers ? { Catch: catchers } : {}),
-    Next: next,
-  };
-}
-
-export const REVIEW_TIMEOUT_SECONDS = 86_400;
-
-// The component stores the task token on a review and returns; the state waits until a decision sends the
-// token back (its output is { output: ReviewOutput }) or the timeout applies the step's onTimeout rule.
-function compileReview(
-  step: Extract<Step, { type: 'review' }>,
-  next: string,
-  context: SequenceContext,
-  options: CompileOptions,
-): AslState {
-  const task = lambdaTask(options.componentArn('review'), {
-    step,
-    'state.$': '$',
-    'taskToken.$': '$$.Task.Token',
-  });
-  task.Resource = 'arn:aws:states:::lambda:invoke.waitForTaskToken';
-  const catchers = catcher(step, next, context) ?? [];
-  if (step.onTimeout === 'approve') {
-    catchers.unshift({
-      ErrorEquals: ['States.Timeout'],
-      ResultPath: `$.steps.${step.id}`,
-      Next: `Timeout_${step.id}`,
-    });
-  }
-  return {
-    ...task,
-    ResultSelector: { 'output.$': '$.output' },
-    ResultPath: `$.steps.${step.id}`,
-    TimeoutSeconds: step.timeoutSeconds ?? REVIEW_TIMEOUT_SECONDS,
-    ...(catchers.length ? { Catch: catchers } : {}),
-    Next: next,
-  };
-}
-
-/** The extra state an auto-approving review needs: the approval it records when nobody decided in time. */
-function reviewTimeoutStates(steps: Step[], states: Record<string, AslState>): void {
-  for (const [index, step] of steps.entries()) {
-    if (step.type !== 'review' || step.onTimeout !== 'approve') continue;
-    // The approval carries the reviewed data: read by path when `data` is one template, else as written.
-    const whole =
-      typeof step.data === 'string' ? /^\{\{\s*([^{}]+?)\s*\}\}$/.exec(step.data)?.[1] : undefined;
-    const data = whole ? { 'data.$': jsonPath(whole) } : { data: step.data ?? null };
-    states[`Timeout_${step.id}`] = {
-      Type: 'Pass',
-      Parameters: {
-        output: { decision: 'approve', edits: null, ...data, reviewer: 'timeout', decidedAt: null },
-      },
-      ResultPath: `$.steps.${step.id}`,
-      Next: steps[index + 1]?.id ?? FINALIZE,
-    };
-  }
-}
-
-function compileWait(step: Extract<Step, { type: 'wait' }>, next: string): AslState {
-  if (step.seconds !== undefined) return { Type: 'Wait', Seconds: step.seconds, Next: next };
-  const whole = /^\{\{\s*([^{}]+?)\s*\}\}$/.exec(step.until ?? '');
-  if (whole?.[1]) return { Type: 'Wait', TimestampPath: jsonPath(whole[1]), Next: next };
-  return { Type: 'Wait', Timestamp: step.until, Next: next };
 }
 
 function lambdaTask(functionArn: string, payload: Record<string, unknown>): AslState {
@@ -260,9 +180,7 @@ function catcher(step: Step, next: string, context: SequenceContext): AslState[]
 export function chooseEngine(recipe: RecipeDefinition): 'STANDARD' | 'EXPRESS' {
   if (recipe.mode !== 'auto') return recipe.mode === 'express' ? 'EXPRESS' : 'STANDARD';
   // A pause is billed by the second on Express, free on Standard; a map's length is only known at run time.
-  if (recipe.steps.some((step) => step.type === 'wait' || step.type === 'review' || step.type === 'map')) {
-    return 'STANDARD';
-  }
+  if (recipe.steps.some((step) => stepTypeOf(step.type)?.pauses)) return 'STANDARD';
   return worstCaseSeconds(recipe.steps) <= EXPRESS_MAX_SECONDS ? 'EXPRESS' : 'STANDARD';
 }
 
@@ -276,17 +194,16 @@ export const EXPRESS_MAX_SECONDS = 300;
 export function worstCaseSeconds(steps: Step[]): number {
   let total = 0;
   for (const step of steps) {
-    if (step.type === 'review' || (step.type === 'wait' && step.seconds === undefined)) return Infinity;
-    if (step.type === 'wait') total += step.seconds ?? 0;
-    else if (step.type === 'branch') continue;
-    else if (step.type === 'map') {
-      // An inline Map runs up to 40 iterations at once when its concurrency is unlimited (0).
-      const parallel = Math.min(step.maxConcurrency || 40, 40);
-      total += Math.ceil(step.maxItems / parallel) * worstCaseSeconds(step.steps);
-    } else {
-      const attempts = (step.retry ?? DEFAULT_RETRY[step.type])?.maxAttempts ?? 1;
-      total += (step.timeoutSeconds ?? DEFAULT_TIMEOUT[step.type] ?? 60) * attempts;
+    const definition = stepTypeOf(step.type);
+    if (definition?.worstCaseSeconds) {
+      total += definition.worstCaseSeconds(step as unknown as StepConfig, (inner) =>
+        worstCaseSeconds(inner as unknown as Step[]),
+      );
+      continue;
     }
+    const defaults = stepDefaults(step.type);
+    const attempts = (step.retry ?? defaults.retry)?.maxAttempts ?? 1;
+    total += (step.timeoutSeconds ?? defaults.timeoutSeconds ?? 60) * attempts;
   }
   return total;
 }

@@ -2,6 +2,7 @@
 import { CreateStateMachineCommand } from '@aws-sdk/client-sfn';
 import { setting } from '../config';
 import type { Deps } from '../deps';
+import { ValidationFailed } from '../errors';
 import {
   type Asl,
   type ComponentName,
@@ -36,25 +37,34 @@ export async function ensureStateMachine(deps: Deps, recipe: RecipeDefinition, r
   const asl = resumeAt ? resumeFrom(compiled.asl, resumeAt) : compiled.asl;
   const { engine } = compiled;
   const name = stateMachineName(asl, engine);
-  const result = await deps.sfn.send(
-    new CreateStateMachineCommand({
-      name,
-      definition: JSON.stringify(asl),
-      roleArn: setting(deps.config, 'STATE_MACHINE_ROLE_ARN'),
-      type: engine,
-      // X-Ray traces every run; the state machine role may put trace segments.
-      tracingConfiguration: { enabled: true },
-      // Execution errors go to the log group whose subscription settles runs that end without Finalize
-      // (Express workflows send no status-change events). ERROR level: one line per failed run, no data.
-      // Required: without it an Express run that ends early would never be settled.
-      loggingConfiguration: {
-        level: 'ERROR',
-        includeExecutionData: false,
-        destinations: [
-          { cloudWatchLogsLogGroup: { logGroupArn: setting(deps.config, 'STATE_MACHINE_LOG_GROUP_ARN') } },
-        ],
-      },
-    }),
-  );
+  const result = await deps.sfn
+    .send(
+      new CreateStateMachineCommand({
+        name,
+        definition: JSON.stringify(asl),
+        roleArn: setting(deps.config, 'STATE_MACHINE_ROLE_ARN'),
+        type: engine,
+        // X-Ray traces every run; the state machine role may put trace segments.
+        tracingConfiguration: { enabled: true },
+        // Execution errors go to the log group whose subscription settles runs that end without Finalize
+        // (Express workflows send no status-change events). ERROR level: one line per failed run, no data.
+        // Required: without it an Express run that ends early would never be settled.
+        loggingConfiguration: {
+          level: 'ERROR',
+          includeExecutionData: false,
+          destinations: [
+            { cloudWatchLogsLogGroup: { logGroupArn: setting(deps.config, 'STATE_MACHINE_LOG_GROUP_ARN') } },
+          ],
+        },
+      }),
+    )
+    .catch((error: Error) => {
+      // The service's own check of the compiled definition: the recipe, not the platform, is at fault.
+      if (error.name === 'InvalidDefinition')
+        throw new ValidationFailed([
+          { path: 'steps', message: `Step Functions refused the recipe: ${error.message}` },
+        ]);
+      throw error;
+    });
   return { stateMachineArn: result.stateMachineArn!, engine, name };
 }

@@ -5,7 +5,12 @@
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type FunctionName, functionSettings } from '../../shared/function-settings';
+import { functionSettings as platformSettings } from '../../shared/function-settings';
+import { stepFunctionSettings } from '../../shared/steps/registry';
+
+type FunctionName = string;
+const functionSettings: Record<string, readonly string[]> = { ...platformSettings, ...stepFunctionSettings };
+
 import { CALLS_FILE } from '../support/call-record';
 import { synthesizeApp } from '../support/synth';
 

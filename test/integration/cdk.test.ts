@@ -9,7 +9,10 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildRecipeflow } from '../../infra/recipeflow-app';
 import { apiRoutes, componentFunctions } from '../../shared/api/routes';
-import { type FunctionName, functionSettings } from '../../shared/function-settings';
+import { functionSettings as platformSettings } from '../../shared/function-settings';
+import { stepFunctionSettings } from '../../shared/steps/registry';
+
+const functionSettings: Record<string, readonly string[]> = { ...platformSettings, ...stepFunctionSettings };
 
 const outdir = mkdtempSync(path.join(tmpdir(), 'recipeflow-cdk-'));
 let stacks: ReturnType<typeof buildRecipeflow>;
@@ -88,11 +91,15 @@ describe('cdk synth', () => {
     const checked = new Set<string>();
     for (const stack of Object.values(stacks)) {
       for (const fn of Object.values(Template.fromStack(stack).findResources('AWS::Lambda::Function'))) {
-        const entry = fn.Metadata?.['recipeflow:entry'] as FunctionName | undefined;
+        const entry = fn.Metadata?.['recipeflow:entry'] as string | undefined;
         if (!entry) continue; // the custom resource provider framework's own function
         const variables = Object.keys(fn.Properties.Environment?.Variables ?? {});
         expect(variables, entry).toEqual(
-          expect.arrayContaining(['RECIPEFLOW_RUNTIME', 'TABLE_NAME', ...functionSettings[entry]]),
+          expect.arrayContaining([
+            'RECIPEFLOW_RUNTIME',
+            'TABLE_NAME',
+            ...(functionSettings[entry] ?? ['undeclared']),
+          ]),
         );
         expect(fn.Properties.Environment.Variables.RECIPEFLOW_RUNTIME).toBe('cloud');
         checked.add(entry);

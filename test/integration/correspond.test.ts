@@ -5,12 +5,12 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listen } from '../../infra/local/step-functions-local';
-import { runCorrespond } from '../../shared/components/correspond';
 import { loadConfig } from '../../shared/config';
 import type { RunState } from '../../shared/executions/execution-model';
 import { listMessages } from '../../shared/messages/messages';
 import { createTransports } from '../../shared/messages/transports';
 import { correspondStepSchema } from '../../shared/recipes/recipe-schema';
+import { runCorrespond } from '../../shared/steps/correspond/run';
 import { type LocalStack, startFakeServer, startLocalStack } from '../support/local-stack';
 
 let stack: LocalStack;

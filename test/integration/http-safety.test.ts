@@ -1,8 +1,8 @@
 // The http component against real servers on 127.0.0.1: address policy, redirects, limits.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runHttp } from '../../shared/components/http';
 import { StepRejected } from '../../shared/components/step-errors';
 import { httpStepSchema } from '../../shared/recipes/recipe-schema';
+import { runHttp } from '../../shared/steps/http/run';
 import { startFakeServer } from '../support/local-stack';
 
 let target: Awaited<ReturnType<typeof startFakeServer>>;

@@ -39,7 +39,7 @@ function lines() {
 
 describe('observability', () => {
   it('publishes step latency and failures by step type, and logs with the run’s ids and no secret', async () => {
-    const { handler } = await import('../../functions/components/transform');
+    const { handler } = await import('../../shared/steps/transform/handler');
     const event = JSON.parse(readFileSync('events/component-transform.json', 'utf8'));
     await handler(event, { awsRequestId: 'req-1', functionName: 'recipeflow-transform' } as never);
     const failing = {

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { isPrivateAddress } from '../../shared/components/address-policy';
 import { completeOffline } from '../../shared/components/offline-provider';
-import { runScore } from '../../shared/components/score';
 import { StepRejected } from '../../shared/components/step-errors';
-import { runTransform } from '../../shared/components/transform';
 import type { ScoreStep, TransformStep } from '../../shared/recipes/recipe-schema';
 import { transformStepSchema } from '../../shared/recipes/recipe-schema';
+import { runScore } from '../../shared/steps/score/run';
+import { runTransform } from '../../shared/steps/transform/run';
 
 const leads = [
   { domain: 'b.example', name: 'B', employees: 40, tags: ['x'] },

@@ -3,7 +3,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { handler as health } from '../../functions/api/health';
-import { apiHandlers, apiRoutes, publicHandlers } from '../../shared/api/routes';
+import { apiHandlers, apiRoutes, componentFunctions, publicHandlers } from '../../shared/api/routes';
 import { stepSchema } from '../../shared/recipes/recipe-schema';
 import { objectsCreated } from '../../shared/triggers/uploads';
 
@@ -20,7 +20,7 @@ describe('sample events', () => {
     for (const name of names) expect(() => load(name), name).not.toThrow();
     const expected = [
       ...apiHandlers.map((h) => `api-${h}.json`),
-      ...handlersIn('components').map((c) => `component-${c}.json`),
+      ...componentFunctions.map((c) => `component-${c}.json`),
       'authorizer.json',
       'schedule.json',
       'execution-status-change.json',
@@ -46,7 +46,7 @@ describe('sample events', () => {
   });
 
   it('give each component a step it accepts', () => {
-    for (const component of handlersIn('components').filter((c) => c !== 'finalize')) {
+    for (const component of componentFunctions.filter((c) => c !== 'finalize')) {
       const { step, state } = load(`component-${component}.json`);
       expect(stepSchema.safeParse(step).success, component).toBe(true);
       expect(step.type).toBe(component);

@@ -1,11 +1,11 @@
 // The `ai` component: one chat completion through the openai SDK (any OpenAI-compatible endpoint), with
 // JSON Schema output validated and repaired once; the offline provider answers when no key is configured.
 import OpenAI from 'openai';
-import type { AiStep } from '../recipes/recipe-schema';
-import { resolveTemplates } from '../recipes/template';
-import { validateJsonSchema } from '../validation';
-import { type Completion, type CompletionRequest, completeOffline } from './offline-provider';
-import { StepFailed, StepRejected } from './step-errors';
+import { type Completion, type CompletionRequest, completeOffline } from '../../components/offline-provider';
+import { StepFailed, StepRejected } from '../../components/step-errors';
+import type { AiStep } from '../../recipes/recipe-schema';
+import { resolveTemplates } from '../../recipes/template';
+import { validateJsonSchema } from '../../validation';
 
 export const DEFAULT_MODEL = 'gpt-4o-mini';
 

@@ -1,11 +1,12 @@
-import { runHttp, stepIdempotencyKey } from '../../shared/components/http';
-import { openCredential } from '../../shared/credentials/credentials';
-import { getDeps } from '../../shared/deps';
-import { checkFunctionSettings } from '../../shared/function-settings';
-import type { HttpStep } from '../../shared/recipes/recipe-schema';
-import { componentHandler } from './component-handler';
+import { openCredential } from '../../credentials/credentials';
+import { getDeps } from '../../deps';
+import { checkSettings } from '../../function-settings';
+import type { HttpStep } from '../../recipes/recipe-schema';
+import { componentHandler } from '../component-handler';
+import { http } from './index';
+import { runHttp, stepIdempotencyKey } from './run';
 
-checkFunctionSettings('components/http');
+checkSettings(http.settings);
 
 export const handler = componentHandler<HttpStep>(async (step, scope, state) => {
   // The secret is opened here, inside the component, and only reaches the outgoing request's header.

@@ -1,16 +1,16 @@
 // The review component: stores the review with its task token and returns; the state waits for the decision.
 import middy from '@middy/core';
-import { templateScope } from '../../shared/components/step-runner';
-import { getDeps } from '../../shared/deps';
-import type { RunState } from '../../shared/executions/execution-model';
-import { hydrateReferenced } from '../../shared/executions/payload-store';
-import { checkFunctionSettings } from '../../shared/function-settings';
-import { REVIEW_TIMEOUT_SECONDS } from '../../shared/recipes/recipe-compiler';
-import type { Step } from '../../shared/recipes/recipe-schema';
-import { resolveTemplates } from '../../shared/recipes/template';
-import { requestReview } from '../../shared/reviews/reviews';
+import { templateScope } from '../../components/step-runner';
+import { getDeps } from '../../deps';
+import type { RunState } from '../../executions/execution-model';
+import { hydrateReferenced } from '../../executions/payload-store';
+import { checkSettings } from '../../function-settings';
+import type { Step } from '../../recipes/recipe-schema';
+import { resolveTemplates } from '../../recipes/template';
+import { requestReview } from '../../reviews/reviews';
+import { REVIEW_TIMEOUT_SECONDS, review } from './index';
 
-checkFunctionSettings('components/review');
+checkSettings(review.settings);
 
 interface ReviewEvent {
   step: Extract<Step, { type: 'review' }>;

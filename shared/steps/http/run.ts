@@ -1,10 +1,10 @@
 // The `http` component: one request with templated URL, headers, query and body; limited in time and size.
 
 import { fetch, Headers, type Response } from 'undici';
-import type { HttpStep } from '../recipes/recipe-schema';
-import { resolveTemplates } from '../recipes/template';
-import { assertReachable, pinnedAgent } from './address-policy';
-import { StepFailed, StepRejected } from './step-errors';
+import { assertReachable, pinnedAgent } from '../../components/address-policy';
+import { StepFailed, StepRejected } from '../../components/step-errors';
+import type { HttpStep } from '../../recipes/recipe-schema';
+import { resolveTemplates } from '../../recipes/template';
 
 // Bodies above the inline limit travel by reference (payload-store); this bounds memory and Lambda time.
 export const MAX_RESPONSE_BYTES = 5 * 1024 * 1024;

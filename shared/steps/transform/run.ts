@@ -1,8 +1,9 @@
 // The `transform` component: declarative data ops over the resolved source; no code execution.
-import { evaluateCondition } from '../recipes/condition';
-import type { TransformOp, TransformStep } from '../recipes/recipe-schema';
-import { parsePath, readPath, resolveTemplates } from '../recipes/template';
-import { StepRejected } from './step-errors';
+
+import { StepRejected } from '../../components/step-errors';
+import { evaluateCondition } from '../../recipes/condition';
+import type { TransformOp, TransformStep } from '../../recipes/recipe-schema';
+import { parsePath, readPath, resolveTemplates } from '../../recipes/template';
 
 export function runTransform(step: TransformStep, scope: Record<string, unknown>): unknown {
   let value = resolveTemplates(step.source, scope);

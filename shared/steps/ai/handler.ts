@@ -1,12 +1,13 @@
-import { runAi } from '../../shared/components/ai';
-import { aiCostUsd } from '../../shared/components/ai-prices';
-import { openCredential } from '../../shared/credentials/credentials';
-import { getDeps } from '../../shared/deps';
-import { checkFunctionSettings } from '../../shared/function-settings';
-import type { AiStep } from '../../shared/recipes/recipe-schema';
-import { componentHandler } from './component-handler';
+import { aiCostUsd } from '../../components/ai-prices';
+import { openCredential } from '../../credentials/credentials';
+import { getDeps } from '../../deps';
+import { checkSettings } from '../../function-settings';
+import type { AiStep } from '../../recipes/recipe-schema';
+import { componentHandler } from '../component-handler';
+import { ai } from './index';
+import { runAi } from './run';
 
-checkFunctionSettings('components/ai');
+checkSettings(ai.settings);
 
 export const handler = componentHandler<AiStep>(async (step, scope, state) => {
   const deps = getDeps();

@@ -1,6 +1,6 @@
 // The `score` component: weighted rules → { score, band, matched }.
-import { evaluateCondition } from '../recipes/condition';
-import type { ScoreStep } from '../recipes/recipe-schema';
+import { evaluateCondition } from '../../recipes/condition';
+import type { ScoreStep } from '../../recipes/recipe-schema';
 
 export interface ScoreResult {
   score: number;

@@ -1,12 +1,13 @@
-import { runCorrespond } from '../../shared/components/correspond';
-import { openCredential } from '../../shared/credentials/credentials';
-import { getDeps } from '../../shared/deps';
-import { checkFunctionSettings } from '../../shared/function-settings';
-import { createTransports, type Transports } from '../../shared/messages/transports';
-import type { Step } from '../../shared/recipes/recipe-schema';
-import { componentHandler } from './component-handler';
+import { openCredential } from '../../credentials/credentials';
+import { getDeps } from '../../deps';
+import { checkSettings } from '../../function-settings';
+import { createTransports, type Transports } from '../../messages/transports';
+import type { Step } from '../../recipes/recipe-schema';
+import { componentHandler } from '../component-handler';
+import { correspond } from './index';
+import { runCorrespond } from './run';
 
-checkFunctionSettings('components/correspond');
+checkSettings(correspond.settings);
 
 let transports: Transports | undefined;
 

@@ -2,14 +2,14 @@
 // is sent and marked sent or failed after, so a retried step never sends the same message twice once sent.
 import { createHmac } from 'node:crypto';
 import { Headers } from 'undici';
-import type { Deps } from '../deps';
-import type { RunState } from '../executions/execution-model';
-import { claimMessage, completeMessage, messageId } from '../messages/messages';
-import type { Transports } from '../messages/transports';
-import type { Step } from '../recipes/recipe-schema';
-import { resolveTemplates } from '../recipes/template';
-import { sendHttpRequest } from './http';
-import { StepRejected } from './step-errors';
+import { StepRejected } from '../../components/step-errors';
+import type { Deps } from '../../deps';
+import type { RunState } from '../../executions/execution-model';
+import { claimMessage, completeMessage, messageId } from '../../messages/messages';
+import type { Transports } from '../../messages/transports';
+import type { Step } from '../../recipes/recipe-schema';
+import { resolveTemplates } from '../../recipes/template';
+import { sendHttpRequest } from '../http/run';
 
 type CorrespondStep = Extract<Step, { type: 'correspond' }>;
 

@@ -1,0 +1,15 @@
+// /v1/step-types: every step type a recipe may use, with its configuration's JSON Schema, price, defaults and
+// an example — what an editor builds its forms and validation from.
+import { checkFunctionSettings } from '../../shared/function-settings';
+import { stepTypeCatalog } from '../../shared/steps/catalog';
+import { apiHandler, endpoint, json } from './endpoint';
+
+checkFunctionSettings('api/steps');
+
+export const handler = apiHandler([
+  {
+    method: 'GET',
+    path: '/v1/step-types',
+    handler: endpoint({ role: 'viewer' }, async () => json(200, { items: stepTypeCatalog() })),
+  },
+]);

@@ -1,0 +1,49 @@
+// `correspond`: sends an email, an SMS or a signed webhook, exactly once per run, item and step.
+import { z } from 'zod';
+import { base } from '../base';
+import type { StepTypeDefinition } from '../types';
+
+export const correspondStepSchema = z
+  .object({
+    ...base,
+    type: z.literal('correspond'),
+    channel: z.enum(['email', 'webhook', 'sms']),
+    to: z.string().optional(),
+    subject: z.string().optional(),
+    body: z.unknown().optional(),
+    url: z.string().optional(),
+    /** webhook: the webhook_secret credential that signs the request. */
+    credential: z.string().optional(),
+  })
+  .strict()
+  .superRefine((step, ctx) => {
+    const need = (field: 'to' | 'url' | 'credential' | 'body') => {
+      if (step[field] === undefined)
+        ctx.addIssue({ code: 'custom', path: [field], message: `a ${step.channel} step needs ${field}` });
+    };
+    const required = { email: ['to', 'body'], sms: ['to', 'body'], webhook: ['url', 'credential'] } as const;
+    for (const field of required[step.channel]) need(field);
+  });
+
+export const correspond = {
+  type: 'correspond',
+  description:
+    'Sends an email (SES), an SMS (SNS) or a webhook signed with a webhook_secret credential; each message is sent once.',
+  kind: 'task',
+  schema: correspondStepSchema,
+  example: {
+    id: 'tell',
+    type: 'correspond',
+    channel: 'email',
+    to: '{{input.email}}',
+    subject: 'Your report',
+    body: 'Hello {{input.name}}, your report is ready.',
+  },
+  price: 2,
+  defaults: {
+    timeoutSeconds: 30,
+    retry: { maxAttempts: 3, intervalSeconds: 2, backoffRate: 2, jitter: 'full' },
+  },
+  settings: ['ARTIFACT_BUCKET', 'CREDENTIALS_KMS_KEY_ID', 'EMAIL_FROM'],
+  opensCredentials: true,
+} as const satisfies StepTypeDefinition<'correspond'>;

@@ -1,0 +1,39 @@
+// `http`: one request with templated URL, headers, query and body, under the tenant's address policy.
+import { z } from 'zod';
+import { base, stringMap } from '../base';
+import type { StepTypeDefinition } from '../types';
+
+export const httpStepSchema = z
+  .object({
+    ...base,
+    type: z.literal('http'),
+    method: z.enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD']).default('GET'),
+    url: z.string().min(1),
+    headers: stringMap.optional(),
+    query: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
+    body: z.unknown().optional(),
+    credential: z.string().optional(),
+    expectStatus: z.union([z.number().int(), z.array(z.number().int()).min(1)]).optional(),
+  })
+  .strict();
+
+export const http = {
+  type: 'http',
+  description:
+    'Sends one HTTP request (templated URL, headers, query and body) and outputs { status, headers, body }.',
+  kind: 'task',
+  schema: httpStepSchema,
+  example: {
+    id: 'company',
+    type: 'http',
+    method: 'GET',
+    url: 'https://directory.example/companies/{{input.domain}}',
+  },
+  price: 1,
+  defaults: {
+    timeoutSeconds: 30,
+    retry: { maxAttempts: 3, intervalSeconds: 1, backoffRate: 2, jitter: 'full' },
+  },
+  settings: ['ARTIFACT_BUCKET', 'CREDENTIALS_KMS_KEY_ID'],
+  opensCredentials: true,
+} as const satisfies StepTypeDefinition<'http'>;

@@ -1,0 +1,34 @@
+// `score`: weighted rules over the run's data → { score, band, matched }.
+import { z } from 'zod';
+import { conditionSchema } from '../../recipes/condition';
+import { base } from '../base';
+import type { StepTypeDefinition } from '../types';
+
+export const scoreStepSchema = z
+  .object({
+    ...base,
+    type: z.literal('score'),
+    rules: z.array(z.object({ when: conditionSchema, points: z.number() }).strict()).min(1),
+    bands: z.array(z.object({ min: z.number(), label: z.string().min(1) }).strict()).default([]),
+  })
+  .strict();
+
+export const score = {
+  type: 'score',
+  description:
+    'Adds the points of every rule whose condition holds and names the highest band reached; deterministic, never retried.',
+  kind: 'task',
+  schema: scoreStepSchema,
+  example: {
+    id: 'fit',
+    type: 'score',
+    rules: [{ when: { path: 'input.employees', op: 'gte', value: 50 }, points: 10 }],
+    bands: [
+      { min: 0, label: 'cold' },
+      { min: 10, label: 'warm' },
+    ],
+  },
+  price: 1,
+  defaults: { timeoutSeconds: 10 },
+  settings: ['ARTIFACT_BUCKET'],
+} as const satisfies StepTypeDefinition<'score'>;

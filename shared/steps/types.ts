@@ -1,0 +1,62 @@
+// What a step type declares about itself (see registry.ts): the one place the recipe schema, the compiler,
+// pricing, the function tables, the CDK stacks, the local runtime, GET /v1/step-types and the docs read.
+import type { z } from 'zod';
+import type { SettingName } from '../config';
+import type { RetryPolicy } from './base';
+
+export type AslState = Record<string, unknown>;
+
+/** What the compiler lends a step type's `compile`: the shared pieces of every state. */
+export interface CompileContext {
+  /** The Task state that runs a task type's Lambda with its retry policy, timeout and error handling. */
+  task: (step: StepConfig) => AslState;
+  /** A lambda:invoke Task on one of the platform's functions, with the transient-error retrier. */
+  lambdaTask: (component: string, payload: Record<string, unknown>) => AslState;
+  /** The Catch of a step (its onError), or null when a failure ends the map/run without one. */
+  catcher: (step: StepConfig) => AslState[] | null;
+  /** A goto target: `end` is the end of the current sequence. */
+  target: (id: string) => string;
+  /** Compiles nested steps into `states`, ending at `terminal` (a map's iteration). */
+  sequence: (steps: StepConfig[], terminal: string, states: Record<string, AslState>) => void;
+  /** Extra states the compiled step needs beside its own (for example a review's timeout approval). */
+  addState: (name: string, state: AslState) => void;
+}
+
+/** A step as a recipe gives it, once parsed by its type's schema. */
+export interface StepConfig {
+  id: string;
+  type: string;
+  retry?: RetryPolicy;
+  timeoutSeconds?: number;
+  onError?: 'fail' | 'continue' | { goto: string };
+  [field: string]: unknown;
+}
+
+export interface StepTypeDefinition<T extends string = string> {
+  type: T;
+  /** One sentence for editors and the docs. */
+  description: string;
+  /**
+   * `task`: runs its own Lambda (`shared/steps/<type>/handler.ts`) and records a step; `callback`: a Lambda
+   * that hands out a task token and waits for it; `control`: compiles to Step Functions states only.
+   */
+  kind: 'task' | 'callback' | 'control';
+  schema: z.ZodType;
+  /** A complete, valid step of this type. */
+  example: Record<string, unknown>;
+  /** Credits per attempt of the step (inside a map, per item). */
+  price: number;
+  defaults: { retry?: RetryPolicy; timeoutSeconds?: number };
+  /** Lambda types: the settings their function needs (besides TABLE_NAME and RECIPEFLOW_RUNTIME). */
+  settings?: readonly SettingName[];
+  /** Lambda types: the function's own timeout when it must outlast the default 60 s (an `ai` call). */
+  functionTimeoutSeconds?: number;
+  /** Lambda types that open a tenant credential (their role may decrypt credential data keys). */
+  opensCredentials?: boolean;
+  /** Can pause a run (a person, a time, a map's unknown length): `auto` recipes then run on Standard. */
+  pauses?: boolean;
+  /** How the step compiles; task types default to `context.task(step)`. */
+  compile?: (step: StepConfig, next: string, context: CompileContext) => AslState;
+  /** The longest the step can run, in seconds (Infinity when it waits for a person or a time). */
+  worstCaseSeconds?: (step: StepConfig, nested: (steps: StepConfig[]) => number) => number;
+}
