@@ -38,6 +38,8 @@ export const keys = {
   rateWindow: (tenantId: string, second: number) => ({ PK: tenantPk(tenantId), SK: `RATE#${second}` }),
   apiKeysOfTenant: (tenantId: string) => `${tenantPk(tenantId)}#APIKEYS`,
   idempotency: (tenantId: string, scope: string) => ({ PK: `${tenantPk(tenantId)}#IDEMPOTENCY`, SK: scope }),
+  /** An entry `state` steps share between the runs of a tenant. */
+  stateEntry: (tenantId: string, key: string) => ({ PK: `${tenantPk(tenantId)}#STATE`, SK: key }),
   auditIntent: (tenantId: string, id: string) => ({ PK: `${tenantPk(tenantId)}#AUDITQ`, SK: id }),
   auditHead: (tenantId: string) => ({ PK: tenantPk(tenantId), SK: 'AUDITHEAD' }),
   auditEvent: (tenantId: string, seq: number) => ({

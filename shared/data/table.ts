@@ -12,6 +12,7 @@
 //   executions of a recipe            GSI1PK=TENANT#<t>#RECIPE#<id>  GSI1SK=<executionId>
 //   executions by status              GSI2PK=TENANT#<t>#STATUS#<s>   GSI2SK=<executionId>
 //   steps of an execution             PK=TENANT#<t>#EXEC#<id>     SK=STEP#<stepId>
+//   shared state (state steps)        PK=TENANT#<t>#STATE         SK=<key>
 //   map items' steps of an execution  PK=TENANT#<t>#EXEC#<id>     SK=ITEM#<stepId>#<index, 6 digits>
 //   schedules                         PK=TENANT#<t>               SK=SCHEDULE#<id>
 //   schedules of a recipe            GSI1PK=TENANT#<t>#RECIPE#<id>#SCHEDULES

@@ -11,6 +11,7 @@ import { http } from './http';
 import { map } from './map';
 import { review } from './review';
 import { score } from './score';
+import { state } from './state';
 import { transform } from './transform';
 import type { StepTypeDefinition } from './types';
 import { wait } from './wait';
@@ -20,7 +21,18 @@ function registry<const R extends { [K in keyof R]: StepTypeDefinition<K & strin
   return entries;
 }
 
-export const stepTypes = registry({ http, ai, transform, score, correspond, review, branch, wait, map });
+export const stepTypes = registry({
+  http,
+  ai,
+  transform,
+  score,
+  state,
+  correspond,
+  review,
+  branch,
+  wait,
+  map,
+});
 
 export type StepType = keyof typeof stepTypes;
 export const stepTypeNames = Object.keys(stepTypes) as StepType[];
