@@ -28,6 +28,7 @@ export const functionSettings = {
   'api/triggers': [],
   'api/settings': [],
   'api/steps': [],
+  'api/connections': [],
   'authorizer/authorizer': [],
   'components/finalize': ['ARTIFACT_BUCKET'],
   'triggers/table-stream': ['AUDIT_BUCKET'],

@@ -5,6 +5,7 @@ import { handler as agents } from './agents';
 import { handler as apiKeys } from './api-keys';
 import { handler as artifacts } from './artifacts';
 import { handler as audit } from './audit';
+import { handler as connections } from './connections';
 import { handler as credentials } from './credentials';
 import { handler as credits } from './credits';
 import { apiHandler, json } from './endpoint';
@@ -24,6 +25,7 @@ checkFunctionSettings('api/openapi');
 const modules = [
   health,
   steps,
+  connections,
   tenants,
   apiKeys,
   credits,

@@ -20,6 +20,7 @@ export const apiHandlers = [
   'triggers',
   'settings',
   'steps',
+  'connections',
 ] as const;
 export type ApiHandlerName = (typeof apiHandlers)[number];
 
@@ -54,6 +55,10 @@ export const apiRoutes: ApiRoute[] = [
   { method: 'GET', path: '/v1/credentials', handler: 'credentials' },
   { method: 'PUT', path: '/v1/credentials/{name}', handler: 'credentials' },
   { method: 'DELETE', path: '/v1/credentials/{name}', handler: 'credentials' },
+  { method: 'GET', path: '/v1/connections', handler: 'connections' },
+  { method: 'GET', path: '/v1/connections/{name}', handler: 'connections' },
+  { method: 'PUT', path: '/v1/connections/{name}', handler: 'connections' },
+  { method: 'DELETE', path: '/v1/connections/{name}', handler: 'connections' },
   { method: 'GET', path: '/v1/agents', handler: 'agents' },
   { method: 'POST', path: '/v1/agents', handler: 'agents' },
   { method: 'GET', path: '/v1/agents/{id}', handler: 'agents' },

@@ -32,6 +32,7 @@ export const keys = {
   review: (tenantId: string, id: string) => ({ PK: tenantPk(tenantId), SK: `REVIEW#${id}` }),
   reviewsByStatus: (tenantId: string, status: string) => `${tenantPk(tenantId)}#REVIEWS#${status}`,
   credential: (tenantId: string, name: string) => ({ PK: tenantPk(tenantId), SK: `CREDENTIAL#${name}` }),
+  connection: (tenantId: string, name: string) => ({ PK: tenantPk(tenantId), SK: `CONNECTION#${name}` }),
   credentialPrefix: (tenantId: string) => ({ PK: tenantPk(tenantId), SK: 'CREDENTIAL#' }),
   account: (tenantId: string) => ({ PK: tenantPk(tenantId), SK: 'ACCOUNT' }),
   ledgerEntry: (tenantId: string, id: string) => ({ PK: `${tenantPk(tenantId)}#LEDGER`, SK: id }),

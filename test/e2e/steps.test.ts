@@ -2,6 +2,7 @@
 // registry's newer types and features.
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { apiClient } from '../support/api-client';
+import { startFakeServer } from '../support/local-stack';
 
 const platform = apiClient(inject('demo').platformAdminKey);
 let admin: ReturnType<typeof apiClient>;
@@ -36,7 +37,7 @@ describe('GET /v1/step-types', () => {
     expect(http).toMatchObject({
       price: 1,
       defaults: { timeoutSeconds: 30, retry: { maxAttempts: 3 } },
-      configSchema: { type: 'object', required: expect.arrayContaining(['id', 'type', 'url']) },
+      configSchema: { type: 'object', required: expect.arrayContaining(['id', 'type']) },
       example: { type: 'http' },
     });
     expect(http.configSchema.properties.method.enum).toContain('POST');
@@ -110,5 +111,109 @@ describe('the state step', () => {
       },
     });
     expect(run.body!.steps[0].outputPreview).toBe('{"value":null}');
+  });
+});
+
+describe('connections', () => {
+  it('give http steps a base URL, headers and a credential by name, under the address policy', async () => {
+    const seen: Array<{ url?: string; headers: Record<string, unknown> }> = [];
+    const crm = await startFakeServer((req, res) => {
+      seen.push({ url: req.url, headers: req.headers });
+      res.setHeader('content-type', 'application/json');
+      res.end('{"id":7,"name":"Ada"}');
+    });
+    try {
+      await admin('PUT', '/v1/settings', { httpAllowList: [crm.url] });
+      expect(
+        (
+          await admin('PUT', '/v1/credentials/crm-token', {
+            type: 'http_bearer',
+            value: { token: 's3cret-token' },
+          })
+        ).status,
+      ).toBe(201);
+      const created = await admin('PUT', '/v1/connections/crm', {
+        baseUrl: `${crm.url}/api/`,
+        headers: { 'x-api-version': '2' },
+        credential: 'crm-token',
+        description: 'our CRM',
+      });
+      expect(created.status).toBe(201);
+      expect(created.body).toMatchObject({
+        name: 'crm',
+        baseUrl: `${crm.url}/api/`,
+        credential: 'crm-token',
+      });
+      expect((await viewer('GET', '/v1/connections/crm')).body).toMatchObject({ name: 'crm' });
+      expect((await viewer('GET', '/v1/connections')).body!.items).toHaveLength(1);
+      expect((await viewer('PUT', '/v1/connections/crm', { baseUrl: crm.url })).status).toBe(403);
+      expect(JSON.stringify((await viewer('GET', '/v1/connections')).body)).not.toContain('s3cret-token');
+
+      const recipe = await admin('POST', '/v1/recipes', {
+        name: 'lead from the CRM',
+        steps: [
+          {
+            id: 'lead',
+            type: 'http',
+            connection: 'crm',
+            path: '/leads/{{input.id}}',
+            headers: { 'x-trace': '1' },
+          },
+        ],
+        output: '{{steps.lead.output.body}}',
+      });
+      expect(recipe.status).toBe(201);
+      const run = await admin('POST', `/v1/recipes/${recipe.body!.id}/executions?wait=true`, {
+        input: { id: 7 },
+      });
+      expect(run.body).toMatchObject({ status: 'succeeded', output: { id: 7, name: 'Ada' } });
+      expect(seen.at(-1)).toMatchObject({
+        url: '/api/leads/7',
+        headers: { 'x-api-version': '2', 'x-trace': '1', authorization: 'Bearer s3cret-token' },
+      });
+
+      // The address policy applies to a connection's address too.
+      await admin('PUT', '/v1/connections/metadata', { baseUrl: 'http://169.254.169.254/latest' });
+      const blocked = await admin('POST', '/v1/recipes', {
+        name: 'metadata',
+        steps: [{ id: 'peek', type: 'http', connection: 'metadata', path: '/meta-data/' }],
+      });
+      const refused = await admin('POST', `/v1/recipes/${blocked.body!.id}/executions?wait=true`, {
+        input: {},
+      });
+      expect(refused.body).toMatchObject({ status: 'failed', error: { type: 'StepRejected' } });
+
+      expect((await admin('DELETE', '/v1/connections/crm')).status).toBe(204);
+      const gone = await admin('POST', `/v1/recipes/${recipe.body!.id}/executions?wait=true`, {
+        input: { id: 7 },
+      });
+      expect(gone.body).toMatchObject({ status: 'failed', error: { message: 'connection "crm" not found' } });
+      expect((await admin('GET', '/v1/connections/crm')).status).toBe(404);
+    } finally {
+      await crm.close();
+    }
+  });
+
+  it('refuses a bad connection or a step that says both url and connection, naming the field', async () => {
+    const bad = await admin('PUT', '/v1/connections/x', { baseUrl: 'ftp://files.example' });
+    expect(bad.status).toBe(422);
+    expect(bad.body!.errors[0].path).toBe('baseUrl');
+    const noCredential = await admin('PUT', '/v1/connections/x', {
+      baseUrl: 'https://x.example',
+      credential: 'nope',
+    });
+    expect(noCredential.body!.errors).toEqual([{ path: 'credential', message: 'no credential "nope"' }]);
+    expect((await admin('PUT', '/v1/connections/Bad%20Name', { baseUrl: 'https://x.example' })).status).toBe(
+      400,
+    );
+    const both = await admin('POST', '/v1/recipes', {
+      name: 'both',
+      steps: [{ id: 'a', type: 'http', url: 'https://x.example', connection: 'crm' }],
+    });
+    expect(both.status).toBe(422);
+    expect(both.body!.errors[0]).toMatchObject({
+      path: 'steps[0].url',
+      message: 'set exactly one of url or connection',
+    });
   });
 });

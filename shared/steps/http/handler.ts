@@ -1,5 +1,8 @@
+import { StepRejected } from '../../components/step-errors';
+import { connectionUrl, getConnection } from '../../connections/connections';
 import { openCredential } from '../../credentials/credentials';
 import { getDeps } from '../../deps';
+import { NotFound, ValidationFailed } from '../../errors';
 import { checkSettings } from '../../function-settings';
 import type { HttpStep } from '../../recipes/recipe-schema';
 import { componentHandler } from '../component-handler';
@@ -8,7 +11,8 @@ import { runHttp, stepIdempotencyKey } from './run';
 
 checkSettings(http.settings);
 
-export const handler = componentHandler<HttpStep>(async (step, scope, state) => {
+export const handler = componentHandler<HttpStep>(async (given, scope, state) => {
+  const step = await throughConnection(given, state.run.tenantId);
   // The secret is opened here, inside the component, and only reaches the outgoing request's header.
   const bearer = step.credential
     ? (await openCredential(getDeps(), state.run.tenantId, step.credential, 'http_bearer')).token
@@ -18,3 +22,19 @@ export const handler = componentHandler<HttpStep>(async (step, scope, state) => 
     output: await runHttp(step, scope, state.run.httpAllowList, { bearerToken: bearer, idempotencyKey }),
   };
 });
+
+/** A step that names a connection, as the full step it stands for: its base URL, headers and credential. */
+async function throughConnection(step: HttpStep, tenantId: string): Promise<HttpStep> {
+  if (!step.connection) return step;
+  const connection = await getConnection(getDeps(), tenantId, step.connection).catch((error: unknown) => {
+    if (error instanceof NotFound || error instanceof ValidationFailed)
+      throw new StepRejected(`connection "${step.connection}" not found`);
+    throw error;
+  });
+  return {
+    ...step,
+    url: connectionUrl(connection.baseUrl, step.path ?? ''),
+    headers: { ...connection.headers, ...step.headers },
+    credential: step.credential ?? connection.credential,
+  };
+}
