@@ -1,0 +1,39 @@
+// The repository documents itself: the recipe reference is generated from the step registry (stale → fail),
+// its documents refer only to files inside it, and the architecture's import rules hold (Biome enforces
+// them in `npm run lint`; this runs the same rule in `npm test`, so CI fails on a violation).
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { recipeReference } from '../../infra/docs/recipe-reference';
+
+describe('documentation', () => {
+  it('has a recipe reference that matches the step registry (run `npm run docs` after changing a step type)', () => {
+    expect(readFileSync('docs/recipe-reference.md', 'utf8')).toBe(recipeReference());
+  });
+
+  it('links only to files inside the repository, and every linked file exists', () => {
+    const documents = ['README.md', ...readdirSync('docs').map((name) => `docs/${name}`)].filter((f) =>
+      f.endsWith('.md'),
+    );
+    for (const document of documents) {
+      const text = readFileSync(document, 'utf8');
+      expect(text, document).not.toMatch(/\.\.\/shared\/|DESIGN\.md|STYLE\.md/);
+      for (const [, target] of text.matchAll(/\]\(([^)#]+)(?:#[^)]*)?\)/g)) {
+        if (/^[a-z]+:/.test(target!)) continue; // an outside URL
+        expect(existsSync(path.join(path.dirname(document), target!)), `${document} → ${target}`).toBe(true);
+      }
+    }
+  });
+});
+
+describe('architecture', () => {
+  it('keeps its import rules: shared/ never imports functions/ or infra/, handlers never import infra/, deploy code never imports the local runtime', () => {
+    const lint = spawnSync(
+      path.resolve('node_modules/.bin/biome'),
+      ['lint', '--only=style/noRestrictedImports', 'shared', 'functions', 'infra'],
+      { encoding: 'utf8' },
+    );
+    expect(lint.status, lint.stdout + lint.stderr).toBe(0);
+  });
+});
