@@ -22,6 +22,7 @@ const localDefaults = {
 /** Emulator endpoints and the local key file: settings of the local runtime only. */
 const localOnly = [
   'DYNAMODB_ENDPOINT',
+  'LAMBDA_ENDPOINT',
   'SFN_ENDPOINT',
   'S3_ENDPOINT',
   'SCHEDULER_ENDPOINT',
@@ -29,6 +30,7 @@ const localOnly = [
 ] as const;
 const urls = [
   'DYNAMODB_ENDPOINT',
+  'LAMBDA_ENDPOINT',
   'SFN_ENDPOINT',
   'S3_ENDPOINT',
   'SCHEDULER_ENDPOINT',

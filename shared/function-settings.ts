@@ -27,7 +27,7 @@ export const functionSettings = {
   'api/schedules': ['SCHEDULE_GROUP', 'SCHEDULE_TARGET_ARN', 'SCHEDULER_ROLE_ARN', 'SCHEDULE_DLQ_ARN'],
   'api/triggers': [],
   'api/settings': [],
-  'api/steps': [],
+  'api/steps': ['COMPONENT_ARN_PREFIX'],
   'api/connections': [],
   'authorizer/authorizer': [],
   'components/finalize': ['ARTIFACT_BUCKET'],

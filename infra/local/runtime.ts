@@ -18,6 +18,7 @@ import { startDynamoDbLocal } from './dynamodb-local';
 import { startStreamPoller } from './dynamodb-streams';
 import { createGateway } from './gateway';
 import { invokeAs } from './lambda-context';
+import { startLambdaLocal } from './lambda-local';
 import { startLocalQueue } from './queue';
 import { startS3Local } from './s3-local';
 import { startSchedulerLocal } from './scheduler-local';
@@ -48,6 +49,7 @@ const HANDLER_ENVIRONMENT = [
   'DYNAMODB_ENDPOINT',
   'S3_ENDPOINT',
   'SFN_ENDPOINT',
+  'LAMBDA_ENDPOINT',
   'TABLE_NAME',
   'COMPONENT_ARN_PREFIX',
   'CREDENTIALS_KEY_FILE',
@@ -87,8 +89,8 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     stops.push(dynamo.stop);
     process.env.DYNAMODB_ENDPOINT = dynamo.endpoint;
     process.env.TABLE_NAME ??= 'recipeflow';
-    const { s3, sfn, scheduler } = await startEmulators(dataDir);
-    stops.push(s3.stop, sfn.stop, scheduler.stop);
+    const { s3, sfn, scheduler, lambda } = await startEmulators(dataDir);
+    stops.push(s3.stop, sfn.stop, scheduler.stop, lambda.stop);
 
     const config = loadConfig();
     const client = new DynamoDBClient({
@@ -233,6 +235,9 @@ export async function startEmulators(dataDir: string) {
     onExecutionLog: deliverExecutionLog,
   });
   process.env.SFN_ENDPOINT = sfn.endpoint;
+  // Lambda's Invoke API, for the API function that tries a step on its own (POST /v1/steps/test).
+  const lambda = await startLambdaLocal(invokeComponent);
+  process.env.LAMBDA_ENDPOINT = lambda.endpoint;
   // EventBridge Scheduler: the API arms schedules here and due ones invoke the schedule handler.
   const scheduler = await startSchedulerLocal({
     file: path.join(dataDir, 'schedules.json'),
@@ -248,7 +253,7 @@ export async function startEmulators(dataDir: string) {
     SCHEDULE_TARGET_ARN: SCHEDULE_TARGET,
     SCHEDULER_ROLE_ARN: 'arn:aws:iam::000000000000:role/recipeflow-scheduler',
   });
-  return { s3, sfn, scheduler };
+  return { s3, sfn, scheduler, lambda };
 }
 
 /** As EventBridge Scheduler does in the cloud: each due schedule invokes the schedule handler. */

@@ -10,6 +10,7 @@ import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { apiHandlers, apiRoutes, publicHandlers } from '../../shared/api/routes';
 import { AUTHORIZER_TTL_SECONDS, IDENTITY_SOURCE } from '../../shared/auth/identity';
+import { lambdaStepTypes } from '../../shared/steps/registry';
 import { bundledFunction } from './bundled-function';
 import { artifactBucket, artifactBucketName } from './data-stack';
 import {
@@ -82,7 +83,7 @@ export class ApiStack extends Stack {
       const fn = bundledFunction(this, `Api-${handler}`, {
         entry: `functions/api/${handler}.ts`,
         environment,
-        timeout: Duration.seconds(handler === 'executions' ? 29 : 10),
+        timeout: Duration.seconds(handler === 'executions' || handler === 'steps' ? 29 : 10),
       });
       grantTableAccess(fn, props.table);
       if (handler === 'credentials') grantCredentialAccess(fn, props.dataKey, ['kms:GenerateDataKey']);
@@ -155,6 +156,15 @@ export class ApiStack extends Stack {
           new PolicyStatement({
             actions: ['s3:DeleteObject'],
             resources: [`arn:${this.partition}:s3:::${artifacts.name}/tenants/*`],
+          }),
+        );
+      }
+      if (handler === 'steps') {
+        // POST /v1/steps/test runs a step in its own function: invoke those, and only those.
+        fn.addToRolePolicy(
+          new PolicyStatement({
+            actions: ['lambda:InvokeFunction'],
+            resources: lambdaStepTypes.map((type) => `${props.componentArnPrefix}${type}`),
           }),
         );
       }

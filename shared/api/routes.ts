@@ -36,6 +36,7 @@ export const publicHandlers: ReadonlySet<ApiHandlerName> = new Set(['health', 'o
 export const apiRoutes: ApiRoute[] = [
   { method: 'GET', path: '/v1/health', handler: 'health' },
   { method: 'GET', path: '/v1/step-types', handler: 'steps' },
+  { method: 'POST', path: '/v1/steps/test', handler: 'steps' },
   { method: 'GET', path: '/v1/ready', handler: 'health' },
   { method: 'GET', path: '/v1/openapi.json', handler: 'openapi' },
   { method: 'POST', path: '/v1/tenants', handler: 'tenants' },

@@ -56,6 +56,7 @@ export async function runStep<S extends Step>(deps: Deps, event: StepEvent<S>, c
   };
   const { tenantId } = event.state.run;
   const executionId = event.state.execution.id;
+  const testing = event.state.execution.test === true;
   logger.appendKeys({ tenantId, executionId, stepId: base.stepId });
   const measure = (outcome: 'succeeded' | 'failed', latencyMs: number) => {
     measureBy('StepLatency', MetricUnit.Milliseconds, latencyMs, 'stepType', event.step.type);
@@ -71,6 +72,8 @@ export async function runStep<S extends Step>(deps: Deps, event: StepEvent<S>, c
       result.output ?? null,
     );
     const finished = deps.now();
+    // A step tried on its own (POST /v1/steps/test) leaves no step record: there is no run to show it on.
+    if (testing) return { output, ...(result.usage ? { usage: result.usage } : {}) };
     await recordStepAttempt(deps, tenantId, executionId, {
       ...base,
       status: 'succeeded',
@@ -85,6 +88,7 @@ export async function runStep<S extends Step>(deps: Deps, event: StepEvent<S>, c
   } catch (raw) {
     const error = toStepError(raw);
     const finished = deps.now();
+    if (testing) throw error;
     await recordStepAttempt(deps, tenantId, executionId, {
       ...base,
       status: 'failed',

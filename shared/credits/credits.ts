@@ -17,7 +17,7 @@ import { type PlanId, plans } from './plans';
 export const MAX_BALANCE = 1_000_000_000_000;
 export const MAX_GRANT = 1_000_000_000;
 
-export type LedgerType = 'grant' | 'renewal' | 'reserve' | 'refund';
+export type LedgerType = 'grant' | 'renewal' | 'reserve' | 'refund' | 'step_test';
 
 export interface LedgerEntry {
   id: string;

@@ -97,7 +97,8 @@ export interface RunState {
   steps: Record<string, { output?: unknown; error?: unknown }>;
   failures?: Record<string, { Error?: string; Cause?: string }>;
   settings: Record<string, unknown>;
-  execution: { id: string; startedAt: string };
+  /** `test`: one step tried on its own (POST /v1/steps/test), recorded nowhere. */
+  execution: { id: string; startedAt: string; test?: boolean };
   /** Inside a map iteration: the current item and its index. */
   item?: unknown;
   index?: number;

@@ -217,3 +217,91 @@ describe('connections', () => {
     });
   });
 });
+
+describe('POST /v1/steps/test', () => {
+  it('runs one step as a run would, charges its price, and records no run', async () => {
+    const before = (await admin('GET', '/v1/credits')).body!.balance as number;
+    const runsBefore = (await admin('GET', '/v1/executions?limit=100')).body!.items.length;
+    const tried = await admin('POST', '/v1/steps/test', {
+      step: {
+        id: 'pick',
+        type: 'transform',
+        source: '{{steps.fetch.output.items}}',
+        ops: [{ op: 'limit', count: 1 }],
+      },
+      steps: { fetch: { output: { items: [{ n: 1 }, { n: 2 }] } } },
+    });
+    expect(tried.status).toBe(200);
+    expect(tried.body).toMatchObject({ status: 'succeeded', output: [{ n: 1 }], error: null, charged: 1 });
+    expect(tried.body!.latencyMs).toBeGreaterThanOrEqual(0);
+    expect((await admin('GET', '/v1/credits')).body!.balance).toBe(before - 1);
+    const ledger = (await admin('GET', '/v1/credits/transactions?limit=5')).body!.items;
+    expect(ledger[0]).toMatchObject({ type: 'step_test', amount: -1 });
+    expect((await admin('GET', '/v1/executions?limit=100')).body!.items).toHaveLength(runsBefore);
+
+    const ai = await admin('POST', '/v1/steps/test', {
+      step: { id: 'say', type: 'ai', prompt: 'Name a colour for {{input.thing}}.' },
+      input: { thing: 'the sea' },
+    });
+    expect(ai.body).toMatchObject({ status: 'succeeded', charged: 5, usage: { provider: 'offline' } });
+  });
+
+  it('answers a failing step with its error, under the address policy', async () => {
+    const refused = await admin('POST', '/v1/steps/test', {
+      step: { id: 'peek', type: 'http', url: 'http://169.254.169.254/latest/meta-data/' },
+    });
+    expect(refused.body).toMatchObject({
+      status: 'failed',
+      output: null,
+      error: { type: 'StepRejected', message: expect.stringContaining('metadata') },
+    });
+  });
+
+  it('tells what a control step would do, without waiting and free', async () => {
+    const branch = await admin('POST', '/v1/steps/test', {
+      step: {
+        id: 'route',
+        type: 'branch',
+        cases: [{ when: { path: 'input.n', op: 'gt', value: 5 }, goto: 'big' }],
+        default: 'small',
+      },
+      input: { n: 9 },
+    });
+    expect(branch.body).toMatchObject({
+      status: 'succeeded',
+      output: { next: 'big', matchedCase: 0 },
+      charged: 0,
+    });
+    const map = await admin('POST', '/v1/steps/test', {
+      step: {
+        id: 'each',
+        type: 'map',
+        items: '{{input.rows}}',
+        maxItems: 2,
+        steps: [{ id: 'x', type: 'wait', seconds: 1 }],
+      },
+      input: { rows: [1, 2, 3] },
+    });
+    expect(map.body!.output).toMatchObject({
+      items: [1, 2, 3],
+      count: 3,
+      problem: 'more items than maxItems (2)',
+    });
+    const wait = await admin('POST', '/v1/steps/test', { step: { id: 'w', type: 'wait', seconds: 3600 } });
+    expect(Date.parse(wait.body!.output.until) - Date.now()).toBeGreaterThan(3500_000);
+    const review = await admin('POST', '/v1/steps/test', {
+      step: { id: 'ok', type: 'review', message: 'Send to {{input.to}}?' },
+      input: { to: 'ada@example.com' },
+    });
+    expect(review.body!.output).toMatchObject({ message: 'Send to ada@example.com?', onTimeout: 'reject' });
+  });
+
+  it('is for operators, and refuses a step that is not valid, naming the field', async () => {
+    expect(
+      (await viewer('POST', '/v1/steps/test', { step: { id: 'w', type: 'wait', seconds: 1 } })).status,
+    ).toBe(403);
+    const invalid = await admin('POST', '/v1/steps/test', { step: { id: 'h', type: 'http', method: 'GET' } });
+    expect(invalid.status).toBe(422);
+    expect(invalid.body!.errors[0].path).toBe('step.url');
+  });
+});

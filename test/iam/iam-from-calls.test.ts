@@ -129,6 +129,8 @@ function needs(call: Call): Array<[string, string]> {
       if (input.executionArn) return [[`states:${op}`, input.executionArn]];
       return [[`states:${op}`, '*']];
     }
+    case 'LambdaClient':
+      return [[`lambda:${op === 'Invoke' ? 'InvokeFunction' : op}`, input.FunctionName!]];
     case 'SchedulerClient':
       return [
         [

@@ -23,7 +23,7 @@ export async function startLocalStack(): Promise<LocalStack> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'recipeflow-it-'));
   process.env.TABLE_NAME = `it-${path.basename(dataDir)}`;
   process.env.CREDENTIALS_KEY_FILE = path.join(dataDir, 'credentials.key');
-  const { s3, sfn, scheduler } = await startEmulators(dataDir);
+  const { s3, sfn, scheduler, lambda } = await startEmulators(dataDir);
   const config = loadConfig();
   const client = new DynamoDBClient({
     endpoint: config.DYNAMODB_ENDPOINT,
@@ -42,6 +42,7 @@ export async function startLocalStack(): Promise<LocalStack> {
       await sfn.stop();
       await s3.stop();
       await scheduler.stop();
+      await lambda.stop();
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
