@@ -22,6 +22,7 @@ const localDefaults = {
 /** Emulator endpoints and the local key file: settings of the local runtime only. */
 const localOnly = [
   'DYNAMODB_ENDPOINT',
+  'BEDROCK_ENDPOINT',
   'LAMBDA_ENDPOINT',
   'SFN_ENDPOINT',
   'S3_ENDPOINT',
@@ -30,6 +31,7 @@ const localOnly = [
 ] as const;
 const urls = [
   'DYNAMODB_ENDPOINT',
+  'BEDROCK_ENDPOINT',
   'LAMBDA_ENDPOINT',
   'SFN_ENDPOINT',
   'S3_ENDPOINT',
@@ -53,6 +55,8 @@ const optional = [
   // The log group recipe state machines log execution errors to (Express runs are settled from it).
   'STATE_MACHINE_LOG_GROUP_ARN',
   'PLATFORM_ADMIN_SECRET_ARN',
+  // The Bedrock models `ai` steps may use (comma-separated model ids); the function's role may invoke only these.
+  'BEDROCK_MODELS',
 ] as const;
 
 type Named = keyof typeof localDefaults | (typeof urls)[number] | (typeof optional)[number];

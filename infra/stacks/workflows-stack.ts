@@ -55,6 +55,22 @@ export class WorkflowsStack extends Stack {
       const artifacts = artifactBucket(this, props.prefix);
       fn.addEnvironment('ARTIFACT_BUCKET', artifacts.name);
       grantTenantObjects(fn, artifacts, props.dataKey, 'readwrite');
+      // ai steps on Bedrock use this role: it may invoke only the models the deployment enables (context
+      // bedrockModels), and the function refuses any other before calling.
+      if (component === 'ai') {
+        const models = (this.node.tryGetContext('bedrockModels') as string[] | undefined) ?? [];
+        if (models.length > 0) {
+          fn.addEnvironment('BEDROCK_MODELS', models.join(','));
+          fn.addToRolePolicy(
+            new PolicyStatement({
+              actions: ['bedrock:InvokeModel'],
+              resources: models.map(
+                (model) => `arn:${this.partition}:bedrock:${this.region}::foundation-model/${model}`,
+              ),
+            }),
+          );
+        }
+      }
       if (component === 'correspond') {
         fn.addEnvironment('EMAIL_TRANSPORT', 'ses');
         fn.addEnvironment('SMS_TRANSPORT', 'sns');

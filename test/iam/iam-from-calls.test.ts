@@ -129,6 +129,9 @@ function needs(call: Call): Array<[string, string]> {
       if (input.executionArn) return [[`states:${op}`, input.executionArn]];
       return [[`states:${op}`, '*']];
     }
+    case 'BedrockRuntimeClient':
+      // Converse is authorised as bedrock:InvokeModel on the foundation model.
+      return [['bedrock:InvokeModel', `arn:aws:bedrock:${REGION}::foundation-model/${input.modelId}`]];
     case 'LambdaClient':
       return [[`lambda:${op === 'Invoke' ? 'InvokeFunction' : op}`, input.FunctionName!]];
     case 'SchedulerClient':

@@ -142,7 +142,7 @@ describe('offline AI provider', () => {
 
 describe('AI cost and run totals', () => {
   it('prices listed models per million tokens, is zero offline and unknown elsewhere', async () => {
-    const { aiCostUsd } = await import('../../shared/components/ai-prices');
+    const { aiCostUsd } = await import('../../shared/steps/ai/prices');
     expect(aiCostUsd('gpt-4o-mini', 'openai', 1_000_000, 1_000_000)).toBe(0.75);
     expect(aiCostUsd('gpt-4o-mini', 'offline', 500, 500)).toBe(0);
     expect(aiCostUsd('llama-3.1-8b', 'openai', 500, 500)).toBeNull();

@@ -1,23 +1,31 @@
-import { aiCostUsd } from '../../components/ai-prices';
+import { StepRejected } from '../../components/step-errors';
 import { openCredential } from '../../credentials/credentials';
 import { getDeps } from '../../deps';
 import { checkSettings } from '../../function-settings';
 import type { AiStep } from '../../recipes/recipe-schema';
 import { componentHandler } from '../component-handler';
 import { ai } from './index';
-import { runAi } from './run';
+import { aiCostUsd } from './prices';
+import { providerOf } from './providers/registry';
+import { providerName, runAi } from './run';
 
 checkSettings(ai.settings);
 
 export const handler = componentHandler<AiStep>(async (step, scope, state) => {
   const deps = getDeps();
-  // A step's own credential (an OpenAI-compatible key and base URL) wins over the platform's.
-  const credential = step.credential
-    ? await openCredential(deps, state.run.tenantId, step.credential, 'openai')
-    : { apiKey: deps.config.OPENAI_API_KEY, baseUrl: deps.config.OPENAI_BASE_URL };
+  // A step's own credential (an OpenAI-compatible key and base URL) wins over the platform's; a provider that
+  // takes none (bedrock: the function's role) is given none.
+  const provider = providerOf(providerName(step, state.run.ai));
+  const credential =
+    step.credential && provider?.credentialType
+      ? await openCredential(deps, state.run.tenantId, step.credential, provider.credentialType)
+      : { apiKey: deps.config.OPENAI_API_KEY, baseUrl: deps.config.OPENAI_BASE_URL };
+  if (step.credential && provider && !provider.credentialType)
+    throw new StepRejected(`the ${provider.name} provider takes no credential`);
   const result = await runAi(step, scope, {
+    config: deps.config,
     apiKey: credential.apiKey,
-    baseURL: credential.baseUrl,
+    baseUrl: credential.baseUrl,
     defaults: state.run.ai,
   });
   const costUsd = aiCostUsd(

@@ -1,23 +1,27 @@
-// The `ai` component: one chat completion through the openai SDK (any OpenAI-compatible endpoint), with
-// JSON Schema output validated and repaired once; the offline provider answers when no key is configured.
-import OpenAI from 'openai';
+// The `ai` step: one chat call through the provider it names (providers/registry.ts: openai, bedrock), with
+// JSON Schema output validated and repaired once; the offline provider answers when none can be reached.
 import { type Completion, type CompletionRequest, completeOffline } from '../../components/offline-provider';
 import { StepFailed, StepRejected } from '../../components/step-errors';
 import type { AiStep } from '../../recipes/recipe-schema';
 import { resolveTemplates } from '../../recipes/template';
 import { validateJsonSchema } from '../../validation';
+import { providerOf } from './providers/registry';
+import type { LlmProvider, ProviderCall, ProviderContext } from './providers/types';
 
 export const DEFAULT_MODEL = 'gpt-4o-mini';
 
-export interface AiEnvironment {
-  apiKey?: string;
-  baseURL?: string;
+export interface AiEnvironment extends ProviderContext {
   defaults: { provider?: string; model?: string };
 }
 
 export interface AiOutput extends Completion {
   provider: string;
   model: string;
+}
+
+/** The provider a step uses: its own, the tenant's default, else openai. */
+export function providerName(step: AiStep, defaults: AiEnvironment['defaults']): string {
+  return step.provider ?? defaults.provider ?? 'openai';
 }
 
 export async function runAi(
@@ -31,54 +35,50 @@ export async function runAi(
     prompt: asText(resolveTemplates(step.prompt, scope)),
     outputSchema: step.outputSchema,
   };
-  const provider = step.provider ?? env.defaults.provider ?? 'openai';
-  if (provider === 'offline' || !env.apiKey) {
+  const name = providerName(step, env.defaults);
+  const provider = name === 'offline' ? undefined : providerOf(name);
+  if (name !== 'offline' && !provider) throw new StepRejected(`no AI provider "${name}"`);
+  if (!provider?.available(env)) {
     if (step.credential)
       throw new StepRejected(`credential "${step.credential}" was given but the provider is offline`);
     return { ...completeOffline(request), provider: 'offline', model: request.model };
   }
-  const client = new OpenAI({
-    apiKey: env.apiKey,
-    baseURL: env.baseURL,
-    maxRetries: 0,
-    timeout: (step.timeoutSeconds ?? 50) * 1000,
-  });
-  return { ...(await completeWithOpenAi(client, step, request)), provider, model: request.model };
+  return {
+    ...(await completeStructured(provider, step, request, env)),
+    provider: name,
+    model: request.model,
+  };
 }
 
-async function completeWithOpenAi(
-  client: OpenAI,
+/** One call, and with outputSchema one repair: the model sees its reply and what was wrong with it. */
+async function completeStructured(
+  provider: LlmProvider,
   step: AiStep,
   request: CompletionRequest,
+  env: AiEnvironment,
 ): Promise<Completion> {
-  const messages: OpenAI.Chat.ChatCompletionMessageParam[] = [];
-  if (request.system) messages.push({ role: 'system', content: request.system });
-  messages.push({ role: 'user', content: request.prompt });
+  const messages: ProviderCall['messages'] = [{ role: 'user', content: request.prompt }];
   const usage = { promptTokens: 0, completionTokens: 0, totalTokens: 0 };
   for (let attempt = 0; attempt < 2; attempt++) {
-    const completion = await callOpenAi(client, {
-      model: request.model,
-      messages,
-      ...(step.temperature === undefined ? {} : { temperature: step.temperature }),
-      ...(step.maxTokens === undefined ? {} : { max_tokens: step.maxTokens }),
-      ...(request.outputSchema
-        ? {
-            response_format: {
-              type: 'json_schema',
-              json_schema: { name: 'output', schema: request.outputSchema },
-            },
-          }
-        : {}),
-    });
-    usage.promptTokens += completion.usage?.prompt_tokens ?? 0;
-    usage.completionTokens += completion.usage?.completion_tokens ?? 0;
-    usage.totalTokens += completion.usage?.total_tokens ?? 0;
-    const content = completion.choices[0]?.message.content ?? '';
-    if (!request.outputSchema) return { output: { text: content }, usage };
-    const problems = checkStructured(content, request.outputSchema);
-    if (problems === null) return { output: JSON.parse(content) as unknown, usage };
-    // One repair attempt: show the model its reply and what was wrong with it.
-    messages.push({ role: 'assistant', content });
+    const reply = await provider.complete(
+      {
+        model: request.model,
+        system: request.system,
+        messages,
+        outputSchema: request.outputSchema,
+        temperature: step.temperature,
+        maxTokens: step.maxTokens,
+        timeoutMs: (step.timeoutSeconds ?? 50) * 1000,
+      },
+      env,
+    );
+    usage.promptTokens += reply.usage.promptTokens;
+    usage.completionTokens += reply.usage.completionTokens;
+    usage.totalTokens += reply.usage.totalTokens;
+    if (!request.outputSchema) return { output: { text: reply.content }, usage };
+    const problems = checkStructured(reply.content, request.outputSchema);
+    if (problems === null) return { output: JSON.parse(reply.content) as unknown, usage };
+    messages.push({ role: 'assistant', content: reply.content });
     messages.push({
       role: 'user',
       content: `That reply did not match the JSON Schema: ${problems}. Reply with corrected JSON only.`,
@@ -96,21 +96,6 @@ function checkStructured(content: string, schema: Record<string, unknown>): stri
   }
   const errors = validateJsonSchema(schema, parsed, '');
   return errors.length === 0 ? null : errors.map((e) => `${e.path || '(root)'} ${e.message}`).join('; ');
-}
-
-async function callOpenAi(client: OpenAI, body: OpenAI.Chat.ChatCompletionCreateParamsNonStreaming) {
-  try {
-    return await client.chat.completions.create(body);
-  } catch (error) {
-    if (error instanceof OpenAI.APIError) {
-      const status = error.status ?? 0;
-      const message = `the AI provider answered ${status || 'with an error'}`;
-      throw status === 0 || status === 408 || status === 429 || status >= 500
-        ? new StepFailed(message)
-        : new StepRejected(message);
-    }
-    throw new StepFailed('the AI provider could not be reached');
-  }
 }
 
 function asText(value: unknown): string {
