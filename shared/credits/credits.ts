@@ -235,6 +235,19 @@ export function reserveUpdate(deps: Deps, tenantId: string, cost: number, concur
   };
 }
 
+/** The account Update of a one-off charge (a step tried on its own): debit `amount`, never below zero. */
+export function debitUpdate(deps: Deps, tenantId: string, amount: number) {
+  return {
+    Update: {
+      TableName: deps.config.TABLE_NAME,
+      Key: keys.account(tenantId),
+      UpdateExpression: 'SET balance = balance - :amount',
+      ConditionExpression: 'balance >= :amount',
+      ExpressionAttributeValues: { ':amount': amount },
+    },
+  };
+}
+
 /** The account Update at the end of a run: refund what was not used and free the running slot. */
 export function settleUpdate(deps: Deps, tenantId: string, refund: number) {
   return {

@@ -276,7 +276,7 @@ function toListedExecution(item: Record<string, unknown>): ExecutionRecord & { o
     if (record[field] === undefined) continue;
     if (Buffer.byteLength(JSON.stringify(record[field])) <= LISTED_PAYLOAD_LIMIT_BYTES) continue;
     delete record[field];
-    (record.omitted ??= []).push(field);
+    record.omitted = [...(record.omitted ?? []), field];
   }
   return record;
 }

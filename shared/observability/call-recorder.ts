@@ -32,6 +32,8 @@ const RESOURCE_FIELDS = [
   'SecretId',
   'TopicArn',
   'PhoneNumber',
+  'FunctionName',
+  'modelId',
 ] as const;
 
 /** Adds the recording middleware to a client when recording is on; returns the client. */

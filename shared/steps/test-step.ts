@@ -7,8 +7,7 @@ import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import { templateScope } from '../components/step-runner';
 import { setting } from '../config';
-import { getAccount, ledgerPut } from '../credits/credits';
-import { keys } from '../data/keys';
+import { debitUpdate, getAccount, ledgerPut } from '../credits/credits';
 import type { Deps } from '../deps';
 import { InsufficientCredits } from '../errors';
 import type { RunState } from '../executions/execution-model';
@@ -18,12 +17,15 @@ import { recordCalls } from '../observability/call-recorder';
 import { evaluateCondition } from '../recipes/condition';
 import { resolveTemplates } from '../recipes/template';
 import { getSettings } from '../settings/settings';
+import { parseWith } from '../validation';
 import { stepTypeOf } from './registry';
 import { type Step, stepSchema } from './step-schema';
 
+// `step` is checked by the step schema inside testStep (with errors under `step.`): the recursive step union is
+// not something the OpenAPI generator can describe, so the body documents it as an object.
 export const stepTestSchema = z
   .object({
-    step: stepSchema,
+    step: z.record(z.string(), z.unknown()),
     input: z.unknown().default({}),
     /** Earlier steps' results the step's templates read: `{ "<id>": { "output": … } }`. */
     steps: z.record(z.string(), z.object({ output: z.unknown() }).strict()).default({}),
@@ -50,7 +52,7 @@ export async function testStep(
   tenantId: string,
   request: z.infer<typeof stepTestSchema>,
 ): Promise<StepTestResult> {
-  const step = request.step as Step;
+  const step = parseWith(stepSchema, request.step, { prefix: 'step' }) as Step;
   const definition = stepTypeOf(step.type)!;
   const settings = await getSettings(deps, tenantId);
   const state: RunState = {
@@ -160,15 +162,7 @@ async function charge(deps: Deps, tenantId: string, price: number, stepId: strin
     await deps.db.send(
       new TransactWriteCommand({
         TransactItems: [
-          {
-            Update: {
-              TableName: deps.config.TABLE_NAME,
-              Key: keys.account(tenantId),
-              UpdateExpression: 'SET balance = balance - :price',
-              ConditionExpression: 'balance >= :price',
-              ExpressionAttributeValues: { ':price': price },
-            },
-          },
+          debitUpdate(deps, tenantId, price),
           ledgerPut(deps, tenantId, { type: 'step_test', amount: -price, reason: `step test: ${stepId}` }),
         ],
       }),

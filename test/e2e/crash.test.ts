@@ -8,7 +8,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiClientFor } from '../support/api-client';
+import { ledgerSum } from '../support/ledger';
 import { startFakeServer } from '../support/local-stack';
+import { seededRandom } from '../support/random';
 import { startRuntimeProcess, stopProcess } from '../support/runtime-process';
 
 const dataDir = mkdtempSync(path.join(tmpdir(), 'recipeflow-crash-'));
@@ -16,15 +18,6 @@ const seed = Number(process.env.CRASH_SEED ?? Date.now() % 100_000);
 let runtime: Awaited<ReturnType<typeof startRuntimeProcess>>;
 let hook: Awaited<ReturnType<typeof startFakeServer>>;
 const deliveries: Array<string | undefined> = [];
-
-function random(state: number) {
-  return () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** SIGKILL to the runtime's Node processes (not DynamoDB Local: the next start must deal with the orphan). */
 function crash(pid: number) {
@@ -88,7 +81,7 @@ afterAll(async () => {
 
 describe('killing the local runtime mid-run', () => {
   it(`ends every run, holds nothing, and keeps the ledger and audit chain whole (seed ${seed})`, async () => {
-    const next = random(seed);
+    const next = seededRandom(seed);
     let api = apiClientFor(runtime.demo.baseUrl, key);
     let n = 0;
     for (let round = 0; round < 3; round++) {
@@ -126,14 +119,7 @@ describe('killing the local runtime mid-run', () => {
 
     const credits = (await api('GET', '/v1/credits')).body!;
     expect(credits.running).toBe(0);
-    let sum = 0;
-    let cursor: string | null = null;
-    do {
-      const page = await api('GET', `/v1/credits/transactions?limit=100${cursor ? `&cursor=${cursor}` : ''}`);
-      for (const entry of page.body!.items) sum += entry.amount as number;
-      cursor = page.body!.nextCursor;
-    } while (cursor);
-    expect(sum).toBe(credits.balance);
+    expect(await ledgerSum(api)).toBe(credits.balance);
 
     // The audit chain catches up from its stream checkpoint and verifies.
     let verified: Record<string, unknown> = {};

@@ -1,6 +1,7 @@
 // Credits, limits, idempotency and the audit trail through the HTTP API of the local runtime.
 import { describe, expect, inject, it } from 'vitest';
 import { apiClient } from '../support/api-client';
+import { ledgerSum } from '../support/ledger';
 
 const platform = apiClient(inject('demo').platformAdminKey);
 type Client = ReturnType<typeof apiClient>;
@@ -31,17 +32,6 @@ async function twoStepRecipe(admin: Client, extra: unknown[] = []) {
   });
   expect(response.status).toBe(201);
   return response.body!.id as string;
-}
-
-async function ledgerSum(admin: Client): Promise<number> {
-  let sum = 0;
-  let cursor: string | null = null;
-  do {
-    const page = await admin('GET', `/v1/credits/transactions?limit=100${cursor ? `&cursor=${cursor}` : ''}`);
-    for (const entry of page.body!.items) sum += entry.amount as number;
-    cursor = page.body!.nextCursor;
-  } while (cursor);
-  return sum;
 }
 
 async function untilIdle(admin: Client) {

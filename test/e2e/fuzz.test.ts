@@ -8,6 +8,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { apiClient } from '../support/api-client';
+import { seededRandom } from '../support/random';
 
 const demo = inject('demo');
 const platform = apiClient(demo.platformAdminKey);
@@ -67,14 +68,6 @@ async function tenantData(): Promise<Map<string, string>> {
 }
 
 /** A small seeded generator, so the run is the same every time. */
-function random(seed: number) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
 const PATH_VALUES = [
@@ -165,7 +158,7 @@ describe('fuzzing every operation', () => {
     const document = (await (await fetch(`${demo.baseUrl}/v1/openapi.json`)).json()) as Parameters<
       typeof operations
     >[0];
-    const next = random(20261126);
+    const next = seededRandom(20261126);
     const ops = operations(document);
     expect(ops.length).toBeGreaterThan(40);
     let before = await tenantData();

@@ -176,6 +176,9 @@ describe('roles', () => {
     'GET /v1/tenants/{id}': 'platform',
     'PATCH /v1/tenants/{id}': 'platform',
     'POST /v1/credits/grants': 'platform',
+    'POST /v1/steps/test': 'operator',
+    'PUT /v1/connections/{name}': 'editor',
+    'DELETE /v1/connections/{name}': 'editor',
   };
   const rank = ['viewer', 'operator', 'editor', 'admin'];
 
