@@ -8,10 +8,9 @@ import { build } from 'esbuild';
 import { apiHandlers, componentFunctions } from '../shared/api/routes';
 import { functionSettings as platformSettings } from '../shared/function-settings';
 import { handlerModule, stepFunctionSettings } from '../shared/steps/registry';
+import { percentile, writeResult } from './support';
 
 const functionSettings = { ...platformSettings, ...stepFunctionSettings };
-
-import { percentile, writeResult } from './support';
 
 const RUNS = 10;
 const entries: Record<string, string> = {
