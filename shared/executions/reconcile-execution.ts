@@ -18,7 +18,8 @@ export interface ExecutionStatusChange {
   cause?: string | null;
 }
 
-const FINAL = { FAILED: 'failed', TIMED_OUT: 'timed_out', ABORTED: 'cancelled' } as const;
+/** A run's status for how Step Functions says it ended without Finalize. */
+export const FINAL = { FAILED: 'failed', TIMED_OUT: 'timed_out', ABORTED: 'cancelled' } as const;
 
 export async function reconcileStoppedExecution(deps: Deps, change: ExecutionStatusChange): Promise<boolean> {
   const status = FINAL[change.status as keyof typeof FINAL];
@@ -58,7 +59,7 @@ export async function reconcileFromExecutionLog(deps: Deps, event: ExecutionLogE
 }
 
 /** Settles a run that ended without Finalize from its records: charged for every step it attempted. */
-async function settleFromRecords(
+export async function settleFromRecords(
   deps: Deps,
   tenantId: string,
   executionId: string,

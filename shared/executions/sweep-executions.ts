@@ -10,14 +10,11 @@ import { eachInPartition } from '../data/pagination';
 import type { Deps } from '../deps';
 import { logger } from '../observability/observability';
 import { standardExecutionArn } from './execution-control';
-import { type ExecutionRecord, terminalStatuses } from './execution-model';
-import { getExecutionRecord } from './execution-repository';
-import { stateFromRecords } from './run-state';
-import { settleExecution } from './settle-execution';
+import type { ExecutionRecord } from './execution-model';
+import { FINAL, settleFromRecords } from './reconcile-execution';
 
 /** Express workflows last at most five minutes; a minute more covers clock skew and the last Task. */
 const EXPRESS_LIMIT_MS = 6 * 60_000;
-const ENGINE_ENDED = { FAILED: 'failed', TIMED_OUT: 'timed_out', ABORTED: 'cancelled' } as const;
 
 /**
  * What the schedule sends (`{ sweep: { marginSeconds } }`: runs created at least that long ago), or the local
@@ -61,7 +58,7 @@ export async function sweepUnfinishedExecutions(deps: Deps, createdBefore: Date)
         if (new Date(record.createdAt) >= createdBefore) continue;
         result.checked += 1;
         const ending = await engineEnding(deps, tenantId, record, createdBefore);
-        if (ending && (await settle(deps, tenantId, record.id, ending))) {
+        if (ending && (await settleFromRecords(deps, tenantId, record.id, ending.status, ending.error))) {
           result.settled.push(record.id);
           logger.warn('unfinished run settled by the sweep', {
             tenantId,
@@ -104,7 +101,7 @@ async function engineEnding(
     });
   if (!described) return lost('the workflow engine has no record of this run (it never started)');
   if (described.status === 'RUNNING' || described.status === 'PENDING_REDRIVE') return undefined;
-  const status = ENGINE_ENDED[described.status as keyof typeof ENGINE_ENDED];
+  const status = FINAL[described.status as keyof typeof FINAL];
   if (!status) return lost(`the workflow ended as ${described.status} without recording its result`);
   return {
     status,
@@ -113,16 +110,4 @@ async function engineEnding(
       message: (described.cause || `the workflow ended as ${described.status}`).slice(0, 1000),
     },
   };
-}
-
-async function settle(deps: Deps, tenantId: string, executionId: string, ending: Ending): Promise<boolean> {
-  const execution = await getExecutionRecord(deps, tenantId, executionId);
-  if (terminalStatuses.has(execution.status)) return false;
-  const state = await stateFromRecords(deps, tenantId, execution);
-  return settleExecution(
-    deps,
-    state,
-    ending.status,
-    ending.status === 'cancelled' ? {} : { error: ending.error },
-  );
 }
