@@ -104,16 +104,31 @@ export function queryPartition<T>(
 /** Every item of a partition (of the table or of an index), page after page, for internal sweeps. */
 export async function* eachInPartition(
   deps: { db: DynamoDBDocumentClient; config: { TABLE_NAME: string } },
-  query: Pick<PartitionQuery, 'pk' | 'index'> & { consistent?: boolean },
+  query: Pick<PartitionQuery, 'pk' | 'index' | 'skPrefix'> & {
+    consistent?: boolean;
+    /** Only these attributes of each item. */
+    attributes?: string[];
+  },
 ): AsyncGenerator<Record<string, unknown>> {
+  const pkName = query.index ? `${query.index}PK` : 'PK';
+  const skName = query.index ? `${query.index}SK` : 'SK';
+  const names = query.attributes?.map((name, i) => [`#a${i}`, name] as const);
   let cursor: Record<string, unknown> | undefined;
   do {
     const page = await deps.db.send(
       new QueryCommand({
         TableName: deps.config.TABLE_NAME,
         ...(query.index ? { IndexName: query.index } : {}),
-        KeyConditionExpression: `${query.index ? `${query.index}PK` : 'PK'} = :pk`,
-        ExpressionAttributeValues: { ':pk': query.pk },
+        KeyConditionExpression: query.skPrefix
+          ? `${pkName} = :pk AND begins_with(${skName}, :sk)`
+          : `${pkName} = :pk`,
+        ExpressionAttributeValues: { ':pk': query.pk, ...(query.skPrefix ? { ':sk': query.skPrefix } : {}) },
+        ...(names
+          ? {
+              ProjectionExpression: names.map(([alias]) => alias).join(', '),
+              ExpressionAttributeNames: Object.fromEntries(names),
+            }
+          : {}),
         ExclusiveStartKey: cursor,
         ...(query.consistent ? { ConsistentRead: true } : {}),
       }),

@@ -1,8 +1,8 @@
 // Execution and step records in DynamoDB.
-import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { fromStored, toStored } from '../data/json-values';
 import { keys, stripKeys } from '../data/keys';
-import { type PageRequest, queryPartition } from '../data/pagination';
+import { eachInPartition, type PageRequest, queryPartition } from '../data/pagination';
 import type { Deps } from '../deps';
 import { NotFound } from '../errors';
 import type {
@@ -220,23 +220,8 @@ const byStart = (steps: StepRecord[]) => steps.sort((a, b) => a.startedAt.locale
 
 async function queryAll(deps: Deps, pk: string, skPrefix = '', statusOnly = false): Promise<StepRecord[]> {
   const records: StepRecord[] = [];
-  let cursor: Record<string, unknown> | undefined;
-  do {
-    const page = await deps.db.send(
-      new QueryCommand({
-        TableName: deps.config.TABLE_NAME,
-        KeyConditionExpression: skPrefix ? 'PK = :pk AND begins_with(SK, :sk)' : 'PK = :pk',
-        ExpressionAttributeValues: { ':pk': pk, ...(skPrefix ? { ':sk': skPrefix } : {}) },
-        ...(statusOnly
-          ? { ProjectionExpression: '#status', ExpressionAttributeNames: { '#status': 'status' } }
-          : {}),
-        ConsistentRead: true,
-        ExclusiveStartKey: cursor,
-      }),
-    );
-    for (const item of page.Items ?? []) records.push(toStep(item));
-    cursor = page.LastEvaluatedKey;
-  } while (cursor);
+  const query = { pk, skPrefix, consistent: true, ...(statusOnly ? { attributes: ['status'] } : {}) };
+  for await (const item of eachInPartition(deps, query)) records.push(toStep(item));
   return records;
 }
 
