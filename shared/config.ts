@@ -19,27 +19,18 @@ const localDefaults = {
   COMPONENT_ARN_PREFIX: 'arn:aws:lambda:us-east-1:000000000000:function:recipeflow-',
   EMAIL_FROM: 'recipeflow@localhost',
 };
+/** The emulators' endpoints: URLs, and settings of the local runtime only. */
+const localEndpoints = [
+  'DYNAMODB_ENDPOINT',
+  'BEDROCK_ENDPOINT',
+  'LAMBDA_ENDPOINT',
+  'SFN_ENDPOINT',
+  'S3_ENDPOINT',
+  'SCHEDULER_ENDPOINT',
+] as const;
 /** Emulator endpoints and the local key file: settings of the local runtime only. */
-const localOnly = [
-  'DYNAMODB_ENDPOINT',
-  'BEDROCK_ENDPOINT',
-  'LAMBDA_ENDPOINT',
-  'SFN_ENDPOINT',
-  'S3_ENDPOINT',
-  'SCHEDULER_ENDPOINT',
-  'CREDENTIALS_KEY_FILE',
-] as const;
-const urls = [
-  'DYNAMODB_ENDPOINT',
-  'BEDROCK_ENDPOINT',
-  'LAMBDA_ENDPOINT',
-  'SFN_ENDPOINT',
-  'S3_ENDPOINT',
-  'SCHEDULER_ENDPOINT',
-  'OPENAI_BASE_URL',
-  'SMTP_URL',
-  'JWT_JWKS_URL',
-] as const;
+const localOnly = [...localEndpoints, 'CREDENTIALS_KEY_FILE'] as const;
+const urls = [...localEndpoints, 'OPENAI_BASE_URL', 'SMTP_URL', 'JWT_JWKS_URL'] as const;
 const optional = [
   'OPENAI_API_KEY',
   'CREDENTIALS_KMS_KEY_ID',
