@@ -4,6 +4,7 @@
 import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import { CREDENTIAL_NAME } from '../credentials/credentials';
+import { keptCreatedAt } from '../data/created-at';
 import { deleteExisting } from '../data/delete-existing';
 import { keys, stripKeys } from '../data/keys';
 import type { Deps } from '../deps';
@@ -63,27 +64,15 @@ export async function putConnection(deps: Deps, tenantId: string, name: string, 
       throw new ValidationFailed([{ path: 'credential', message: 'must be an http_bearer credential' }]);
   }
   const now = deps.now().toISOString();
-  const existing = await deps.db.send(
-    new GetCommand({
-      TableName: deps.config.TABLE_NAME,
-      Key: keys.connection(tenantId, name),
-      ProjectionExpression: 'createdAt',
-    }),
-  );
-  // A replaced connection keeps when it was first made.
-  const connection: Connection = {
-    name,
-    ...input,
-    createdAt: (existing.Item?.createdAt as string | undefined) ?? now,
-    updatedAt: now,
-  };
+  const { createdAt, created } = await keptCreatedAt(deps, keys.connection(tenantId, name), now);
+  const connection: Connection = { name, ...input, createdAt, updatedAt: now };
   await deps.db.send(
     new PutCommand({
       TableName: deps.config.TABLE_NAME,
       Item: { ...keys.connection(tenantId, name), ...connection },
     }),
   );
-  return { connection, created: !existing.Item };
+  return { connection, created };
 }
 
 export async function getConnection(deps: Deps, tenantId: string, name: string): Promise<Connection> {

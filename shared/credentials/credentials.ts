@@ -2,6 +2,7 @@
 // component that uses them. Steps refer to them by name.
 import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
+import { keptCreatedAt } from '../data/created-at';
 import { deleteExisting } from '../data/delete-existing';
 import { keys, stripKeys } from '../data/keys';
 import type { Deps } from '../deps';
@@ -49,18 +50,12 @@ export async function putCredential(deps: Deps, tenantId: string, name: string, 
     throw new ValidationFailed([{ path: 'name', message: 'must match ^[a-z][a-z0-9_-]{0,63}$' }], 400);
   }
   const now = deps.now().toISOString();
-  const existing = await deps.db.send(
-    new GetCommand({
-      TableName: deps.config.TABLE_NAME,
-      Key: keys.credential(tenantId, name),
-      ProjectionExpression: 'createdAt',
-    }),
-  );
+  const { createdAt, created } = await keptCreatedAt(deps, keys.credential(tenantId, name), now);
   const sealed = await deps.sealer.seal(JSON.stringify(input.value), context(tenantId, name));
   const metadata: CredentialMetadata = {
     name,
     type: input.type,
-    createdAt: (existing.Item?.createdAt as string) ?? now,
+    createdAt,
     updatedAt: now,
   };
   await deps.db.send(
@@ -69,7 +64,7 @@ export async function putCredential(deps: Deps, tenantId: string, name: string, 
       Item: { ...keys.credential(tenantId, name), ...metadata, sealed },
     }),
   );
-  return { metadata, created: !existing.Item };
+  return { metadata, created };
 }
 
 export async function listCredentials(
