@@ -69,7 +69,8 @@ function numberFits(n: number): boolean {
  */
 export function jsonBodyProblems(text: string, parsed: unknown): Array<{ path: string; message: string }> {
   const problems = walk(parsed, new WeakSet());
-  if (problems.length > 0) return problems;
+  // An integer beyond 2^53 has at least 16 digits: most bodies have none, and are not parsed a second time.
+  if (problems.length > 0 || !/\d{16}/.test(text)) return problems;
   // Within MAX_DEPTH, parse again with a reviver, which sees each number's source text (Node 21+): an integer
   // literal its double cannot hold exactly.
   const imprecise = new WeakSet<object>();
