@@ -1,6 +1,6 @@
 // A small fictional company directory served on loopback, so the built-in recipes run offline.
 import { createServer, type Server } from 'node:http';
-import { listen } from './step-functions-local';
+import { listen } from './http-server';
 
 export const demoCompanies = [
   {

@@ -4,7 +4,7 @@
 
 import type { Server } from 'node:http';
 import { createServer } from 'node:http';
-import { listen } from './step-functions-local';
+import { closeServer, listen } from './http-server';
 
 export async function startLambdaLocal(
   invoke: (functionName: string, payload: unknown) => Promise<unknown>,
@@ -38,10 +38,6 @@ export async function startLambdaLocal(
   const port = await listen(server, 0);
   return {
     endpoint: `http://127.0.0.1:${port}`,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
+    stop: () => closeServer(server),
   };
 }

@@ -1,7 +1,6 @@
 // The local runtime: DynamoDB Local, the Step Functions endpoint, the demo directory and the gateway, wired
 // to the same handler modules the cloud runs. `main.ts` starts it for `npm start`; tests start it too.
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import type { Server } from 'node:http';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { gzipSync } from 'node:zlib';
@@ -17,13 +16,14 @@ import { startDemoDirectory } from './demo-directory';
 import { startDynamoDbLocal } from './dynamodb-local';
 import { startStreamPoller } from './dynamodb-streams';
 import { createGateway } from './gateway';
+import { closeServer, listen } from './http-server';
 import { invokeAs } from './lambda-context';
 import { startLambdaLocal } from './lambda-local';
 import { startLocalQueue } from './queue';
 import { startS3Local } from './s3-local';
 import { startSchedulerLocal } from './scheduler-local';
 import { type SeedResult, seedDemo } from './seed';
-import { listen, startStepFunctionsLocal } from './step-functions-local';
+import { startStepFunctionsLocal } from './step-functions-local';
 
 export interface RuntimeOptions {
   port: number;
@@ -308,11 +308,4 @@ function readPreviousKeys(file: string): Partial<SeedResult> | undefined {
   } catch {
     return undefined;
   }
-}
-
-function closeServer(server: Server): Promise<void> {
-  return new Promise((resolve) => {
-    server.close(() => resolve());
-    server.closeAllConnections();
-  });
 }

@@ -6,8 +6,8 @@ import { mkdirSync } from 'node:fs';
 import { createServer, request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
 import S3rver from 's3rver';
 import { LOCAL_S3_CREDENTIALS } from '../../shared/deps';
+import { closeServer, listen } from './http-server';
 import { checkPresignedRequest, s3ErrorXml } from './s3-presigned';
-import { listen } from './step-functions-local';
 
 export interface S3EventNotification {
   Records: Array<{ eventName: string; s3: { bucket: { name: string }; object: { key: string } } }>;
@@ -30,10 +30,7 @@ export async function startS3Local(options: { directory: string; buckets: string
     /** S3 event notifications ({ Records: [...] }) for every object created or removed, as S3 sends them. */
     onEvent: (listener: (notification: S3EventNotification) => void) => server.on('event', listener),
     stop: async () => {
-      await new Promise<void>((resolve) => {
-        front.close(() => resolve());
-        front.closeAllConnections();
-      });
+      await closeServer(front);
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };

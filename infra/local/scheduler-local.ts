@@ -8,7 +8,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { Cron } from 'croner';
 import { parseExpression } from '../../shared/schedules/expressions';
 import { writeFileAtomic } from './atomic-file';
-import { listen } from './step-functions-local';
+import { closeServer, listen } from './http-server';
 
 export interface ArmedSchedule {
   name: string;
@@ -125,10 +125,7 @@ export async function startSchedulerLocal(options: { file: string; fire: Fire; g
     armed: () => [...schedules.values()],
     stop: async () => {
       for (const key of [...timers.keys()]) disarm(key);
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      });
+      await closeServer(server);
     },
   };
 }

@@ -3,10 +3,10 @@
 // which restart from their first state when the runtime starts again (components record steps idempotently).
 import { mkdirSync, readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage } from 'node:http';
-import type { Server as NetServer } from 'node:net';
 import path from 'node:path';
 import { StateMachine } from 'aws-local-stepfunctions';
 import { writeFileAtomic } from './atomic-file';
+import { closeServer, listen } from './http-server';
 import { contextObject, type InvokeFunction, taskOverrides } from './lambda-emulation';
 import { checkCreateStateMachine, ServiceError } from './step-functions-rules';
 import { waitOverrides, withLocalWaits } from './wait-states';
@@ -464,9 +464,7 @@ export async function startStepFunctionsLocal(options: {
     stop: async () => {
       clearTimeout(persistTimer);
       writePending();
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeAllConnections();
-      await closed;
+      await closeServer(server);
     },
   };
 }
@@ -494,14 +492,4 @@ async function readBody(req: IncomingMessage): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of req) chunks.push(chunk as Buffer);
   return Buffer.concat(chunks).toString('utf8');
-}
-
-export function listen(server: NetServer, port: number): Promise<number> {
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, '127.0.0.1', () => {
-      const address = server.address();
-      resolve(typeof address === 'object' && address ? address.port : port);
-    });
-  });
 }

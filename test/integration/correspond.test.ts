@@ -4,7 +4,7 @@ import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { listen } from '../../infra/local/step-functions-local';
+import { listen } from '../../infra/local/http-server';
 import { loadConfig } from '../../shared/config';
 import type { RunState } from '../../shared/executions/execution-model';
 import { listMessages } from '../../shared/messages/messages';

@@ -5,7 +5,7 @@
 import { createServer } from 'node:http';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { listen } from '../../infra/local/step-functions-local';
+import { listen } from '../../infra/local/http-server';
 import { getAccount, openAccountIfMissing } from '../../shared/credits/credits';
 import { cancelExecution } from '../../shared/executions/execution-control';
 import { getExecutionRecord } from '../../shared/executions/execution-repository';

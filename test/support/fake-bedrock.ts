@@ -3,7 +3,7 @@
 // Runtime client talks HTTP/2 — reached through the SDK's endpoint override.
 import type { IncomingHttpHeaders } from 'node:http';
 import { createServer } from 'node:http2';
-import { listen } from '../../infra/local/step-functions-local';
+import { listen } from '../../infra/local/http-server';
 
 export interface ConverseRequest {
   modelId: string;

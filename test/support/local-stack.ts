@@ -6,8 +6,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ensureTable } from '../../infra/local/bootstrap';
+import { closeServer, listen } from '../../infra/local/http-server';
 import { startEmulators } from '../../infra/local/runtime';
-import { listen } from '../../infra/local/step-functions-local';
 import { loadConfig } from '../../shared/config';
 import { createDeps, type Deps } from '../../shared/deps';
 
@@ -54,10 +54,6 @@ export async function startFakeServer(listener: RequestListener) {
   const port = await listen(server, 0);
   return {
     url: `http://127.0.0.1:${port}`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
+    close: () => closeServer(server),
   };
 }
