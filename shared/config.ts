@@ -139,3 +139,11 @@ function oneOf<T extends string>(raw: string | undefined, allowed: readonly T[],
     throw new Error(`${name} must be one of ${allowed.join(', ')}`);
   return raw as T;
 }
+
+/** The credentials every local emulator accepts (never used in the cloud, where endpoints are not set). */
+const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
+
+/** An AWS SDK client's region, and locally its emulator's endpoint with the emulator's credentials. */
+export function awsClientSettings(config: Config, endpoint: string | undefined) {
+  return { region: config.AWS_REGION, ...(endpoint ? { endpoint, credentials: LOCAL_CREDENTIALS } : {}) };
+}

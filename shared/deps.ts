@@ -4,7 +4,7 @@ import { KMSClient } from '@aws-sdk/client-kms';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { type Config, loadConfig } from './config';
+import { awsClientSettings, type Config, loadConfig } from './config';
 import { kmsSealer, localKeySealer, type SecretSealer } from './credentials/sealer';
 import { recordCalls } from './observability/call-recorder';
 
@@ -17,22 +17,12 @@ export interface Deps {
   now: () => Date;
 }
 
-// Local emulators accept any credentials; real AWS uses the default provider chain.
-const localCredentials = { accessKeyId: 'local', secretAccessKey: 'local' };
 /** s3rver, the local S3 server, accepts its own well-known key pair only. */
 export const LOCAL_S3_CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
 
 export function createDeps(config: Config = loadConfig()): Deps {
-  const dynamo = new DynamoDBClient({
-    region: config.AWS_REGION,
-    ...(config.DYNAMODB_ENDPOINT
-      ? { endpoint: config.DYNAMODB_ENDPOINT, credentials: localCredentials }
-      : {}),
-  });
-  const sfn = new SFNClient({
-    region: config.AWS_REGION,
-    ...(config.SFN_ENDPOINT ? { endpoint: config.SFN_ENDPOINT, credentials: localCredentials } : {}),
-  });
+  const dynamo = new DynamoDBClient(awsClientSettings(config, config.DYNAMODB_ENDPOINT));
+  const sfn = new SFNClient(awsClientSettings(config, config.SFN_ENDPOINT));
   const s3 = new S3Client({
     region: config.AWS_REGION,
     // Since SDK 3.729 the client signs a CRC32 of the body it sees into every request, presigned PUTs

@@ -7,7 +7,7 @@ import {
   ResourceNotFoundException,
   SchedulerClient,
 } from '@aws-sdk/client-scheduler';
-import { type Config, requireSettings } from '../config';
+import { awsClientSettings, type Config, requireSettings } from '../config';
 import { recordCalls } from '../observability/call-recorder';
 import type { SchedulerPort } from './schedules';
 
@@ -17,18 +17,7 @@ export const SCHEDULER_SETTINGS = ['SCHEDULE_GROUP', 'SCHEDULE_TARGET_ARN', 'SCH
 export function schedulerPort(config: Config, client?: SchedulerClient): SchedulerPort {
   const [group, targetArn, roleArn] = requireSettings(config, SCHEDULER_SETTINGS);
   const scheduler =
-    client ??
-    recordCalls(
-      new SchedulerClient({
-        region: config.AWS_REGION,
-        ...(config.SCHEDULER_ENDPOINT
-          ? {
-              endpoint: config.SCHEDULER_ENDPOINT,
-              credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-            }
-          : {}),
-      }),
-    );
+    client ?? recordCalls(new SchedulerClient(awsClientSettings(config, config.SCHEDULER_ENDPOINT)));
   const name = (tenantId: string, id: string) => `${tenantId}-${id}`.slice(0, 64);
   return {
     async put(tenantId, schedule) {

@@ -6,7 +6,7 @@ import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import { templateScope } from '../components/step-runner';
-import { setting } from '../config';
+import { awsClientSettings, setting } from '../config';
 import { debitUpdate, getAccount, ledgerPut } from '../credits/credits';
 import type { Deps } from '../deps';
 import { InsufficientCredits } from '../errors';
@@ -77,17 +77,7 @@ export async function testStep(
     return { status: 'succeeded', output, error: null, latencyMs: elapsed(started), usage: null, charged: 0 };
   }
   await charge(deps, tenantId, definition.price, step.id);
-  lambda ??= recordCalls(
-    new LambdaClient({
-      region: deps.config.AWS_REGION,
-      ...(deps.config.LAMBDA_ENDPOINT
-        ? {
-            endpoint: deps.config.LAMBDA_ENDPOINT,
-            credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-          }
-        : {}),
-    }),
-  );
+  lambda ??= recordCalls(new LambdaClient(awsClientSettings(deps.config, deps.config.LAMBDA_ENDPOINT)));
   const response = await lambda.send(
     new InvokeCommand({
       FunctionName: `${setting(deps.config, 'COMPONENT_ARN_PREFIX')}${step.type}`,

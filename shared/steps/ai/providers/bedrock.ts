@@ -7,6 +7,7 @@ import {
   type ConverseCommandInput,
 } from '@aws-sdk/client-bedrock-runtime';
 import { StepFailed, StepRejected } from '../../../components/step-errors';
+import { awsClientSettings } from '../../../config';
 import { recordCalls } from '../../../observability/call-recorder';
 import type { LlmProvider } from './types';
 
@@ -31,16 +32,7 @@ export const bedrock = {
     if (enabled && !enabled.includes(call.model))
       throw new StepRejected(`the Bedrock model ${call.model} is not enabled for this deployment`);
     client ??= recordCalls(
-      new BedrockRuntimeClient({
-        region: config.AWS_REGION,
-        maxAttempts: 1,
-        ...(config.BEDROCK_ENDPOINT
-          ? {
-              endpoint: config.BEDROCK_ENDPOINT,
-              credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-            }
-          : {}),
-      }),
+      new BedrockRuntimeClient({ ...awsClientSettings(config, config.BEDROCK_ENDPOINT), maxAttempts: 1 }),
     );
     const input: ConverseCommandInput = {
       modelId: call.model,
