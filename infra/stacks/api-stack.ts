@@ -10,7 +10,7 @@ import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { apiHandlers, apiRoutes, publicHandlers } from '../../shared/api/routes';
 import { AUTHORIZER_TTL_SECONDS, IDENTITY_SOURCE } from '../../shared/auth/identity';
-import { lambdaStepTypes } from '../../shared/steps/registry';
+import { lambdaStepTypes, stepTypes } from '../../shared/steps/registry';
 import { bundledFunction } from './bundled-function';
 import { artifactBucket, artifactBucketName } from './data-stack';
 import {
@@ -164,7 +164,10 @@ export class ApiStack extends Stack {
         fn.addToRolePolicy(
           new PolicyStatement({
             actions: ['lambda:InvokeFunction'],
-            resources: lambdaStepTypes.map((type) => `${props.componentArnPrefix}${type}`),
+            // Only task types run when tried; a review's function is never invoked by a test.
+            resources: lambdaStepTypes
+              .filter((type) => stepTypes[type].kind === 'task')
+              .map((type) => `${props.componentArnPrefix}${type}`),
           }),
         );
       }
