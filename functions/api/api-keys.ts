@@ -1,4 +1,4 @@
-// /v1/api-keys: a tenant admin's keys; the secret is shown once, at creation.
+// /v1/api-keys: a tenant admin's keys; the secret is shown once, at creation. /v1/me: the caller itself.
 import { z } from 'zod';
 import { createApiKey, listApiKeys, revokeApiKey } from '../../shared/auth/api-keys';
 import { roles } from '../../shared/auth/principal';
@@ -10,6 +10,19 @@ checkFunctionSettings('api/api-keys');
 const keyInput = z.object({ name: z.string().trim().min(1).max(200), role: z.enum(roles) }).strict();
 
 export const handler = apiHandler([
+  {
+    // Who the credentials belong to, so a client (the web console) shows only what the role may do.
+    method: 'GET',
+    path: '/v1/me',
+    handler: endpoint({ role: 'any' }, async ({ principal }) =>
+      json(200, {
+        tenantId: principal.tenantId,
+        role: principal.role,
+        keyId: principal.keyId,
+        ...(principal.plan ? { plan: principal.plan } : {}),
+      }),
+    ),
+  },
   {
     method: 'GET',
     path: '/v1/api-keys',

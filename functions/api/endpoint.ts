@@ -12,6 +12,7 @@ import { observed } from '../../shared/observability/observability';
 import { parseWith } from '../../shared/validation';
 import { auditMutations } from './middleware/audit';
 import { type AuthenticatedEvent, authenticate } from './middleware/authenticate';
+import { conditionalGet } from './middleware/conditional-get';
 import { idempotency } from './middleware/idempotency';
 import { problemJson } from './middleware/problem-json';
 import { rateLimit } from './middleware/rate-limit';
@@ -133,6 +134,7 @@ export function apiHandler(routes: RouteDefinition[], options: { public?: boolea
   const router = httpRouterHandler<APIGatewayProxyEventV2, Result>(routes);
   const stack = middy<APIGatewayProxyEventV2, Result>().use(observed());
   if (!options.public) stack.use(authenticate()).use(rateLimit()).use(auditMutations()).use(idempotency());
+  stack.use(conditionalGet());
   // Used last so its onError runs first: the audit and idempotency layers then see the problem's status.
   const handler = stack.use(problemJson()).handler(router);
   return Object.assign(handler, {

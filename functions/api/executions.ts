@@ -9,6 +9,7 @@ import {
   listStepPage,
 } from '../../shared/executions/execution-repository';
 import { startExecution, waitForExecution } from '../../shared/executions/start-execution';
+import { getStepOutput } from '../../shared/executions/step-output';
 import { checkFunctionSettings } from '../../shared/function-settings';
 import { apiHandler, endpoint, json, pageQuery } from './endpoint';
 
@@ -89,5 +90,12 @@ export const handler = apiHandler([
       await getExecutionRecord(deps, tenantId, params.id!); // 404 for a run that is not the tenant's
       return json(200, await listStepPage(deps, tenantId, params.id!, query));
     }),
+  },
+  {
+    method: 'GET',
+    path: '/v1/executions/{id}/steps/{stepId}/output',
+    handler: endpoint({ role: 'viewer' }, async ({ deps, tenantId, params }) =>
+      json(200, await getStepOutput(deps, tenantId, params.id!, params.stepId!)),
+    ),
   },
 ]);

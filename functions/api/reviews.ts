@@ -1,7 +1,13 @@
 // /v1/reviews: pending human reviews, and decisions that resume their runs.
 import { z } from 'zod';
 import { checkFunctionSettings } from '../../shared/function-settings';
-import { decideReview, decisionSchema, listReviews, reviewStatuses } from '../../shared/reviews/reviews';
+import {
+  decideReview,
+  decisionSchema,
+  listReviews,
+  readReview,
+  reviewStatuses,
+} from '../../shared/reviews/reviews';
 import { apiHandler, endpoint, json, pageQuery } from './endpoint';
 
 checkFunctionSettings('api/reviews');
@@ -14,6 +20,13 @@ export const handler = apiHandler([
     path: '/v1/reviews',
     handler: endpoint({ role: 'viewer', query: listQuery }, async ({ deps, tenantId, query }) =>
       json(200, await listReviews(deps, tenantId, query.status, query)),
+    ),
+  },
+  {
+    method: 'GET',
+    path: '/v1/reviews/{id}',
+    handler: endpoint({ role: 'viewer' }, async ({ deps, tenantId, params }) =>
+      json(200, await readReview(deps, tenantId, params.id!)),
     ),
   },
   {

@@ -5,6 +5,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { type ApiHandlerName, type ApiRoute, apiRoutes, publicHandlers } from '../../shared/api/routes';
 import { IDENTITY_HEADER } from '../../shared/auth/identity';
+import { apiCors } from '../console';
 import { invokeAs } from './lambda-context';
 
 const MAX_BODY_BYTES = 6 * 1024 * 1024; // the Lambda request payload limit
@@ -28,16 +29,41 @@ const compiledRoutes: CompiledRoute[] = apiRoutes.map((route) => {
 });
 
 type Authorizer = (event: unknown, context: unknown) => Promise<{ context?: Record<string, string> }>;
+type ConsoleHandler = (req: IncomingMessage, res: ServerResponse, pathname: string) => void;
 
 export function createGateway(
   loadHandler: (name: ApiHandlerName) => Promise<ApiHandler>,
   authorizer: () => Promise<Authorizer>,
+  serveConsole?: ConsoleHandler,
 ): Server {
   return createServer((req, res) => {
+    const pathname = new URL(req.url ?? '/', 'http://local').pathname;
+    // The API is everything under /v1/; the rest is the web console (CloudFront's part in the cloud).
+    if (serveConsole && pathname !== '/v1' && !pathname.startsWith('/v1/'))
+      return serveConsole(req, res, pathname);
+    if (answerCors(req, res)) return;
     handle(req, res, loadHandler, authorizer).catch(() => {
       if (!res.headersSent) sendProblem(res, 500, 'Internal Server Error', 'the gateway failed');
     });
   });
+}
+
+/**
+ * As the HTTP API's CORS configuration does: a preflight is answered by the gateway itself (no authorizer,
+ * no handler), and any cross-origin request's answer names the origins, headers and exposed headers allowed.
+ */
+function answerCors(req: IncomingMessage, res: ServerResponse): boolean {
+  if (!req.headers.origin) return false;
+  res.setHeader('access-control-allow-origin', apiCors.allowOrigins.join(','));
+  res.setHeader('access-control-expose-headers', apiCors.exposeHeaders.join(','));
+  if (req.method !== 'OPTIONS' || !req.headers['access-control-request-method']) return false;
+  res.writeHead(204, {
+    'access-control-allow-methods': apiCors.allowMethods.join(','),
+    'access-control-allow-headers': apiCors.allowHeaders.join(','),
+    'access-control-max-age': String(apiCors.maxAgeSeconds),
+  });
+  res.end();
+  return true;
 }
 
 async function handle(

@@ -11,7 +11,9 @@ import { loadConfig } from '../../shared/config';
 import { createDeps } from '../../shared/deps';
 import { SWEEP_MARGIN_SECONDS, type SweepRequest } from '../../shared/executions/sweep-executions';
 import { handlerModule } from '../../shared/steps/registry';
+import { artifactCors, type ConsoleRuntimeConfig, ensureConsoleBuilt } from '../console';
 import { ensureTable } from './bootstrap';
+import { consoleHandler } from './console-server';
 import { startDemoDirectory } from './demo-directory';
 import { startDynamoDbLocal } from './dynamodb-local';
 import { startStreamPoller } from './dynamodb-streams';
@@ -139,7 +141,15 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       if (created.length > 0) uploads.send(JSON.stringify(notification));
     });
 
-    const gateway = createGateway(loadApiHandler, loadAuthorizer);
+    // The web console at `/`, built from web/ when its sources changed, calling the API on this origin.
+    const consoleDir = ensureConsoleBuilt();
+    const oidc = consoleOidc();
+    const serveConsole = consoleHandler({
+      dir: consoleDir,
+      config: () => ({ apiUrl: '', ...(oidc ? { oidc } : {}) }),
+      connectTo: () => [s3.endpoint, ...(oidc ? [new URL(oidc.issuer).origin] : [])],
+    });
+    const gateway = createGateway(loadApiHandler, loadAuthorizer, serveConsole);
     const port = await listen(gateway, options.port);
     stops.push(() => closeServer(gateway));
     const baseUrl = `http://127.0.0.1:${port}`;
@@ -169,6 +179,14 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
 }
 
 type Handler = (event: unknown, context: unknown) => Promise<unknown>;
+
+/** Sign-in through an OIDC issuer, offered when the API accepts its tokens (JWT_ISSUER) and a client is named. */
+function consoleOidc(): ConsoleRuntimeConfig['oidc'] {
+  const issuer = process.env.JWT_ISSUER;
+  const clientId = process.env.OIDC_CLIENT_ID;
+  if (!issuer || !clientId) return undefined;
+  return { issuer, clientId, ...(process.env.OIDC_SCOPE ? { scope: process.env.OIDC_SCOPE } : {}) };
+}
 
 async function loadApiHandler(name: ApiHandlerName) {
   return ((await import(`../../functions/api/${name}.ts`)) as { handler: Handler }).handler as never;
@@ -219,12 +237,11 @@ export async function startEmulators(dataDir: string) {
   // Recipe state machines log execution errors, as in the cloud, so Express runs are settled from the log.
   process.env.STATE_MACHINE_LOG_GROUP_ARN ??= `arn:aws:logs:us-east-1:000000000000:log-group:${LOCAL_LOG_GROUP}:*`;
   process.env.CREDENTIALS_KEY_FILE ??= path.join(dataDir, 'credentials.key');
+  const artifactBucket = process.env.ARTIFACT_BUCKET ?? 'recipeflow-artifacts';
   const s3 = await startS3Local({
     directory: path.join(dataDir, 's3'),
-    buckets: [
-      process.env.AUDIT_BUCKET ?? 'recipeflow-audit',
-      process.env.ARTIFACT_BUCKET ?? 'recipeflow-artifacts',
-    ],
+    buckets: [process.env.AUDIT_BUCKET ?? 'recipeflow-audit', artifactBucket],
+    cors: { [artifactBucket]: artifactCors },
   });
   process.env.S3_ENDPOINT = s3.endpoint;
   const sfn = await startStepFunctionsLocal({

@@ -6,6 +6,7 @@ import { mkdirSync } from 'node:fs';
 import { createServer, request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
 import S3rver from 's3rver';
 import { LOCAL_S3_CREDENTIALS } from '../../shared/deps';
+import type { artifactCors } from '../console';
 import { closeServer, listen } from './http-server';
 import { checkPresignedRequest, s3ErrorXml } from './s3-presigned';
 
@@ -13,14 +14,23 @@ export interface S3EventNotification {
   Records: Array<{ eventName: string; s3: { bucket: { name: string }; object: { key: string } } }>;
 }
 
-export async function startS3Local(options: { directory: string; buckets: string[]; port?: number }) {
+export async function startS3Local(options: {
+  directory: string;
+  buckets: string[];
+  port?: number;
+  /** A bucket's CORS rules, as the CDK data stack gives them to the bucket in the cloud. */
+  cors?: Record<string, typeof artifactCors>;
+}) {
   mkdirSync(options.directory, { recursive: true });
   const server = new S3rver({
     address: '127.0.0.1',
     port: 0,
     directory: options.directory,
     silent: true,
-    configureBuckets: options.buckets.map((name) => ({ name })),
+    configureBuckets: options.buckets.map((name) => {
+      const cors = options.cors?.[name];
+      return { name, ...(cors ? { configs: [corsXml(cors)] } : {}) };
+    }),
   });
   const backend = (await server.run()) as { port: number };
   const front = createServer((req, res) => void forward(req, res, backend.port));
@@ -40,10 +50,15 @@ async function forward(req: IncomingMessage, res: ServerResponse, backendPort: n
   const chunks: Buffer[] = [];
   for await (const chunk of req) chunks.push(chunk as Buffer);
   const body = Buffer.concat(chunks);
-  const refused = checkPresignedRequest(
-    { method: req.method ?? 'GET', url: req.url ?? '/', headers: req.headers, body },
-    (id) => (id === LOCAL_S3_CREDENTIALS.accessKeyId ? LOCAL_S3_CREDENTIALS.secretAccessKey : undefined),
-  );
+  // As S3 does, a CORS preflight is answered from the bucket's CORS rules before any signature is read.
+  const refused =
+    req.method === 'OPTIONS'
+      ? undefined
+      : checkPresignedRequest(
+          { method: req.method ?? 'GET', url: req.url ?? '/', headers: req.headers, body },
+          (id) =>
+            id === LOCAL_S3_CREDENTIALS.accessKeyId ? LOCAL_S3_CREDENTIALS.secretAccessKey : undefined,
+        );
   if (refused) {
     res.writeHead(refused.status, { 'content-type': 'application/xml' }).end(s3ErrorXml(refused));
     return;
@@ -60,4 +75,10 @@ async function forward(req: IncomingMessage, res: ServerResponse, backendPort: n
     res.end();
   });
   upstream.end(body);
+}
+
+function corsXml(rules: typeof artifactCors): string {
+  const tags = (tag: string, values: readonly string[]) =>
+    values.map((v) => `<${tag}>${v}</${tag}>`).join('');
+  return `<CORSConfiguration><CORSRule>${tags('AllowedOrigin', rules.allowedOrigins)}${tags('AllowedMethod', rules.allowedMethods)}${tags('AllowedHeader', rules.allowedHeaders)}${tags('ExposeHeader', rules.exposedHeaders)}<MaxAgeSeconds>${rules.maxAgeSeconds}</MaxAgeSeconds></CORSRule></CORSConfiguration>`;
 }

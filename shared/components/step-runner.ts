@@ -3,7 +3,7 @@
 import type { Deps } from '../deps';
 import type { RunState, StepRecord } from '../executions/execution-model';
 import { recordStepAttempt } from '../executions/execution-repository';
-import { hydrateReferenced, storeIfLarge } from '../executions/payload-store';
+import { hydrateReferenced, isPayloadRef, stepOutputName, storeIfLarge } from '../executions/payload-store';
 import { logger, MetricUnit, measureBy, metrics } from '../observability/observability';
 import type { Step } from '../recipes/recipe-schema';
 import { StepRejected, toStepError } from './step-errors';
@@ -65,21 +65,26 @@ export async function runStep<S extends Step>(deps: Deps, event: StepEvent<S>, c
   try {
     const state = await hydrateReferenced(deps, event.state, event.step);
     const result = await component(event.step, templateScope(state), state);
-    const output = await storeIfLarge(
-      deps,
-      tenantId,
-      `${executionId}/steps/${base.stepId}`,
-      result.output ?? null,
-    );
+    const name = stepOutputName(executionId, base.stepId);
+    const output = await storeIfLarge(deps, tenantId, name, result.output ?? null);
     const finished = deps.now();
     // A step tried on its own (POST /v1/steps/test) leaves no step record: there is no run to show it on.
     if (testing) return { output, ...(result.usage ? { usage: result.usage } : {}) };
+    const outputPreview = preview(result.output);
+    // The record holds a preview; an output longer than it is kept whole in S3 (already, when it travels by
+    // reference) so a reader can load it on demand: GET /v1/executions/{id}/steps/{stepId}/output.
+    const full = isPayloadRef(output)
+      ? output
+      : outputPreview.endsWith('…')
+        ? await storeIfLarge(deps, tenantId, name, result.output ?? null, 0)
+        : undefined;
     await recordStepAttempt(deps, tenantId, executionId, {
       ...base,
       status: 'succeeded',
       finishedAt: finished.toISOString(),
       latencyMs: finished.getTime() - started.getTime(),
-      outputPreview: preview(result.output),
+      outputPreview,
+      ...(isPayloadRef(full) ? { outputBytes: full.bytes } : {}),
       ...(result.usage ? { usage: result.usage } : {}),
     });
     measure('succeeded', finished.getTime() - started.getTime());

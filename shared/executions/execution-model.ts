@@ -80,7 +80,11 @@ export interface StepRecord {
   finishedAt: string;
   latencyMs: number;
   outputPreview?: string;
+  /** Set when the preview is cut short: the whole output's size, kept in S3 and read on demand. */
+  outputBytes?: number;
   error?: { type: string; message: string };
+  /** Every finished attempt, oldest first (written by the same update as the record, so it costs no write). */
+  history?: StepAttempt[];
   usage?: {
     model?: string;
     provider?: string;
@@ -89,6 +93,14 @@ export interface StepRecord {
     totalTokens?: number;
     costUsd?: number;
   };
+}
+
+export interface StepAttempt {
+  attempt: number;
+  status: 'succeeded' | 'failed';
+  startedAt: string;
+  latencyMs: number;
+  error?: { type: string; message: string };
 }
 
 /** What every state of a recipe's state machine receives as `$`. */

@@ -10,6 +10,7 @@ import type {
   ExecutionRecord,
   ExecutionStatus,
   ExecutionTotals,
+  StepAttempt,
   StepCounts,
   StepRecord,
 } from './execution-model';
@@ -39,8 +40,10 @@ const STEP_ORDER = [
   'finishedAt',
   'latencyMs',
   'outputPreview',
+  'outputBytes',
   'error',
   'usage',
+  'history',
 ];
 function toExecution(item: Record<string, unknown>): ExecutionRecord {
   const record = stripKeys<ExecutionRecord>(item, EXECUTION_ORDER);
@@ -307,7 +310,21 @@ export async function recordStepAttempt(
     values[`:${name}`] = value;
     sets.push(`#${name} = :${name}`);
   }
-  const removes = ['error', 'outputPreview'].filter((name) => !(name in rest));
+  if (step.status !== 'waiting') {
+    // One entry per finished attempt, appended by the same write as the record itself.
+    const entry: StepAttempt = {
+      attempt: step.attempts,
+      status: step.status,
+      startedAt,
+      latencyMs: step.latencyMs,
+      ...(step.error ? { error: step.error } : {}),
+    };
+    names['#history'] = 'history';
+    values[':attempt'] = [entry];
+    values[':none'] = [];
+    sets.push('#history = list_append(if_not_exists(#history, :none), :attempt)');
+  }
+  const removes = ['error', 'outputPreview', 'outputBytes'].filter((name) => !(name in rest));
   for (const name of removes) names[`#${name}`] = name;
   await deps.db.send(
     new UpdateCommand({

@@ -29,10 +29,11 @@ export async function storeIfLarge(
   tenantId: string,
   name: string,
   value: unknown,
+  limitBytes = INLINE_LIMIT_BYTES,
 ): Promise<unknown> {
   const text = JSON.stringify(value ?? null);
   const bytes = Buffer.byteLength(text);
-  if (bytes <= INLINE_LIMIT_BYTES) return value;
+  if (bytes <= limitBytes) return value;
   const key = `tenants/${tenantId}/executions/${name}.json`;
   await deps.s3.send(
     new PutObjectCommand({
@@ -42,6 +43,23 @@ export async function storeIfLarge(
       ContentType: 'application/json',
     }),
   );
+  return { $ref: `s3://${setting(deps.config, 'ARTIFACT_BUCKET')}/${key}`, bytes } satisfies PayloadRef;
+}
+
+/** Where a step's whole output is kept when its record holds only a preview (see step-runner.ts). */
+export function stepOutputName(executionId: string, stepId: string): string {
+  return `${executionId}/steps/${stepId}`;
+}
+
+/** The reference `storeIfLarge` gave a step's output, rebuilt from the run and step ids alone. */
+export function stepOutputRef(
+  deps: Deps,
+  tenantId: string,
+  executionId: string,
+  stepId: string,
+  bytes: number,
+) {
+  const key = `tenants/${tenantId}/executions/${stepOutputName(executionId, stepId)}.json`;
   return { $ref: `s3://${setting(deps.config, 'ARTIFACT_BUCKET')}/${key}`, bytes } satisfies PayloadRef;
 }
 

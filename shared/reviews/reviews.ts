@@ -153,6 +153,15 @@ export function listReviews(deps: Deps, tenantId: string, status: ReviewStatus, 
   });
 }
 
+/** One review as a reader sees it (its task token never leaves the table). */
+export async function readReview(deps: Deps, tenantId: string, id: string): Promise<Review> {
+  const { taskToken: _, ...review } = stripKeys<Review & { taskToken?: string }>(
+    await getReview(deps, tenantId, id),
+    ORDER,
+  );
+  return review;
+}
+
 /** Records the decision once (a second one is 409) and resumes the run. */
 export async function decideReview(
   deps: Deps,
@@ -173,13 +182,14 @@ export async function decideReview(
   }
   const decidedAt = deps.now().toISOString();
   const expired = new Date(String(item.deadline)).getTime() < deps.now().getTime();
+  // Who decided comes first, so the step record's 500-character preview always shows it.
   const output: ReviewOutput = {
     decision: input.decision,
-    edits: input.edits ?? null,
-    data: applyEdits(item.data, input.edits),
     reviewer,
     decidedAt,
     ...(input.comment ? { comment: input.comment } : {}),
+    edits: input.edits ?? null,
+    data: applyEdits(item.data, input.edits),
   };
   if (expired) {
     await closeReview(deps, tenantId, id, 'the review timed out; its step applied its onTimeout rule');

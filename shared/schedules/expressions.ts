@@ -67,3 +67,24 @@ export function isTimezone(timezone: string): boolean {
     return false;
   }
 }
+
+/** The next times a schedule fires after `now`, as the service computes them (rates count from `origin`). */
+export function nextFireTimes(
+  parsed: ParsedExpression,
+  timezone: string,
+  origin: Date,
+  now: Date,
+  count: number,
+): string[] {
+  if (parsed.kind === 'rate') {
+    const first =
+      origin.getTime() + Math.ceil((now.getTime() - origin.getTime() + 1) / parsed.everyMs) * parsed.everyMs;
+    return Array.from({ length: count }, (_, i) => new Date(first + i * parsed.everyMs).toISOString());
+  }
+  const job = new Cron(parsed.kind === 'cron' ? parsed.pattern : parsed.at, { timezone, paused: true });
+  try {
+    return job.nextRuns(count, now).map((at) => at.toISOString());
+  } finally {
+    job.stop();
+  }
+}

@@ -11,7 +11,7 @@ import { InsufficientCredits, NotFound, TenantSuspended, ValidationFailed } from
 import { AlreadyStarted, startExecution } from '../executions/start-execution';
 import { newId } from '../ids';
 import { getRecipe } from '../recipes/recipes';
-import { isTimezone, parseExpression } from './expressions';
+import { isTimezone, nextFireTimes, parseExpression } from './expressions';
 
 export const scheduleInputSchema = z
   .object({
@@ -32,6 +32,17 @@ export interface Schedule {
   createdAt: string;
   /** The last scheduled time that started nothing, and why (tenant suspended, credits short, …). */
   lastSkipped?: { scheduledTime: string; reason: string };
+  /** The next three times it fires (computed on read, never stored). */
+  nextRuns?: string[];
+}
+
+const NEXT_RUNS = 3;
+
+function withNextRuns(schedule: Schedule, now: Date): Schedule {
+  const parsed = parseExpression(schedule.expression, schedule.timezone);
+  if ('path' in parsed) return schedule;
+  const origin = new Date(schedule.createdAt);
+  return { ...schedule, nextRuns: nextFireTimes(parsed, schedule.timezone, origin, now, NEXT_RUNS) };
 }
 
 export interface SchedulerPort {
@@ -72,7 +83,7 @@ export async function createSchedule(
       },
     }),
   );
-  return schedule;
+  return withNextRuns(schedule, deps.now());
 }
 
 export async function listSchedules(deps: Deps, tenantId: string, recipeId: string, page: PageRequest) {
@@ -81,7 +92,7 @@ export async function listSchedules(deps: Deps, tenantId: string, recipeId: stri
     deps,
     { pk: keys.schedulesOfRecipe(tenantId, recipeId), index: 'GSI1' },
     page,
-    toSchedule,
+    (item) => withNextRuns(toSchedule(item), deps.now()),
   );
 }
 

@@ -1,0 +1,98 @@
+// Small shared pieces: headings, problem messages, status badges, JSON blocks and formatting.
+import type { ReactNode } from 'react';
+import { ApiError } from '../api';
+
+export function PageHeader({ title, children }: { title: string; children?: ReactNode }) {
+  return (
+    <div className="page-header">
+      <h1>{title}</h1>
+      {children ? <div className="actions">{children}</div> : null}
+    </div>
+  );
+}
+
+/** An API problem as a person reads it: title, detail and each field it names. */
+export function ErrorNote({ error }: { error: unknown }) {
+  if (!error) return null;
+  const problem =
+    error instanceof ApiError
+      ? error.problem
+      : { title: 'Something went wrong', status: 0, detail: String((error as Error).message ?? error) };
+  return (
+    <div className="error" role="alert">
+      <strong>{problem.title}</strong>
+      {problem.detail ? <span> — {problem.detail}</span> : null}
+      {problem.errors?.length ? (
+        <ul>
+          {problem.errors.map((e) => (
+            <li key={`${e.path}:${e.message}`}>
+              <code>{e.path}</code> {e.message}
+            </li>
+          ))}
+        </ul>
+      ) : null}
+    </div>
+  );
+}
+
+export function StatusBadge({ status }: { status: string }) {
+  return <span className={`badge status-${status}`}>{status.replace('_', ' ')}</span>;
+}
+
+export function Json({ value, label }: { value: unknown; label?: string }) {
+  const text = typeof value === 'string' ? value : (JSON.stringify(value, null, 2) ?? 'null');
+  return (
+    // A scrollable block must be reachable by keyboard (WCAG 2.1.1), hence a labelled, focusable region.
+    // biome-ignore lint/a11y/noNoninteractiveTabindex: scrollable content has to take focus to be scrolled by keys
+    <section className="json" aria-label={label ?? 'JSON'} tabIndex={0}>
+      <pre>{text}</pre>
+    </section>
+  );
+}
+
+export function Empty({ children }: { children: ReactNode }) {
+  return <p className="empty">{children}</p>;
+}
+
+export function Loading() {
+  return (
+    <p className="muted" aria-live="polite">
+      Loading…
+    </p>
+  );
+}
+
+export function When({ at }: { at?: string }) {
+  if (!at) return <span className="muted">—</span>;
+  const date = new Date(at);
+  return (
+    <time dateTime={at} title={date.toISOString()}>
+      {date.toLocaleString(undefined, { dateStyle: 'short', timeStyle: 'medium' })}
+    </time>
+  );
+}
+
+export function formatDuration(ms: number | undefined): string {
+  if (ms === undefined) return '—';
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
+  if (ms < 3_600_000) return `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`;
+  return `${Math.floor(ms / 3_600_000)} h ${Math.round((ms % 3_600_000) / 60_000)} min`;
+}
+
+export function formatBytes(bytes: number | undefined): string {
+  if (bytes === undefined) return '—';
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KiB`;
+  return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
+}
+
+export function formatUsd(usd: number | null | undefined): string {
+  if (usd === undefined || usd === null) return '—';
+  return `$${usd < 0.01 && usd > 0 ? usd.toFixed(6) : usd.toFixed(4)}`;
+}
+
+/** A fresh Idempotency-Key per user action: a double click or a retried request applies once. */
+export function newIdempotencyKey(): string {
+  return crypto.randomUUID();
+}

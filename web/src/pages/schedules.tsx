@@ -1,0 +1,189 @@
+// Schedules: every recipe's schedules with their next fire times; create (EventBridge Scheduler expressions)
+// and delete.
+import { useQuery } from '@tanstack/react-query';
+import { type FormEvent, useState } from 'react';
+import { api, type Page } from '../api';
+import { useCan } from '../auth';
+import { Empty, ErrorNote, Loading, newIdempotencyKey, PageHeader, When } from '../components/ui';
+import { useAction } from '../components/use-action';
+import type { Recipe } from '../types';
+
+interface Schedule {
+  id: string;
+  recipeId: string;
+  expression: string;
+  timezone: string;
+  input: unknown;
+  description?: string;
+  createdAt: string;
+  nextRuns?: string[];
+  lastSkipped?: { scheduledTime: string; reason: string };
+}
+
+export function SchedulesPage() {
+  const canEdit = useCan('editor');
+  const recipes = useQuery({
+    queryKey: ['recipes'],
+    queryFn: () => api<Page<Recipe>>('/v1/recipes', { query: { limit: 100 } }),
+  });
+  const schedules = useQuery({
+    queryKey: ['schedules', recipes.data?.items.map((r) => r.id).join(',')],
+    enabled: !!recipes.data,
+    queryFn: async () =>
+      (
+        await Promise.all(
+          recipes.data!.items.map((r) =>
+            api<Page<Schedule>>(`/v1/recipes/${encodeURIComponent(r.id)}/schedules`, {
+              query: { limit: 100 },
+            }),
+          ),
+        )
+      ).flatMap((page) => page.items),
+  });
+  const action = useAction([['schedules']]);
+  const [form, setForm] = useState({
+    recipeId: '',
+    expression: 'rate(1 hour)',
+    timezone: 'UTC',
+    input: '{}',
+    description: '',
+  });
+  const create = (event: FormEvent) => {
+    event.preventDefault();
+    void action.run(async () => {
+      let input: unknown;
+      try {
+        input = JSON.parse(form.input);
+      } catch {
+        throw new Error('Input is not valid JSON');
+      }
+      await api(`/v1/recipes/${encodeURIComponent(form.recipeId)}/schedules`, {
+        method: 'POST',
+        idempotencyKey: newIdempotencyKey(),
+        body: {
+          expression: form.expression,
+          timezone: form.timezone,
+          input,
+          ...(form.description ? { description: form.description } : {}),
+        },
+      });
+    });
+  };
+  return (
+    <section>
+      <PageHeader title="Schedules" />
+      <ErrorNote error={action.error ?? schedules.error ?? recipes.error} />
+      {canEdit ? (
+        <form className="card form-grid" onSubmit={create}>
+          <h2>New schedule</h2>
+          <label htmlFor="schedule-recipe">Recipe</label>
+          <select
+            id="schedule-recipe"
+            required
+            value={form.recipeId}
+            onChange={(e) => setForm({ ...form, recipeId: e.target.value })}
+          >
+            <option value="">Choose a recipe</option>
+            {recipes.data?.items.map((r) => (
+              <option key={r.id} value={r.id}>
+                {r.name}
+              </option>
+            ))}
+          </select>
+          <label htmlFor="schedule-expression">Expression</label>
+          <input
+            id="schedule-expression"
+            required
+            value={form.expression}
+            onChange={(e) => setForm({ ...form, expression: e.target.value })}
+            aria-describedby="expression-help"
+          />
+          <p id="expression-help" className="muted small">
+            rate(5 minutes), cron(0 9 ? * MON-FRI *) or at(2030-01-01T09:00:00), as EventBridge Scheduler
+            writes them.
+          </p>
+          <label htmlFor="schedule-timezone">Time zone</label>
+          <input
+            id="schedule-timezone"
+            required
+            value={form.timezone}
+            onChange={(e) => setForm({ ...form, timezone: e.target.value })}
+          />
+          <label htmlFor="schedule-input">Input (JSON)</label>
+          <textarea
+            id="schedule-input"
+            className="mono"
+            value={form.input}
+            onChange={(e) => setForm({ ...form, input: e.target.value })}
+          />
+          <label htmlFor="schedule-description">Description</label>
+          <input
+            id="schedule-description"
+            value={form.description}
+            onChange={(e) => setForm({ ...form, description: e.target.value })}
+          />
+          <button type="submit" className="primary" disabled={action.busy}>
+            Create schedule
+          </button>
+        </form>
+      ) : null}
+      {schedules.isLoading ? <Loading /> : null}
+      {schedules.data?.length === 0 ? <Empty>No schedules.</Empty> : null}
+      {schedules.data?.length ? (
+        <div className="table-scroll">
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">Schedule</th>
+                <th scope="col">Recipe</th>
+                <th scope="col">Expression</th>
+                <th scope="col">Next runs</th>
+                <th scope="col">Last skipped</th>
+                {canEdit ? <th scope="col">Actions</th> : null}
+              </tr>
+            </thead>
+            <tbody>
+              {schedules.data.map((s) => (
+                <tr key={s.id}>
+                  <td>{s.description ?? <span className="mono">{s.id}</span>}</td>
+                  <td>{s.recipeId}</td>
+                  <td>
+                    <code>{s.expression}</code> <span className="muted">{s.timezone}</span>
+                  </td>
+                  <td>
+                    <ul className="plain">
+                      {s.nextRuns?.map((at) => (
+                        <li key={at}>
+                          <When at={at} />
+                        </li>
+                      ))}
+                    </ul>
+                  </td>
+                  <td>{s.lastSkipped ? `${s.lastSkipped.reason}` : '—'}</td>
+                  {canEdit ? (
+                    <td>
+                      <button
+                        type="button"
+                        className="danger"
+                        onClick={() =>
+                          void action.run(() =>
+                            api(`/v1/schedules/${s.id}`, {
+                              method: 'DELETE',
+                              idempotencyKey: newIdempotencyKey(),
+                            }),
+                          )
+                        }
+                      >
+                        Delete<span className="sr-only"> schedule {s.description ?? s.id}</span>
+                      </button>
+                    </td>
+                  ) : null}
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      ) : null}
+    </section>
+  );
+}
