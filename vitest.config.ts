@@ -10,7 +10,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'recipeflow',
-          include: ['test/{unit,integration,e2e}/**/*.test.ts'],
+          include: ['test/{unit,integration,e2e,web}/**/*.test.ts'],
           globalSetup: ['test/global-setup.ts'],
           setupFiles: ['test/setup-env.ts'],
           sequence: { groupOrder: 1 },

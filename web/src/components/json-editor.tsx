@@ -48,7 +48,8 @@ export function JsonEditor({
         keymap.of([...defaultKeymap, ...historyKeymap, indentWithTab]),
         ...(complete ? [autocompletion({ override: [complete] })] : []),
         EditorState.readOnly.of(readOnly),
-        EditorView.contentAttributes.of({ 'aria-label': label, 'aria-multiline': 'true' }),
+        // Focusable even when read-only: a long document must be reachable and scrollable by keyboard.
+        EditorView.contentAttributes.of({ 'aria-label': label, 'aria-multiline': 'true', tabindex: '0' }),
         EditorView.theme({ '&': { minHeight }, '.cm-scroller': { minHeight } }),
         EditorView.updateListener.of((update) => {
           if (update.docChanged) changed.current?.(update.state.doc.toString());

@@ -1,5 +1,5 @@
 // Small shared pieces: headings, problem messages, status badges, JSON blocks and formatting.
-import type { ReactNode } from 'react';
+import type { ReactNode, Ref } from 'react';
 import { ApiError } from '../api';
 
 export function PageHeader({ title, children }: { title: string; children?: ReactNode }) {
@@ -95,4 +95,29 @@ export function formatUsd(usd: number | null | undefined): string {
 /** A fresh Idempotency-Key per user action: a double click or a retried request applies once. */
 export function newIdempotencyKey(): string {
   return crypto.randomUUID();
+}
+
+/** A table's scrolling box: a labelled region that takes focus, so a keyboard can scroll it (WCAG 2.1.1). */
+export function TableBox({
+  label,
+  className,
+  ref,
+  children,
+}: {
+  label: string;
+  className?: string;
+  ref?: Ref<HTMLElement>;
+  children: ReactNode;
+}) {
+  return (
+    <section
+      className={`table-scroll${className ? ` ${className}` : ''}`}
+      aria-label={label}
+      // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrolling table has to take focus to be scrolled by keys
+      tabIndex={0}
+      ref={ref}
+    >
+      {children}
+    </section>
+  );
 }

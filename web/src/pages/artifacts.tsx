@@ -13,6 +13,7 @@ import {
   newIdempotencyKey,
   PageHeader,
   StatusBadge,
+  TableBox,
   When,
 } from '../components/ui';
 import type { Artifact } from '../types';
@@ -153,7 +154,7 @@ export function ArtifactsPage() {
       {artifacts.isLoading ? <Loading /> : null}
       {artifacts.data?.items.length === 0 ? <Empty>No artifacts yet.</Empty> : null}
       {artifacts.data?.items.length ? (
-        <div className="table-scroll">
+        <TableBox label="Artifacts">
           <table>
             <thead>
               <tr>
@@ -211,7 +212,7 @@ export function ArtifactsPage() {
               ))}
             </tbody>
           </table>
-        </div>
+        </TableBox>
       ) : null}
       {selected ? <SampleView id={selected} /> : null}
     </section>
@@ -235,7 +236,7 @@ function SampleView({ id }: { id: string }) {
           {truncated ? ', first rows' : ''})
         </span>
       </h2>
-      <div className="table-scroll">
+      <TableBox label="Sample rows">
         <table className="sample">
           <thead>
             <tr>
@@ -257,7 +258,7 @@ function SampleView({ id }: { id: string }) {
             ))}
           </tbody>
         </table>
-      </div>
+      </TableBox>
     </section>
   );
 }

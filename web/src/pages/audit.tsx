@@ -2,7 +2,7 @@
 import { useInfiniteQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { api, type Page } from '../api';
-import { ErrorNote, PageHeader, When } from '../components/ui';
+import { ErrorNote, PageHeader, TableBox, When } from '../components/ui';
 
 interface AuditEvent {
   seq: number;
@@ -62,7 +62,7 @@ export function AuditPage() {
         ) : null}
       </div>
       <ErrorNote error={error ?? events.error} />
-      <div className="table-scroll">
+      <TableBox label="Audit events">
         <table>
           <thead>
             <tr>
@@ -98,7 +98,7 @@ export function AuditPage() {
             ))}
           </tbody>
         </table>
-      </div>
+      </TableBox>
       {events.hasNextPage ? (
         <button
           type="button"

@@ -2,7 +2,7 @@
 import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import { Link } from '@tanstack/react-router';
 import { api, type Page } from '../api';
-import { ErrorNote, Loading, PageHeader, When } from '../components/ui';
+import { ErrorNote, Loading, PageHeader, TableBox, When } from '../components/ui';
 
 interface Credits {
   balance: number;
@@ -87,7 +87,7 @@ export function CreditsPage() {
       <BalanceChart balance={credits.data.balance} entries={entries} />
       <h2>Ledger</h2>
       <ErrorNote error={ledger.error} />
-      <div className="table-scroll">
+      <TableBox label="Ledger">
         <table>
           <thead>
             <tr>
@@ -120,7 +120,7 @@ export function CreditsPage() {
             ))}
           </tbody>
         </table>
-      </div>
+      </TableBox>
       {ledger.hasNextPage ? (
         <button
           type="button"

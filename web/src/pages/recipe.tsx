@@ -9,7 +9,7 @@ import { useCan } from '../auth';
 import { InputForm } from '../components/input-form';
 import { RecipeGraph } from '../components/recipe-graph';
 import { stepCompletion } from '../components/step-completion';
-import { ErrorNote, Loading, newIdempotencyKey, PageHeader, When } from '../components/ui';
+import { ErrorNote, Loading, newIdempotencyKey, PageHeader, TableBox, When } from '../components/ui';
 import type { Execution, Recipe, RecipeDefinition, RecipeVersion, StepType } from '../types';
 
 const JsonEditor = lazy(() => import('../components/json-editor').then((m) => ({ default: m.JsonEditor })));
@@ -195,7 +195,7 @@ function Versions({ recipe }: { recipe: Recipe }) {
   return (
     <div>
       <ErrorNote error={versions.error} />
-      <div className="table-scroll">
+      <TableBox label="Versions">
         <table>
           <thead>
             <tr>
@@ -216,7 +216,7 @@ function Versions({ recipe }: { recipe: Recipe }) {
             ))}
           </tbody>
         </table>
-      </div>
+      </TableBox>
       <h2>Diff</h2>
       <div className="filters">
         <label>

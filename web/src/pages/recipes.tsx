@@ -4,7 +4,7 @@ import { Link, useNavigate } from '@tanstack/react-router';
 import { useState } from 'react';
 import { api, type Page } from '../api';
 import { useCan } from '../auth';
-import { Empty, ErrorNote, Loading, newIdempotencyKey, PageHeader, When } from '../components/ui';
+import { Empty, ErrorNote, Loading, newIdempotencyKey, PageHeader, TableBox, When } from '../components/ui';
 import type { Recipe, RecipeDefinition } from '../types';
 
 interface Template {
@@ -64,7 +64,7 @@ export function RecipesPage() {
       {recipes.isLoading ? <Loading /> : null}
       {recipes.data?.items.length === 0 ? <Empty>No recipes yet.</Empty> : null}
       {recipes.data?.items.length ? (
-        <div className="table-scroll">
+        <TableBox label="Recipes">
           <table>
             <thead>
               <tr>
@@ -96,7 +96,7 @@ export function RecipesPage() {
               ))}
             </tbody>
           </table>
-        </div>
+        </TableBox>
       ) : null}
       {canEdit && templates.data?.items.length ? (
         <>

@@ -2,7 +2,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { Link } from '@tanstack/react-router';
 import { api, type Page } from '../api';
-import { Empty, ErrorNote, formatDuration, Loading, PageHeader, When } from '../components/ui';
+import { Empty, ErrorNote, formatDuration, Loading, PageHeader, TableBox, When } from '../components/ui';
 import type { Review } from '../types';
 
 export function ReviewsPage() {
@@ -21,7 +21,7 @@ export function ReviewsPage() {
         <Empty>No review is waiting. Runs that reach a review step show up here.</Empty>
       ) : null}
       {reviews.data?.length ? (
-        <div className="table-scroll">
+        <TableBox label="Pending reviews">
           <table>
             <thead>
               <tr>
@@ -59,7 +59,7 @@ export function ReviewsPage() {
               })}
             </tbody>
           </table>
-        </div>
+        </TableBox>
       ) : null}
     </section>
   );

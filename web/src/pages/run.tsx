@@ -17,6 +17,7 @@ import {
   newIdempotencyKey,
   PageHeader,
   StatusBadge,
+  TableBox,
   When,
 } from '../components/ui';
 import { type Execution, finished, type RecipeVersion, type Step, type StepRecord } from '../types';
@@ -235,7 +236,7 @@ function StepList({
 }) {
   if (steps.length === 0) return <p className="empty">No step has run yet.</p>;
   return (
-    <div className="table-scroll">
+    <TableBox label="Steps">
       <table>
         <thead>
           <tr>
@@ -268,7 +269,7 @@ function StepList({
           ))}
         </tbody>
       </table>
-    </div>
+    </TableBox>
   );
 }
 

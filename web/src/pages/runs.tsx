@@ -12,6 +12,7 @@ import {
   newIdempotencyKey,
   PageHeader,
   StatusBadge,
+  TableBox,
   When,
 } from '../components/ui';
 import type { RunsSearch } from '../router';
@@ -59,7 +60,7 @@ export function RunsPage() {
     older.data?.pages.at(-1)?.items.at(-1) !== undefined &&
     new Date(older.data.pages.at(-1)!.items.at(-1)!.createdAt).getTime() < since;
 
-  const scroller = useRef<HTMLDivElement>(null);
+  const scroller = useRef<HTMLElement>(null);
   const virtual = useVirtualizer({
     count: rows.length,
     getScrollElement: () => scroller.current,
@@ -165,7 +166,7 @@ export function RunsPage() {
         {rows.length} run{rows.length === 1 ? '' : 's'}
         {older.hasNextPage && !reachedSince ? ' loaded; more load as you scroll' : ''}
       </p>
-      <div className="table-scroll runs" ref={scroller}>
+      <TableBox label="Runs" className="runs" ref={scroller}>
         <table>
           <thead>
             <tr>
@@ -225,7 +226,7 @@ export function RunsPage() {
           </tbody>
         </table>
         {rows.length === 0 && !head.isLoading ? <p className="empty">No runs match.</p> : null}
-      </div>
+      </TableBox>
     </section>
   );
 }

@@ -4,7 +4,7 @@ import { useQuery } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { api, type Page } from '../api';
 import { useCan } from '../auth';
-import { Empty, ErrorNote, Loading, newIdempotencyKey, PageHeader, When } from '../components/ui';
+import { Empty, ErrorNote, Loading, newIdempotencyKey, PageHeader, TableBox, When } from '../components/ui';
 import { useAction } from '../components/use-action';
 import type { Recipe } from '../types';
 
@@ -130,7 +130,7 @@ export function SchedulesPage() {
       {schedules.isLoading ? <Loading /> : null}
       {schedules.data?.length === 0 ? <Empty>No schedules.</Empty> : null}
       {schedules.data?.length ? (
-        <div className="table-scroll">
+        <TableBox label="Schedules">
           <table>
             <thead>
               <tr>
@@ -182,7 +182,7 @@ export function SchedulesPage() {
               ))}
             </tbody>
           </table>
-        </div>
+        </TableBox>
       ) : null}
     </section>
   );

@@ -4,7 +4,7 @@ import { useQuery } from '@tanstack/react-query';
 import { type FormEvent, useEffect, useState } from 'react';
 import { api, type Page } from '../api';
 import { useCan } from '../auth';
-import { ErrorNote, Loading, newIdempotencyKey, PageHeader, When } from '../components/ui';
+import { ErrorNote, Loading, newIdempotencyKey, PageHeader, TableBox, When } from '../components/ui';
 import { useAction } from '../components/use-action';
 
 const CREDENTIAL_FIELDS = {
@@ -118,7 +118,7 @@ function Credentials() {
     <div className="card">
       <h2>Credentials</h2>
       <ErrorNote error={action.error ?? credentials.error} />
-      <div className="table-scroll">
+      <TableBox label="Credentials">
         <table>
           <thead>
             <tr>
@@ -158,7 +158,7 @@ function Credentials() {
             ))}
           </tbody>
         </table>
-      </div>
+      </TableBox>
       {canEdit ? (
         <form className="form-grid" onSubmit={set}>
           <h3>Set a secret</h3>
@@ -260,7 +260,7 @@ function ApiKeys() {
           />
         </div>
       ) : null}
-      <div className="table-scroll">
+      <TableBox label="API keys">
         <table>
           <thead>
             <tr>
@@ -300,7 +300,7 @@ function ApiKeys() {
             ))}
           </tbody>
         </table>
-      </div>
+      </TableBox>
       <form className="form-grid" onSubmit={create}>
         <h3>New key</h3>
         <label htmlFor="key-name">Name</label>

@@ -11,6 +11,7 @@ import {
   newIdempotencyKey,
   PageHeader,
   StatusBadge,
+  TableBox,
   When,
 } from '../components/ui';
 import { useAction } from '../components/use-action';
@@ -94,7 +95,7 @@ export function TenantsPage() {
         </button>
       </form>
       {tenants.isLoading ? <Loading /> : null}
-      <div className="table-scroll">
+      <TableBox label="Tenants">
         <table>
           <thead>
             <tr>
@@ -158,7 +159,7 @@ export function TenantsPage() {
             ))}
           </tbody>
         </table>
-      </div>
+      </TableBox>
     </section>
   );
 }

@@ -3,7 +3,7 @@ import { useQuery } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { api, type Page } from '../api';
 import { useCan } from '../auth';
-import { Empty, ErrorNote, Loading, newIdempotencyKey, PageHeader, When } from '../components/ui';
+import { Empty, ErrorNote, Loading, newIdempotencyKey, PageHeader, TableBox, When } from '../components/ui';
 import { useAction } from '../components/use-action';
 import type { Recipe } from '../types';
 
@@ -98,7 +98,7 @@ export function TriggersPage() {
       {triggers.isLoading ? <Loading /> : null}
       {triggers.data?.items.length === 0 ? <Empty>No triggers.</Empty> : null}
       {triggers.data?.items.length ? (
-        <div className="table-scroll">
+        <TableBox label="Triggers">
           <table>
             <thead>
               <tr>
@@ -144,7 +144,7 @@ export function TriggersPage() {
               ))}
             </tbody>
           </table>
-        </div>
+        </TableBox>
       ) : null}
     </section>
   );
