@@ -6,6 +6,7 @@ import { BootstrapStack } from './stacks/bootstrap-stack';
 import { DataStack } from './stacks/data-stack';
 import { ObservabilityStack } from './stacks/observability-stack';
 import { TriggersStack } from './stacks/triggers-stack';
+import { WebStack } from './stacks/web-stack';
 import { WorkflowsStack } from './stacks/workflows-stack';
 
 export function buildRecipeflow(app: App) {
@@ -43,6 +44,7 @@ export function buildRecipeflow(app: App) {
     table: data.table,
     watched: [workflows, triggers, api, bootstrap],
   });
+  const web = new WebStack(app, 'RecipeflowWeb', { apiUrl: api.api.apiEndpoint, artifacts: data.artifacts });
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
-  return { data, workflows, api, triggers, bootstrap, observability };
+  return { data, workflows, api, triggers, bootstrap, observability, web };
 }

@@ -1,6 +1,6 @@
 // API: an HTTP API whose routes (the shared route table) integrate one Lambda per handler module.
 import { Duration, Stack, type StackProps, Validations } from 'aws-cdk-lib';
-import { type CfnStage, HttpApi, HttpMethod } from 'aws-cdk-lib/aws-apigatewayv2';
+import { type CfnStage, CorsHttpMethod, HttpApi, HttpMethod } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaAuthorizer, HttpLambdaResponseType } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type { Table } from 'aws-cdk-lib/aws-dynamodb';
@@ -11,6 +11,7 @@ import type { Construct } from 'constructs';
 import { apiHandlers, apiRoutes, publicHandlers } from '../../shared/api/routes';
 import { AUTHORIZER_TTL_SECONDS, IDENTITY_SOURCE } from '../../shared/auth/identity';
 import { lambdaStepTypes, stepTypes } from '../../shared/steps/registry';
+import { apiCors } from '../console';
 import { bundledFunction } from './bundled-function';
 import { artifactBucket, artifactBucketName } from './data-stack';
 import {
@@ -37,7 +38,21 @@ export class ApiStack extends Stack {
 
   constructor(scope: Construct, id: string, props: ApiStackProps) {
     super(scope, id, props);
-    this.api = new HttpApi(this, 'HttpApi', { apiName: `${props.prefix}-api`, createDefaultStage: true });
+    // The console (CloudFront, another origin) calls the API from the browser: preflights are answered by
+    // API Gateway itself, before the authorizer.
+    this.api = new HttpApi(this, 'HttpApi', {
+      apiName: `${props.prefix}-api`,
+      createDefaultStage: true,
+      corsPreflight: {
+        allowOrigins: apiCors.allowOrigins,
+        allowMethods: apiCors.allowMethods.map(
+          (method) => CorsHttpMethod[method as keyof typeof CorsHttpMethod],
+        ),
+        allowHeaders: apiCors.allowHeaders,
+        exposeHeaders: apiCors.exposeHeaders,
+        maxAge: Duration.seconds(apiCors.maxAgeSeconds),
+      },
+    });
     const accessLogs = new LogGroup(this, 'AccessLogs', { retention: RetentionDays.ONE_MONTH });
     const stage = this.api.defaultStage!.node.defaultChild as CfnStage;
     stage.accessLogSettings = {

@@ -6,11 +6,13 @@ import {
   BlockPublicAccess,
   Bucket,
   BucketEncryption,
+  HttpMethods,
   ObjectLockRetention,
   ObjectOwnership,
 } from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
 import { tableIndexes, tableKeys, ttlAttribute } from '../../shared/data/table';
+import { artifactCors } from '../console';
 
 /** A predictable name, so grants on its objects can be written (and reviewed) without cross-stack tokens. */
 export function auditBucketName(stack: Stack, prefix: string): string {
@@ -84,6 +86,16 @@ export class DataStack extends Stack {
       bucketName: artifactBucketName(this, props.prefix),
       serverAccessLogsPrefix: 'artifacts/',
       eventBridgeEnabled: false,
+      // The console uploads and downloads through presigned URLs from the browser.
+      cors: [
+        {
+          allowedOrigins: artifactCors.allowedOrigins,
+          allowedMethods: artifactCors.allowedMethods.map((method) => HttpMethods[method]),
+          allowedHeaders: artifactCors.allowedHeaders,
+          exposedHeaders: artifactCors.exposedHeaders,
+          maxAge: artifactCors.maxAgeSeconds,
+        },
+      ],
     });
     // Audit events are archived here, one object per event, immutable for a year (Object Lock, compliance).
     this.auditArchive = new Bucket(this, 'AuditArchive', {

@@ -257,4 +257,55 @@ describe('cdk synth', () => {
     }
     expect(deadLetterIds.size).toBe(3);
   });
+
+  it('serves the console from a private bucket through CloudFront (OAC), with security headers and its config', () => {
+    const web = Template.fromStack(stacks.web);
+    web.hasResourceProperties('AWS::S3::Bucket', {
+      PublicAccessBlockConfiguration: {
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      },
+      LoggingConfiguration: Match.objectLike({ LogFilePrefix: 'site/' }),
+    });
+    web.resourceCountIs('AWS::CloudFront::OriginAccessControl', 1);
+    web.hasResourceProperties('AWS::CloudFront::Distribution', {
+      DistributionConfig: Match.objectLike({
+        DefaultRootObject: 'index.html',
+        Origins: [Match.objectLike({ OriginAccessControlId: Match.anyValue() })],
+        DefaultCacheBehavior: Match.objectLike({ ViewerProtocolPolicy: 'redirect-to-https' }),
+        CustomErrorResponses: Match.arrayWith([
+          Match.objectLike({ ErrorCode: 403, ResponseCode: 200, ResponsePagePath: '/index.html' }),
+        ]),
+        Logging: Match.objectLike({ Prefix: 'cloudfront/' }),
+      }),
+    });
+    const policy = Object.values(web.findResources('AWS::CloudFront::ResponseHeadersPolicy'))[0] as {
+      Properties: { ResponseHeadersPolicyConfig: { SecurityHeadersConfig: Record<string, any> } };
+    };
+    const security = policy.Properties.ResponseHeadersPolicyConfig.SecurityHeadersConfig;
+    expect(JSON.stringify(security.ContentSecurityPolicy)).toContain("script-src 'self'");
+    expect(JSON.stringify(security.ContentSecurityPolicy)).toContain("frame-ancestors 'none'");
+    expect(security.FrameOptions.FrameOption).toBe('DENY');
+    expect(security.StrictTransportSecurity.AccessControlMaxAgeSec).toBeGreaterThanOrEqual(31_536_000);
+    // The build and a config.json naming the API's URL, resolved at deploy time.
+    const deployment = Object.values(web.findResources('Custom::CDKBucketDeployment'))[0] as {
+      Properties: { SourceMarkers?: unknown[]; SourceObjectKeys: unknown[] };
+    };
+    expect(deployment.Properties.SourceObjectKeys).toHaveLength(2);
+    expect(JSON.stringify(deployment.Properties.SourceMarkers)).toContain('RecipeflowApi');
+  });
+
+  it('lets the console call the API and the artifact bucket from its own origin (CORS)', () => {
+    Template.fromStack(stacks.api).hasResourceProperties('AWS::ApiGatewayV2::Api', {
+      CorsConfiguration: Match.objectLike({
+        AllowHeaders: Match.arrayWith(['authorization', 'idempotency-key', 'if-none-match']),
+        ExposeHeaders: Match.arrayWith(['etag', 'retry-after']),
+      }),
+    });
+    Template.fromStack(stacks.data).hasResourceProperties('AWS::S3::Bucket', {
+      CorsConfiguration: { CorsRules: [Match.objectLike({ AllowedMethods: ['PUT', 'GET'] })] },
+    });
+  });
 });

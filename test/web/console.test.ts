@@ -77,7 +77,7 @@ describe('the web console', { timeout: 240_000 }, () => {
     await page.getByLabel('API key').waitFor();
     // Keyboard only: the key field is reachable and Enter submits.
     await page.keyboard.press('Tab');
-    await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('api-key');
+    await expect.poll(() => page.evaluate('document.activeElement?.id')).toBe('api-key');
     await page.keyboard.type(adminKey);
     await page.keyboard.press('Enter');
     const nav = page.getByRole('navigation', { name: 'Main' });
@@ -368,7 +368,7 @@ describe('the web console', { timeout: 240_000 }, () => {
         expect(await seriousViolations(page), `${name} at ${width}`).toEqual([]);
         // Nothing wider than the screen: wide tables scroll inside their own box.
         expect(
-          await page.evaluate(() => document.documentElement.scrollWidth),
+          await page.evaluate<number>('document.documentElement.scrollWidth'),
           `${name} at ${width}`,
         ).toBeLessThanOrEqual(width);
         if (width === 1280) await screenshot(page, name);
