@@ -43,6 +43,7 @@ export function JsonEditor({
         history(),
         bracketMatching(),
         json(),
+        EditorView.lineWrapping,
         linter(jsonParseLinter()),
         lintGutter(),
         keymap.of([...defaultKeymap, ...historyKeymap, indentWithTab]),
