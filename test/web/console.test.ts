@@ -225,6 +225,20 @@ describe('the web console', { timeout: 240_000 }, () => {
     await page.getByRole('button', { name: 'Edit' }).click();
     const editor = page.getByLabel('Recipe definition');
     await editor.waitFor();
+    // Completion from the step registry: step types for "type", a type's fields for a property name.
+    await editor.click();
+    await page.keyboard.press('ControlOrMeta+a');
+    await page.keyboard.insertText('{"steps": [{"id": "a", "type": "h"}]}');
+    for (let i = 0; i < 4; i++) await page.keyboard.press('ArrowLeft');
+    await page.keyboard.press('Control+Space');
+    await page.locator('.cm-tooltip-autocomplete').getByText('"http"').waitFor();
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('ControlOrMeta+a');
+    await page.keyboard.insertText('{"steps": [{"id": "a", "type": "http", "ur": 1}]}');
+    for (let i = 0; i < 8; i++) await page.keyboard.press('ArrowLeft');
+    await page.keyboard.press('Control+Space');
+    await page.locator('.cm-tooltip-autocomplete').getByText('"url"').waitFor();
+    await page.keyboard.press('Escape');
     const invalid = { name: 'Broken', steps: [{ id: 'fetch', type: 'http', url: 5 }] };
     await editor.click();
     await page.keyboard.press('ControlOrMeta+a');
