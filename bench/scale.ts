@@ -1,5 +1,7 @@
 // List latency with 100 vs 100,000 executions in one tenant: pages are Query + Limit on a partition, so the
 // time of a page must not grow with the tenant's history. Median of 30 sequential requests through the API.
+// Then the web console's Runs page on the same tenants in Chromium: time to the first rows, time to scroll
+// through 2,000 runs, and how many rows the virtualised table keeps in the page meanwhile.
 import { performance } from 'node:perf_hooks';
 import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { createApiKey } from '../shared/auth/api-keys';
@@ -8,6 +10,7 @@ import { keys } from '../shared/data/keys';
 import { createDeps, type Deps } from '../shared/deps';
 import { newId } from '../shared/ids';
 import { putTenantIfMissing } from '../shared/tenants/tenant-repository';
+import { launchChromium } from '../test/support/browser';
 import { percentile, withRuntime, writeResult } from './support';
 
 const SIZES = [100, 100_000];
@@ -52,6 +55,35 @@ async function seed(deps: Deps, tenantId: string, count: number) {
   }
 }
 
+/** The Runs page of the console: first rows, then scrolling until 2,000 runs are loaded. */
+async function timeConsole(baseUrl: string, key: string, size: number) {
+  const browser = await launchChromium();
+  try {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await page.goto(baseUrl);
+    await page.getByLabel('API key').fill(key);
+    const started = performance.now();
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('link', { name: /^exe_/ }).first().waitFor();
+    const firstRowsMs = performance.now() - started;
+    const target = Math.min(2000, size);
+    const scrolled = performance.now();
+    let domRows = 0;
+    while (true) {
+      const loaded = await page.evaluate<number>(
+        "Number(document.querySelector('[aria-live=polite].small')?.textContent?.match(/\\d+/)?.[0] ?? 0)",
+      );
+      domRows = Math.max(domRows, await page.locator('tbody tr').count());
+      if (loaded >= target) break;
+      await page.evaluate("document.querySelector('.table-scroll.runs').scrollTop = 1e9");
+      await page.waitForTimeout(20);
+    }
+    return { firstRowsMs, scrollMs: performance.now() - scrolled, domRows, loaded: target };
+  } finally {
+    await browser.close();
+  }
+}
+
 async function timePages(baseUrl: string, key: string, query: string): Promise<number> {
   const samples: number[] = [];
   for (let i = 0; i < 32; i++) {
@@ -70,6 +102,7 @@ async function timePages(baseUrl: string, key: string, query: string): Promise<n
 await withRuntime(async (runtime) => {
   const deps = createDeps();
   const rows = [];
+  const consoleRows: Array<Record<string, number>> = [];
   for (const size of SIZES) {
     const tenantId = `ten_scale_${size}`;
     await putTenantIfMissing(deps, {
@@ -91,8 +124,17 @@ await withRuntime(async (runtime) => {
       byStatusMs: +(await timePages(runtime.baseUrl, key, 'limit=25&status=failed')).toFixed(1),
       byRecipeMs: +(await timePages(runtime.baseUrl, key, 'limit=25&recipeId=rcp_bench')).toFixed(1),
     });
+    const ui = await timeConsole(runtime.baseUrl, key, size);
+    consoleRows.push({
+      executions: size,
+      firstRowsMs: Math.round(ui.firstRowsMs),
+      [`scrollTo${ui.loaded}Ms`]: Math.round(ui.scrollMs),
+      mostRowsInPage: ui.domRows,
+    });
   }
   console.log('\nList latency by history size (median of 30; target: flat):');
   console.table(rows);
-  writeResult('scale', { rows });
+  console.log('\nThe console’s Runs page (Chromium; target: flat, rows in the page bounded by the viewport):');
+  console.table(consoleRows);
+  writeResult('scale', { rows, console: consoleRows });
 });

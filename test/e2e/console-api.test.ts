@@ -14,7 +14,9 @@ beforeAll(async () => {
   const onboarded = await platform('POST', '/v1/tenants', { name: 'console api', plan: 'pro' });
   adminKey = onboarded.body!.apiKey.key;
   admin = apiClient(adminKey);
-  other = apiClient((await platform('POST', '/v1/tenants', { name: 'someone else', plan: 'pro' })).body!.apiKey.key);
+  other = apiClient(
+    (await platform('POST', '/v1/tenants', { name: 'someone else', plan: 'pro' })).body!.apiKey.key,
+  );
 });
 
 async function finished(id: string) {
@@ -76,7 +78,8 @@ describe('the API the console reads', () => {
     expect(run.status).toBe('failed');
     const call = run.steps.find((s: { stepId: string }) => s.stepId === 'call');
     expect(call.history.length).toBe(call.attempts);
-    for (const attempt of call.history) expect(attempt).toMatchObject({ status: 'failed', error: { type: expect.any(String) } });
+    for (const attempt of call.history)
+      expect(attempt).toMatchObject({ status: 'failed', error: { type: expect.any(String) } });
   });
 
   it('answers an unchanged GET 304 to If-None-Match, and a changed one 200', async () => {
@@ -86,7 +89,10 @@ describe('the API the console reads', () => {
     const again = await admin('GET', '/v1/recipes', undefined, { 'if-none-match': etag });
     expect(again.status).toBe(304);
     expect(again.body).toBeNull();
-    await admin('POST', '/v1/recipes', { name: 'changes the list', steps: [{ id: 'a', type: 'transform', source: 1, ops: [] }] });
+    await admin('POST', '/v1/recipes', {
+      name: 'changes the list',
+      steps: [{ id: 'a', type: 'transform', source: 1, ops: [] }],
+    });
     expect((await admin('GET', '/v1/recipes', undefined, { 'if-none-match': etag })).status).toBe(200);
   });
 
@@ -97,7 +103,10 @@ describe('the API the console reads', () => {
     });
     const started = await admin('POST', `/v1/recipes/${recipe.body!.id}/executions`, {});
     const review = await until(
-      async () => (await admin('GET', '/v1/reviews')).body!.items.find((r: { executionId: string }) => r.executionId === started.body!.id),
+      async () =>
+        (await admin('GET', '/v1/reviews')).body!.items.find(
+          (r: { executionId: string }) => r.executionId === started.body!.id,
+        ),
       (found) => !!found,
       400,
     );

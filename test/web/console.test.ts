@@ -385,7 +385,7 @@ describe('the web console', { timeout: 240_000 }, () => {
           await page.evaluate<number>('document.documentElement.scrollWidth'),
           `${name} at ${width}`,
         ).toBeLessThanOrEqual(width);
-        if (width === 1280) await screenshot(page, name);
+        if (width === 1280) await screenshot(page, `screen-${name}`);
       }
       expect(errors, `console errors at ${width}`).toEqual([]);
       await close();

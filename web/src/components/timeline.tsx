@@ -48,7 +48,8 @@ export function Timeline({
                 <span className="timeline-track">
                   {attempts.map((attempt) => {
                     const from = new Date(attempt.startedAt).getTime();
-                    const ms = attempt.latencyMs ?? (step.status === 'waiting' ? Date.now() - from : 0);
+                    // A step still waiting (a review) has run from its start until now.
+                    const ms = step.status === 'waiting' ? Date.now() - from : (attempt.latencyMs ?? 0);
                     return (
                       <span
                         key={`${attempt.attempt}-${attempt.startedAt}`}
@@ -59,7 +60,9 @@ export function Timeline({
                     );
                   })}
                 </span>
-                <span className="timeline-ms">{formatDuration(step.latencyMs)}</span>
+                <span className="timeline-ms">
+                  {step.status === 'waiting' ? 'waiting' : formatDuration(step.latencyMs)}
+                </span>
               </button>
             </li>
           );

@@ -122,3 +122,23 @@ export function TableBox({
     </section>
   );
 }
+
+/** A button in a table row: says what it does, and (to a screen reader) to which row's item. */
+export function RowButton({
+  action,
+  item,
+  danger = false,
+  onClick,
+}: {
+  action: string;
+  item: string;
+  danger?: boolean;
+  onClick: () => void;
+}) {
+  return (
+    <button type="button" className={danger ? 'danger' : undefined} onClick={onClick}>
+      {action}
+      <span className="sr-only"> {item}</span>
+    </button>
+  );
+}

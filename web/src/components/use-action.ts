@@ -1,6 +1,8 @@
 // A mutation as a page runs it: busy while it runs, its problem kept to show, queries refreshed after.
 import { useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
+import { api } from '../api';
+import { newIdempotencyKey } from './ui';
 
 export function useAction(refresh: unknown[][]) {
   const queryClient = useQueryClient();
@@ -20,5 +22,8 @@ export function useAction(refresh: unknown[][]) {
       setBusy(false);
     }
   };
-  return { run, error, busy };
+  /** DELETE of one resource, as a person's click: its own Idempotency-Key, then the lists refreshed. */
+  const remove = (path: string) =>
+    run(() => api(path, { method: 'DELETE', idempotencyKey: newIdempotencyKey() }));
+  return { run, remove, error, busy };
 }

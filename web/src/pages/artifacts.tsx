@@ -12,6 +12,7 @@ import {
   Loading,
   newIdempotencyKey,
   PageHeader,
+  RowButton,
   StatusBadge,
   TableBox,
   When,
@@ -194,18 +195,25 @@ export function ArtifactsPage() {
                   <td className="row-actions">
                     {artifact.status === 'uploaded' ? (
                       <>
-                        <button type="button" onClick={() => setSelected(artifact.id)}>
-                          Sample<span className="sr-only"> of {artifact.filename}</span>
-                        </button>
-                        <button type="button" onClick={() => void download(artifact.id)}>
-                          Download<span className="sr-only"> {artifact.filename}</span>
-                        </button>
+                        <RowButton
+                          action="Sample"
+                          item={`of ${artifact.filename}`}
+                          onClick={() => setSelected(artifact.id)}
+                        />
+                        <RowButton
+                          action="Download"
+                          item={artifact.filename}
+                          onClick={() => void download(artifact.id)}
+                        />
                       </>
                     ) : null}
                     {canDelete ? (
-                      <button type="button" className="danger" onClick={() => void remove(artifact.id)}>
-                        Delete<span className="sr-only"> {artifact.filename}</span>
-                      </button>
+                      <RowButton
+                        danger
+                        action="Delete"
+                        item={artifact.filename}
+                        onClick={() => void remove(artifact.id)}
+                      />
                     ) : null}
                   </td>
                 </tr>

@@ -4,6 +4,7 @@ import { Link, useNavigate } from '@tanstack/react-router';
 import { useState } from 'react';
 import { api, type Page } from '../api';
 import { useCan } from '../auth';
+import { useRecipes } from '../components/recipes';
 import { Empty, ErrorNote, Loading, newIdempotencyKey, PageHeader, TableBox, When } from '../components/ui';
 import type { Recipe, RecipeDefinition } from '../types';
 
@@ -18,10 +19,7 @@ export function RecipesPage() {
   const canEdit = useCan('editor');
   const navigate = useNavigate();
   const queryClient = useQueryClient();
-  const recipes = useQuery({
-    queryKey: ['recipes'],
-    queryFn: () => api<Page<Recipe>>('/v1/recipes', { query: { limit: 100 } }),
-  });
+  const recipes = useRecipes();
   const templates = useQuery({
     queryKey: ['templates'],
     enabled: canEdit,

@@ -262,7 +262,7 @@ function StepList({
                 <StatusBadge status={step.status} />
               </td>
               <td>{step.attempts}</td>
-              <td>{formatDuration(step.latencyMs)}</td>
+              <td>{step.status === 'waiting' ? 'waiting' : formatDuration(step.latencyMs)}</td>
               <td>{step.usage?.totalTokens ?? '—'}</td>
               <td>{step.usage ? formatUsd(step.usage.costUsd) : '—'}</td>
             </tr>

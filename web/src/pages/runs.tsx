@@ -6,6 +6,7 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { api, type Page } from '../api';
 import { useCan } from '../auth';
+import { useRecipes } from '../components/recipes';
 import {
   ErrorNote,
   formatDuration,
@@ -16,7 +17,7 @@ import {
   When,
 } from '../components/ui';
 import type { RunsSearch } from '../router';
-import { type Execution, executionStatuses, finished, type Recipe } from '../types';
+import { type Execution, executionStatuses, finished } from '../types';
 
 const PAGE = 100;
 const ROW_HEIGHT = 41;
@@ -26,10 +27,7 @@ export function RunsPage() {
   const navigate = useNavigate({ from: '/runs' });
   const canCancel = useCan('operator');
   const queryClient = useQueryClient();
-  const recipes = useQuery({
-    queryKey: ['recipes'],
-    queryFn: () => api<Page<Recipe>>('/v1/recipes', { query: { limit: 100 } }),
-  });
+  const recipes = useRecipes();
   const filter = { recipeId: search.recipeId, status: search.status };
   // The newest runs, polled: a conditional GET answers 304 while nothing changed.
   const head = useQuery({

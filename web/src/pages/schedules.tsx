@@ -4,9 +4,18 @@ import { useQuery } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { api, type Page } from '../api';
 import { useCan } from '../auth';
-import { Empty, ErrorNote, Loading, newIdempotencyKey, PageHeader, TableBox, When } from '../components/ui';
+import { parseJsonField, RecipeSelect, useRecipes } from '../components/recipes';
+import {
+  Empty,
+  ErrorNote,
+  Loading,
+  newIdempotencyKey,
+  PageHeader,
+  RowButton,
+  TableBox,
+  When,
+} from '../components/ui';
 import { useAction } from '../components/use-action';
-import type { Recipe } from '../types';
 
 interface Schedule {
   id: string;
@@ -22,10 +31,7 @@ interface Schedule {
 
 export function SchedulesPage() {
   const canEdit = useCan('editor');
-  const recipes = useQuery({
-    queryKey: ['recipes'],
-    queryFn: () => api<Page<Recipe>>('/v1/recipes', { query: { limit: 100 } }),
-  });
+  const recipes = useRecipes();
   const schedules = useQuery({
     queryKey: ['schedules', recipes.data?.items.map((r) => r.id).join(',')],
     enabled: !!recipes.data,
@@ -51,12 +57,7 @@ export function SchedulesPage() {
   const create = (event: FormEvent) => {
     event.preventDefault();
     void action.run(async () => {
-      let input: unknown;
-      try {
-        input = JSON.parse(form.input);
-      } catch {
-        throw new Error('Input is not valid JSON');
-      }
+      const input = parseJsonField(form.input, 'Input');
       await api(`/v1/recipes/${encodeURIComponent(form.recipeId)}/schedules`, {
         method: 'POST',
         idempotencyKey: newIdempotencyKey(),
@@ -77,19 +78,12 @@ export function SchedulesPage() {
         <form className="card form-grid" onSubmit={create}>
           <h2>New schedule</h2>
           <label htmlFor="schedule-recipe">Recipe</label>
-          <select
+          <RecipeSelect
             id="schedule-recipe"
             required
             value={form.recipeId}
-            onChange={(e) => setForm({ ...form, recipeId: e.target.value })}
-          >
-            <option value="">Choose a recipe</option>
-            {recipes.data?.items.map((r) => (
-              <option key={r.id} value={r.id}>
-                {r.name}
-              </option>
-            ))}
-          </select>
+            onChange={(recipeId) => setForm({ ...form, recipeId })}
+          />
           <label htmlFor="schedule-expression">Expression</label>
           <input
             id="schedule-expression"
@@ -162,20 +156,12 @@ export function SchedulesPage() {
                   <td>{s.lastSkipped ? `${s.lastSkipped.reason}` : '—'}</td>
                   {canEdit ? (
                     <td>
-                      <button
-                        type="button"
-                        className="danger"
-                        onClick={() =>
-                          void action.run(() =>
-                            api(`/v1/schedules/${s.id}`, {
-                              method: 'DELETE',
-                              idempotencyKey: newIdempotencyKey(),
-                            }),
-                          )
-                        }
-                      >
-                        Delete<span className="sr-only"> schedule {s.description ?? s.id}</span>
-                      </button>
+                      <RowButton
+                        danger
+                        action="Delete"
+                        item={`schedule ${s.description ?? s.id}`}
+                        onClick={() => void action.remove(`/v1/schedules/${s.id}`)}
+                      />
                     </td>
                   ) : null}
                 </tr>

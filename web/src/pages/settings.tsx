@@ -4,7 +4,15 @@ import { useQuery } from '@tanstack/react-query';
 import { type FormEvent, useEffect, useState } from 'react';
 import { api, type Page } from '../api';
 import { useCan } from '../auth';
-import { ErrorNote, Loading, newIdempotencyKey, PageHeader, TableBox, When } from '../components/ui';
+import {
+  ErrorNote,
+  Loading,
+  newIdempotencyKey,
+  PageHeader,
+  RowButton,
+  TableBox,
+  When,
+} from '../components/ui';
 import { useAction } from '../components/use-action';
 
 const CREDENTIAL_FIELDS = {
@@ -138,20 +146,12 @@ function Credentials() {
                 </td>
                 {canEdit ? (
                   <td>
-                    <button
-                      type="button"
-                      className="danger"
-                      onClick={() =>
-                        void action.run(() =>
-                          api(`/v1/credentials/${encodeURIComponent(c.name)}`, {
-                            method: 'DELETE',
-                            idempotencyKey: newIdempotencyKey(),
-                          }),
-                        )
-                      }
-                    >
-                      Delete<span className="sr-only"> credential {c.name}</span>
-                    </button>
+                    <RowButton
+                      danger
+                      action="Delete"
+                      item={`credential ${c.name}`}
+                      onClick={() => void action.remove(`/v1/credentials/${encodeURIComponent(c.name)}`)}
+                    />
                   </td>
                 ) : null}
               </tr>
@@ -281,20 +281,12 @@ function ApiKeys() {
                   <When at={k.createdAt} />
                 </td>
                 <td>
-                  <button
-                    type="button"
-                    className="danger"
-                    onClick={() =>
-                      void action.run(() =>
-                        api(`/v1/api-keys/${k.id}`, {
-                          method: 'DELETE',
-                          idempotencyKey: newIdempotencyKey(),
-                        }),
-                      )
-                    }
-                  >
-                    Revoke<span className="sr-only"> key {k.name}</span>
-                  </button>
+                  <RowButton
+                    danger
+                    action="Revoke"
+                    item={`key ${k.name}`}
+                    onClick={() => void action.remove(`/v1/api-keys/${k.id}`)}
+                  />
                 </td>
               </tr>
             ))}

@@ -10,6 +10,7 @@ import {
   Loading,
   newIdempotencyKey,
   PageHeader,
+  RowButton,
   StatusBadge,
   TableBox,
   When,
@@ -140,19 +141,20 @@ export function TenantsPage() {
                 </td>
                 <td>
                   {t.status === 'active' ? (
-                    <button
-                      type="button"
-                      className="danger"
+                    <RowButton
+                      danger
+                      action="Suspend"
+                      item={t.name}
                       onClick={() =>
                         change(t.id, { status: 'suspended', reason: 'suspended from the console' })
                       }
-                    >
-                      Suspend<span className="sr-only"> {t.name}</span>
-                    </button>
+                    />
                   ) : (
-                    <button type="button" onClick={() => change(t.id, { status: 'active' })}>
-                      Reactivate<span className="sr-only"> {t.name}</span>
-                    </button>
+                    <RowButton
+                      action="Reactivate"
+                      item={t.name}
+                      onClick={() => change(t.id, { status: 'active' })}
+                    />
                   )}
                 </td>
               </tr>

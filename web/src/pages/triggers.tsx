@@ -3,9 +3,18 @@ import { useQuery } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { api, type Page } from '../api';
 import { useCan } from '../auth';
-import { Empty, ErrorNote, Loading, newIdempotencyKey, PageHeader, TableBox, When } from '../components/ui';
+import { parseJsonField, RecipeSelect } from '../components/recipes';
+import {
+  Empty,
+  ErrorNote,
+  Loading,
+  newIdempotencyKey,
+  PageHeader,
+  RowButton,
+  TableBox,
+  When,
+} from '../components/ui';
 import { useAction } from '../components/use-action';
-import type { Recipe } from '../types';
 
 interface Trigger {
   id: string;
@@ -18,10 +27,6 @@ interface Trigger {
 
 export function TriggersPage() {
   const canEdit = useCan('editor');
-  const recipes = useQuery({
-    queryKey: ['recipes'],
-    queryFn: () => api<Page<Recipe>>('/v1/recipes', { query: { limit: 100 } }),
-  });
   const triggers = useQuery({
     queryKey: ['triggers'],
     queryFn: () => api<Page<Trigger>>('/v1/triggers', { query: { limit: 100 } }),
@@ -31,12 +36,7 @@ export function TriggersPage() {
   const create = (event: FormEvent) => {
     event.preventDefault();
     void action.run(async () => {
-      let input: unknown;
-      try {
-        input = JSON.parse(form.input);
-      } catch {
-        throw new Error('Input is not valid JSON');
-      }
+      const input = parseJsonField(form.input, 'Input');
       await api('/v1/triggers', {
         method: 'POST',
         idempotencyKey: newIdempotencyKey(),
@@ -57,19 +57,12 @@ export function TriggersPage() {
         <form className="card form-grid" onSubmit={create}>
           <h2>New trigger</h2>
           <label htmlFor="trigger-recipe">Recipe</label>
-          <select
+          <RecipeSelect
             id="trigger-recipe"
             required
             value={form.recipeId}
-            onChange={(e) => setForm({ ...form, recipeId: e.target.value })}
-          >
-            <option value="">Choose a recipe</option>
-            {recipes.data?.items.map((r) => (
-              <option key={r.id} value={r.id}>
-                {r.name}
-              </option>
-            ))}
-          </select>
+            onChange={(recipeId) => setForm({ ...form, recipeId })}
+          />
           <label htmlFor="trigger-prefix">Filename prefix</label>
           <input
             id="trigger-prefix"
@@ -124,20 +117,12 @@ export function TriggersPage() {
                   </td>
                   {canEdit ? (
                     <td>
-                      <button
-                        type="button"
-                        className="danger"
-                        onClick={() =>
-                          void action.run(() =>
-                            api(`/v1/triggers/${t.id}`, {
-                              method: 'DELETE',
-                              idempotencyKey: newIdempotencyKey(),
-                            }),
-                          )
-                        }
-                      >
-                        Delete<span className="sr-only"> trigger {t.description ?? t.id}</span>
-                      </button>
+                      <RowButton
+                        danger
+                        action="Delete"
+                        item={`trigger ${t.description ?? t.id}`}
+                        onClick={() => void action.remove(`/v1/triggers/${t.id}`)}
+                      />
                     </td>
                   ) : null}
                 </tr>
