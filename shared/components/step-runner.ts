@@ -72,10 +72,12 @@ export async function runStep<S extends Step>(deps: Deps, event: StepEvent<S>, c
     if (testing) return { output, ...(result.usage ? { usage: result.usage } : {}) };
     const outputPreview = preview(result.output);
     // The record holds a preview; an output longer than it is kept whole in S3 (already, when it travels by
-    // reference) so a reader can load it on demand: GET /v1/executions/{id}/steps/{stepId}/output.
+    // reference) so a reader can load it on demand: GET /v1/executions/{id}/steps/{stepId}/output. Not for
+    // a map's items: one object per item would cost a PUT per row of a large map, for a view nobody opens.
+    const keep = outputPreview.endsWith('…') && event.state.index === undefined;
     const full = isPayloadRef(output)
       ? output
-      : outputPreview.endsWith('…')
+      : keep
         ? await storeIfLarge(deps, tenantId, name, result.output ?? null, 0)
         : undefined;
     await recordStepAttempt(deps, tenantId, executionId, {

@@ -307,6 +307,7 @@ function StepDetails({
             <StatusBadge status={record.status} /> · {record.attempts} attempt
             {record.attempts === 1 ? '' : 's'} · {formatDuration(record.latencyMs)}
           </p>
+          {record.type === 'review' ? <ReviewDecision preview={record.outputPreview} /> : null}
           {record.usage ? (
             <p>
               Model {record.usage.model ?? '—'} ({record.usage.provider ?? '—'}) · prompt{' '}
@@ -382,6 +383,20 @@ function StepDetails({
         </>
       ) : null}
     </section>
+  );
+}
+
+/** Who decided a review, read from the step's output (the decision and reviewer lead its preview). */
+function ReviewDecision({ preview }: { preview?: string }) {
+  const decided = /^\{"decision":"(approve|reject)","reviewer":"([^"]+)","decidedAt":"([^"]+)"/.exec(
+    preview ?? '',
+  );
+  if (!decided) return null;
+  return (
+    <p>
+      {decided[1] === 'approve' ? 'Approved' : 'Rejected'} by <span className="mono">{decided[2]}</span>{' '}
+      <When at={decided[3]} />
+    </p>
   );
 }
 
