@@ -142,3 +142,20 @@ export function RowButton({
     </button>
   );
 }
+
+/** A table's header row: one column header per name (a `false` entry is a column this role does not see). */
+export function TableHead({ columns }: { columns: Array<string | false> }) {
+  return (
+    <thead>
+      <tr>
+        {columns
+          .filter((column) => column !== false)
+          .map((column) => (
+            <th key={column} scope="col">
+              {column}
+            </th>
+          ))}
+      </tr>
+    </thead>
+  );
+}

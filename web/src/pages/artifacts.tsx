@@ -15,6 +15,7 @@ import {
   RowButton,
   StatusBadge,
   TableBox,
+  TableHead,
   When,
 } from '../components/ui';
 import type { Artifact } from '../types';
@@ -157,16 +158,7 @@ export function ArtifactsPage() {
       {artifacts.data?.items.length ? (
         <TableBox label="Artifacts">
           <table>
-            <thead>
-              <tr>
-                <th scope="col">File</th>
-                <th scope="col">Status</th>
-                <th scope="col">Size</th>
-                <th scope="col">Uploaded</th>
-                <th scope="col">Run</th>
-                <th scope="col">Actions</th>
-              </tr>
-            </thead>
+            <TableHead columns={['File', 'Status', 'Size', 'Uploaded', 'Run', 'Actions']} />
             <tbody>
               {artifacts.data.items.map((artifact) => (
                 <tr key={artifact.id} className={selected === artifact.id ? 'selected' : undefined}>

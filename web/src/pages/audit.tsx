@@ -2,7 +2,7 @@
 import { useInfiniteQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { api, type Page } from '../api';
-import { ErrorNote, PageHeader, TableBox, When } from '../components/ui';
+import { ErrorNote, PageHeader, TableBox, TableHead, When } from '../components/ui';
 
 interface AuditEvent {
   seq: number;
@@ -64,16 +64,7 @@ export function AuditPage() {
       <ErrorNote error={error ?? events.error} />
       <TableBox label="Audit events">
         <table>
-          <thead>
-            <tr>
-              <th scope="col">#</th>
-              <th scope="col">When</th>
-              <th scope="col">Actor</th>
-              <th scope="col">Action</th>
-              <th scope="col">Resource</th>
-              <th scope="col">Result</th>
-            </tr>
-          </thead>
+          <TableHead columns={['#', 'When', 'Actor', 'Action', 'Resource', 'Result']} />
           <tbody>
             {items.map((event) => (
               <tr key={event.seq}>

@@ -2,7 +2,7 @@
 import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import { Link } from '@tanstack/react-router';
 import { api, type Page } from '../api';
-import { ErrorNote, Loading, PageHeader, TableBox, When } from '../components/ui';
+import { ErrorNote, Loading, PageHeader, TableBox, TableHead, When } from '../components/ui';
 
 interface Credits {
   balance: number;
@@ -89,14 +89,7 @@ export function CreditsPage() {
       <ErrorNote error={ledger.error} />
       <TableBox label="Ledger">
         <table>
-          <thead>
-            <tr>
-              <th scope="col">When</th>
-              <th scope="col">Type</th>
-              <th scope="col">Amount</th>
-              <th scope="col">Run or reason</th>
-            </tr>
-          </thead>
+          <TableHead columns={['When', 'Type', 'Amount', 'Run or reason']} />
           <tbody>
             {entries.map((entry) => (
               <tr key={entry.id}>

@@ -9,7 +9,15 @@ import { useCan } from '../auth';
 import { InputForm } from '../components/input-form';
 import { RecipeGraph } from '../components/recipe-graph';
 import { stepCompletion } from '../components/step-completion';
-import { ErrorNote, Loading, newIdempotencyKey, PageHeader, TableBox, When } from '../components/ui';
+import {
+  ErrorNote,
+  Loading,
+  newIdempotencyKey,
+  PageHeader,
+  TableBox,
+  TableHead,
+  When,
+} from '../components/ui';
 import type { Execution, Recipe, RecipeDefinition, RecipeVersion, StepType } from '../types';
 
 const JsonEditor = lazy(() => import('../components/json-editor').then((m) => ({ default: m.JsonEditor })));
@@ -197,13 +205,7 @@ function Versions({ recipe }: { recipe: Recipe }) {
       <ErrorNote error={versions.error} />
       <TableBox label="Versions">
         <table>
-          <thead>
-            <tr>
-              <th scope="col">Version</th>
-              <th scope="col">Engine</th>
-              <th scope="col">Created</th>
-            </tr>
-          </thead>
+          <TableHead columns={['Version', 'Engine', 'Created']} />
           <tbody>
             {list.map((v) => (
               <tr key={v.version}>

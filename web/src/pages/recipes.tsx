@@ -5,7 +5,16 @@ import { useState } from 'react';
 import { api, type Page } from '../api';
 import { useCan } from '../auth';
 import { useRecipes } from '../components/recipes';
-import { Empty, ErrorNote, Loading, newIdempotencyKey, PageHeader, TableBox, When } from '../components/ui';
+import {
+  Empty,
+  ErrorNote,
+  Loading,
+  newIdempotencyKey,
+  PageHeader,
+  TableBox,
+  TableHead,
+  When,
+} from '../components/ui';
 import type { Recipe, RecipeDefinition } from '../types';
 
 interface Template {
@@ -64,16 +73,7 @@ export function RecipesPage() {
       {recipes.data?.items.length ? (
         <TableBox label="Recipes">
           <table>
-            <thead>
-              <tr>
-                <th scope="col">Recipe</th>
-                <th scope="col">Description</th>
-                <th scope="col">Version</th>
-                <th scope="col">Engine</th>
-                <th scope="col">Steps</th>
-                <th scope="col">Updated</th>
-              </tr>
-            </thead>
+            <TableHead columns={['Recipe', 'Description', 'Version', 'Engine', 'Steps', 'Updated']} />
             <tbody>
               {recipes.data.items.map((recipe) => (
                 <tr key={recipe.id}>

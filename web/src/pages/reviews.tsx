@@ -2,7 +2,16 @@
 import { useQuery } from '@tanstack/react-query';
 import { Link } from '@tanstack/react-router';
 import { api, type Page } from '../api';
-import { Empty, ErrorNote, formatDuration, Loading, PageHeader, TableBox, When } from '../components/ui';
+import {
+  Empty,
+  ErrorNote,
+  formatDuration,
+  Loading,
+  PageHeader,
+  TableBox,
+  TableHead,
+  When,
+} from '../components/ui';
 import type { Review } from '../types';
 
 export function ReviewsPage() {
@@ -23,15 +32,7 @@ export function ReviewsPage() {
       {reviews.data?.length ? (
         <TableBox label="Pending reviews">
           <table>
-            <thead>
-              <tr>
-                <th scope="col">Review</th>
-                <th scope="col">Message</th>
-                <th scope="col">Run</th>
-                <th scope="col">Waiting since</th>
-                <th scope="col">Time left</th>
-              </tr>
-            </thead>
+            <TableHead columns={['Review', 'Message', 'Run', 'Waiting since', 'Time left']} />
             <tbody>
               {reviews.data.map((review) => {
                 const left = new Date(review.deadline).getTime() - now;

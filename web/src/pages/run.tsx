@@ -18,6 +18,7 @@ import {
   PageHeader,
   StatusBadge,
   TableBox,
+  TableHead,
   When,
 } from '../components/ui';
 import { type Execution, finished, type RecipeVersion, type Step, type StepRecord } from '../types';
@@ -238,17 +239,7 @@ function StepList({
   return (
     <TableBox label="Steps">
       <table>
-        <thead>
-          <tr>
-            <th scope="col">Step</th>
-            <th scope="col">Type</th>
-            <th scope="col">Status</th>
-            <th scope="col">Attempts</th>
-            <th scope="col">Latency</th>
-            <th scope="col">Tokens</th>
-            <th scope="col">Cost</th>
-          </tr>
-        </thead>
+        <TableHead columns={['Step', 'Type', 'Status', 'Attempts', 'Latency', 'Tokens', 'Cost']} />
         <tbody>
           {steps.map((step) => (
             <tr key={step.stepId} className={selected === step.stepId ? 'selected' : undefined}>

@@ -13,6 +13,7 @@ import {
   PageHeader,
   RowButton,
   TableBox,
+  TableHead,
   When,
 } from '../components/ui';
 import { useAction } from '../components/use-action';
@@ -126,16 +127,16 @@ export function SchedulesPage() {
       {schedules.data?.length ? (
         <TableBox label="Schedules">
           <table>
-            <thead>
-              <tr>
-                <th scope="col">Schedule</th>
-                <th scope="col">Recipe</th>
-                <th scope="col">Expression</th>
-                <th scope="col">Next runs</th>
-                <th scope="col">Last skipped</th>
-                {canEdit ? <th scope="col">Actions</th> : null}
-              </tr>
-            </thead>
+            <TableHead
+              columns={[
+                'Schedule',
+                'Recipe',
+                'Expression',
+                'Next runs',
+                'Last skipped',
+                canEdit && 'Actions',
+              ]}
+            />
             <tbody>
               {schedules.data.map((s) => (
                 <tr key={s.id}>

@@ -11,6 +11,7 @@ import {
   PageHeader,
   RowButton,
   TableBox,
+  TableHead,
   When,
 } from '../components/ui';
 import { useAction } from '../components/use-action';
@@ -128,14 +129,7 @@ function Credentials() {
       <ErrorNote error={action.error ?? credentials.error} />
       <TableBox label="Credentials">
         <table>
-          <thead>
-            <tr>
-              <th scope="col">Name</th>
-              <th scope="col">Type</th>
-              <th scope="col">Updated</th>
-              {canEdit ? <th scope="col">Actions</th> : null}
-            </tr>
-          </thead>
+          <TableHead columns={['Name', 'Type', 'Updated', canEdit && 'Actions']} />
           <tbody>
             {credentials.data?.items.map((c) => (
               <tr key={c.name}>
@@ -262,14 +256,7 @@ function ApiKeys() {
       ) : null}
       <TableBox label="API keys">
         <table>
-          <thead>
-            <tr>
-              <th scope="col">Name</th>
-              <th scope="col">Role</th>
-              <th scope="col">Created</th>
-              <th scope="col">Actions</th>
-            </tr>
-          </thead>
+          <TableHead columns={['Name', 'Role', 'Created', 'Actions']} />
           <tbody>
             {keys.data?.items.map((k) => (
               <tr key={k.id}>

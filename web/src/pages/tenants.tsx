@@ -13,6 +13,7 @@ import {
   RowButton,
   StatusBadge,
   TableBox,
+  TableHead,
   When,
 } from '../components/ui';
 import { useAction } from '../components/use-action';
@@ -98,17 +99,7 @@ export function TenantsPage() {
       {tenants.isLoading ? <Loading /> : null}
       <TableBox label="Tenants">
         <table>
-          <thead>
-            <tr>
-              <th scope="col">Tenant</th>
-              <th scope="col">Plan</th>
-              <th scope="col">Status</th>
-              <th scope="col">Balance</th>
-              <th scope="col">Running</th>
-              <th scope="col">Created</th>
-              <th scope="col">Actions</th>
-            </tr>
-          </thead>
+          <TableHead columns={['Tenant', 'Plan', 'Status', 'Balance', 'Running', 'Created', 'Actions']} />
           <tbody>
             {tenants.data?.items.map((t) => (
               <tr key={t.id}>

@@ -12,6 +12,7 @@ import {
   PageHeader,
   RowButton,
   TableBox,
+  TableHead,
   When,
 } from '../components/ui';
 import { useAction } from '../components/use-action';
@@ -93,15 +94,7 @@ export function TriggersPage() {
       {triggers.data?.items.length ? (
         <TableBox label="Triggers">
           <table>
-            <thead>
-              <tr>
-                <th scope="col">Trigger</th>
-                <th scope="col">Recipe</th>
-                <th scope="col">Prefix</th>
-                <th scope="col">Created</th>
-                {canEdit ? <th scope="col">Actions</th> : null}
-              </tr>
-            </thead>
+            <TableHead columns={['Trigger', 'Recipe', 'Prefix', 'Created', canEdit && 'Actions']} />
             <tbody>
               {triggers.data.items.map((t) => (
                 <tr key={t.id}>
