@@ -159,3 +159,24 @@ export function TableHead({ columns }: { columns: Array<string | false> }) {
     </thead>
   );
 }
+
+/** A secret the API shows once (a new API key): a read-only field that selects itself for copying. */
+export function ShownOnce({
+  id,
+  label,
+  value,
+  children,
+}: {
+  id: string;
+  label: string;
+  value: string;
+  children: ReactNode;
+}) {
+  return (
+    <div className="ok" role="status">
+      <p>{children}</p>
+      <label htmlFor={id}>{label}</label>
+      <input id={id} readOnly value={value} className="mono" onFocus={(e) => e.target.select()} />
+    </div>
+  );
+}

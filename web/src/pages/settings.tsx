@@ -10,6 +10,7 @@ import {
   newIdempotencyKey,
   PageHeader,
   RowButton,
+  ShownOnce,
   TableBox,
   TableHead,
   When,
@@ -240,19 +241,9 @@ function ApiKeys() {
       <h2>API keys</h2>
       <ErrorNote error={action.error ?? keys.error} />
       {created?.key ? (
-        <div className="ok" role="status">
-          <p>
-            The key <strong>{created.name}</strong> ({created.role}). Copy it now: it is not shown again.
-          </p>
-          <label htmlFor="new-key">New API key</label>
-          <input
-            id="new-key"
-            readOnly
-            value={created.key}
-            className="mono"
-            onFocus={(e) => e.target.select()}
-          />
-        </div>
+        <ShownOnce id="new-key" label="New API key" value={created.key}>
+          The key <strong>{created.name}</strong> ({created.role}). Copy it now: it is not shown again.
+        </ShownOnce>
       ) : null}
       <TableBox label="API keys">
         <table>

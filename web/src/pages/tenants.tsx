@@ -11,6 +11,7 @@ import {
   newIdempotencyKey,
   PageHeader,
   RowButton,
+  ShownOnce,
   StatusBadge,
   TableBox,
   TableHead,
@@ -68,17 +69,9 @@ export function TenantsPage() {
       <PageHeader title="Tenants" />
       <ErrorNote error={action.error ?? tenants.error} />
       {created ? (
-        <div className="ok" role="status">
-          <p>{created.name} is onboarded. Its admin key is shown once:</p>
-          <label htmlFor="tenant-key">Admin API key</label>
-          <input
-            id="tenant-key"
-            readOnly
-            value={created.key}
-            className="mono"
-            onFocus={(e) => e.target.select()}
-          />
-        </div>
+        <ShownOnce id="tenant-key" label="Admin API key" value={created.key}>
+          {created.name} is onboarded. Its admin key is shown once:
+        </ShownOnce>
       ) : null}
       <form className="card form-grid" onSubmit={onboard}>
         <h2>Onboard a tenant</h2>
