@@ -16,3 +16,8 @@ export function toStepError(error: unknown): StepFailed | StepRejected {
   const message = error instanceof Error ? error.message : String(error);
   return new StepFailed(message);
 }
+
+/** A fused group's step failed and the group settled the run itself: its Task's Catch goes to the Fail state. */
+export class RunSettled extends Error {
+  override name = 'RunSettled';
+}

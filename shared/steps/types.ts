@@ -55,6 +55,13 @@ export interface StepTypeDefinition<T extends string = string> {
   opensCredentials?: boolean;
   /** Can pause a run (a person, a time, a map's unknown length): `auto` recipes then run on Standard. */
   pauses?: boolean;
+  /**
+   * Task types whose step needs nothing of its own from Step Functions: deterministic, no side effect, fast
+   * (a `transform`, a `score`, a `state` get). The compiler runs such a step in the same Task invocation as
+   * its neighbours (see recipe-compiler.ts, "Fused steps"); only when it also has no retry policy and no
+   * `onError` goto. Its handler's component must be in shared/steps/fused-components.ts.
+   */
+  fusable?: (step: StepConfig) => boolean;
   /** How the step compiles; task types default to `context.task(step)`. */
   compile?: (step: StepConfig, next: string, context: CompileContext) => AslState;
   /** The longest the step can run, in seconds (Infinity when it waits for a person or a time). */

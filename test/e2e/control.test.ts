@@ -61,6 +61,40 @@ describe('redrive', () => {
   });
 });
 
+describe('redrive inside a fused group', () => {
+  it('resumes at the group of the failed step, running again only the deterministic steps whose output was lost', async () => {
+    healthy = false;
+    const recipe = await api('POST', '/v1/recipes', {
+      name: 'fused redrive',
+      steps: [
+        { id: 'path', type: 'transform', source: '/fused-anchor', ops: [] },
+        { id: 'anchor', type: 'http', url: `${flaky.url}{{steps.path.output}}` },
+        { id: 'shape', type: 'transform', source: { score: '{{steps.anchor.output.body.score}}' }, ops: [] },
+        { id: 'tail', type: 'http', url: `${flaky.url}/fused-tail` },
+      ],
+      output: '{{steps.shape.output}}',
+    });
+    const definition = await api('GET', `/v1/recipes/${recipe.body!.id}/definition`);
+    expect(Object.keys(definition.body!.definition.States)).toEqual([
+      'path',
+      'tail',
+      'Finalize',
+      'RecordFailure',
+      'Failed',
+    ]);
+    const failed = await api('POST', `/v1/recipes/${recipe.body!.id}/executions?wait=true`, { input: {} });
+    expect(failed.body).toMatchObject({ status: 'failed', error: { step: 'anchor' }, creditsCharged: 3 });
+    healthy = true;
+    const redriven = await api('POST', `/v1/executions/${failed.body!.id}/redrive`);
+    expect(redriven.status).toBe(202);
+    const done = await until(redriven.body!.id, 'succeeded');
+    expect(done.output).toEqual({ score: 7 });
+    // The Catch kept the state from before the group: `path` runs again (deterministic, same output).
+    expect(done.steps.map((s: { stepId: string }) => s.stepId)).toEqual(['path', 'anchor', 'shape', 'tail']);
+    expect(calls.filter((c) => c === '/fused-anchor')).toHaveLength(2);
+  });
+});
+
 describe('cancel', () => {
   it('stops a running execution, settles its reservation, and refuses a second cancel', async () => {
     const recipe = await api('POST', '/v1/recipes', {

@@ -30,7 +30,6 @@ describe('lambda:invoke emulation over the deployed ASL', () => {
       'company',
       'analysis',
       'fit',
-      'Finalize',
       'RecordFailure',
     ]);
   });
@@ -42,6 +41,7 @@ describe('lambda:invoke emulation over the deployed ASL', () => {
       calls.push({ fn, attempt });
       if (step?.id === 'company' && attempt === 0)
         throw Object.assign(new Error('busy'), { name: 'StepFailed' });
+      // The last step, a score, is fused with Finalize: the group's function ends the run.
       if (fn.endsWith('finalize')) return { done: true };
       return { output: { ok: step?.id } };
     };
@@ -56,7 +56,7 @@ describe('lambda:invoke emulation over the deployed ASL', () => {
     expect(await execution.result).toEqual({ done: true });
 
     expect(calls.filter((c) => c.fn.endsWith('http')).map((c) => c.attempt)).toEqual([0, 1]);
-    expect(calls.map((c) => c.fn.split('-').at(-1))).toEqual(['http', 'http', 'ai', 'score', 'finalize']);
+    expect(calls.map((c) => c.fn.split('-').at(-1))).toEqual(['http', 'http', 'ai', 'finalize']);
   });
 
   it('hands a failure to RecordFailure with a Lambda-shaped cause', async () => {

@@ -1,5 +1,7 @@
+import { DescribeExecutionCommand } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openAccountIfMissing } from '../../shared/credits/credits';
+import { invocations } from '../../infra/local/runtime';
+import { getAccount, openAccountIfMissing } from '../../shared/credits/credits';
 import { getExecutionWithSteps, listStepRecords } from '../../shared/executions/execution-repository';
 import { startExecution, waitForExecution } from '../../shared/executions/start-execution';
 import { createRecipe } from '../../shared/recipes/recipes';
@@ -78,7 +80,7 @@ describe('a recipe run through aws-local-stepfunctions with the real handlers', 
     expect(execution.steps[0]!.outputPreview).toContain('"employees":120');
     expect(execution.durationMs).toBeGreaterThanOrEqual(0);
     await stack.idle();
-    expect(stack.transitions(execution.executionArn!)).toBe(4); // 3 steps + Finalize
+    expect(stack.transitions(execution.executionArn!)).toBe(3); // 3 steps, Finalize fused with the last
   });
 
   it('retries a step that fails transiently and then succeeds, counting attempts', async () => {
@@ -93,7 +95,7 @@ describe('a recipe run through aws-local-stepfunctions with the real handlers', 
     expect(execution.steps[0]).toMatchObject({ stepId: 'company', status: 'succeeded', attempts: 2 });
     expect(execution.steps[0]!.error).toBeUndefined();
     await stack.idle();
-    expect(stack.transitions(execution.executionArn!)).toBe(5); // a retry is a billed transition too
+    expect(stack.transitions(execution.executionArn!)).toBe(4); // a retry is a billed transition too
   });
 
   it('sends one Idempotency-Key for every attempt of a side-effecting http step, and none on GET', async () => {
@@ -165,6 +167,125 @@ describe('a recipe run through aws-local-stepfunctions with the real handlers', 
         actor: { id: 'key_test', role: 'admin' },
       }),
     ).rejects.toMatchObject({ status: 422, errors: [{ path: 'input.domain', message: 'must be string' }] });
+  });
+});
+
+describe('fused steps through aws-local-stepfunctions', () => {
+  const pure = (id: string, source: unknown, extra: Record<string, unknown> = {}) => ({
+    id,
+    type: 'transform',
+    source,
+    ops: [],
+    ...extra,
+  });
+
+  it('runs transform, transform, score and Finalize in one Task and one invocation, each step recorded', async () => {
+    invocations.length = 0;
+    const execution = await run(
+      {
+        name: 'reference',
+        steps: [
+          pure('a', '{{input}}'),
+          pure('b', { x: '{{steps.a.output.x}}', doubled: ['{{steps.a.output.x}}', '{{steps.a.output.x}}'] }),
+          {
+            id: 'c',
+            type: 'score',
+            rules: [{ when: { path: 'steps.b.output.x', op: 'gte', value: 1 }, points: 5 }],
+          },
+        ],
+      },
+      { x: 2 },
+    );
+    expect(execution.status).toBe('succeeded');
+    expect(execution.output).toEqual({ score: 5, band: null, matched: [0] });
+    expect(execution.steps.map((s) => [s.stepId, s.status, s.attempts])).toEqual([
+      ['a', 'succeeded', 1],
+      ['b', 'succeeded', 1],
+      ['c', 'succeeded', 1],
+    ]);
+    expect(execution.creditsCharged).toBe(4); // the run and three steps, as unfused
+    await stack.idle();
+    expect(stack.transitions(execution.executionArn!)).toBe(1);
+    expect(invocations.map((i) => i.name)).toEqual(['finalize']);
+  });
+
+  it('settles a run whose fused step fails inside the group: failed at that step, later steps never run', async () => {
+    const before = await getAccount(stack.deps, TENANT);
+    const execution = await run(
+      {
+        name: 'fused failure',
+        steps: [
+          pure('a', '{{input}}'),
+          pure('bad', '{{input.missing}}', { ops: [{ op: 'limit', count: 1 }] }),
+          pure('never', 1),
+        ],
+      },
+      { x: 1 },
+    );
+    expect(execution.status).toBe('failed');
+    expect(execution.error).toMatchObject({ step: 'bad', type: 'StepRejected' });
+    expect(execution.error!.message).toContain('needs an array');
+    expect(execution.steps.map((s) => [s.stepId, s.status])).toEqual([
+      ['a', 'succeeded'],
+      ['bad', 'failed'],
+    ]);
+    expect(execution.creditsCharged).toBe(3);
+    expect((await getAccount(stack.deps, TENANT)).running).toBe(before.running);
+    await stack.idle();
+    const described = await stack.deps.sfn.send(
+      new DescribeExecutionCommand({ executionArn: execution.executionArn! }),
+    );
+    expect(described.status).toBe('FAILED');
+  });
+
+  it('goes on past a fused step whose onError is continue, with its error in the state', async () => {
+    const execution = await run(
+      {
+        name: 'fused continue',
+        steps: [
+          pure('bad', '{{input.missing}}', { ops: [{ op: 'limit', count: 1 }], onError: 'continue' }),
+          pure('after', { error: '{{steps.bad.error.Error}}' }),
+        ],
+      },
+      {},
+    );
+    expect(execution.status).toBe('succeeded');
+    expect(execution.output).toEqual({ error: 'StepRejected' });
+    expect(execution.steps.map((s) => [s.stepId, s.status])).toEqual([
+      ['bad', 'failed'],
+      ['after', 'succeeded'],
+    ]);
+  });
+
+  it('retries only the anchor of a group with its own policy, running the fusable steps before it again', async () => {
+    flakyCalls = 0;
+    const execution = await run(
+      {
+        name: 'anchored',
+        steps: [
+          pure('before', '{{input.domain}}'),
+          {
+            id: 'company',
+            type: 'http',
+            url: `${directory.url}/flaky/{{steps.before.output}}`,
+            retry: { maxAttempts: 3, intervalSeconds: 1, backoffRate: 1, jitter: 'none' },
+          },
+          pure('after', '{{steps.company.output.body.name}}'),
+          { id: 'last', type: 'http', url: `${directory.url}/companies/acme.example` },
+        ],
+        output: '{{steps.after.output}}',
+      },
+      { domain: 'acme.example' },
+    );
+    expect(execution.status).toBe('succeeded');
+    expect(execution.output).toBe('Acme after retry');
+    expect(execution.steps.map((s) => [s.stepId, s.attempts])).toEqual([
+      ['before', 2],
+      ['company', 2],
+      ['after', 2],
+      ['last', 1],
+    ]);
+    expect(flakyCalls).toBe(2);
   });
 });
 

@@ -1,7 +1,13 @@
 import validateAsl from 'asl-validator';
 import { describe, expect, it } from 'vitest';
 import { builtinRecipes } from '../../shared/recipes/builtin-recipes';
-import { chooseEngine, compileRecipe, stateMachineName } from '../../shared/recipes/recipe-compiler';
+import {
+  chooseEngine,
+  compileRecipe,
+  groupOf,
+  resumeFrom,
+  stateMachineName,
+} from '../../shared/recipes/recipe-compiler';
 import { validateRecipe } from '../../shared/recipes/recipe-validation';
 import { threeStepRecipe } from '../support/recipes';
 
@@ -27,16 +33,19 @@ describe('compileRecipe', () => {
     }
   });
 
-  it('chains the steps and ends with one Finalize state, so a run takes steps + 1 transitions', () => {
+  it('chains the steps; the fusable last step ends the run itself, so a run takes one transition per step', () => {
     const asl = compileRecipe(recipe(), options);
     expect(asl.StartAt).toBe('company');
-    const path: string[] = [];
-    let name: string | undefined = asl.StartAt;
-    while (name) {
-      path.push(name);
-      name = asl.States[name]?.Next as string | undefined;
-    }
-    expect(path).toEqual(['company', 'analysis', 'fit', 'Finalize']);
+    expect(successPath(asl)).toEqual(['company', 'analysis', 'fit']);
+    expect(asl.States.fit).toMatchObject({
+      Parameters: {
+        FunctionName: options.componentArn('finalize'),
+        Payload: { group: [{ id: 'fit' }], finalize: { lastStep: 'fit' }, settles: true },
+      },
+      OutputPath: '$.Payload',
+      End: true,
+    });
+    expect(asl.States.Finalize).toBeUndefined();
   });
 
   it('places results at $.steps.<id> and passes the state and the retry count', () => {
@@ -92,6 +101,127 @@ describe('compileRecipe', () => {
       Seconds: 5,
       Next: 'Finalize',
     });
+  });
+});
+
+/** The states a run goes through when every step succeeds (a Choice takes its Default). */
+function successPath(asl: { StartAt: string; States: Record<string, Record<string, unknown>> }): string[] {
+  const path: string[] = [];
+  let name: string | undefined = asl.StartAt;
+  while (name) {
+    path.push(name);
+    name = (asl.States[name]?.Next ?? asl.States[name]?.Default) as string | undefined;
+  }
+  return path;
+}
+
+describe('fused steps', () => {
+  const pure = (id: string, extra: Record<string, unknown> = {}) => ({
+    id,
+    type: 'transform',
+    source: '{{input}}',
+    ops: [],
+    ...extra,
+  });
+  const call = (id: string, extra: Record<string, unknown> = {}) => ({
+    id,
+    type: 'http',
+    method: 'GET',
+    url: 'https://api.example/x',
+    ...extra,
+  });
+  const compile = (steps: unknown[]) => compileRecipe(validateRecipe({ name: 'f', steps }), options);
+  const groupIds = (state: Record<string, unknown> | undefined) =>
+    (state ? (groupOf(state) ?? []) : []).map((s) => s.id);
+
+  it('runs the 3-step reference (transform, transform, score) and Finalize as one Task: one transition', () => {
+    const asl = compile([
+      pure('a'),
+      pure('b', { source: '{{steps.a.output}}' }),
+      { id: 'c', type: 'score', rules: [{ when: { path: 'input.x', op: 'exists' }, points: 1 }] },
+    ]);
+    expect(Object.keys(asl.States)).toEqual(['a', 'RecordFailure', 'Failed']);
+    expect(groupIds(asl.States.a)).toEqual(['a', 'b', 'c']);
+    expect(asl.States.a).toMatchObject({ TimeoutSeconds: 30, End: true });
+    expect(asl.States.a!.Catch).toEqual([
+      { ErrorEquals: ['RunSettled'], ResultPath: null, Next: 'Failed' },
+      { ErrorEquals: ['States.ALL'], ResultPath: '$.failures.a', Next: 'RecordFailure' },
+    ]);
+    expect(validateAsl(asl).errors).toEqual([]);
+  });
+
+  it('anchors fusable steps on one other task step, which keeps its own retry policy and function', () => {
+    const retry = { maxAttempts: 3, intervalSeconds: 1, backoffRate: 2, jitter: 'none' };
+    const asl = compile([pure('p'), call('x', { retry }), pure('q'), call('y'), pure('z')]);
+    expect(successPath(asl)).toEqual(['p', 'y', 'z']);
+    expect(groupIds(asl.States.p)).toEqual(['p', 'x', 'q']);
+    expect((asl.States.p!.Parameters as { FunctionName: string }).FunctionName).toBe(
+      options.componentArn('http'),
+    );
+    expect((asl.States.p!.Retry as unknown[])[1]).toMatchObject({
+      ErrorEquals: ['StepFailed', 'States.Timeout'],
+    });
+    // What escapes the group is the anchor's failure: it is named after the anchor.
+    expect((asl.States.p!.Catch as Array<{ ResultPath: string }>)[1]!.ResultPath).toBe('$.failures.x');
+    expect(asl.States.y).toMatchObject({ ResultPath: '$.steps.y', Next: 'z' });
+    expect(groupIds(asl.States.z)).toEqual(['z']);
+    expect(validateAsl(asl).errors).toEqual([]);
+  });
+
+  it('keeps apart what needs a state: a retry policy, an onError goto, a side effect after a side effect, a jump target', () => {
+    const retry = { maxAttempts: 2, intervalSeconds: 1, backoffRate: 2, jitter: 'none' };
+    const asl = compile([
+      pure('a', { retry }),
+      pure('b', { onError: { goto: 'd' } }),
+      { id: 'c', type: 'state', op: 'put', key: 'k', value: 1 },
+      pure('d'),
+      call('e', { onError: 'continue' }),
+      pure('f'),
+    ]);
+    // d is a goto target, so it starts a state; e's onError continue makes it a step of its own.
+    expect(successPath(asl)).toEqual(['a', 'b', 'c', 'd', 'e', 'f']);
+    for (const id of ['a', 'b', 'c', 'd', 'e'])
+      expect(asl.States[id], id).toMatchObject({ ResultPath: `$.steps.${id}` });
+    expect(groupIds(asl.States.f)).toEqual(['f']);
+    expect(validateAsl(asl).errors).toEqual([]);
+  });
+
+  it('ends a group at its anchor inside a map, and never settles there', () => {
+    const asl = compile([
+      {
+        id: 'each',
+        type: 'map',
+        items: '{{input.rows}}',
+        maxItems: 10,
+        steps: [pure('p'), call('x'), pure('q')],
+      },
+    ]);
+    const inner = (asl.States.each!.ItemProcessor as { States: Record<string, Record<string, unknown>> })
+      .States;
+    expect(groupIds(inner.p)).toEqual(['p', 'x']);
+    expect(inner.q).toMatchObject({ ResultPath: '$.steps.q', Next: 'Done_each' });
+    expect((inner.p!.Parameters as { Payload: Record<string, unknown> }).Payload.settles).toBeUndefined();
+    expect(inner.p!.Catch).toBeUndefined();
+    expect(validateAsl(asl).errors).toEqual([]);
+  });
+
+  it('resumes a redrive inside a group at the group, skipping the steps already done', () => {
+    const asl = compileRecipe(
+      validateRecipe({ name: 'f', steps: [call('x'), pure('p'), call('y')] }),
+      options,
+    );
+    expect(groupIds(asl.States.x)).toEqual(['x', 'p']);
+    const resumed = resumeFrom(asl, 'p');
+    expect(resumed.StartAt).toBe('x');
+    expect(resumed.States.x!.Parameters).toMatchObject({ Payload: { skipDone: true } });
+    expect(asl.States.x!.Parameters).not.toMatchObject({ Payload: { skipDone: true } });
+  });
+
+  it('takes fewer transitions than one per step plus Finalize for every built-in recipe', () => {
+    for (const { definition } of builtinRecipes) {
+      const path = successPath(compileRecipe(definition, options));
+      expect(path.length, definition.name).toBeLessThan(definition.steps.length + 1);
+    }
   });
 });
 

@@ -31,4 +31,5 @@ export const score = {
   price: 1,
   defaults: { timeoutSeconds: 10 },
   settings: ['ARTIFACT_BUCKET'],
+  fusable: () => true,
 } as const satisfies StepTypeDefinition<'score'>;

@@ -38,4 +38,5 @@ export const state = {
   price: 1,
   defaults: { timeoutSeconds: 10 },
   settings: ['ARTIFACT_BUCKET'],
+  fusable: (step) => step.op === 'get',
 } as const satisfies StepTypeDefinition<'state'>;

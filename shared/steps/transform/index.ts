@@ -37,4 +37,5 @@ export const transform = {
   price: 1,
   defaults: { timeoutSeconds: 10 },
   settings: ['ARTIFACT_BUCKET'],
+  fusable: () => true,
 } as const satisfies StepTypeDefinition<'transform'>;
