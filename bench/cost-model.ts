@@ -3,13 +3,18 @@
 // GB-seconds (measured durations at the deployed 512 MB), DynamoDB read/write units (ConsumedCapacity of every
 // request, summed by an SDK middleware), S3 requests (counted by a middleware), plus the API request that
 // starts the run (its rate-window write; the authorizer's reads are cached by API Gateway). The benchmark's
-// own polling for the end of a run is not counted. Prices: bench/prices.ts. Targets: a 3-step run ≤ $7 per 1M on Express, ≤ $100 on Standard.
+// own polling for the end of a run is not counted. Prices: bench/prices.ts. Targets (printed beside the figures):
+// the 3-step reference in ≤ 2 transitions and ≤ 2 Lambda invocations, ≤ 20 write units, ≤ $15 per 1M on Express
+// and ≤ $60 on Standard; every built-in recipe in fewer transitions than unfused (steps + 1). Write units are
+// priced as DynamoDB bills them, from the item images around each write (see billedUnits).
 import { performance } from 'node:perf_hooks';
 import { DescribeExecutionCommand } from '@aws-sdk/client-sfn';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { invocations } from '../infra/local/runtime';
 import { DEMO_TENANT_ID } from '../infra/local/seed';
 import { openAccountIfMissing } from '../shared/credits/credits';
 import { consumeRequest } from '../shared/credits/rate-limit';
+import { tableIndexes } from '../shared/data/table';
 import { createDeps, type Deps, getDeps } from '../shared/deps';
 import { startExecution, waitForExecution } from '../shared/executions/start-execution';
 import { builtinRecipes } from '../shared/recipes/builtin-recipes';
@@ -20,7 +25,126 @@ import { withRuntime, writeResult } from './support';
 
 const RUNS = 5;
 const LAMBDA_GB = 0.5;
-const counters = { rru: 0, wru: 0, s3Put: 0, s3Get: 0 };
+const counters = { rru: 0, wru: 0, localWru: 0, s3Put: 0, s3Get: 0 };
+
+/** One DynamoDB write call of a run: what it wrote, the units it consumed (table and each index), and why. */
+interface LedgerLine {
+  call: string;
+  items: string;
+  table: number;
+  indexes: string;
+  wru: number;
+  /** What DynamoDB Local reported for the same call. */
+  localWru: number;
+  why: string;
+}
+let ledger: LedgerLine[] = [];
+
+/** What an item is, from its key (shared/data/table.ts). */
+function entity(key: Record<string, unknown> | undefined): string {
+  const pk = String(key?.PK ?? '');
+  const sk = String(key?.SK ?? '');
+  if (sk === 'ACCOUNT') return 'account';
+  if (pk.endsWith('#EXEC')) return 'execution';
+  if (pk.includes('#EXEC#')) return sk.startsWith('ITEM#') ? 'map item record' : 'step record';
+  if (pk.endsWith('#LEDGER')) return 'ledger entry';
+  if (pk.endsWith('#AUDITQ')) return 'audit intent';
+  if (pk.endsWith('#AUDIT')) return 'audit event';
+  if (sk === 'AUDITHEAD') return 'audit head';
+  if (sk.startsWith('RATE#')) return 'rate window';
+  if (pk.endsWith('#IDEMPOTENCY')) return 'idempotency marker';
+  if (pk.endsWith('#STATE')) return 'state entry';
+  if (sk.startsWith('REVIEW#')) return 'review';
+  if (pk.endsWith('#MESSAGES')) return 'message';
+  return `${pk.split('#').at(-1)}/${sk.split('#')[0]}`;
+}
+
+/** What each kind of write buys (the guarantee it keeps). */
+const WHY: Record<string, string> = {
+  'rate window': "the plan's request rate (the API request that starts the run)",
+  account: 'balance never below zero, the concurrency slot',
+  execution: 'the run record (GET/list), idempotent settle (status condition)',
+  'ledger entry': 'every balance change has a ledger line',
+  'audit intent': 'the audit event is written with the change, atomically',
+  'audit event': 'the hash-chained audit log',
+  'audit head': 'the chain head (next seq and hash)',
+  'step record': 'step history: status, attempts, preview, usage',
+  'idempotency marker': 'a start with a dedupe key happens once',
+};
+
+interface Write {
+  kind: string;
+  key: Record<string, unknown>;
+}
+
+/** The items a write call touches, each with its key and what it does (Put, Update, Delete). */
+function writesOf(command: string, input: Record<string, unknown>): Write[] {
+  const one = (kind: string, body: Record<string, unknown>): Write => {
+    const item = (body.Item ?? body.Key) as Record<string, unknown>;
+    return { kind: kind.replace(/(Item|Request)$/, ''), key: { PK: item.PK, SK: item.SK } };
+  };
+  if (command === 'TransactWriteItemsCommand')
+    return (input.TransactItems as Array<Record<string, Record<string, unknown>>>).map((item) => {
+      const [kind, body] = Object.entries(item)[0]!;
+      return one(kind, body);
+    });
+  if (command === 'BatchWriteItemCommand')
+    return Object.values(input.RequestItems as Record<string, Array<Record<string, Record<string, unknown>>>>)
+      .flat()
+      .map((request) => {
+        const [kind, body] = Object.entries(request)[0]!;
+        return one(kind, body);
+      });
+  return [one(command.replace(/Command$/, ''), input)];
+}
+
+// Write units as DynamoDB bills them (developer guide: item sizes, capacity of writes, GSIs, transactions),
+// from each item's image before and after the write. DynamoDB Local's own ConsumedCapacity is printed beside
+// them but not priced: it sizes index writes on the whole item even for a keys-only index and doubles them in
+// transactions, where DynamoDB doubles only the table's part.
+function valueSize(value: unknown): number {
+  if (value === null || value === undefined || typeof value === 'boolean') return 1;
+  if (typeof value === 'string') return Buffer.byteLength(value);
+  if (typeof value === 'number') return Math.ceil(String(Math.abs(value)).replace('.', '').length / 2) + 1;
+  if (value instanceof Uint8Array) return value.byteLength;
+  if (value instanceof Set) return [...value].reduce((sum: number, v) => sum + valueSize(v), 3);
+  if (Array.isArray(value)) return value.reduce((sum: number, v) => sum + valueSize(v) + 1, 3);
+  return Object.entries(value as object).reduce(
+    (sum, [k, v]) => sum + Buffer.byteLength(k) + valueSize(v) + 1,
+    3,
+  );
+}
+const itemSize = (item: Record<string, unknown>) =>
+  Object.entries(item).reduce((sum, [k, v]) => sum + Buffer.byteLength(k) + valueSize(v), 0);
+const kb = (bytes: number) => Math.max(1, Math.ceil(bytes / 1024));
+
+function projected(item: Record<string, unknown> | undefined, index: (typeof tableIndexes)[number]) {
+  if (!item || item[index.partitionKey] === undefined || item[index.sortKey] === undefined) return undefined;
+  if (index.projection === 'ALL') return item;
+  return Object.fromEntries(
+    ['PK', 'SK', index.partitionKey, index.sortKey].map((name) => [name, item[name]]),
+  ) as Record<string, unknown>;
+}
+
+function billedUnits(
+  before: Record<string, unknown> | undefined,
+  after: Record<string, unknown> | undefined,
+  transactional: boolean,
+) {
+  const table =
+    kb(Math.max(before ? itemSize(before) : 0, after ? itemSize(after) : 0)) * (transactional ? 2 : 1);
+  const indexes: Record<string, number> = {};
+  for (const index of tableIndexes) {
+    const b = projected(before, index);
+    const a = projected(after, index);
+    let units = 0;
+    if (b && a && b[index.partitionKey] === a[index.partitionKey] && b[index.sortKey] === a[index.sortKey]) {
+      if (JSON.stringify(b) !== JSON.stringify(a)) units = kb(Math.max(itemSize(a), itemSize(b)));
+    } else units = (b ? kb(itemSize(b)) : 0) + (a ? kb(itemSize(a)) : 0);
+    if (units) indexes[index.indexName] = units;
+  }
+  return { table, indexes };
+}
 const READS = new Set([
   'GetItemCommand',
   'QueryCommand',
@@ -30,18 +154,61 @@ const READS = new Set([
   'BatchGetCommand',
 ]);
 
+// Reads item images for the ledger, outside the counted clients (made once the runtime is up).
+let raw: Deps;
+async function image(key: Record<string, unknown>) {
+  raw ??= createDeps();
+  const { Item } = await raw.db.send(
+    new GetCommand({ TableName: raw.config.TABLE_NAME, Key: key, ConsistentRead: true }),
+  );
+  return Item;
+}
+
 function instrument(deps: Deps) {
   deps.db.middlewareStack.add(
     (next, context) => async (args) => {
       const input = args.input as Record<string, unknown>;
-      if (context.commandName !== 'DescribeTableCommand') input.ReturnConsumedCapacity = 'TOTAL';
+      if (context.commandName !== 'DescribeTableCommand') input.ReturnConsumedCapacity = 'INDEXES';
+      const isWrite = !READS.has(context.commandName ?? '') && context.commandName !== 'DescribeTableCommand';
+      const writes = isWrite ? writesOf(context.commandName ?? '', input) : [];
+      const before = await Promise.all(writes.map((w) => image(w.key)));
       const result = await next(args);
-      const consumed = (result.output as { ConsumedCapacity?: unknown }).ConsumedCapacity;
-      const units = [consumed ?? []]
-        .flat()
-        .reduce((sum: number, c) => sum + ((c as { CapacityUnits?: number }).CapacityUnits ?? 0), 0);
+      const consumed = [
+        (result.output as { ConsumedCapacity?: unknown }).ConsumedCapacity ?? [],
+      ].flat() as Array<{
+        CapacityUnits?: number;
+        Table?: { CapacityUnits?: number };
+        GlobalSecondaryIndexes?: Record<string, { CapacityUnits?: number }>;
+      }>;
+      const units = consumed.reduce((sum, c) => sum + (c.CapacityUnits ?? 0), 0);
       if (READS.has(context.commandName ?? '')) counters.rru += units;
-      else counters.wru += units;
+      else if (writes.length > 0) {
+        counters.localWru += units;
+        const after = await Promise.all(writes.map((w) => image(w.key)));
+        const transactional = context.commandName === 'TransactWriteItemsCommand';
+        const billed = writes.map((_, i) => billedUnits(before[i], after[i], transactional));
+        const table = billed.reduce((sum, b) => sum + b.table, 0);
+        const indexes: Record<string, number> = {};
+        for (const b of billed)
+          for (const [name, n] of Object.entries(b.indexes)) indexes[name] = (indexes[name] ?? 0) + n;
+        const wru = table + Object.values(indexes).reduce((sum, n) => sum + n, 0);
+        counters.wru += wru;
+        const kinds = [...new Set(writes.map((w) => entity(w.key)))];
+        ledger.push({
+          call: (context.commandName ?? '').replace(/Command$/, ''),
+          items: writes.map((w) => `${entity(w.key)} ${w.kind}`).join(' + '),
+          table,
+          indexes: Object.entries(indexes)
+            .map(([name, n]) => `${name} ${n}`)
+            .join(', '),
+          wru,
+          localWru: units,
+          why: kinds
+            .map((kind) => WHY[kind] ?? '')
+            .filter(Boolean)
+            .join('; '),
+        });
+      }
       return result;
     },
     { step: 'initialize', name: 'countCapacity' },
@@ -54,6 +221,18 @@ function instrument(deps: Deps) {
     },
     { step: 'initialize', name: 'countRequests' },
   );
+}
+
+/** The writes of RUNS runs, as one run's: the same call on the same items, counted once per run. */
+function perRunLedger(lines: LedgerLine[]) {
+  const byWrite = new Map<string, LedgerLine & { perRun: number }>();
+  for (const line of lines) {
+    const key = `${line.call}|${line.items}|${line.indexes}|${line.table}|${line.localWru}`;
+    const seen = byWrite.get(key);
+    if (seen) seen.perRun += 1 / RUNS;
+    else byWrite.set(key, { ...line, perRun: 1 / RUNS });
+  }
+  return [...byWrite.values()].map(({ perRun, ...line }) => ({ ...line, perRun: +perRun.toFixed(2) }));
 }
 
 await withRuntime(async (runtime) => {
@@ -87,8 +266,10 @@ await withRuntime(async (runtime) => {
     [reference.id]: 'reference 3 steps',
   };
   const rows = [];
+  let referenceLedger: ReturnType<typeof perRunLedger> = [];
   for (const [recipeId, input] of Object.entries(inputs)) {
-    Object.assign(counters, { rru: 0, wru: 0, s3Put: 0, s3Get: 0 });
+    Object.assign(counters, { rru: 0, wru: 0, localWru: 0, s3Put: 0, s3Get: 0 });
+    ledger = [];
     invocations.length = 0;
     let transitions = 0;
     let durationS = 0;
@@ -143,12 +324,73 @@ await withRuntime(async (runtime) => {
       lambdaGbS: +lambdaGbS.toFixed(4),
       rru: +perRun(counters.rru).toFixed(1),
       wru: +perRun(counters.wru).toFixed(1),
+      localWru: +perRun(counters.localWru).toFixed(1),
       s3: perRun(counters.s3Put + counters.s3Get),
       standardPer1M: +(standard * 1e6).toFixed(2),
       expressPer1M: +(express * 1e6).toFixed(2),
     });
+    if (recipeId === reference.id) referenceLedger = perRunLedger(ledger);
   }
   console.log(`\nAWS cost per 1M runs (mean of ${RUNS} runs each; prices in bench/prices.ts):`);
   console.table(rows);
-  writeResult('cost-model', { runs: RUNS, rows });
+  const ref = rows.find((row) => row.recipe === 'reference 3 steps')!;
+  // The same run as a Lambda durable function: one invocation doing the three steps with a checkpoint each
+  // (start + 3 steps), the same compute as our fused Task, behind the same HTTP API.
+  const durableOps = 4;
+  const durable =
+    durableOps * prices.durableFunctions.perOperation +
+    prices.lambda.perRequest +
+    ref.lambdaGbS * prices.lambda.perGbSecondArm +
+    prices.apiGateway.perHttpApiRequest;
+  const targets = [
+    {
+      figure: 'reference: state transitions',
+      value: ref.transitions,
+      target: '≤ 2',
+      met: ref.transitions <= 2,
+    },
+    {
+      figure: 'reference: Lambda invocations',
+      value: ref.lambdaCalls,
+      target: '≤ 2',
+      met: ref.lambdaCalls <= 2,
+    },
+    { figure: 'reference: DynamoDB WRU per run', value: ref.wru, target: '≤ 20', met: ref.wru <= 20 },
+    {
+      figure: 'reference: Express $ per 1M',
+      value: ref.expressPer1M,
+      target: '≤ 15',
+      met: ref.expressPer1M <= 15,
+    },
+    {
+      figure: 'reference: Standard $ per 1M',
+      value: ref.standardPer1M,
+      target: '≤ 60',
+      met: ref.standardPer1M <= 60,
+    },
+    ...rows
+      .filter((row) => row !== ref)
+      .map((row) => {
+        const steps = builtinRecipes.find((r) => r.definition.name === row.recipe)!.definition.steps.length;
+        return {
+          figure: `${row.recipe}: transitions`,
+          value: row.transitions,
+          target: `< ${steps + 1} (unfused)`,
+          met: row.transitions < steps + 1,
+        };
+      }),
+    {
+      figure: 'same run as a Lambda durable function: $ per 1M (estimate)',
+      value: +(durable * 1e6).toFixed(2),
+      target: 'for comparison',
+      met: null,
+    },
+  ];
+  console.log('\nTargets (issue 13):');
+  console.table(targets);
+  console.log(
+    '\nEvery DynamoDB write of one run of the 3-step reference (units as DynamoDB Local reports them):',
+  );
+  console.table(referenceLedger);
+  writeResult('cost-model', { runs: RUNS, rows, targets, referenceLedger });
 });

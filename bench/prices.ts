@@ -20,4 +20,7 @@ export const prices = {
     perGet: 0.0000004, // $0.0004 per 1,000 GET
   },
   apiGateway: { perHttpApiRequest: 0.000001 }, // HTTP APIs, first 300 M requests
+  // Lambda durable functions (the alternative a user weighs): about $8 per million durable operations (each
+  // step's checkpoint, the start), plus the function's own requests and compute.
+  durableFunctions: { perOperation: 0.000008 },
 };

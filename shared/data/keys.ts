@@ -42,7 +42,6 @@ export const keys = {
   /** An entry `state` steps share between the runs of a tenant. */
   stateEntry: (tenantId: string, key: string) => ({ PK: `${tenantPk(tenantId)}#STATE`, SK: key }),
   auditIntent: (tenantId: string, id: string) => ({ PK: `${tenantPk(tenantId)}#AUDITQ`, SK: id }),
-  auditHead: (tenantId: string) => ({ PK: tenantPk(tenantId), SK: 'AUDITHEAD' }),
   auditEvent: (tenantId: string, seq: number) => ({
     PK: `${tenantPk(tenantId)}#AUDIT`,
     SK: String(seq).padStart(12, '0'),
@@ -61,7 +60,7 @@ export const keys = {
   stepsOf: (tenantId: string, executionId: string) => stepsPk(tenantId, executionId),
 };
 
-const KEY_ATTRIBUTES = ['PK', 'SK', 'GSI1PK', 'GSI1SK', 'GSI2PK', 'GSI2SK'];
+const KEY_ATTRIBUTES = ['PK', 'SK', 'GSI1PK', 'GSI1SK', 'GSI2PK', 'GSI2SK', 'GSI3PK', 'GSI3SK'];
 
 /**
  * Removes key attributes before an item leaves the data layer. DynamoDB does not keep attribute order, so

@@ -14,7 +14,7 @@ export interface PageRequest {
   cursor?: string;
 }
 
-const KEY_NAMES = new Set(['PK', 'SK', 'GSI1PK', 'GSI1SK', 'GSI2PK', 'GSI2SK']);
+const KEY_NAMES = new Set(['PK', 'SK', 'GSI1PK', 'GSI1SK', 'GSI2PK', 'GSI2SK', 'GSI3PK', 'GSI3SK']);
 
 export function encodeCursor(key: Record<string, unknown> | undefined): string | null {
   return key ? Buffer.from(JSON.stringify(key)).toString('base64url') : null;
@@ -58,7 +58,7 @@ export async function queryPage<T>(
 export interface PartitionQuery {
   /** The partition key value; with `index`, the index's partition key. */
   pk: string;
-  index?: 'GSI1' | 'GSI2';
+  index?: 'GSI1' | 'GSI2' | 'GSI3';
   /** Only items whose sort key starts with this. */
   skPrefix?: string;
   newestFirst?: boolean;

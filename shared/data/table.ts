@@ -9,7 +9,7 @@
 //   recipes of a tenant (list, get)   PK=TENANT#<t>               SK=RECIPE#<id>          (head: latest version)
 //   versions of a recipe              PK=TENANT#<t>#RECIPE#<id>   SK=V#<000001>
 //   executions of a tenant, newest 1st PK=TENANT#<t>#EXEC         SK=<executionId>        (ids sort by time)
-//   executions of a recipe            GSI1PK=TENANT#<t>#RECIPE#<id>  GSI1SK=<executionId>
+//   executions of a recipe            GSI3PK=TENANT#<t>#RECIPE#<id>  GSI3SK=<executionId>  (keys only)
 //   executions by status              GSI2PK=TENANT#<t>#STATUS#<s>   GSI2SK=<executionId>
 //   steps of an execution             PK=TENANT#<t>#EXEC#<id>     SK=STEP#<stepId>
 //   shared state (state steps)        PK=TENANT#<t>#STATE         SK=<key>
@@ -28,8 +28,7 @@
 //   API keys of a tenant              GSI1PK=TENANT#<t>#APIKEYS   GSI1SK=<keyId>
 //   idempotency records (TTL)         PK=TENANT#<t>#IDEMPOTENCY   SK=<method route#key> | schedule#… | upload#…
 //   audit events waiting to be chained PK=TENANT#<t>#AUDITQ       SK=<intentId>
-//   audit chain head                  PK=TENANT#<t>               SK=AUDITHEAD
-//   audit events, in chain order      PK=TENANT#<t>#AUDIT         SK=<seq, 12 digits>
+//   audit events, in chain order      PK=TENANT#<t>#AUDIT         SK=<seq, 12 digits>     (the newest is the head)
 // Every partition key but the platform's own (API key hashes, the tenant index) starts with the tenant, so
 // no tenant's query can cross tenants.
 import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
@@ -37,9 +36,14 @@ import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
 export const tableKeys = { partitionKey: 'PK', sortKey: 'SK' } as const;
 /** Items with this attribute (epoch seconds) expire: rate windows and idempotency records. */
 export const ttlAttribute = 'expiresAt';
+/**
+ * GSI1 and GSI2 carry whole items (their lists show them as they are). GSI3 carries keys only: the executions
+ * of a recipe are read back from the table, so a run's end (status, output, totals) never rewrites it.
+ */
 export const tableIndexes = [
-  { indexName: 'GSI1', partitionKey: 'GSI1PK', sortKey: 'GSI1SK' },
-  { indexName: 'GSI2', partitionKey: 'GSI2PK', sortKey: 'GSI2SK' },
+  { indexName: 'GSI1', partitionKey: 'GSI1PK', sortKey: 'GSI1SK', projection: 'ALL' },
+  { indexName: 'GSI2', partitionKey: 'GSI2PK', sortKey: 'GSI2SK', projection: 'ALL' },
+  { indexName: 'GSI3', partitionKey: 'GSI3PK', sortKey: 'GSI3SK', projection: 'KEYS_ONLY' },
 ] as const;
 
 export function createTableInput(tableName: string): CreateTableCommandInput {
@@ -62,7 +66,7 @@ export function createTableInput(tableName: string): CreateTableCommandInput {
         { AttributeName: index.partitionKey, KeyType: 'HASH' },
         { AttributeName: index.sortKey, KeyType: 'RANGE' },
       ],
-      Projection: { ProjectionType: 'ALL' },
+      Projection: { ProjectionType: index.projection },
     })),
     StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_AND_OLD_IMAGES' },
   };

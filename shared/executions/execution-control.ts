@@ -92,6 +92,7 @@ export async function redriveExecution(
     input: failed.input,
     redriveOf: id,
     startedBy: actor.id,
+    startedByRole: actor.role,
     creditsReserved: cost,
     prices,
     createdAt: now,

@@ -41,6 +41,8 @@ export interface ExecutionRecord {
   redriveOf?: string;
   /** Who started it (API key id, JWT subject, or the trigger). */
   startedBy: string;
+  /** Their role: the audit event of the start names it. */
+  startedByRole?: string;
   creditsReserved: number;
   creditsCharged?: number;
   /** The prices the run started with: every way it ends is settled at these. */

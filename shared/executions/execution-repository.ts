@@ -1,5 +1,5 @@
 // Execution and step records in DynamoDB.
-import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { fromStored, toStored } from '../data/json-values';
 import { keys, stripKeys } from '../data/keys';
 import { eachInPartition, type PageRequest, queryPartition } from '../data/pagination';
@@ -54,8 +54,8 @@ function toExecution(item: Record<string, unknown>): ExecutionRecord {
 
 function indexKeys(tenantId: string, record: Pick<ExecutionRecord, 'id' | 'recipeId' | 'status'>) {
   return {
-    GSI1PK: keys.executionsByRecipe(tenantId, record.recipeId),
-    GSI1SK: record.id,
+    GSI3PK: keys.executionsByRecipe(tenantId, record.recipeId),
+    GSI3SK: record.id,
     GSI2PK: keys.executionsByStatus(tenantId, record.status),
     GSI2SK: record.id,
   };
@@ -277,21 +277,43 @@ export function listExecutions(deps: Deps, tenantId: string, filter: ExecutionFi
         values: { ':status': filter.status },
       }
     : undefined;
-  if (filter.recipeId) {
-    const pk = keys.executionsByRecipe(tenantId, filter.recipeId);
-    return queryPartition(
-      deps,
-      { pk, index: 'GSI1', newestFirst: true, filter: byStatus },
-      filter,
-      toListedExecution,
-    );
-  }
+  if (filter.recipeId) return listExecutionsOfRecipe(deps, tenantId, filter);
   if (filter.status) {
     const pk = keys.executionsByStatus(tenantId, filter.status);
     return queryPartition(deps, { pk, index: 'GSI2', newestFirst: true }, filter, toListedExecution);
   }
   const { PK } = keys.execution(tenantId, '');
   return queryPartition(deps, { pk: PK, newestFirst: true }, filter, toListedExecution);
+}
+
+/**
+ * A recipe's runs, newest first: a page of keys from GSI3 (keys only, so a run's end never rewrites the index),
+ * then the records themselves in one BatchGetItem. A status filter applies to the records read, so a page may
+ * hold fewer than `limit` runs and still have a cursor, as a filtered Query does.
+ */
+async function listExecutionsOfRecipe(deps: Deps, tenantId: string, filter: ExecutionFilter) {
+  const pk = keys.executionsByRecipe(tenantId, filter.recipeId!);
+  const page = await queryPartition(deps, { pk, index: 'GSI3', newestFirst: true }, filter, (item) => ({
+    PK: item.PK as string,
+    SK: item.SK as string,
+  }));
+  const found = new Map<string, Record<string, unknown>>();
+  let wanted = page.items;
+  while (wanted.length > 0) {
+    const { Responses, UnprocessedKeys } = await deps.db.send(
+      new BatchGetCommand({ RequestItems: { [deps.config.TABLE_NAME]: { Keys: wanted } } }),
+    );
+    for (const item of Responses?.[deps.config.TABLE_NAME] ?? []) found.set(String(item.SK), item);
+    wanted = (UnprocessedKeys?.[deps.config.TABLE_NAME]?.Keys ?? []) as typeof wanted;
+    if (wanted.length > 0) await new Promise((resolve) => setTimeout(resolve, 50)); // throttled: back off
+  }
+  const items = page.items
+    .map((key) => found.get(key.SK))
+    .filter(
+      (item): item is Record<string, unknown> => !!item && (!filter.status || item.status === filter.status),
+    )
+    .map(toListedExecution);
+  return { items, nextCursor: page.nextCursor };
 }
 
 export async function recordStepAttempt(

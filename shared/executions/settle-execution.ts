@@ -1,9 +1,9 @@
 // Ends a run exactly once: in one transaction the execution reaches its final status, unused credits are
-// refunded with a ledger entry, the running slot is freed and the audit intent is written. A repeated call
+// refunded with a ledger entry and the running slot is freed (the audit event is read from the record's
+// change on the stream). A repeated call
 // (a retried Finalize) finds the execution already final and changes nothing. Reviews the run still waited
 // for are closed.
 import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { auditIntentPut } from '../audit/audit-log';
 import { ledgerPut, settleUpdate } from '../credits/credits';
 import { charge } from '../credits/pricing';
 import type { Deps } from '../deps';
@@ -57,13 +57,6 @@ export async function settleExecution(
           ...(refund > 0
             ? [ledgerPut(deps, tenantId, { type: 'refund', amount: refund, executionId: state.execution.id })]
             : []),
-          auditIntentPut(deps, tenantId, {
-            actor: 'system:workflow',
-            role: 'system',
-            action: `execution.${status}`,
-            resource: { type: 'execution', id: state.execution.id },
-            result: status === 'succeeded' ? 'success' : 'failure',
-          }),
         ],
       }),
     );

@@ -1,10 +1,9 @@
 // Starting a run: validate input against the pinned version's schema, then in one transaction record the
-// execution, reserve its credits (balance >= cost, under the plan's concurrency limit), write the ledger entry
-// and the audit intent; only then start its state machine.
+// execution, reserve its credits (balance >= cost, under the plan's concurrency limit) and write the ledger
+// entry; only then start its state machine. The audit event is read from the record's own insert (stream).
 import { setTimeout as sleep } from 'node:timers/promises';
 import { StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { DeleteCommand, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { auditIntentPut } from '../audit/audit-log';
 import { explainRefusedReservation, getAccount, ledgerPut, reserveUpdate } from '../credits/credits';
 import { plans } from '../credits/plans';
 import { priceList, reservation } from '../credits/pricing';
@@ -75,6 +74,7 @@ export async function startExecution(deps: Deps, request: StartRequest): Promise
     engine: recipe.engine,
     input: request.input,
     startedBy: request.actor.id,
+    startedByRole: request.actor.role,
     creditsReserved: cost,
     prices,
     createdAt: now,
@@ -174,20 +174,13 @@ async function reserve(
             amount: -record.creditsReserved,
             executionId: record.id,
           }),
-          auditIntentPut(deps, tenantId, {
-            actor: request.actor.id,
-            role: request.actor.role,
-            action: 'execution.queued',
-            resource: { type: 'execution', id: record.id },
-            result: 'success',
-          }),
           ...(marker ? [marker] : []),
         ],
       }),
     );
   } catch (error) {
     const reasons = (error as { CancellationReasons?: Array<{ Code?: string }> }).CancellationReasons ?? [];
-    if (marker && reasons[4]?.Code === 'ConditionalCheckFailed') {
+    if (marker && reasons.at(-1)?.Code === 'ConditionalCheckFailed') {
       const { Item } = await deps.db.send(
         new GetCommand({ TableName: deps.config.TABLE_NAME, Key: keys.idempotency(tenantId, dedupeKey!) }),
       );

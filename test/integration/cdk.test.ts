@@ -46,7 +46,7 @@ describe('cdk synth', () => {
     expect(() => app.synth()).toThrow();
   });
 
-  it('declares the shared table with stream, PITR and both GSIs', () => {
+  it('declares the shared table with stream, PITR and its GSIs (executions by recipe: keys only)', () => {
     Template.fromStack(stacks.data).hasResourceProperties('AWS::DynamoDB::Table', {
       KeySchema: [
         { AttributeName: 'PK', KeyType: 'HASH' },
@@ -55,8 +55,9 @@ describe('cdk synth', () => {
       StreamSpecification: { StreamViewType: 'NEW_AND_OLD_IMAGES' },
       PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
       GlobalSecondaryIndexes: [
-        Match.objectLike({ IndexName: 'GSI1' }),
-        Match.objectLike({ IndexName: 'GSI2' }),
+        Match.objectLike({ IndexName: 'GSI1', Projection: { ProjectionType: 'ALL' } }),
+        Match.objectLike({ IndexName: 'GSI2', Projection: { ProjectionType: 'ALL' } }),
+        Match.objectLike({ IndexName: 'GSI3', Projection: { ProjectionType: 'KEYS_ONLY' } }),
       ],
     });
     Template.fromStack(stacks.data).hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
