@@ -389,7 +389,7 @@ await withRuntime(async (runtime) => {
   console.log('\nTargets (issue 13):');
   console.table(targets);
   console.log(
-    '\nEvery DynamoDB write of one run of the 3-step reference (units as DynamoDB Local reports them):',
+    '\nEvery DynamoDB write of one run of the 3-step reference: write units as DynamoDB bills them, from the item images (localWru: what DynamoDB Local reported):',
   );
   console.table(referenceLedger);
   writeResult('cost-model', { runs: RUNS, rows, targets, referenceLedger });
