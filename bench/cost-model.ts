@@ -342,32 +342,18 @@ await withRuntime(async (runtime) => {
     prices.lambda.perRequest +
     ref.lambdaGbS * prices.lambda.perGbSecondArm +
     prices.apiGateway.perHttpApiRequest;
+  const atMost = (figure: string, value: number, limit: number) => ({
+    figure,
+    value,
+    target: `≤ ${limit}`,
+    met: value <= limit,
+  });
   const targets = [
-    {
-      figure: 'reference: state transitions',
-      value: ref.transitions,
-      target: '≤ 2',
-      met: ref.transitions <= 2,
-    },
-    {
-      figure: 'reference: Lambda invocations',
-      value: ref.lambdaCalls,
-      target: '≤ 2',
-      met: ref.lambdaCalls <= 2,
-    },
-    { figure: 'reference: DynamoDB WRU per run', value: ref.wru, target: '≤ 20', met: ref.wru <= 20 },
-    {
-      figure: 'reference: Express $ per 1M',
-      value: ref.expressPer1M,
-      target: '≤ 15',
-      met: ref.expressPer1M <= 15,
-    },
-    {
-      figure: 'reference: Standard $ per 1M',
-      value: ref.standardPer1M,
-      target: '≤ 60',
-      met: ref.standardPer1M <= 60,
-    },
+    atMost('reference: state transitions', ref.transitions, 2),
+    atMost('reference: Lambda invocations', ref.lambdaCalls, 2),
+    atMost('reference: DynamoDB WRU per run', ref.wru, 20),
+    atMost('reference: Express $ per 1M', ref.expressPer1M, 15),
+    atMost('reference: Standard $ per 1M', ref.standardPer1M, 60),
     ...rows
       .filter((row) => row !== ref)
       .map((row) => {
