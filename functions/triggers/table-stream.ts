@@ -40,7 +40,9 @@ export const handler = middy<DynamoDBStreamEvent, DynamoDBBatchResponse>()
       else pending = auditOfExecutionChange(record.eventName, image(record.dynamodb?.OldImage), after);
       if (!pending) continue;
       const tenantId = String(after.tenantId ?? pk.split('#')[1]);
-      byTenant.set(tenantId, [...(byTenant.get(tenantId) ?? []), { pending, record }]);
+      const items = byTenant.get(tenantId) ?? [];
+      items.push({ pending, record });
+      byTenant.set(tenantId, items);
     }
     const failed: DynamoDBRecord[] = [];
     for (const [tenantId, items] of byTenant) {

@@ -14,6 +14,7 @@ import { canonicalJson } from '../canonical-json';
 import { keys, stripKeys } from '../data/keys';
 import { eachInPartition, type PageRequest, queryPartition } from '../data/pagination';
 import type { Deps } from '../deps';
+import { type ExecutionStatus, terminalStatuses } from '../executions/execution-model';
 import { newId } from '../ids';
 
 export interface AuditEntry {
@@ -106,9 +107,8 @@ export function auditOfExecutionChange(
       at: String(after.createdAt),
       source: `${id}:queued`,
     };
-  const status = String(after.status);
-  const ended = ['succeeded', 'failed', 'cancelled', 'timed_out'].includes(status);
-  if (eventName !== 'MODIFY' || !ended || before?.status === status) return null;
+  const status = String(after.status) as ExecutionStatus;
+  if (eventName !== 'MODIFY' || !terminalStatuses.has(status) || before?.status === status) return null;
   return {
     entry: {
       actor: 'system:workflow',

@@ -11,9 +11,8 @@
 import type { Deps } from '../deps';
 import type { RunState } from '../executions/execution-model';
 import { finalizeExecution } from '../executions/finalize-execution';
+import { isFusable } from '../recipes/recipe-compiler';
 import type { Step } from '../recipes/recipe-schema';
-import { stepTypeOf } from '../steps/registry';
-import type { StepConfig } from '../steps/types';
 import { RunSettled } from './step-errors';
 import { type Component, runStep } from './step-runner';
 
@@ -51,7 +50,7 @@ export async function runGroup(
       const { output } = await runStep(deps, { step, state, attempt: event.attempt ?? 0 }, component);
       state = { ...state, steps: { ...state.steps, [step.id]: { output } } };
     } catch (raw) {
-      if (!stepTypeOf(step.type)?.fusable?.(step as unknown as StepConfig)) throw raw;
+      if (!isFusable(step)) throw raw;
       const error = raw as Error;
       // The shape a Catch gives a Lambda error: the name, and a JSON cause carrying the message.
       const failure = {

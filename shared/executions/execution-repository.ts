@@ -270,13 +270,6 @@ function toListedExecution(item: Record<string, unknown>): ExecutionRecord & { o
 }
 
 export function listExecutions(deps: Deps, tenantId: string, filter: ExecutionFilter) {
-  const byStatus = filter.status
-    ? {
-        expression: '#status = :status',
-        names: { '#status': 'status' },
-        values: { ':status': filter.status },
-      }
-    : undefined;
   if (filter.recipeId) return listExecutionsOfRecipe(deps, tenantId, filter);
   if (filter.status) {
     const pk = keys.executionsByStatus(tenantId, filter.status);
