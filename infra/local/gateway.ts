@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { type ApiHandlerName, type ApiRoute, apiRoutes, publicHandlers } from '../../shared/api/routes';
-import { IDENTITY_HEADER } from '../../shared/auth/identity';
+import { AUTHORIZER_TTL_SECONDS, IDENTITY_HEADER } from '../../shared/auth/identity';
 import { apiCors } from '../console';
 import { invokeAs } from './lambda-context';
 
@@ -31,18 +31,26 @@ const compiledRoutes: CompiledRoute[] = apiRoutes.map((route) => {
 type Authorizer = (event: unknown, context: unknown) => Promise<{ context?: Record<string, string> }>;
 type ConsoleHandler = (req: IncomingMessage, res: ServerResponse, pathname: string) => void;
 
+export interface GatewayOptions {
+  serveConsole?: ConsoleHandler;
+  /** How long an authorizer answer is reused for the same identity; the API stack's TTL unless told. */
+  authorizerTtlSeconds?: number;
+  now?: () => number;
+}
+
 export function createGateway(
   loadHandler: (name: ApiHandlerName) => Promise<ApiHandler>,
   authorizer: () => Promise<Authorizer>,
-  serveConsole?: ConsoleHandler,
+  { serveConsole, authorizerTtlSeconds = AUTHORIZER_TTL_SECONDS, now = Date.now }: GatewayOptions = {},
 ): Server {
+  const authorize = cachedAuthorizer(authorizer, authorizerTtlSeconds * 1000, now);
   return createServer((req, res) => {
     const pathname = new URL(req.url ?? '/', 'http://local').pathname;
     // The API is everything under /v1/; the rest is the web console (CloudFront's part in the cloud).
     if (serveConsole && pathname !== '/v1' && !pathname.startsWith('/v1/'))
       return serveConsole(req, res, pathname);
     if (answerCors(req, res)) return;
-    handle(req, res, loadHandler, authorizer).catch(() => {
+    handle(req, res, loadHandler, authorize).catch(() => {
       if (!res.headersSent) sendProblem(res, 500, 'Internal Server Error', 'the gateway failed');
     });
   });
@@ -66,11 +74,38 @@ function answerCors(req: IncomingMessage, res: ServerResponse): boolean {
   return true;
 }
 
+type AuthorizerContext = Record<string, string>;
+
+/** Most answers kept at once; the oldest goes first beyond it (API Gateway's cache is bounded too). */
+const AUTHORIZER_CACHE_ENTRIES = 10_000;
+
+/**
+ * As API Gateway caches a Lambda authorizer's answer: keyed by the identity source's value (the Authorization
+ * header, whatever the route), reused until the TTL runs out, so a revoked key or a suspended tenant is
+ * refused within the TTL, not at once. An authorizer that throws is not cached (API Gateway answers 500).
+ */
+function cachedAuthorizer(authorizer: () => Promise<Authorizer>, ttlMs: number, now: () => number) {
+  const answers = new Map<string, { context: AuthorizerContext; expires: number }>();
+  return async (event: APIGatewayProxyEventV2): Promise<AuthorizerContext> => {
+    const identity = event.headers[IDENTITY_HEADER] ?? '';
+    const cached = answers.get(identity);
+    if (cached && cached.expires > now()) return cached.context;
+    answers.delete(identity);
+    const result = await invokeAs('recipeflow-authorizer', await authorizer(), authorizerEvent(event));
+    const context = result.context ?? {};
+    if (ttlMs > 0) {
+      if (answers.size >= AUTHORIZER_CACHE_ENTRIES) answers.delete(answers.keys().next().value!);
+      answers.set(identity, { context, expires: now() + ttlMs });
+    }
+    return context;
+  };
+}
+
 async function handle(
   req: IncomingMessage,
   res: ServerResponse,
   loadHandler: (name: ApiHandlerName) => Promise<ApiHandler>,
-  authorizer: () => Promise<Authorizer>,
+  authorize: (event: APIGatewayProxyEventV2) => Promise<AuthorizerContext>,
 ) {
   const url = new URL(req.url ?? '/', 'http://local');
   const candidates = compiledRoutes.filter((r) => r.pattern.test(url.pathname));
@@ -101,14 +136,12 @@ async function handle(
   const event = toEvent(req, url, route, pathParameters, body);
   if (!publicHandlers.has(route.handler)) {
     // As API Gateway does: without its identity source the authorizer is not called and the answer is a
-    // bare 401; otherwise the Lambda authorizer runs first and its context reaches the handler.
+    // bare 401; otherwise the Lambda authorizer's answer (cached per identity) reaches the handler.
     if (!event.headers[IDENTITY_HEADER]) {
       res.writeHead(401, { 'content-type': 'application/json' }).end('{"message":"Unauthorized"}');
       return;
     }
-    const authorize = await authorizer();
-    const result = await invokeAs('recipeflow-authorizer', authorize, authorizerEvent(event));
-    (event.requestContext as { authorizer?: unknown }).authorizer = { lambda: result.context ?? {} };
+    (event.requestContext as { authorizer?: unknown }).authorizer = { lambda: await authorize(event) };
   }
   const handler = await loadHandler(route.handler);
   const result = await invokeAs(`recipeflow-api-${route.handler}`, handler, event);

@@ -9,7 +9,13 @@ const directoryPort =
   process.env.DEMO_DIRECTORY_PORT === undefined ? port + 1 : Number(process.env.DEMO_DIRECTORY_PORT);
 
 try {
-  const runtime = await startRuntime({ port, dataDir, directoryPort });
+  const ttl = process.env.AUTHORIZER_CACHE_TTL_SECONDS;
+  const runtime = await startRuntime({
+    port,
+    dataDir,
+    directoryPort,
+    ...(ttl === undefined ? {} : { authorizerTtlSeconds: Number(ttl) }),
+  });
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
   console.log(
     [

@@ -31,6 +31,8 @@ export interface RuntimeOptions {
   port: number;
   dataDir: string;
   directoryPort?: number;
+  /** The local gateway's authorizer cache; the API stack's TTL unless told (tests shorten it). */
+  authorizerTtlSeconds?: number;
 }
 
 export interface Runtime {
@@ -149,7 +151,10 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       config: () => ({ apiUrl: '', ...(oidc ? { oidc } : {}) }),
       connectTo: () => [s3.endpoint, ...(oidc ? [new URL(oidc.issuer).origin] : [])],
     });
-    const gateway = createGateway(loadApiHandler, loadAuthorizer, serveConsole);
+    const gateway = createGateway(loadApiHandler, loadAuthorizer, {
+      serveConsole,
+      authorizerTtlSeconds: options.authorizerTtlSeconds,
+    });
     const port = await listen(gateway, options.port);
     stops.push(() => closeServer(gateway));
     const baseUrl = `http://127.0.0.1:${port}`;

@@ -91,6 +91,8 @@ describe('the platform operator', () => {
       reason: 'unpaid invoice',
     });
     expect(suspended.body).toMatchObject({ status: 'suspended', reason: 'unpaid invoice' });
+    // Refused once the authorizer cache lets go of the key's answer (its TTL; 1 s in these tests).
+    await expect.poll(async () => (await api('GET', '/v1/recipes')).status, { timeout: 5000 }).toBe(403);
     const refused = await api('GET', '/v1/recipes');
     expect(refused.status).toBe(403);
     expect(refused.headers.get('content-type')).toBe('application/problem+json');
@@ -99,7 +101,7 @@ describe('the platform operator', () => {
     const active = await platform('PATCH', `/v1/tenants/${tenant.id}`, { status: 'active' });
     expect(active.body).toMatchObject({ status: 'active' });
     expect(active.body!.reason).toBeUndefined();
-    expect((await api('GET', '/v1/recipes')).status).toBe(200);
+    await expect.poll(async () => (await api('GET', '/v1/recipes')).status, { timeout: 5000 }).toBe(200);
     // Audit events are chained by the table stream's consumer, a moment after the change.
     await expect
       .poll(

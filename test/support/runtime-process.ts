@@ -21,6 +21,9 @@ export async function startRuntimeProcess(dataDir: string, env: Record<string, s
       RECIPEFLOW_DATA_DIR: dataDir,
       DEMO_DIRECTORY_PORT: '0',
       OPENAI_API_KEY: '',
+      // The gateway caches authorizer answers per key as API Gateway does (30 s); 1 s keeps the tests of
+      // revocation, suspension and outages short while still going through the cache.
+      AUTHORIZER_CACHE_TTL_SECONDS: '1',
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -4,6 +4,8 @@ import type middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { recordAudit } from '../../../shared/audit/audit-log';
 import { getDeps } from '../../../shared/deps';
+import { isDependencyUnavailable } from '../../../shared/errors';
+import { logger } from '../../../shared/observability/observability';
 import type { AuthenticatedEvent } from './authenticate';
 
 type Request = middy.Request<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>;
@@ -30,7 +32,21 @@ export function auditMutations(): middy.MiddlewareObj<
       status,
     });
   };
-  return { after: record, onError: record };
+  return {
+    after: record,
+    // A request that already failed keeps its answer when its audit record cannot be written either: storage
+    // not answering stays a 503 with Retry-After (nothing of the request was written), never a 500.
+    onError: async (request) => {
+      try {
+        await record(request);
+      } catch (error) {
+        if (!isDependencyUnavailable(error)) throw error;
+        logger.warn('the audit record of a failed request was not written', {
+          errorType: (error as Error).name,
+        });
+      }
+    },
+  };
 }
 
 function createdId(request: Request): string | undefined {
