@@ -5,6 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { build } from 'esbuild';
+import { esbuildOptions } from '../infra/stacks/bundling';
 import { apiHandlers, componentFunctions } from '../shared/api/routes';
 import { functionSettings as platformSettings } from '../shared/function-settings';
 import { handlerModule, stepFunctionSettings } from '../shared/steps/registry';
@@ -35,16 +36,10 @@ async function bundle(name: string, entry: string, bundleSdk: boolean): Promise<
   const file = path.join(out, bundleSdk ? 'bundled' : 'runtime', name, 'index.mjs');
   mkdirSync(path.dirname(file), { recursive: true });
   await build({
+    ...esbuildOptions,
     entryPoints: [entry],
     outfile: file,
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node24',
-    minify: true,
-    mainFields: ['module', 'main'],
     external: bundleSdk ? [] : ['@aws-sdk/*'],
-    banner: { js: "import{createRequire as __cr}from'module';const require=__cr(import.meta.url);" },
     logLevel: 'silent',
   });
   return file;

@@ -12,6 +12,8 @@ import { DescribeExecutionCommand } from '@aws-sdk/client-sfn';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { invocations } from '../infra/local/runtime';
 import { DEMO_TENANT_ID } from '../infra/local/seed';
+import { s3Of } from '../shared/clients/s3';
+import { sfnOf } from '../shared/clients/sfn';
 import { openAccountIfMissing } from '../shared/credits/credits';
 import { consumeRequest } from '../shared/credits/rate-limit';
 import { tableIndexes } from '../shared/data/table';
@@ -213,7 +215,7 @@ function instrument(deps: Deps) {
     },
     { step: 'initialize', name: 'countCapacity' },
   );
-  deps.s3.middlewareStack.add(
+  s3Of(deps).middlewareStack.add(
     (next, context) => async (args) => {
       if (context.commandName === 'GetObjectCommand') counters.s3Get += 1;
       else counters.s3Put += 1;
@@ -295,7 +297,7 @@ await withRuntime(async (runtime) => {
         done = await waitForExecution(observer, DEMO_TENANT_ID, started.id, 20_000);
       }
       await runtime.idle();
-      const described = await observer.sfn.send(
+      const described = await sfnOf(observer).send(
         new DescribeExecutionCommand({ executionArn: done.executionArn! }),
       );
       durationS += (described.stopDate!.getTime() - described.startDate!.getTime()) / 1000;

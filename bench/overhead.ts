@@ -4,6 +4,7 @@
 import { performance } from 'node:perf_hooks';
 import { DescribeExecutionCommand } from '@aws-sdk/client-sfn';
 import { DEMO_TENANT_ID } from '../infra/local/seed';
+import { sfnOf } from '../shared/clients/sfn';
 import { openAccountIfMissing } from '../shared/credits/credits';
 import { createDeps } from '../shared/deps';
 import { startExecution, waitForExecution } from '../shared/executions/start-execution';
@@ -38,7 +39,7 @@ await withRuntime(async (runtime) => {
       });
       const done = await waitForExecution(deps, DEMO_TENANT_ID, started.id, 30_000);
       await runtime.idle();
-      const described = await deps.sfn.send(
+      const described = await sfnOf(deps).send(
         new DescribeExecutionCommand({ executionArn: done.executionArn! }),
       );
       const ms = described.stopDate!.getTime() - described.startDate!.getTime();

@@ -1,65 +1,35 @@
-// Builds the process's clients once from config; handlers, the local runtime and tests pass a Deps around.
+// Builds the process's DynamoDB client once from config; handlers, the local runtime and tests pass a Deps
+// around. The other AWS clients are built on first use by their own modules (clients/s3.ts, clients/sfn.ts,
+// credentials/sealer.ts), so a function bundles only the clients its code calls.
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { KMSClient } from '@aws-sdk/client-kms';
-import { S3Client } from '@aws-sdk/client-s3';
-import { SFNClient } from '@aws-sdk/client-sfn';
+import type { S3Client } from '@aws-sdk/client-s3';
+import type { SFNClient } from '@aws-sdk/client-sfn';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { awsClientSettings, type Config, loadConfig } from './config';
-import { kmsSealer, localKeySealer, type SecretSealer } from './credentials/sealer';
+import type { SecretSealer } from './credentials/sealer';
 import { recordCalls } from './observability/call-recorder';
 
 export interface Deps {
   config: Config;
   db: DynamoDBDocumentClient;
-  sfn: SFNClient;
-  s3: S3Client;
-  sealer: SecretSealer;
   now: () => Date;
+  /** Read through sfnOf: set here only to give it another client (a test's other engine). */
+  sfn?: SFNClient;
+  /** Read through s3Of. */
+  s3?: S3Client;
+  /** Read through sealerOf. */
+  sealer?: SecretSealer;
 }
-
-/** s3rver, the local S3 server, accepts its own well-known key pair only. */
-export const LOCAL_S3_CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
 
 export function createDeps(config: Config = loadConfig()): Deps {
   const dynamo = new DynamoDBClient(awsClientSettings(config, config.DYNAMODB_ENDPOINT));
-  const sfn = new SFNClient(awsClientSettings(config, config.SFN_ENDPOINT));
-  const s3 = new S3Client({
-    region: config.AWS_REGION,
-    // Since SDK 3.729 the client signs a CRC32 of the body it sees into every request, presigned PUTs
-    // included: there it is the CRC32 of an empty body, and real S3 refuses every non-empty upload (BadDigest).
-    requestChecksumCalculation: 'WHEN_REQUIRED',
-    responseChecksumValidation: 'WHEN_REQUIRED',
-    ...(config.S3_ENDPOINT
-      ? {
-          endpoint: config.S3_ENDPOINT,
-          credentials: LOCAL_S3_CREDENTIALS,
-          forcePathStyle: true,
-        }
-      : {}),
-  });
   return {
     config,
-    sealer: createSealer(config),
     db: DynamoDBDocumentClient.from(recordCalls(dynamo), {
       marshallOptions: { removeUndefinedValues: true },
     }),
-    sfn: recordCalls(sfn),
-    s3: recordCalls(s3),
     now: () => new Date(),
   };
-}
-
-function createSealer(config: Config): SecretSealer {
-  if (config.CREDENTIALS_KMS_KEY_ID)
-    return kmsSealer(
-      recordCalls(new KMSClient({ region: config.AWS_REGION })),
-      config.CREDENTIALS_KMS_KEY_ID,
-    );
-  if (config.CREDENTIALS_KEY_FILE) return localKeySealer(config.CREDENTIALS_KEY_FILE);
-  const unavailable = async (): Promise<never> => {
-    throw new Error('no credentials key is configured (CREDENTIALS_KMS_KEY_ID or CREDENTIALS_KEY_FILE)');
-  };
-  return { seal: unavailable, open: unavailable };
 }
 
 let processDeps: Deps | undefined;

@@ -1,10 +1,7 @@
-// Turns zod and JSON Schema failures into ValidationFailed with field paths like `steps[1].source`.
-
-import type { ErrorObject, ValidateFunction } from 'ajv';
-import { Ajv2020 } from 'ajv/dist/2020.js';
-import addFormats from 'ajv-formats';
-import type { z } from 'zod';
-import { type FieldError, ValidationFailed } from './errors';
+// Turns zod failures into ValidationFailed with field paths like `steps[1].source` (JSON Schema's are in
+// json-schema.ts, so only the functions that check one bundle Ajv).
+import type * as z from 'zod';
+import { ValidationFailed } from './errors';
 
 export function formatPath(path: ReadonlyArray<PropertyKey>, prefix = ''): string {
   let out = prefix;
@@ -32,48 +29,4 @@ export function parseWith<T extends z.ZodType>(
       : [{ path: formatPath(issue.path, options.prefix), message: issue.message }],
   );
   throw new ValidationFailed(errors, options.status ?? 422);
-}
-
-const ajv = new Ajv2020({ allErrors: true, strict: false });
-addFormats.default(ajv);
-const compiled = new Map<string, ValidateFunction>();
-
-/** Compiles (and caches) a JSON Schema; returns field errors when the schema itself is invalid. */
-export function checkJsonSchema(schema: unknown, path: string): FieldError[] {
-  try {
-    compileJsonSchema(schema);
-    return [];
-  } catch (error) {
-    return [{ path, message: `not a valid JSON Schema: ${(error as Error).message}` }];
-  }
-}
-
-function compileJsonSchema(schema: unknown): ValidateFunction {
-  const key = JSON.stringify(schema);
-  let validate = compiled.get(key);
-  if (!validate) {
-    validate = ajv.compile(schema as object);
-    compiled.set(key, validate);
-  }
-  return validate;
-}
-
-/** Validates data against a JSON Schema; returns field errors prefixed with `prefix`. */
-export function validateJsonSchema(schema: unknown, data: unknown, prefix: string): FieldError[] {
-  const validate = compileJsonSchema(schema);
-  if (validate(data)) return [];
-  return (validate.errors ?? []).map((e) => ({
-    path: jsonSchemaErrorPath(e, prefix),
-    message: e.message ?? 'invalid',
-  }));
-}
-
-function jsonSchemaErrorPath(error: ErrorObject, prefix: string): string {
-  const segments = error.instancePath
-    .split('/')
-    .filter(Boolean)
-    .map((s) => (/^\d+$/.test(s) ? Number(s) : s));
-  if (error.keyword === 'required') segments.push(String(error.params.missingProperty));
-  if (error.keyword === 'additionalProperties') segments.push(String(error.params.additionalProperty));
-  return formatPath(segments, prefix);
 }

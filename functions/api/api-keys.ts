@@ -1,5 +1,5 @@
 // /v1/api-keys: a tenant admin's keys; the secret is shown once, at creation. /v1/me: the caller itself.
-import { z } from 'zod';
+import * as z from 'zod';
 import { createApiKey, listApiKeys, revokeApiKey } from '../../shared/auth/api-keys';
 import { roles } from '../../shared/auth/principal';
 import { checkFunctionSettings } from '../../shared/function-settings';

@@ -1,5 +1,5 @@
 // /v1/plans, /v1/credits, /v1/credits/transactions and /v1/credits/grants (platform admin).
-import { z } from 'zod';
+import * as z from 'zod';
 import { getAccount, grantCredits, listLedger, MAX_GRANT } from '../../shared/credits/credits';
 import { plans } from '../../shared/credits/plans';
 import { prices } from '../../shared/credits/pricing';

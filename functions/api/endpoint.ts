@@ -3,7 +3,7 @@
 import middy from '@middy/core';
 import httpRouterHandler, { type Method } from '@middy/http-router';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod';
 import { hasRole, type Principal, type Role } from '../../shared/auth/principal';
 import { jsonBodyProblems } from '../../shared/data/json-values';
 import { type Deps, getDeps } from '../../shared/deps';

@@ -1,5 +1,5 @@
 // /v1/recipes/{id}/executions (start) and /v1/executions (history, one run with its steps).
-import { z } from 'zod';
+import * as z from 'zod';
 import { cancelExecution, redriveExecution } from '../../shared/executions/execution-control';
 import { executionStatuses, terminalStatuses } from '../../shared/executions/execution-model';
 import {

@@ -1,6 +1,7 @@
 // GET /v1/health (liveness) and GET /v1/ready (DynamoDB and the artifact bucket answer).
 import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import { HeadBucketCommand } from '@aws-sdk/client-s3';
+import { s3Of } from '../../shared/clients/s3';
 import { setting } from '../../shared/config';
 import { getDeps } from '../../shared/deps';
 import { checkFunctionSettings } from '../../shared/function-settings';
@@ -19,7 +20,7 @@ export const handler = apiHandler(
         const [dynamodb, s3] = await Promise.all([
           probe(() => deps.db.send(new DescribeTableCommand({ TableName: deps.config.TABLE_NAME }))),
           probe(() =>
-            deps.s3.send(new HeadBucketCommand({ Bucket: setting(deps.config, 'ARTIFACT_BUCKET') })),
+            s3Of(deps).send(new HeadBucketCommand({ Bucket: setting(deps.config, 'ARTIFACT_BUCKET') })),
           ),
         ]);
         const ready = dynamodb === 'ok' && s3 === 'ok';

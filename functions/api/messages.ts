@@ -1,5 +1,5 @@
 // GET /v1/messages: correspondence sent by correspond steps, with delivery status.
-import { z } from 'zod';
+import * as z from 'zod';
 import { checkFunctionSettings } from '../../shared/function-settings';
 import { listMessages } from '../../shared/messages/messages';
 import { apiHandler, endpoint, json, pageQuery } from './endpoint';

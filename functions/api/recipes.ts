@@ -1,5 +1,5 @@
 // /v1/recipes: recipes, their versions and compiled definitions.
-import { z } from 'zod';
+import * as z from 'zod';
 import { checkFunctionSettings } from '../../shared/function-settings';
 import {
   createRecipe,

@@ -1,5 +1,5 @@
 // /v1/reviews: pending human reviews, and decisions that resume their runs.
-import { z } from 'zod';
+import * as z from 'zod';
 import { checkFunctionSettings } from '../../shared/function-settings';
 import {
   decideReview,

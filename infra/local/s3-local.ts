@@ -5,7 +5,7 @@
 import { mkdirSync } from 'node:fs';
 import { createServer, request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
 import S3rver from 's3rver';
-import { LOCAL_S3_CREDENTIALS } from '../../shared/deps';
+import { LOCAL_S3_CREDENTIALS } from '../../shared/clients/s3';
 import type { artifactCors } from '../console';
 import { closeServer, listen } from './http-server';
 import { checkPresignedRequest, s3ErrorXml } from './s3-presigned';

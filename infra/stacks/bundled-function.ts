@@ -5,8 +5,9 @@ import { Architecture, LoggingFormat, Runtime, Tracing } from 'aws-cdk-lib/aws-l
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
+import { bundleAliases, projectRoot, requireBanner } from './bundling';
 
-export const projectRoot = path.resolve(import.meta.dirname, '../..');
+export { projectRoot };
 
 export interface BundledFunctionProps {
   entry: string;
@@ -44,8 +45,11 @@ export function bundledFunction(scope: Construct, id: string, props: BundledFunc
       mainFields: ['module', 'main'],
       // Measured by `npm run bench` (bundles): a bundled, tree-shaken SDK initialises faster than the runtime's.
       bundleAwsSDK: true,
-      // Some dependencies are CommonJS and call require(); give the ESM bundle one.
-      banner: "import{createRequire as __cr}from'module';const require=__cr(import.meta.url);",
+      // Options shared with the bundle benchmark and the byte-budget test (./bundling.ts).
+      esbuildArgs: Object.fromEntries(
+        Object.entries(bundleAliases).map(([from, to]) => [`--alias:${from}`, to]),
+      ),
+      banner: requireBanner,
     },
   });
   // Which entry point this is, so the CDK test can hold its environment to what the entry declares it needs.

@@ -1,7 +1,7 @@
 // The OpenAPI 3.1 document of the HTTP API, generated from the route table the handler modules declare and the
 // very zod schemas that validate each route's body and query.
 import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
-import { z } from 'zod';
+import * as z from 'zod';
 
 export interface DocumentedRoute {
   method: string;

@@ -9,7 +9,8 @@ import {
 } from '@aws-sdk/client-s3';
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
-import { z } from 'zod';
+import * as z from 'zod';
+import { s3Of } from '../clients/s3';
 import { setting } from '../config';
 import { keys, stripKeys } from '../data/keys';
 import { type PageRequest, queryPartition } from '../data/pagination';
@@ -102,7 +103,7 @@ export async function createArtifact(
     }),
   );
   const url = await getSignedUrl(
-    deps.s3,
+    s3Of(deps),
     new PutObjectCommand({
       Bucket: setting(deps.config, 'ARTIFACT_BUCKET'),
       Key: artifactKey(tenantId, artifact.id),
@@ -127,7 +128,7 @@ export async function getArtifact(deps: Deps, tenantId: string, id: string): Pro
   const artifact = stripKeys<Artifact>(Item, ORDER);
   if (artifact.status !== 'pending') return artifact;
   try {
-    const head = await deps.s3.send(
+    const head = await s3Of(deps).send(
       new HeadObjectCommand({
         Bucket: setting(deps.config, 'ARTIFACT_BUCKET'),
         Key: artifactKey(tenantId, id),
@@ -173,7 +174,7 @@ export function listArtifacts(deps: Deps, tenantId: string, page: PageRequest) {
 export async function downloadArtifact(deps: Deps, tenantId: string, id: string) {
   const artifact = await uploaded(deps, tenantId, id);
   const url = await getSignedUrl(
-    deps.s3,
+    s3Of(deps),
     new GetObjectCommand({
       Bucket: setting(deps.config, 'ARTIFACT_BUCKET'),
       Key: artifactKey(tenantId, id),
@@ -199,7 +200,7 @@ export async function sampleArtifact(
       },
     ]);
   }
-  const object = await deps.s3.send(
+  const object = await s3Of(deps).send(
     new GetObjectCommand({
       Bucket: setting(deps.config, 'ARTIFACT_BUCKET'),
       Key: artifactKey(tenantId, id),
@@ -213,7 +214,7 @@ export async function sampleArtifact(
 
 export async function deleteArtifact(deps: Deps, tenantId: string, id: string): Promise<void> {
   await getArtifact(deps, tenantId, id);
-  await deps.s3.send(
+  await s3Of(deps).send(
     new DeleteObjectCommand({
       Bucket: setting(deps.config, 'ARTIFACT_BUCKET'),
       Key: artifactKey(tenantId, id),
@@ -248,7 +249,7 @@ async function rejectUpload(
   artifact: Artifact,
   reason: string,
 ): Promise<Artifact> {
-  await deps.s3.send(
+  await s3Of(deps).send(
     new DeleteObjectCommand({
       Bucket: setting(deps.config, 'ARTIFACT_BUCKET'),
       Key: artifactKey(tenantId, artifact.id),

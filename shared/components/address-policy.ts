@@ -3,7 +3,6 @@
 // is the address connected to (no window for DNS rebinding); every redirect goes through the same check.
 import { lookup as dnsLookup } from 'node:dns';
 import { BlockList, isIP, type LookupFunction } from 'node:net';
-import { Agent } from 'undici';
 import { StepRejected } from './step-errors';
 
 const blocked = new BlockList();
@@ -90,22 +89,20 @@ export function assertReachable(url: URL, allowList: string[]): void {
 }
 
 /**
- * An HTTP agent whose DNS lookup refuses private addresses unless the request's origin is allow-listed.
- * `originOf(hostname)` tells the lookup which origin is being connected (set before each request).
+ * The DNS lookup of one connection to `origin` (node:http's and node:https' `lookup` option): refuses private
+ * addresses unless the origin is allow-listed, and hands the connection the addresses it checked.
  */
-export function pinnedAgent(allowList: string[], currentOrigin: () => string): Agent {
-  const lookup: LookupFunction = (hostname, options, callback) => {
+export function pinnedLookup(allowList: string[], origin: string): LookupFunction {
+  return (hostname, options, callback) => {
     dnsLookup(hostname, { ...options, all: true, verbatim: true }, (error, addresses) => {
       if (error) return callback(error, '', 4);
       const all = addresses as Array<{ address: string; family: number }>;
-      const allowed = allowList.includes(currentOrigin());
-      const refused = allowed ? undefined : all.find((a) => isPrivateAddress(a.address));
-      if (refused) return callback(refusal(currentOrigin(), refused.address), '', 4);
+      const refused = allowList.includes(origin) ? undefined : all.find((a) => isPrivateAddress(a.address));
+      if (refused) return callback(refusal(origin, refused.address), '', 4);
       if ((options as { all?: boolean }).all)
         return (callback as unknown as (e: null, a: typeof all) => void)(null, all);
       const first = all[0]!;
       callback(null, first.address, first.family);
     });
   };
-  return new Agent({ connect: { lookup }, connections: 1 });
 }

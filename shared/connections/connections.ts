@@ -2,7 +2,7 @@
 // `"connection": "crm", "path": "/leads/{{input.id}}"` instead of repeating an address and its auth. Secrets
 // stay in credentials; the address policy still decides what may be reached.
 import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod';
 import { CREDENTIAL_NAME } from '../credentials/credentials';
 import { keptCreatedAt } from '../data/created-at';
 import { deleteExisting } from '../data/delete-existing';

@@ -1,7 +1,8 @@
 // Tenant credentials: secrets for providers, stored sealed, read back only as metadata; opened only inside the
 // component that uses them. Steps refer to them by name.
 import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod';
+import { sealerOf } from '../credentials/sealer';
 import { keptCreatedAt } from '../data/created-at';
 import { deleteExisting } from '../data/delete-existing';
 import { keys, stripKeys } from '../data/keys';
@@ -51,7 +52,7 @@ export async function putCredential(deps: Deps, tenantId: string, name: string, 
   }
   const now = deps.now().toISOString();
   const { createdAt, created } = await keptCreatedAt(deps, keys.credential(tenantId, name), now);
-  const sealed = await deps.sealer.seal(JSON.stringify(input.value), context(tenantId, name));
+  const sealed = await sealerOf(deps).seal(JSON.stringify(input.value), context(tenantId, name));
   const metadata: CredentialMetadata = {
     name,
     type: input.type,
@@ -108,6 +109,6 @@ export async function openCredential<T extends CredentialType>(
       { path: 'credential', message: `"${name}" is a ${Item.type} credential, not ${type}` },
     ]);
   return JSON.parse(
-    await deps.sealer.open(Item.sealed as SealedSecret, context(tenantId, name)),
+    await sealerOf(deps).open(Item.sealed as SealedSecret, context(tenantId, name)),
   ) as ValueOf<T>;
 }

@@ -4,8 +4,10 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { DecryptCommand, GenerateDataKeyCommand, type KMSClient } from '@aws-sdk/client-kms';
+import { DecryptCommand, GenerateDataKeyCommand, KMSClient } from '@aws-sdk/client-kms';
 import { canonicalJson } from '../canonical-json';
+import type { Deps } from '../deps';
+import { recordCalls } from '../observability/call-recorder';
 
 export interface SealedSecret {
   alg: 'A256GCM-kms' | 'A256GCM-local';
@@ -96,4 +98,23 @@ export function localKeySealer(keyFile: string): SecretSealer {
       return decrypt(loadKey(), sealed, context);
     },
   };
+}
+
+/** The sealer configured for this process (KMS in the cloud, the key file locally), built on first use. */
+export function sealerOf(deps: Deps): SecretSealer {
+  deps.sealer ??= createSealer(deps);
+  return deps.sealer;
+}
+
+function createSealer({ config }: Deps): SecretSealer {
+  if (config.CREDENTIALS_KMS_KEY_ID)
+    return kmsSealer(
+      recordCalls(new KMSClient({ region: config.AWS_REGION })),
+      config.CREDENTIALS_KMS_KEY_ID,
+    );
+  if (config.CREDENTIALS_KEY_FILE) return localKeySealer(config.CREDENTIALS_KEY_FILE);
+  const unavailable = async (): Promise<never> => {
+    throw new Error('no credentials key is configured (CREDENTIALS_KMS_KEY_ID or CREDENTIALS_KEY_FILE)');
+  };
+  return { seal: unavailable, open: unavailable };
 }

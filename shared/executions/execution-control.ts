@@ -5,6 +5,7 @@
 // succeeded are not run again. (Step Functions' own RedriveExecution would restart at our terminal Fail
 // state, since every step failure is caught to record it and settle credits.)
 import { StopExecutionCommand } from '@aws-sdk/client-sfn';
+import { sfnOf } from '../clients/sfn';
 import { getAccount } from '../credits/credits';
 import { plans } from '../credits/plans';
 import { priceList, reservation } from '../credits/pricing';
@@ -34,7 +35,7 @@ export async function cancelExecution(
     execution.executionArn ??
     (execution.engine === 'STANDARD' ? await standardExecutionArn(deps, tenantId, execution) : undefined);
   if (executionArn) {
-    await deps.sfn
+    await sfnOf(deps)
       .send(new StopExecutionCommand({ executionArn, cause: `cancelled by ${actor.id}` }))
       .catch((error: Error) => {
         if (error.name !== 'ExecutionDoesNotExist') throw error;

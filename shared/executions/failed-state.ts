@@ -1,6 +1,7 @@
 // The run state at the moment a run failed (input and every earlier step's output), kept in the artifact
 // bucket: Step Functions payloads can reach 256 KiB, more than a DynamoDB item should carry.
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { s3Of } from '../clients/s3';
 import { setting } from '../config';
 import type { Deps } from '../deps';
 import { NotFound } from '../errors';
@@ -10,7 +11,7 @@ const key = (tenantId: string, executionId: string) =>
   `tenants/${tenantId}/executions/${executionId}/failed-state.json`;
 
 export async function saveFailedState(deps: Deps, state: RunState): Promise<void> {
-  await deps.s3.send(
+  await s3Of(deps).send(
     new PutObjectCommand({
       Bucket: setting(deps.config, 'ARTIFACT_BUCKET'),
       Key: key(state.run.tenantId, state.execution.id),
@@ -22,7 +23,7 @@ export async function saveFailedState(deps: Deps, state: RunState): Promise<void
 
 export async function loadFailedState(deps: Deps, tenantId: string, executionId: string): Promise<RunState> {
   try {
-    const object = await deps.s3.send(
+    const object = await s3Of(deps).send(
       new GetObjectCommand({
         Bucket: setting(deps.config, 'ARTIFACT_BUCKET'),
         Key: key(tenantId, executionId),

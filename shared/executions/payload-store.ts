@@ -2,6 +2,7 @@
 // inline limit is stored in the artifact bucket and the state carries { $ref, bytes }. Components and Finalize
 // load the references their templates read, so templates see the real value.
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { s3Of } from '../clients/s3';
 import { setting } from '../config';
 import type { Deps } from '../deps';
 import { collectTemplatePaths, parsePath } from '../recipes/template';
@@ -35,7 +36,7 @@ export async function storeIfLarge(
   const bytes = Buffer.byteLength(text);
   if (bytes <= limitBytes) return value;
   const key = `tenants/${tenantId}/executions/${name}.json`;
-  await deps.s3.send(
+  await s3Of(deps).send(
     new PutObjectCommand({
       Bucket: setting(deps.config, 'ARTIFACT_BUCKET'),
       Key: key,
@@ -67,7 +68,7 @@ export async function loadPayload(deps: Deps, tenantId: string, ref: PayloadRef)
   const match = /^s3:\/\/([^/]+)\/(.+)$/.exec(ref.$ref);
   // A reference may only point into the tenant's own prefix, whatever the state says.
   if (!match || !match[2]!.startsWith(`tenants/${tenantId}/`)) throw new Error('invalid payload reference');
-  const object = await deps.s3.send(new GetObjectCommand({ Bucket: match[1], Key: match[2] }));
+  const object = await s3Of(deps).send(new GetObjectCommand({ Bucket: match[1], Key: match[2] }));
   return JSON.parse(await object.Body!.transformToString());
 }
 

@@ -4,6 +4,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { DeleteCommand, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { sfnOf } from '../clients/sfn';
 import { explainRefusedReservation, getAccount, ledgerPut, reserveUpdate } from '../credits/credits';
 import { plans } from '../credits/plans';
 import { priceList, reservation } from '../credits/pricing';
@@ -11,10 +12,10 @@ import { keys } from '../data/keys';
 import type { Deps } from '../deps';
 import { TenantSuspended, ValidationFailed } from '../errors';
 import { newId } from '../ids';
+import { validateJsonSchema } from '../json-schema';
 import { countBy, logger } from '../observability/observability';
 import { getRecipe } from '../recipes/recipes';
 import { getSettings } from '../settings/settings';
-import { validateJsonSchema } from '../validation';
 import {
   type ExecutionRecord,
   executionName,
@@ -121,7 +122,7 @@ export async function launchExecution(
   const tenantId = state.run.tenantId;
   await reserve(deps, { tenantId, actor: launch.actor, dedupeKey }, record, launch.concurrencyLimit);
   try {
-    const started = await deps.sfn.send(
+    const started = await sfnOf(deps).send(
       new StartExecutionCommand({
         stateMachineArn: launch.stateMachineArn,
         name: executionName(tenantId, record.id),

@@ -3,6 +3,7 @@
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import { s3Of } from '../clients/s3';
 import { keys } from '../data/keys';
 import type { Deps } from '../deps';
 import { NotFound } from '../errors';
@@ -28,7 +29,7 @@ export async function getStepOutput(deps: Deps, tenantId: string, executionId: s
     return { output: await loadPayload(deps, tenantId, ref), bytes: step.outputBytes };
   }
   const [, bucket, key] = /^s3:\/\/([^/]+)\/(.+)$/.exec(ref.$ref)!;
-  const url = await getSignedUrl(deps.s3, new GetObjectCommand({ Bucket: bucket, Key: key }), {
+  const url = await getSignedUrl(s3Of(deps), new GetObjectCommand({ Bucket: bucket, Key: key }), {
     expiresIn: URL_SECONDS,
   });
   const expiresAt = new Date(deps.now().getTime() + URL_SECONDS * 1000).toISOString();

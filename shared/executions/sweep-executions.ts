@@ -5,6 +5,7 @@
 // wrote its running executions. The cloud runs it on a schedule; the local runtime runs the same code when
 // it starts (for runs recorded before it started) and then on the same schedule.
 import { DescribeExecutionCommand } from '@aws-sdk/client-sfn';
+import { sfnOf } from '../clients/sfn';
 import { keys } from '../data/keys';
 import { eachInPartition } from '../data/pagination';
 import type { Deps } from '../deps';
@@ -93,7 +94,7 @@ async function engineEnding(
       : undefined;
   }
   const executionArn = record.executionArn ?? (await standardExecutionArn(deps, tenantId, record));
-  const described = await deps.sfn
+  const described = await sfnOf(deps)
     .send(new DescribeExecutionCommand({ executionArn }))
     .catch((error: Error) => {
       if (error.name === 'ExecutionDoesNotExist') return undefined;

@@ -1,5 +1,5 @@
 // Conditions used by score rules, branch cases and transform filters: { path, op, value } combined with all/any/not.
-import { z } from 'zod';
+import * as z from 'zod';
 import { matchesPattern, patternProblem } from './patterns';
 import { readPath } from './template';
 

@@ -1,6 +1,6 @@
 // The user-facing recipe format as zod schemas; each step type's schema lives with its type in
 // shared/steps/<type>/ and the union of them all in shared/steps/step-schema.ts.
-import { z } from 'zod';
+import * as z from 'zod';
 import type { aiStepSchema } from '../steps/ai';
 import type { httpStepSchema } from '../steps/http';
 import type { scoreStepSchema } from '../steps/score';

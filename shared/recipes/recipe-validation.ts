@@ -1,7 +1,8 @@
 // Save-time validation of a recipe: the zod shape plus the rules zod cannot express
 // (unique ids, references only to earlier steps, valid jump targets, valid JSON Schemas).
 import { type FieldError, ValidationFailed } from '../errors';
-import { checkJsonSchema, parseWith } from '../validation';
+import { checkJsonSchema } from '../json-schema';
+import { parseWith } from '../validation';
 import { choiceProblem } from './choice-rules';
 import type { Condition } from './condition';
 import { type RecipeDefinition, recipeSchema, type Step } from './recipe-schema';

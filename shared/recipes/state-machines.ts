@@ -1,5 +1,6 @@
 // Creates (or finds) the state machine of a recipe version through the Step Functions API.
 import { CreateStateMachineCommand } from '@aws-sdk/client-sfn';
+import { sfnOf } from '../clients/sfn';
 import { setting } from '../config';
 import type { Deps } from '../deps';
 import { ValidationFailed } from '../errors';
@@ -37,7 +38,7 @@ export async function ensureStateMachine(deps: Deps, recipe: RecipeDefinition, r
   const asl = resumeAt ? resumeFrom(compiled.asl, resumeAt) : compiled.asl;
   const { engine } = compiled;
   const name = stateMachineName(asl, engine);
-  const result = await deps.sfn
+  const result = await sfnOf(deps)
     .send(
       new CreateStateMachineCommand({
         name,

@@ -2,7 +2,7 @@
 // through the API (`POST /v1/recipes` with `{ "templateId" }`) or at onboarding (`"withExamples": true`).
 // Installing goes through the same path as any recipe, so its state machine is created (or, being identical
 // for every tenant, found) by CreateStateMachine, the same in the cloud and locally.
-import { z } from 'zod';
+import * as z from 'zod';
 import { createAgent, getAgent } from '../agents/agents';
 import type { Deps } from '../deps';
 import { NotFound, ValidationFailed } from '../errors';

@@ -2,7 +2,8 @@
 // and the run waits; a decision sends the token back (SendTaskSuccess / SendTaskFailure) and the run goes on.
 import { SendTaskFailureCommand, SendTaskSuccessCommand } from '@aws-sdk/client-sfn';
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod';
+import { sfnOf } from '../clients/sfn';
 import { fromStored, toStored } from '../data/json-values';
 import { keys, stripKeys } from '../data/keys';
 import { type PageRequest, queryPartition } from '../data/pagination';
@@ -300,9 +301,9 @@ async function deliverDecision(
   output: ReviewOutput,
 ): Promise<void> {
   if (input.decision === 'approve') {
-    await deps.sfn.send(new SendTaskSuccessCommand({ taskToken, output: JSON.stringify({ output }) }));
+    await sfnOf(deps).send(new SendTaskSuccessCommand({ taskToken, output: JSON.stringify({ output }) }));
   } else {
-    await deps.sfn.send(
+    await sfnOf(deps).send(
       new SendTaskFailureCommand({
         taskToken,
         error: 'ReviewRejected',

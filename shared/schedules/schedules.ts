@@ -2,7 +2,7 @@
 // an EventBridge Scheduler schedule when it is created and disarmed when it is deleted (locally, the runtime's
 // Scheduler emulator answers the same calls). Every scheduled start is idempotent per scheduled time.
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod';
 import { fromStored, toStored } from '../data/json-values';
 import { keys, stripKeys } from '../data/keys';
 import { type PageRequest, queryPartition } from '../data/pagination';

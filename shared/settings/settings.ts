@@ -1,7 +1,7 @@
 // Tenant settings: default AI provider/model, the HTTP allow-list of origins that may be private or
 // loopback, and free-form values that templates read as `settings.<name>`.
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod';
 import { fromStored, toStored } from '../data/json-values';
 import { keys, stripKeys } from '../data/keys';
 import type { Deps } from '../deps';

@@ -1,5 +1,5 @@
 // What every step has, whatever its type: an id, and how a failure is retried, timed out and handled.
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const STEP_ID = /^[a-z][A-Za-z0-9_]{0,63}$/;
 export const stepId = z.string().regex(STEP_ID, 'must match ^[a-z][A-Za-z0-9_]{0,63}$');

@@ -1,6 +1,6 @@
 // What GET /v1/step-types answers and docs/recipe-reference.md is generated from: every registered type with
 // its configuration's JSON Schema (generated from its zod schema), price, defaults and a complete example.
-import { z } from 'zod';
+import * as z from 'zod';
 import { stepTypeNames, stepTypes } from './registry';
 import type { StepTypeDefinition } from './types';
 

@@ -1,5 +1,5 @@
 // The schema of any step: the registry's schemas, told apart by `type`.
-import { z } from 'zod';
+import * as z from 'zod';
 import type { MapStep } from './map';
 import { type StepType, stepTypes } from './registry';
 

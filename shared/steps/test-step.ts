@@ -4,7 +4,7 @@
 // and is charged its price; a control type answers what it would do, without waiting.
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod';
 import { templateScope } from '../components/step-runner';
 import { awsClientSettings, setting } from '../config';
 import { debitUpdate, getAccount, ledgerPut } from '../credits/credits';

@@ -1,6 +1,6 @@
 // What a step type declares about itself (see registry.ts): the one place the recipe schema, the compiler,
 // pricing, the function tables, the CDK stacks, the local runtime, GET /v1/step-types and the docs read.
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { SettingName } from '../config';
 import type { RetryPolicy } from './base';
 

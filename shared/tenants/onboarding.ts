@@ -2,7 +2,7 @@
 // API key, written in one transaction so a failure leaves nothing behind. With `withExamples`, the templates
 // (agent "The Hunter" and its three recipes) are then installed as the tenant's own recipes.
 import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod';
 import { auditIntentPut } from '../audit/audit-log';
 import { newApiKey } from '../auth/api-keys';
 import type { Principal } from '../auth/principal';

@@ -5,7 +5,7 @@
 // upgrade grants the difference between the two plans' monthly allowances at once (a `grant` ledger entry); a
 // downgrade keeps the balance as it is, and the next renewal tops up to the new, smaller allowance only.
 import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod';
 import { auditIntentPut } from '../audit/audit-log';
 import type { Principal } from '../auth/principal';
 import { getAccount, ledgerPut } from '../credits/credits';

@@ -2,7 +2,7 @@
 // when its object arrives; an artifact without one starts the trigger whose filename prefix it matches. As with
 // S3 event notifications, the prefixes of a tenant's triggers may not overlap, so at most one trigger matches.
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod';
 import { isSafeName, NAME_MESSAGE } from '../artifacts/file-names';
 import { deleteExisting } from '../data/delete-existing';
 import { fromStored, toStored } from '../data/json-values';
@@ -11,8 +11,8 @@ import { eachInPartition, type PageRequest, queryPartition } from '../data/pagin
 import type { Deps } from '../deps';
 import { Conflict, NotFound, ValidationFailed } from '../errors';
 import { newId } from '../ids';
+import { validateJsonSchema } from '../json-schema';
 import { getRecipe } from '../recipes/recipes';
-import { validateJsonSchema } from '../validation';
 
 export const triggerInputSchema = z
   .object({

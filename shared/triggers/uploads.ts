@@ -10,6 +10,7 @@ import {
   recordUploadRun,
 } from '../artifacts/artifacts';
 import { parseRows, sampleFormat } from '../artifacts/sample';
+import { s3Of } from '../clients/s3';
 import { setting } from '../config';
 import type { Deps } from '../deps';
 import { InsufficientCredits, NotFound, TenantSuspended, ValidationFailed } from '../errors';
@@ -121,7 +122,7 @@ async function readRows(
 ): Promise<unknown | undefined> {
   const format = sampleFormat(artifact.contentType, artifact.filename);
   if (!format || artifact.size > ROWS_MAX_BYTES) return undefined;
-  const object = await deps.s3.send(
+  const object = await s3Of(deps).send(
     new GetObjectCommand({
       Bucket: setting(deps.config, 'ARTIFACT_BUCKET'),
       Key: artifactKey(tenantId, artifact.id),

@@ -5,6 +5,7 @@ import { StopExecutionCommand } from '@aws-sdk/client-sfn';
 import type { CloudWatchLogsEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { handler } from '../../functions/triggers/execution-status';
+import { sfnOf } from '../../shared/clients/sfn';
 import { getAccount, listLedger, openAccountIfMissing } from '../../shared/credits/credits';
 import { prices } from '../../shared/credits/pricing';
 import { getExecutionRecord } from '../../shared/executions/execution-repository';
@@ -73,7 +74,7 @@ describe('the Standard safety net', () => {
       (entry) => entry.executionId === started.id,
     );
     expect(ledger.reduce((sum, entry) => sum + entry.amount, 0)).toBe(-3);
-    await deps.sfn.send(new StopExecutionCommand({ executionArn: started.executionArn! }));
+    await sfnOf(deps).send(new StopExecutionCommand({ executionArn: started.executionArn! }));
     await stack.idle();
   });
 });
@@ -113,7 +114,7 @@ describe('the Express safety net', () => {
     await handler(logEvent('DATA_MESSAGE', [line]), {} as never);
     expect((await getAccount(deps, tenant)).balance).toBe(before - charged);
     // In the cloud the workflow is over; end the emulator's run the same way.
-    await deps.sfn.send(new StopExecutionCommand({ executionArn: started.executionArn! }));
+    await sfnOf(deps).send(new StopExecutionCommand({ executionArn: started.executionArn! }));
     await stack.idle();
     expect((await getExecutionRecord(deps, tenant, started.id)).status).toBe('timed_out');
   });

@@ -1,4 +1,5 @@
 // The http component against real servers on 127.0.0.1: address policy, redirects, limits.
+import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { StepRejected } from '../../shared/components/step-errors';
 import { httpStepSchema } from '../../shared/recipes/recipe-schema';
@@ -11,6 +12,14 @@ beforeAll(async () => {
   target = await startFakeServer((req, res) => {
     res.setHeader('content-type', 'application/json');
     if (req.url === '/big') return res.end(JSON.stringify({ blob: 'x'.repeat(400_000) }));
+    if (req.url?.startsWith('/gzip')) {
+      // Compressed when the caller asked for it; /gzip-bomb expands past the response limit.
+      res.setHeader('content-encoding', 'gzip');
+      const size = req.url === '/gzip-bomb' ? 6 * 1024 * 1024 : 1000;
+      return res.end(
+        gzipSync(JSON.stringify({ blob: 'y'.repeat(size), accept: req.headers['accept-encoding'] })),
+      );
+    }
     res.end(JSON.stringify({ ok: true, path: req.url }));
   });
   redirector = await startFakeServer((req, res) => {
@@ -59,6 +68,22 @@ describe('http step address policy', () => {
     );
     await expect(runHttp(step(`${redirector.url}/to-metadata`), {}, [redirector.url])).rejects.toThrow(
       '169.254.169.254',
+    );
+  });
+
+  it('reads a compressed response, and holds the size limit on what it expands to', async () => {
+    const compressed = (path: string) =>
+      httpStepSchema.parse({
+        id: 'call',
+        type: 'http',
+        url: `${target.url}${path}`,
+        headers: { 'accept-encoding': 'gzip' },
+        timeoutSeconds: 5,
+      });
+    const output = await runHttp(compressed('/gzip'), {}, [target.url]);
+    expect(output.body).toEqual({ blob: 'y'.repeat(1000), accept: 'gzip' });
+    await expect(runHttp(compressed('/gzip-bomb'), {}, [target.url])).rejects.toThrow(
+      /response exceeds 5242880 bytes/,
     );
   });
 

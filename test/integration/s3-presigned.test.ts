@@ -8,8 +8,9 @@ import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startS3Local } from '../../infra/local/s3-local';
+import { LOCAL_S3_CREDENTIALS, s3Of } from '../../shared/clients/s3';
 import { loadConfig } from '../../shared/config';
-import { createDeps, LOCAL_S3_CREDENTIALS } from '../../shared/deps';
+import { createDeps } from '../../shared/deps';
 
 const bucket = 'presign-test';
 const body = 'domain,name\nacme.example,Acme\n';
@@ -26,7 +27,7 @@ afterAll(async () => {
 });
 
 function platformClient() {
-  return createDeps(loadConfig({ ...process.env, S3_ENDPOINT: s3.endpoint })).s3;
+  return s3Of(createDeps(loadConfig({ ...process.env, S3_ENDPOINT: s3.endpoint })));
 }
 
 async function presign(

@@ -1,6 +1,7 @@
 import { DescribeExecutionCommand } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { invocations } from '../../infra/local/runtime';
+import { sfnOf } from '../../shared/clients/sfn';
 import { getAccount, openAccountIfMissing } from '../../shared/credits/credits';
 import { getExecutionWithSteps, listStepRecords } from '../../shared/executions/execution-repository';
 import { startExecution, waitForExecution } from '../../shared/executions/start-execution';
@@ -232,7 +233,7 @@ describe('fused steps through aws-local-stepfunctions', () => {
     expect(execution.creditsCharged).toBe(3);
     expect((await getAccount(stack.deps, TENANT)).running).toBe(before.running);
     await stack.idle();
-    const described = await stack.deps.sfn.send(
+    const described = await sfnOf(stack.deps).send(
       new DescribeExecutionCommand({ executionArn: execution.executionArn! }),
     );
     expect(described.status).toBe('FAILED');

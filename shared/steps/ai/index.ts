@@ -1,5 +1,5 @@
 // `ai`: one model call (OpenAI-compatible), optionally with a JSON Schema the reply must match.
-import { z } from 'zod';
+import * as z from 'zod';
 import { base } from '../base';
 import type { StepTypeDefinition } from '../types';
 

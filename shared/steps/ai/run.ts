@@ -2,9 +2,9 @@
 // JSON Schema output validated and repaired once; the offline provider answers when none can be reached.
 import { type Completion, type CompletionRequest, completeOffline } from '../../components/offline-provider';
 import { StepFailed, StepRejected } from '../../components/step-errors';
+import { validateJsonSchema } from '../../json-schema';
 import type { AiStep } from '../../recipes/recipe-schema';
 import { resolveTemplates } from '../../recipes/template';
-import { validateJsonSchema } from '../../validation';
 import { providerOf } from './providers/registry';
 import type { LlmProvider, ProviderCall, ProviderContext } from './providers/types';
 

@@ -1,5 +1,5 @@
 // `branch`: goes to the first case whose condition holds (a Choice state), else to `default`.
-import { z } from 'zod';
+import * as z from 'zod';
 import { choiceRule } from '../../recipes/choice-rules';
 import { conditionSchema } from '../../recipes/condition';
 import { base } from '../base';

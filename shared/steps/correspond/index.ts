@@ -1,5 +1,5 @@
 // `correspond`: sends an email, an SMS or a signed webhook, exactly once per run, item and step.
-import { z } from 'zod';
+import * as z from 'zod';
 import { base } from '../base';
 import type { StepTypeDefinition } from '../types';
 

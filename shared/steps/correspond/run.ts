@@ -1,7 +1,6 @@
 // The `correspond` component: email, SMS or a signed webhook. Every message is claimed in the outbox before it
 // is sent and marked sent or failed after, so a retried step never sends the same message twice once sent.
 import { createHmac } from 'node:crypto';
-import { Headers } from 'undici';
 import { StepRejected } from '../../components/step-errors';
 import type { Deps } from '../../deps';
 import type { RunState } from '../../executions/execution-model';

@@ -1,5 +1,5 @@
 // `http`: one request with templated URL, headers, query and body, under the tenant's address policy.
-import { z } from 'zod';
+import * as z from 'zod';
 import { base, stringMap } from '../base';
 import type { StepTypeDefinition } from '../types';
 

@@ -1,7 +1,7 @@
 // The `http` component: one request with templated URL, headers, query and body; limited in time and size.
 
-import { fetch, Headers, type Response } from 'undici';
-import { assertReachable, pinnedAgent } from '../../components/address-policy';
+import { assertReachable, pinnedLookup } from '../../components/address-policy';
+import { type Exchange, type ExchangeRequest, exchange } from '../../components/http-exchange';
 import { StepFailed, StepRejected } from '../../components/step-errors';
 import type { HttpStep } from '../../recipes/recipe-schema';
 import { resolveTemplates } from '../../recipes/template';
@@ -82,29 +82,23 @@ export async function runHttp(
 export async function sendHttpRequest(request: HttpRequest, allowList: string[]): Promise<HttpOutput> {
   let url = request.url;
   const signal = AbortSignal.timeout(request.timeoutSeconds * 1000);
-  const dispatcher = pinnedAgent(allowList, () => url.origin);
-  try {
-    for (let redirects = 0; ; redirects++) {
-      assertReachable(url, allowList);
-      const response = await send(url, {
-        method: request.method,
-        headers: request.headers,
-        body: request.body,
-        signal,
-        redirect: 'manual',
-        dispatcher,
-      });
-      const location = response.headers.get('location');
-      if (response.status >= 300 && response.status < 400 && location) {
-        if (redirects >= MAX_REDIRECTS) throw new StepRejected(`more than ${MAX_REDIRECTS} redirects`);
-        await response.body?.cancel();
-        url = new URL(location, url);
-        continue;
-      }
-      return await readResponse(response, request, url);
+  for (let redirects = 0; ; redirects++) {
+    assertReachable(url, allowList);
+    const response = await send(url, {
+      method: request.method,
+      headers: request.headers,
+      body: request.body,
+      signal,
+      lookup: pinnedLookup(allowList, url.origin),
+    });
+    const location = response.headers.get('location');
+    if (response.status >= 300 && response.status < 400 && location) {
+      response.discard();
+      if (redirects >= MAX_REDIRECTS) throw new StepRejected(`more than ${MAX_REDIRECTS} redirects`);
+      url = new URL(location, url);
+      continue;
     }
-  } finally {
-    await dispatcher.close();
+    return await readResponse(response, request, url);
   }
 }
 
@@ -116,23 +110,24 @@ function parseUrl(value: unknown): URL {
   }
 }
 
-async function send(url: URL, init: Parameters<typeof fetch>[1] & { method: string }): Promise<Response> {
+async function send(url: URL, init: ExchangeRequest): Promise<Exchange> {
   try {
-    return await fetch(url, init);
+    return await exchange(url, init);
   } catch (error) {
+    if (error instanceof StepRejected) throw error;
     // The address policy refuses inside the connection's lookup; surface its reason as is.
     for (let cause = (error as { cause?: unknown }).cause, depth = 0; cause && depth < 5; depth++) {
       if (cause instanceof StepRejected) throw cause;
       const inner = cause as { cause?: unknown; errors?: unknown[] };
       cause = inner.errors?.find((e) => e instanceof StepRejected) ?? inner.cause;
     }
-    const reason = (error as Error).name === 'TimeoutError' ? 'timed out' : 'could not connect';
+    const reason = init.signal.aborted ? 'timed out' : 'could not connect';
     throw new StepFailed(`${init.method} ${describe(url)} ${reason}`);
   }
 }
 
-async function readResponse(response: Response, request: HttpRequest, url: URL): Promise<HttpOutput> {
-  const text = await readLimited(response);
+async function readResponse(response: Exchange, request: HttpRequest, url: URL): Promise<HttpOutput> {
+  const text = await readLimited(response, request, url);
   const expected = request.expectStatus === undefined ? null : [request.expectStatus].flat();
   const ok = expected ? expected.includes(response.status) : response.status >= 200 && response.status < 300;
   if (!ok) {
@@ -152,22 +147,22 @@ async function readResponse(response: Response, request: HttpRequest, url: URL):
   return { status: response.status, headers: Object.fromEntries(response.headers.entries()), body };
 }
 
-async function readLimited(response: Response): Promise<string> {
+async function readLimited(response: Exchange, request: HttpRequest, url: URL): Promise<string> {
   const declared = Number(response.headers.get('content-length') ?? 0);
-  if (declared > MAX_RESPONSE_BYTES)
+  if (declared > MAX_RESPONSE_BYTES) {
+    response.discard();
     throw new StepRejected(`response of ${declared} bytes exceeds ${MAX_RESPONSE_BYTES}`);
-  if (!response.body) return '';
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for await (const chunk of response.body) {
-    size += chunk.byteLength;
-    if (size > MAX_RESPONSE_BYTES) {
-      await response.body.cancel().catch(() => {});
-      throw new StepRejected(`response exceeds ${MAX_RESPONSE_BYTES} bytes`);
-    }
-    chunks.push(chunk);
   }
-  return Buffer.concat(chunks).toString('utf8');
+  try {
+    return await response.text(
+      MAX_RESPONSE_BYTES,
+      () => new StepRejected(`response exceeds ${MAX_RESPONSE_BYTES} bytes`),
+    );
+  } catch (error) {
+    if (error instanceof StepRejected) throw error;
+    const reason = (error as Error).name === 'AbortError' ? 'timed out' : 'broke off';
+    throw new StepFailed(`${request.method} ${describe(url)} ${reason}`);
+  }
 }
 
 /** Origin and path only: query strings can carry tokens and must not reach errors or logs. */

@@ -1,5 +1,5 @@
 // `map`: runs nested steps once per item of a list (an inline Map state), with `item` in their templates.
-import { z } from 'zod';
+import * as z from 'zod';
 import { jsonPath } from '../../recipes/choice-rules';
 import { base, type onErrorSchema, type RetryPolicy } from '../base';
 import { stepSchema } from '../step-schema';

@@ -1,5 +1,5 @@
 // `review`: a person approves (optionally editing the data) or rejects before the run goes on.
-import { z } from 'zod';
+import * as z from 'zod';
 import { jsonPath } from '../../recipes/choice-rules';
 import { base } from '../base';
 import type { StepTypeDefinition } from '../types';

@@ -1,5 +1,5 @@
 // `score`: weighted rules over the run's data → { score, band, matched }.
-import { z } from 'zod';
+import * as z from 'zod';
 import { conditionSchema } from '../../recipes/condition';
 import { base } from '../base';
 import type { StepTypeDefinition } from '../types';

@@ -1,6 +1,6 @@
 // `state`: data shared between the runs of a tenant — a value, a counter or a set under a key — read and
 // changed with single conditional writes, so concurrent runs stay correct (e.g. never contact a lead twice).
-import { z } from 'zod';
+import * as z from 'zod';
 import { base } from '../base';
 import type { StepTypeDefinition } from '../types';
 

@@ -1,5 +1,5 @@
 // `transform`: reshapes data with a pipeline of operations (pick, map, filter, dedupe, sort, limit, flatten).
-import { z } from 'zod';
+import * as z from 'zod';
 import { conditionSchema } from '../../recipes/condition';
 import { base } from '../base';
 import type { StepTypeDefinition } from '../types';

@@ -1,5 +1,5 @@
 // `wait`: pauses the run for some seconds or until a time (a Wait state); free.
-import { z } from 'zod';
+import * as z from 'zod';
 import { jsonPath } from '../../recipes/choice-rules';
 import { base } from '../base';
 import type { StepTypeDefinition } from '../types';
