@@ -2,28 +2,19 @@
 // SDK left to the runtime (NodejsFunction's default) and bundled (`bundleAwsSDK`), beside a baseline handler
 // that only imports the DynamoDB client. Same esbuild options as the CDK stacks.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { build } from 'esbuild';
-import { esbuildOptions } from '../infra/stacks/bundling';
-import { apiHandlers, componentFunctions } from '../shared/api/routes';
+import { BUNDLE_TARGET_KB, esbuildOptions, lambdaEntries } from '../infra/stacks/bundling';
 import { functionSettings as platformSettings } from '../shared/function-settings';
-import { handlerModule, stepFunctionSettings } from '../shared/steps/registry';
-import { percentile, writeResult } from './support';
+import { stepFunctionSettings } from '../shared/steps/registry';
+import { atMost, percentile, printTargets, writeResult } from './support';
 
 const functionSettings = { ...platformSettings, ...stepFunctionSettings };
 
 const RUNS = 10;
-const entries: Record<string, string> = {
-  ...Object.fromEntries(apiHandlers.map((h) => [`api-${h}`, `functions/api/${h}.ts`])),
-  ...Object.fromEntries(componentFunctions.map((c) => [`component-${c}`, handlerModule(`components/${c}`)])),
-  authorizer: 'functions/authorizer/authorizer.ts',
-  ...Object.fromEntries(
-    readdirSync('functions/triggers')
-      .filter((f) => f.endsWith('.ts'))
-      .map((f) => [f.replace(/\.ts$/, ''), `functions/triggers/${f}`]),
-  ),
-};
+const INIT_RATIO_TARGET = 1.5;
+const entries = lambdaEntries();
 // Inside the project so the runtime-provided SDK resolves from node_modules, as /var/runtime does on Lambda.
 const out = mkdtempSync(path.resolve('bench/.bundles-'));
 const baselineEntry = path.join(out, 'baseline.ts');
@@ -98,10 +89,15 @@ try {
       });
     }
   }
-  console.log(
-    '\nBundle size and module init (median of 10 fresh Node 24 processes; targets: ≤ 250 KB, ≤ 1.5× baseline):',
+  console.log('\nBundle size and module init (median of 10 fresh Node 24 processes):');
+  console.table(
+    rows.map((r) => ({
+      ...r,
+      // Targets hold for what is deployed: the SDK bundled.
+      size: r.sdk === 'bundled' ? (r.kb <= BUNDLE_TARGET_KB ? '✔' : '✘') : '',
+      init: r.sdk === 'bundled' ? (r.ratio <= INIT_RATIO_TARGET ? '✔' : '✘') : '',
+    })),
   );
-  console.table(rows);
   const summary = ['runtime', 'bundled'].map((sdk) => {
     const of = rows.filter((r) => r.sdk === sdk);
     return {
@@ -111,11 +107,17 @@ try {
         50,
       ),
       maxKb: Math.max(...of.map((r) => r.kb)),
-      overBudgetKb: of.filter((r) => r.kb > 250).length,
-      overInitRatio: of.filter((r) => r.ratio > 1.5).length,
+      overTargetKb: of.filter((r) => r.kb > BUNDLE_TARGET_KB).length,
+      overInitRatio: of.filter((r) => r.ratio > INIT_RATIO_TARGET).length,
     };
   });
   console.table(summary);
+  const bundled = rows.filter((r) => r.sdk === 'bundled');
+  printTargets([
+    atMost(`functions over ${BUNDLE_TARGET_KB} KB (of ${bundled.length})`, summary[1]!.overTargetKb, 0),
+    atMost(`functions over ${INIT_RATIO_TARGET}× the baseline's init`, summary[1]!.overInitRatio, 0),
+    atMost('largest function, KB', summary[1]!.maxKb, BUNDLE_TARGET_KB),
+  ]);
   writeResult('bundles', { rows, summary });
 } finally {
   rmSync(out, { recursive: true, force: true });

@@ -23,7 +23,7 @@ import { builtinRecipes } from '../shared/recipes/builtin-recipes';
 import { createRecipe } from '../shared/recipes/recipes';
 import { decideReview, listReviews } from '../shared/reviews/reviews';
 import { prices } from './prices';
-import { withRuntime, writeResult } from './support';
+import { atMost, printTargets, type Target, withRuntime, writeResult } from './support';
 
 const RUNS = 5;
 const LAMBDA_GB = 0.5;
@@ -344,13 +344,7 @@ await withRuntime(async (runtime) => {
     prices.lambda.perRequest +
     ref.lambdaGbS * prices.lambda.perGbSecondArm +
     prices.apiGateway.perHttpApiRequest;
-  const atMost = (figure: string, value: number, limit: number) => ({
-    figure,
-    value,
-    target: `≤ ${limit}`,
-    met: value <= limit,
-  });
-  const targets = [
+  const targets: Target[] = [
     atMost('reference: state transitions', ref.transitions, 2),
     atMost('reference: Lambda invocations', ref.lambdaCalls, 2),
     atMost('reference: DynamoDB WRU per run', ref.wru, 20),
@@ -374,8 +368,7 @@ await withRuntime(async (runtime) => {
       met: null,
     },
   ];
-  console.log('\nTargets (issue 13):');
-  console.table(targets);
+  printTargets(targets);
   console.log(
     '\nEvery DynamoDB write of one run of the 3-step reference: write units as DynamoDB bills them, from the item images (localWru: what DynamoDB Local reported):',
   );

@@ -27,3 +27,26 @@ export function writeResult(name: string, data: unknown): void {
     `${JSON.stringify({ at: new Date().toISOString(), ...(data as object) }, null, 2)}\n`,
   );
 }
+
+export interface Target {
+  figure: string;
+  value: number;
+  target: string;
+  met: boolean | null;
+}
+
+/** A figure beside its target: met when it is at most `limit`. */
+export function atMost(figure: string, value: number, limit: number): Target {
+  return { figure, value, target: `≤ ${limit}`, met: value <= limit };
+}
+
+/** A figure beside its target: met when it is at least `limit`. */
+export function atLeast(figure: string, value: number, limit: number): Target {
+  return { figure, value, target: `≥ ${limit}`, met: value >= limit };
+}
+
+/** Prints each figure with its target and whether it is met. */
+export function printTargets(targets: Target[]): void {
+  console.log('\nTargets:');
+  console.table(targets.map((t) => ({ ...t, met: t.met === null ? '' : t.met ? '✔' : '✘' })));
+}
