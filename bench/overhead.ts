@@ -9,7 +9,7 @@ import { openAccountIfMissing } from '../shared/credits/credits';
 import { createDeps } from '../shared/deps';
 import { startExecution, waitForExecution } from '../shared/executions/start-execution';
 import { createRecipe } from '../shared/recipes/recipes';
-import { percentile, withRuntime, writeResult } from './support';
+import { atMost, percentile, printTargets, withRuntime, writeResult } from './support';
 
 const RUNS = 15;
 
@@ -87,6 +87,7 @@ await withRuntime(async (runtime) => {
   console.log(
     `marginal overhead per extra step: ${marginal.toFixed(2)} ms; fixed per run: ${fixed.toFixed(1)} ms`,
   );
+  printTargets([atMost('overhead per extra step, ms', +marginal.toFixed(2), 5)]);
   writeResult('overhead', {
     runs: RUNS,
     rows,

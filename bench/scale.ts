@@ -11,7 +11,7 @@ import { createDeps, type Deps } from '../shared/deps';
 import { newId } from '../shared/ids';
 import { putTenantIfMissing } from '../shared/tenants/tenant-repository';
 import { launchChromium } from '../test/support/browser';
-import { percentile, withRuntime, writeResult } from './support';
+import { atMost, percentile, printTargets, withRuntime, writeResult } from './support';
 
 const SIZES = [100, 100_000];
 
@@ -102,7 +102,13 @@ async function timePages(baseUrl: string, key: string, query: string): Promise<n
 await withRuntime(async (runtime) => {
   const deps = createDeps();
   const rows = [];
-  const consoleRows: Array<Record<string, number>> = [];
+  const consoleRows: Array<{
+    executions: number;
+    firstRowsMs: number;
+    scrolledRuns: number;
+    scrollMs: number;
+    mostRowsInPage: number;
+  }> = [];
   for (const size of SIZES) {
     const tenantId = `ten_scale_${size}`;
     await putTenantIfMissing(deps, {
@@ -139,5 +145,17 @@ await withRuntime(async (runtime) => {
     '\nThe console’s Runs page (Chromium; target: flat, rows in the page bounded by the viewport):',
   );
   console.table(consoleRows);
+  // Flat: the largest history's figure within twice the smallest's (plus a few ms of noise).
+  const flat = (figure: string, small: number, large: number) =>
+    atMost(`${figure}: largest history, ms (smallest ${small})`, large, Math.max(2 * small, small + 10));
+  const [few, many] = [rows[0]!, rows.at(-1)!];
+  const [fewUi, manyUi] = [consoleRows[0]!, consoleRows.at(-1)!];
+  printTargets([
+    flat('first page, newest', few.firstPageMs, many.firstPageMs),
+    flat('first page by status', few.byStatusMs, many.byStatusMs),
+    flat('first page by recipe', few.byRecipeMs, many.byRecipeMs),
+    flat('console first rows', fewUi.firstRowsMs, manyUi.firstRowsMs),
+    atMost('console rows in the page', manyUi.mostRowsInPage, 100),
+  ]);
   writeResult('scale', { rows, console: consoleRows });
 });
