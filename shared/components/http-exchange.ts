@@ -36,9 +36,9 @@ export function exchange(url: URL, init: ExchangeRequest): Promise<Exchange> {
       lookup: init.lookup,
       agent: false, // one connection per exchange, closed with it
     });
-    req.once('error', reject);
+    // Kept after the response: a later error then only rejects a settled promise (the body read sees it).
+    req.on('error', reject);
     req.once('response', (res) => {
-      req.off('error', reject);
       resolve({
         status: res.statusCode ?? 0,
         headers: toHeaders(res),

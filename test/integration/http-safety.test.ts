@@ -20,7 +20,7 @@ beforeAll(async () => {
         gzipSync(JSON.stringify({ blob: 'y'.repeat(size), accept: req.headers['accept-encoding'] })),
       );
     }
-    res.end(JSON.stringify({ ok: true, path: req.url }));
+    res.end(JSON.stringify({ ok: true, path: req.url, authorization: req.headers.authorization }));
   });
   redirector = await startFakeServer((req, res) => {
     res.statusCode = 302;
@@ -85,6 +85,20 @@ describe('http step address policy', () => {
     await expect(runHttp(compressed('/gzip-bomb'), {}, [target.url])).rejects.toThrow(
       /response exceeds 5242880 bytes/,
     );
+  });
+
+  it('sends no credentials across a redirect to another origin', async () => {
+    const withToken = httpStepSchema.parse({
+      id: 'call',
+      type: 'http',
+      url: `${redirector.url}/go`,
+      headers: { authorization: 'Bearer for-the-redirector-only' },
+      timeoutSeconds: 5,
+    });
+    const output = await runHttp(withToken, {}, [redirector.url, target.url]);
+    expect(output.body).toEqual({ ok: true, path: '/landed' });
+    const direct = await runHttp({ ...withToken, url: `${target.url}/direct` }, {}, [target.url]);
+    expect(direct.body).toMatchObject({ authorization: 'Bearer for-the-redirector-only' });
   });
 
   it('refuses schemes other than http and https', async () => {

@@ -81,12 +81,13 @@ export async function runHttp(
 /** Sends a request under the address policy, following redirects (each one checked), within time and size limits. */
 export async function sendHttpRequest(request: HttpRequest, allowList: string[]): Promise<HttpOutput> {
   let url = request.url;
+  let headers = request.headers;
   const signal = AbortSignal.timeout(request.timeoutSeconds * 1000);
   for (let redirects = 0; ; redirects++) {
     assertReachable(url, allowList);
     const response = await send(url, {
       method: request.method,
-      headers: request.headers,
+      headers,
       body: request.body,
       signal,
       lookup: pinnedLookup(allowList, url.origin),
@@ -95,11 +96,20 @@ export async function sendHttpRequest(request: HttpRequest, allowList: string[])
     if (response.status >= 300 && response.status < 400 && location) {
       response.discard();
       if (redirects >= MAX_REDIRECTS) throw new StepRejected(`more than ${MAX_REDIRECTS} redirects`);
-      url = new URL(location, url);
+      const next = new URL(location, url);
+      // As fetch does: credentials meant for one origin never follow a redirect to another.
+      if (next.origin !== url.origin) headers = withoutCredentials(headers);
+      url = next;
       continue;
     }
     return await readResponse(response, request, url);
   }
+}
+
+function withoutCredentials(headers: Headers): Headers {
+  const kept = new Headers(headers);
+  for (const name of ['authorization', 'cookie', 'proxy-authorization']) kept.delete(name);
+  return kept;
 }
 
 function parseUrl(value: unknown): URL {
