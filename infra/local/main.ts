@@ -10,6 +10,8 @@ const directoryPort =
 
 try {
   const ttl = process.env.AUTHORIZER_CACHE_TTL_SECONDS;
+  if (ttl !== undefined && !(Number(ttl) >= 0))
+    throw new Error(`AUTHORIZER_CACHE_TTL_SECONDS must be a number of seconds, 0 or more (it is "${ttl}")`);
   const runtime = await startRuntime({
     port,
     dataDir,
