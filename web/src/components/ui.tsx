@@ -180,3 +180,39 @@ export function ShownOnce({
     </div>
   );
 }
+
+/** A labelled text input of a form grid; `multiline` makes it a monospace textarea (JSON). */
+export function TextField({
+  id,
+  label,
+  value,
+  onChange,
+  multiline = false,
+  ...rest
+}: {
+  id: string;
+  label: string;
+  value: string;
+  onChange: (value: string) => void;
+  multiline?: boolean;
+  required?: boolean;
+  placeholder?: string;
+  'aria-describedby'?: string;
+}) {
+  return (
+    <>
+      <label htmlFor={id}>{label}</label>
+      {multiline ? (
+        <textarea
+          id={id}
+          className="mono"
+          value={value}
+          onChange={(e) => onChange(e.target.value)}
+          {...rest}
+        />
+      ) : (
+        <input id={id} value={value} onChange={(e) => onChange(e.target.value)} {...rest} />
+      )}
+    </>
+  );
+}

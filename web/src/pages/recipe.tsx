@@ -221,26 +221,8 @@ function Versions({ recipe }: { recipe: Recipe }) {
       </TableBox>
       <h2>Diff</h2>
       <div className="filters">
-        <label>
-          From
-          <select value={a?.version ?? ''} onChange={(e) => setFrom(Number(e.target.value))}>
-            {list.map((v) => (
-              <option key={v.version} value={v.version}>
-                v{v.version}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          To
-          <select value={b?.version ?? ''} onChange={(e) => setTo(Number(e.target.value))}>
-            {list.map((v) => (
-              <option key={v.version} value={v.version}>
-                v{v.version}
-              </option>
-            ))}
-          </select>
-        </label>
+        <VersionSelect label="From" versions={list} value={a?.version} onChange={setFrom} />
+        <VersionSelect label="To" versions={list} value={b?.version} onChange={setTo} />
       </div>
       {/* biome-ignore lint/a11y/noNoninteractiveTabindex: scrollable content has to take focus to be scrolled by keys */}
       <section className="diff" aria-label="Differences between the two versions" tabIndex={0}>
@@ -262,5 +244,30 @@ function Versions({ recipe }: { recipe: Recipe }) {
         </pre>
       </section>
     </div>
+  );
+}
+
+function VersionSelect({
+  label,
+  versions,
+  value,
+  onChange,
+}: {
+  label: string;
+  versions: Array<{ version: number }>;
+  value: number | undefined;
+  onChange: (version: number) => void;
+}) {
+  return (
+    <label>
+      {label}
+      <select value={value ?? ''} onChange={(e) => onChange(Number(e.target.value))}>
+        {versions.map((v) => (
+          <option key={v.version} value={v.version}>
+            v{v.version}
+          </option>
+        ))}
+      </select>
+    </label>
   );
 }

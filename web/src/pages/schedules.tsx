@@ -14,6 +14,7 @@ import {
   RowButton,
   TableBox,
   TableHead,
+  TextField,
   When,
 } from '../components/ui';
 import { useAction } from '../components/use-action';
@@ -85,37 +86,37 @@ export function SchedulesPage() {
             value={form.recipeId}
             onChange={(recipeId) => setForm({ ...form, recipeId })}
           />
-          <label htmlFor="schedule-expression">Expression</label>
-          <input
+          <TextField
             id="schedule-expression"
+            label="Expression"
             required
-            value={form.expression}
-            onChange={(e) => setForm({ ...form, expression: e.target.value })}
             aria-describedby="expression-help"
+            value={form.expression}
+            onChange={(expression) => setForm({ ...form, expression })}
           />
           <p id="expression-help" className="muted small">
             rate(5 minutes), cron(0 9 ? * MON-FRI *) or at(2030-01-01T09:00:00), as EventBridge Scheduler
             writes them.
           </p>
-          <label htmlFor="schedule-timezone">Time zone</label>
-          <input
+          <TextField
             id="schedule-timezone"
+            label="Time zone"
             required
             value={form.timezone}
-            onChange={(e) => setForm({ ...form, timezone: e.target.value })}
+            onChange={(timezone) => setForm({ ...form, timezone })}
           />
-          <label htmlFor="schedule-input">Input (JSON)</label>
-          <textarea
+          <TextField
             id="schedule-input"
-            className="mono"
+            label="Input (JSON)"
+            multiline
             value={form.input}
-            onChange={(e) => setForm({ ...form, input: e.target.value })}
+            onChange={(input) => setForm({ ...form, input })}
           />
-          <label htmlFor="schedule-description">Description</label>
-          <input
+          <TextField
             id="schedule-description"
+            label="Description"
             value={form.description}
-            onChange={(e) => setForm({ ...form, description: e.target.value })}
+            onChange={(description) => setForm({ ...form, description })}
           />
           <button type="submit" className="primary" disabled={action.busy}>
             Create schedule

@@ -13,6 +13,7 @@ import {
   RowButton,
   TableBox,
   TableHead,
+  TextField,
   When,
 } from '../components/ui';
 import { useAction } from '../components/use-action';
@@ -64,25 +65,25 @@ export function TriggersPage() {
             value={form.recipeId}
             onChange={(recipeId) => setForm({ ...form, recipeId })}
           />
-          <label htmlFor="trigger-prefix">Filename prefix</label>
-          <input
+          <TextField
             id="trigger-prefix"
-            value={form.prefix}
+            label="Filename prefix"
             placeholder="leads-"
-            onChange={(e) => setForm({ ...form, prefix: e.target.value })}
+            value={form.prefix}
+            onChange={(prefix) => setForm({ ...form, prefix })}
           />
-          <label htmlFor="trigger-input">Input added to each run (JSON)</label>
-          <textarea
+          <TextField
             id="trigger-input"
-            className="mono"
+            label="Input added to each run (JSON)"
+            multiline
             value={form.input}
-            onChange={(e) => setForm({ ...form, input: e.target.value })}
+            onChange={(input) => setForm({ ...form, input })}
           />
-          <label htmlFor="trigger-description">Description</label>
-          <input
+          <TextField
             id="trigger-description"
+            label="Description"
             value={form.description}
-            onChange={(e) => setForm({ ...form, description: e.target.value })}
+            onChange={(description) => setForm({ ...form, description })}
           />
           <button type="submit" className="primary" disabled={action.busy}>
             Create trigger
