@@ -1,11 +1,12 @@
 // The table's stream consumer: appends audit events to each tenant's hash chain — from audit intents, and from
-// runs' execution records as they start and end — batched per tenant, and archives each new audit event to the
-// audit bucket. Reports the first failed record so the batch resumes there (appending is idempotent).
+// runs' execution records as they start and end — batched per tenant, and archives the new audit events to the
+// audit bucket, one object per tenant per batch. Reports the first failed record so the batch resumes there
+// (appending is idempotent; an archive written again is the same events again).
 
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import middy from '@middy/core';
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
-import { archiveAuditEvent } from '../../shared/audit/archive';
+import { archiveAuditEvents } from '../../shared/audit/archive';
 import {
   type AuditEvent,
   appendAuditEvents,
@@ -22,27 +23,34 @@ checkFunctionSettings('triggers/table-stream');
 const image = (value: unknown) =>
   value ? (unmarshall(value as never) as Record<string, unknown>) : undefined;
 
+function addTo<T>(groups: Map<string, T[]>, key: string, item: T): void {
+  const items = groups.get(key) ?? [];
+  items.push(item);
+  groups.set(key, items);
+}
+
 export const handler = middy<DynamoDBStreamEvent, DynamoDBBatchResponse>()
   .use(observed())
   .handler(async (event) => {
     const deps = getDeps();
     // Audit events to append, per tenant in stream order, each with the record it came from.
     const byTenant = new Map<string, Array<{ pending: PendingAudit; record: DynamoDBRecord }>>();
-    const archives: Array<{ event: AuditEvent; record: DynamoDBRecord }> = [];
+    // Chained events to archive, per tenant, each with the record it came from.
+    const archives = new Map<string, Array<{ event: AuditEvent; record: DynamoDBRecord }>>();
     for (const record of event.Records) {
       const after = image(record.dynamodb?.NewImage);
       if (!after) continue;
       const pk = String(after.PK);
-      let pending: PendingAudit | null = null;
-      if (record.eventName === 'INSERT' && pk.endsWith('#AUDITQ')) pending = pendingOfIntent(after);
-      else if (record.eventName === 'INSERT' && pk.endsWith('#AUDIT'))
-        archives.push({ event: after as unknown as AuditEvent, record });
-      else pending = auditOfExecutionChange(record.eventName, image(record.dynamodb?.OldImage), after);
-      if (!pending) continue;
-      const tenantId = String(after.tenantId ?? pk.split('#')[1]);
-      const items = byTenant.get(tenantId) ?? [];
-      items.push({ pending, record });
-      byTenant.set(tenantId, items);
+      if (record.eventName === 'INSERT' && pk.endsWith('#AUDIT')) {
+        const chained = after as unknown as AuditEvent;
+        addTo(archives, chained.tenantId, { event: chained, record });
+        continue;
+      }
+      const pending =
+        record.eventName === 'INSERT' && pk.endsWith('#AUDITQ')
+          ? pendingOfIntent(after)
+          : auditOfExecutionChange(record.eventName, image(record.dynamodb?.OldImage), after);
+      if (pending) addTo(byTenant, String(after.tenantId ?? pk.split('#')[1]), { pending, record });
     }
     const failed: DynamoDBRecord[] = [];
     for (const [tenantId, items] of byTenant) {
@@ -57,12 +65,16 @@ export const handler = middy<DynamoDBStreamEvent, DynamoDBBatchResponse>()
         failed.push(items[0]!.record);
       }
     }
-    for (const { event: auditEvent, record } of archives) {
+    for (const [tenantId, items] of archives) {
       try {
-        await archiveAuditEvent(deps, auditEvent);
+        await archiveAuditEvents(
+          deps,
+          tenantId,
+          items.map((item) => item.event),
+        );
       } catch (error) {
-        logger.error('audit archive failed', { errorType: (error as Error).name });
-        failed.push(record);
+        logger.error('audit archive failed', { tenantId, errorType: (error as Error).name });
+        failed.push(items[0]!.record);
       }
     }
     // The batch resumes at the earliest record that failed; what is redone is skipped as already done.

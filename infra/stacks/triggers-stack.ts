@@ -100,7 +100,7 @@ export class TriggersStack extends Stack {
     Validations.of(tableStream).acknowledge({
       id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::${props.prefix}-audit-<AWS::AccountId>-<AWS::Region>/tenants/*]`,
       reason:
-        'The archiver writes one new object per audit event under tenants/; object keys are not known in advance.',
+        'The archiver writes one new object per tenant per stream batch under tenants/; object keys are not known in advance.',
     });
     tableStream.addEventSource(
       new DynamoEventSource(props.table, {

@@ -1,22 +1,31 @@
-// Copies each chained audit event to the audit bucket (Object Lock in the cloud), one object per event.
+// Copies chained audit events to the audit bucket (Object Lock in the cloud): one JSON Lines object per tenant
+// per stream batch, named by the first and last sequence number it holds. A batch delivered again writes its
+// events again (possibly under another range); every line carries its seq and hash, so a reader keeps one of each.
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { s3Of } from '../clients/s3';
 import { setting } from '../config';
 import type { Deps } from '../deps';
 import type { AuditEvent } from './audit-log';
 
-export function archiveKey(event: Pick<AuditEvent, 'tenantId' | 'seq'>): string {
-  return `tenants/${event.tenantId}/audit/${String(event.seq).padStart(12, '0')}.json`;
+const seqPart = (seq: number) => String(seq).padStart(12, '0');
+
+/** Where the events of one tenant, in chain order, are archived together. */
+export function archiveKey(tenantId: string, events: ReadonlyArray<Pick<AuditEvent, 'seq'>>): string {
+  return `tenants/${tenantId}/audit/${seqPart(events[0]!.seq)}-${seqPart(events.at(-1)!.seq)}.jsonl`;
 }
 
-export async function archiveAuditEvent(deps: Deps, event: AuditEvent): Promise<void> {
-  const { PK: _pk, SK: _sk, ...clean } = event as AuditEvent & { PK?: string; SK?: string };
+export async function archiveAuditEvents(deps: Deps, tenantId: string, events: AuditEvent[]): Promise<void> {
+  const inOrder = [...events].sort((a, b) => a.seq - b.seq);
+  const lines = inOrder.map((event) => {
+    const { PK: _pk, SK: _sk, ...clean } = event as AuditEvent & { PK?: string; SK?: string };
+    return `${JSON.stringify(clean)}\n`;
+  });
   await s3Of(deps).send(
     new PutObjectCommand({
       Bucket: setting(deps.config, 'AUDIT_BUCKET'),
-      Key: archiveKey(event),
-      Body: JSON.stringify(clean),
-      ContentType: 'application/json',
+      Key: archiveKey(tenantId, inOrder),
+      Body: lines.join(''),
+      ContentType: 'application/x-ndjson',
     }),
   );
 }

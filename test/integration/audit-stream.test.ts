@@ -1,12 +1,20 @@
 // A run's audit events come from its execution record's changes on the table's stream: no intent, no head
 // item, each change appended once however often the stream delivers it.
+import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { marshall } from '@aws-sdk/util-dynamodb';
+import type { DynamoDBStreamEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { handler } from '../../functions/triggers/table-stream';
 import {
   appendAuditEvents,
   auditOfExecutionChange,
   listAuditEvents,
   verifyAuditChain,
 } from '../../shared/audit/audit-log';
+import { s3Of } from '../../shared/clients/s3';
+import { setting } from '../../shared/config';
+import { keys } from '../../shared/data/keys';
 import { type LocalStack, startLocalStack } from '../support/local-stack';
 
 let stack: LocalStack;
@@ -55,5 +63,73 @@ describe('audit events of a run, from its record', () => {
     const events = (await listAuditEvents(stack.deps, 'ten_s', { limit: 10 })).items;
     expect(events.map((e) => e.action)).toEqual(['execution.succeeded', 'execution.queued']);
     expect(await verifyAuditChain(stack.deps, 'ten_s')).toMatchObject({ valid: true, events: 2 });
+  });
+});
+
+describe('the audit archive', () => {
+  const chained = async (tenantId: string) => {
+    const { Items = [] } = await stack.deps.db.send(
+      new QueryCommand({
+        TableName: stack.deps.config.TABLE_NAME,
+        KeyConditionExpression: 'PK = :pk',
+        ExpressionAttributeValues: { ':pk': keys.auditEvent(tenantId, 0).PK },
+      }),
+    );
+    return Items;
+  };
+  const archived = async (tenantId: string) => {
+    const s3 = s3Of(stack.deps);
+    const Bucket = setting(stack.deps.config, 'AUDIT_BUCKET');
+    const { Contents = [] } = await s3.send(
+      new ListObjectsV2Command({ Bucket, Prefix: `tenants/${tenantId}/audit/` }),
+    );
+    return Promise.all(
+      Contents.map(async ({ Key }) => {
+        const object = await s3.send(new GetObjectCommand({ Bucket, Key }));
+        return {
+          key: Key!,
+          lines: (await object.Body!.transformToString())
+            .trim()
+            .split('\n')
+            .map((l) => JSON.parse(l)),
+        };
+      }),
+    );
+  };
+
+  it('writes the chained events of a stream batch as one object per tenant, in chain order', async () => {
+    const run = (id: string, status: string) => ({ ...record(status), PK: 'TENANT#x#EXEC', id, SK: id });
+    await appendAuditEvents(stack.deps, 'ten_arch_a', [
+      auditOfExecutionChange('INSERT', undefined, run('exe_a1', 'running'))!,
+      auditOfExecutionChange('MODIFY', run('exe_a1', 'running'), run('exe_a1', 'succeeded'))!,
+    ]);
+    await appendAuditEvents(stack.deps, 'ten_arch_b', [
+      auditOfExecutionChange('INSERT', undefined, run('exe_b1', 'running'))!,
+    ]);
+    // The stream delivers the new audit items, the tenants' interleaved and out of order.
+    const [a1, a2] = await chained('ten_arch_a');
+    const [b1] = await chained('ten_arch_b');
+    const event: DynamoDBStreamEvent = {
+      Records: [a2!, b1!, a1!].map((item, n) => ({
+        eventName: 'INSERT' as const,
+        dynamodb: { NewImage: marshall(item) as never, SequenceNumber: String(100 + n) },
+      })),
+    };
+    expect(await handler(event, {} as never)).toEqual({ batchItemFailures: [] });
+
+    const a = await archived('ten_arch_a');
+    expect(a.map((object) => object.key)).toEqual([
+      'tenants/ten_arch_a/audit/000000000001-000000000002.jsonl',
+    ]);
+    expect(a[0]!.lines.map((line) => [line.seq, line.action])).toEqual([
+      [1, 'execution.queued'],
+      [2, 'execution.succeeded'],
+    ]);
+    expect(a[0]!.lines[1]).toMatchObject({ tenantId: 'ten_arch_a', prevHash: a1!.hash, hash: a2!.hash });
+    expect(a[0]!.lines[0]).not.toHaveProperty('PK');
+    const b = await archived('ten_arch_b');
+    expect(b.map((object) => object.key)).toEqual([
+      'tenants/ten_arch_b/audit/000000000001-000000000001.jsonl',
+    ]);
   });
 });
