@@ -8,6 +8,7 @@
 // and ≤ $60 on Standard; every built-in recipe in fewer transitions than unfused (steps + 1). Write units are
 // priced as DynamoDB bills them, from the item images around each write (see billedUnits).
 import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { DescribeExecutionCommand } from '@aws-sdk/client-sfn';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { invocations } from '../infra/local/runtime';
@@ -297,6 +298,8 @@ await withRuntime(async (runtime) => {
         done = await waitForExecution(observer, DEMO_TENANT_ID, started.id, 20_000);
       }
       await runtime.idle();
+      // The table stream's consumer chains the run's audit events and archives them (two passes, 100 ms apart).
+      await sleep(400);
       const described = await sfnOf(observer).send(
         new DescribeExecutionCommand({ executionArn: done.executionArn! }),
       );
@@ -304,10 +307,13 @@ await withRuntime(async (runtime) => {
       transitions += runtime.transitions(done.executionArn!) ?? 0;
     }
     const perRun = (n: number) => n / RUNS;
-    const lambdaInvocations = perRun(invocations.length) + 1; // + the API Lambda that starts the run
+    const runPath = invocations.filter((i) => i.name !== 'table-stream');
+    const lambdaInvocations = perRun(runPath.length) + 1; // + the API Lambda that starts the run
+    // The table stream's consumer (audit chain and archive) runs per stream batch, not per run.
+    const streamInvocations = perRun(invocations.length - runPath.length);
     const lambdaGbS = perRun(invocations.reduce((s, i) => s + i.ms, 0) / 1000 + apiMs / 1000) * LAMBDA_GB;
     const shared =
-      lambdaInvocations * prices.lambda.perRequest +
+      (lambdaInvocations + streamInvocations) * prices.lambda.perRequest +
       lambdaGbS * prices.lambda.perGbSecondArm +
       perRun(counters.rru) * prices.dynamodb.perReadRequestUnit +
       perRun(counters.wru) * prices.dynamodb.perWriteRequestUnit +
@@ -323,6 +329,7 @@ await withRuntime(async (runtime) => {
       recipe: names[recipeId],
       transitions: perRun(transitions),
       lambdaCalls: lambdaInvocations,
+      streamCalls: streamInvocations,
       lambdaGbS: +lambdaGbS.toFixed(4),
       rru: +perRun(counters.rru).toFixed(1),
       wru: +perRun(counters.wru).toFixed(1),

@@ -26,6 +26,8 @@ export async function startStreamPoller(options: {
   checkpointFile: string;
   handler: () => Promise<StreamHandler>;
   intervalMs?: number;
+  /** Told of every batch handed to the handler and how long it took (what Lambda would bill). */
+  onInvoke?: (ms: number) => void;
 }) {
   const streams = new DynamoDBStreamsClient({
     endpoint: options.endpoint,
@@ -66,9 +68,10 @@ export async function startStreamPoller(options: {
       );
       if (Records.length > 0) {
         const handler = await options.handler();
+        const started = performance.now();
         const { batchItemFailures } = await invokeAs('recipeflow-table-stream', handler, {
           Records: Records.map((r) => toLambdaRecord(r, streamArn!)),
-        });
+        }).finally(() => options.onInvoke?.(performance.now() - started));
         const failed = batchItemFailures[0]?.itemIdentifier;
         const done = failed
           ? Records.slice(

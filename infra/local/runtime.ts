@@ -109,6 +109,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       tableName: config.TABLE_NAME,
       checkpointFile: path.join(dataDir, 'stream-checkpoints.json'),
       handler: loadStreamHandler,
+      onInvoke: (ms) => invocations.push({ name: 'table-stream', ms }),
     });
     stops.push(async () => {
       await streams.stop();
@@ -320,7 +321,8 @@ export async function invokeComponent(functionName: string, payload: unknown): P
   }
 }
 
-/** Every component invocation with its duration, as Lambda would bill it (read by the cost benchmark). */
+/** Every component and table-stream invocation with its duration, as Lambda would bill it (read by the cost
+ * benchmark). */
 export const invocations: Array<{ name: string; ms: number }> = [];
 
 function readPreviousKeys(file: string): Partial<SeedResult> | undefined {
