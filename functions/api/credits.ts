@@ -36,6 +36,7 @@ export const handler = apiHandler([
       return json(200, {
         balance: account.balance,
         running: account.running,
+        queued: account.queued ?? 0,
         plan: plan.id,
         monthlyCredits: plan.monthlyCredits,
         renewsAt: account.renewsAt,

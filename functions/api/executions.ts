@@ -1,5 +1,6 @@
 // /v1/recipes/{id}/executions (start) and /v1/executions (history, one run with its steps).
 import * as z from 'zod';
+import { queuePosition } from '../../shared/executions/admission-queue';
 import { cancelExecution, redriveExecution } from '../../shared/executions/execution-control';
 import { executionStatuses, terminalStatuses } from '../../shared/executions/execution-model';
 import {
@@ -19,7 +20,11 @@ checkFunctionSettings('api/executions');
 const startBody = z
   .record(z.string(), z.unknown())
   .transform((body) => ({ input: Object.keys(body).length === 1 && 'input' in body ? body.input : body }));
-const startQuery = z.object({ wait: z.enum(['true', 'false']).optional() });
+const startQuery = z.object({
+  wait: z.enum(['true', 'false']).optional(),
+  // Past the concurrency limit a start is queued (202, status queued); `queue=false` asks for 429 instead.
+  queue: z.enum(['true', 'false']).optional(),
+});
 const stepsQuery = pageQuery.extend({
   step: z.string().min(1).max(100).optional(),
   status: z.enum(['succeeded', 'failed', 'waiting']).optional(),
@@ -42,6 +47,7 @@ export const handler = apiHandler([
           input: body.input,
           trigger: 'api',
           actor: { id: principal.keyId, role: principal.role },
+          queue: query.queue !== 'false',
         });
         if (query.wait !== 'true') return json(202, started);
         const execution = await waitForExecution(deps, tenantId, started.id, deps.config.WAIT_TIMEOUT_MS);
@@ -79,9 +85,12 @@ export const handler = apiHandler([
   {
     method: 'GET',
     path: '/v1/executions/{id}',
-    handler: endpoint({ role: 'viewer' }, async ({ deps, tenantId, params }) =>
-      json(200, await getExecutionWithSteps(deps, tenantId, params.id!)),
-    ),
+    handler: endpoint({ role: 'viewer' }, async ({ deps, tenantId, params }) => {
+      const execution = await getExecutionWithSteps(deps, tenantId, params.id!);
+      if (execution.status === 'queued')
+        execution.queuePosition = await queuePosition(deps, tenantId, execution.id);
+      return json(200, execution);
+    }),
   },
   {
     method: 'GET',

@@ -1,7 +1,9 @@
 // The table's stream consumer: appends audit events to each tenant's hash chain — from audit intents, and from
 // runs' execution records as they start and end — batched per tenant, and archives the new audit events to the
-// audit bucket, one object per tenant per batch. Reports the first failed record so the batch resumes there
-// (appending is idempotent; an archive written again is the same events again).
+// audit bucket, one object per tenant per batch. When a tenant's account shows queued runs and a free slot
+// (a run ended, a run was queued), it admits them. Reports the first failed record so the batch resumes
+// there (appending is idempotent; an archive written again is the same events again; admitting is
+// conditional on the queue entry).
 
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import middy from '@middy/core';
@@ -14,7 +16,9 @@ import {
   type PendingAudit,
   pendingOfIntent,
 } from '../../shared/audit/audit-log';
+import { plans } from '../../shared/credits/plans';
 import { getDeps } from '../../shared/deps';
+import { admitQueued } from '../../shared/executions/admission';
 import { checkFunctionSettings } from '../../shared/function-settings';
 import { logger, observed } from '../../shared/observability/observability';
 
@@ -22,6 +26,11 @@ checkFunctionSettings('triggers/table-stream');
 
 const image = (value: unknown) =>
   value ? (unmarshall(value as never) as Record<string, unknown>) : undefined;
+
+function hasQueuedAndFreeSlot(account: Record<string, unknown>): boolean {
+  const plan = plans[account.plan as keyof typeof plans];
+  return Number(account.queued ?? 0) > 0 && !!plan && Number(account.running) < plan.concurrentExecutions;
+}
 
 function addTo<T>(groups: Map<string, T[]>, key: string, item: T): void {
   const items = groups.get(key) ?? [];
@@ -37,10 +46,16 @@ export const handler = middy<DynamoDBStreamEvent, DynamoDBBatchResponse>()
     const byTenant = new Map<string, Array<{ pending: PendingAudit; record: DynamoDBRecord }>>();
     // Chained events to archive, per tenant, each with the record it came from.
     const archives = new Map<string, Array<{ event: AuditEvent; record: DynamoDBRecord }>>();
+    // Tenants with a queued run and a free slot, each with the last record that showed it.
+    const toAdmit = new Map<string, DynamoDBRecord>();
     for (const record of event.Records) {
       const after = image(record.dynamodb?.NewImage);
       if (!after) continue;
       const pk = String(after.PK);
+      if (after.SK === 'ACCOUNT') {
+        if (hasQueuedAndFreeSlot(after)) toAdmit.set(pk.slice('TENANT#'.length), record);
+        continue;
+      }
       if (record.eventName === 'INSERT' && pk.endsWith('#AUDIT')) {
         const chained = after as unknown as AuditEvent;
         addTo(archives, chained.tenantId, { event: chained, record });
@@ -75,6 +90,14 @@ export const handler = middy<DynamoDBStreamEvent, DynamoDBBatchResponse>()
       } catch (error) {
         logger.error('audit archive failed', { tenantId, errorType: (error as Error).name });
         failed.push(items[0]!.record);
+      }
+    }
+    for (const [tenantId, record] of toAdmit) {
+      try {
+        await admitQueued(deps, tenantId);
+      } catch (error) {
+        logger.error('admission failed', { tenantId, errorType: (error as Error).name });
+        failed.push(record);
       }
     }
     // The batch resumes at the earliest record that failed; what is redone is skipped as already done.

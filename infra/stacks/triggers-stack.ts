@@ -85,6 +85,7 @@ export class TriggersStack extends Stack {
       timeout: Duration.seconds(60),
     });
     grantTableAccess(tableStream, props.table);
+    grantStartExecution(tableStream); // admits queued runs
     tableStream.addToRolePolicy(
       new PolicyStatement({
         actions: ['s3:PutObject'],
@@ -121,6 +122,7 @@ export class TriggersStack extends Stack {
       timeout: Duration.seconds(30),
     });
     grantTableAccess(statusChanges, props.table);
+    grantStartExecution(statusChanges); // the sweep admits queued runs the stream could not
     new Rule(this, 'ExecutionStopped', {
       eventPattern: {
         source: ['aws.states'],

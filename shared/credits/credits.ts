@@ -33,6 +33,8 @@ export interface Account {
   plan: PlanId;
   balance: number;
   running: number;
+  /** Runs accepted past the concurrency limit, waiting in the tenant's admission queue (absent: none yet). */
+  queued?: number;
   /** When the plan's monthly credits are next renewed (the start of the next billing period). */
   renewsAt?: string;
   /** The day of the month periods start on (the day the account opened). */
@@ -114,6 +116,7 @@ export async function getAccount(deps: Deps, tenantId: string): Promise<Account>
     'plan',
     'balance',
     'running',
+    'queued',
     'renewsAt',
     'billingDay',
   ]);
@@ -222,15 +225,58 @@ export async function grantCredits(
   return getAccount(deps, tenantId);
 }
 
-/** The account Update of a start: debit `cost` and count one more running execution, or fail the transaction. */
+/**
+ * The account Update of a start that runs at once: debit `cost` and count one more running execution, only
+ * under the concurrency limit and with no run of the tenant waiting (a start never overtakes the queue).
+ */
 export function reserveUpdate(deps: Deps, tenantId: string, cost: number, concurrencyLimit: number) {
   return {
     Update: {
       TableName: deps.config.TABLE_NAME,
       Key: keys.account(tenantId),
       UpdateExpression: 'SET balance = balance - :cost, running = running + :one',
-      ConditionExpression: 'balance >= :cost AND running < :limit',
-      ExpressionAttributeValues: { ':cost': cost, ':one': 1, ':limit': concurrencyLimit },
+      ConditionExpression:
+        'balance >= :cost AND running < :limit AND (attribute_not_exists(queued) OR queued <= :zero)',
+      ExpressionAttributeValues: { ':cost': cost, ':one': 1, ':limit': concurrencyLimit, ':zero': 0 },
+    },
+  };
+}
+
+/** The account Update of a start that waits its turn: debit `cost` now and count one more queued run. */
+export function enqueueUpdate(deps: Deps, tenantId: string, cost: number) {
+  return {
+    Update: {
+      TableName: deps.config.TABLE_NAME,
+      Key: keys.account(tenantId),
+      UpdateExpression: 'SET balance = balance - :cost ADD queued :one',
+      ConditionExpression: 'balance >= :cost',
+      ExpressionAttributeValues: { ':cost': cost, ':one': 1 },
+    },
+  };
+}
+
+/** The account Update that admits a queued run: one fewer waiting, one more running, under the limit. */
+export function admitUpdate(deps: Deps, tenantId: string, concurrencyLimit: number) {
+  return {
+    Update: {
+      TableName: deps.config.TABLE_NAME,
+      Key: keys.account(tenantId),
+      UpdateExpression: 'SET running = running + :one ADD queued :less',
+      ConditionExpression: 'running < :limit AND queued > :zero',
+      ExpressionAttributeValues: { ':one': 1, ':less': -1, ':limit': concurrencyLimit, ':zero': 0 },
+    },
+  };
+}
+
+/** The account Update of a queued run cancelled before it started: its whole reservation back, one fewer waiting. */
+export function dequeueUpdate(deps: Deps, tenantId: string, refund: number) {
+  return {
+    Update: {
+      TableName: deps.config.TABLE_NAME,
+      Key: keys.account(tenantId),
+      UpdateExpression: 'SET balance = balance + :refund ADD queued :less',
+      ConditionExpression: 'queued > :zero',
+      ExpressionAttributeValues: { ':refund': refund, ':less': -1, ':zero': 0 },
     },
   };
 }
@@ -260,16 +306,17 @@ export function settleUpdate(deps: Deps, tenantId: string, refund: number) {
   };
 }
 
-/** Explains why a reservation's condition failed: 402 when the balance is short, 429 at the concurrency limit. */
-export async function explainRefusedReservation(deps: Deps, tenantId: string, cost: number): Promise<never> {
-  const account = await getAccount(deps, tenantId).catch(() => undefined);
-  if (!account || account.balance < cost) {
-    throw new InsufficientCredits(
-      `this run needs ${cost} credits and the balance is ${account?.balance ?? 0}`,
-    );
-  }
+/** Refuses a start the balance cannot cover (402). */
+export function insufficientCredits(account: Account | undefined, cost: number): InsufficientCredits {
+  return new InsufficientCredits(
+    `this run needs ${cost} credits and the balance is ${account?.balance ?? 0}`,
+  );
+}
+
+/** Refuses a start past the plan's concurrency limit (429), for a caller that asked not to queue. */
+export function concurrencyLimited(account: Account): RateLimited {
   const limit = plans[account.plan].concurrentExecutions;
-  throw new RateLimited(`the ${plans[account.plan].name} plan runs at most ${limit} executions at once`, 5);
+  return new RateLimited(`the ${plans[account.plan].name} plan runs at most ${limit} executions at once`, 5);
 }
 
 export function listLedger(deps: Deps, tenantId: string, page: PageRequest) {

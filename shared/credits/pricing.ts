@@ -8,8 +8,11 @@
 // - The end charges the run and every step attempted (once per step, retries included; inside a map, once per
 //   item and step), and refunds the rest. A run that attempted nothing is not charged at all.
 // - Control flow is free: a `branch` is a Choice and a `wait` a Wait state, which no component records.
+// This module builds a recipe's price list from the step registry; price-list.ts reserves and charges by it
+// (without the registry, so functions that only settle runs do not bundle every step type).
 import type { Step } from '../recipes/recipe-schema';
 import { stepTypeNames, stepTypes } from '../steps/registry';
+import type { PriceList } from './price-list';
 
 /** The price of a run; each step type's price is in its registry entry (shared/steps/<type>/index.ts). */
 export const prices = {
@@ -19,14 +22,6 @@ export const prices = {
     number
   >,
 };
-
-export interface PriceList {
-  run: number;
-  /** The price of each step by id, a map's inner steps included (ids are unique across a recipe). */
-  steps: Record<string, number>;
-  /** Each map's item cap and inner step ids: what its items may cost. */
-  maps?: Record<string, { maxItems: number; steps: string[] }>;
-}
 
 type PricedStep = Pick<Step, 'id' | 'type'> & { steps?: PricedStep[]; maxItems?: number };
 
@@ -43,32 +38,4 @@ export function priceList(steps: PricedStep[]): PriceList {
   };
   add(steps);
   return list;
-}
-
-/** The worst case a start reserves. */
-export function reservation(list: PriceList): number {
-  const inner = new Set(Object.values(list.maps ?? {}).flatMap((map) => map.steps));
-  let total = list.run;
-  for (const [id, price] of Object.entries(list.steps)) if (!inner.has(id)) total += price;
-  for (const map of Object.values(list.maps ?? {})) {
-    total += map.maxItems * map.steps.reduce((sum, id) => sum + (list.steps[id] ?? 0), 0);
-  }
-  return total;
-}
-
-/**
- * What a run that attempted these steps is charged, never more than it reserved. `attempted` holds step ids
- * as the step records name them: `enrich` for a top-level step, `enrich[3]` for item 3 of a map.
- */
-export function charge(
-  list: PriceList,
-  reserved: number,
-  attempted: Iterable<string>,
-  succeeded = false,
-): number {
-  const seen = new Set(attempted);
-  if (seen.size === 0 && !succeeded) return 0;
-  let total = list.run;
-  for (const id of seen) total += list.steps[id.replace(/\[\d+\]$/, '')] ?? 0;
-  return Math.min(total, reserved);
 }

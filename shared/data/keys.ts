@@ -23,6 +23,12 @@ export const keys = {
   execution: (tenantId: string, id: string) => ({ PK: `${tenantPk(tenantId)}#EXEC`, SK: id }),
   executionsByRecipe: (tenantId: string, recipeId: string) => `${tenantPk(tenantId)}#RECIPE#${recipeId}`,
   executionsByStatus: (tenantId: string, status: string) => `${tenantPk(tenantId)}#STATUS#${status}`,
+  /** A queued run's place in its tenant's admission queue: oldest first (execution ids sort by time). */
+  admission: (tenantId: string, executionId: string) => ({
+    PK: `${tenantPk(tenantId)}#QUEUE`,
+    SK: executionId,
+  }),
+  admissionQueue: (tenantId: string) => `${tenantPk(tenantId)}#QUEUE`,
   schedule: (tenantId: string, id: string) => ({ PK: tenantPk(tenantId), SK: `SCHEDULE#${id}` }),
   schedulesOfRecipe: (tenantId: string, recipeId: string) =>
     `${tenantPk(tenantId)}#RECIPE#${recipeId}#SCHEDULES`,
@@ -36,7 +42,10 @@ export const keys = {
   credentialPrefix: (tenantId: string) => ({ PK: tenantPk(tenantId), SK: 'CREDENTIAL#' }),
   account: (tenantId: string) => ({ PK: tenantPk(tenantId), SK: 'ACCOUNT' }),
   ledgerEntry: (tenantId: string, id: string) => ({ PK: `${tenantPk(tenantId)}#LEDGER`, SK: id }),
-  rateWindow: (tenantId: string, second: number) => ({ PK: tenantPk(tenantId), SK: `RATE#${second}` }),
+  rateWindow: (tenantId: string, windowStart: number) => ({
+    PK: tenantPk(tenantId),
+    SK: `RATE#${windowStart}`,
+  }),
   apiKeysOfTenant: (tenantId: string) => `${tenantPk(tenantId)}#APIKEYS`,
   idempotency: (tenantId: string, scope: string) => ({ PK: `${tenantPk(tenantId)}#IDEMPOTENCY`, SK: scope }),
   /** An entry `state` steps share between the runs of a tenant. */

@@ -22,9 +22,10 @@
 //   human reviews                     PK=TENANT#<t>               SK=REVIEW#<id>
 //   reviews by status, oldest first   GSI1PK=TENANT#<t>#REVIEWS#<status>  GSI1SK=<createdAt>#<id>
 //   credentials of a tenant (sealed)  PK=TENANT#<t>               SK=CREDENTIAL#<name>
-//   credits balance + running count   PK=TENANT#<t>               SK=ACCOUNT
+//   credits balance + running count   PK=TENANT#<t>               SK=ACCOUNT              (+ queued count)
+//   admission queue, oldest first     PK=TENANT#<t>#QUEUE         SK=<executionId>        (queued runs' starts)
 //   credit ledger, newest first       PK=TENANT#<t>#LEDGER        SK=<entryId>            (ids sort by time)
-//   request-rate window (TTL)         PK=TENANT#<t>               SK=RATE#<epochSecond>
+//   request-rate window (TTL)         PK=TENANT#<t>               SK=RATE#<epochSecond the window starts>
 //   API keys of a tenant              GSI1PK=TENANT#<t>#APIKEYS   GSI1SK=<keyId>
 //   idempotency records (TTL)         PK=TENANT#<t>#IDEMPOTENCY   SK=<method route#key> | schedule#… | upload#…
 //   audit events waiting to be chained PK=TENANT#<t>#AUDITQ       SK=<intentId>

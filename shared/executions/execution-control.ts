@@ -8,12 +8,14 @@ import { StopExecutionCommand } from '@aws-sdk/client-sfn';
 import { sfnOf } from '../clients/sfn';
 import { getAccount } from '../credits/credits';
 import { plans } from '../credits/plans';
-import { priceList, reservation } from '../credits/pricing';
+import { reservation } from '../credits/price-list';
+import { priceList } from '../credits/pricing';
 import type { Deps } from '../deps';
 import { Conflict } from '../errors';
 import { newId } from '../ids';
 import { getRecipeVersion } from '../recipes/recipes';
 import { ensureStateMachine, resumeMachineName } from '../recipes/state-machines';
+import { cancelQueued } from './admission';
 import { type ExecutionRecord, executionName, terminalStatuses } from './execution-model';
 import { getExecutionRecord } from './execution-repository';
 import { loadFailedState } from './failed-state';
@@ -27,7 +29,12 @@ export async function cancelExecution(
   id: string,
   actor: StartRequest['actor'],
 ) {
-  const execution = await getExecutionRecord(deps, tenantId, id);
+  let execution = await getExecutionRecord(deps, tenantId, id);
+  if (execution.status === 'queued') {
+    // Never started: nothing to stop and nothing to charge. Admitted meanwhile, it is cancelled as a run.
+    if (await cancelQueued(deps, tenantId, execution)) return getExecutionRecord(deps, tenantId, id);
+    execution = await getExecutionRecord(deps, tenantId, id);
+  }
   if (terminalStatuses.has(execution.status))
     throw new Conflict(`the execution is already ${execution.status}`);
   // Only Standard workflows can be stopped; an Express run goes on, and its end finds the run settled.

@@ -1,5 +1,5 @@
 // Shapes of an execution run: the stored record, its per-step records and the state a state machine carries.
-import type { PriceList } from '../credits/pricing';
+import type { PriceList } from '../credits/price-list';
 
 export const executionStatuses = [
   'queued',
@@ -52,9 +52,12 @@ export interface ExecutionRecord {
   /** Step records by status (map items included), written when the run ends. */
   stepCounts?: StepCounts;
   createdAt: string;
+  /** When its workflow started: for a run that was queued, when it was admitted. */
   startedAt?: string;
   finishedAt?: string;
   durationMs?: number;
+  /** While queued: its place in the tenant's admission queue, 1 first (computed when read, never stored). */
+  queuePosition?: number;
 }
 
 export interface ExecutionTotals {

@@ -5,7 +5,7 @@
 // for are closed.
 import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { ledgerPut, settleUpdate } from '../credits/credits';
-import { charge } from '../credits/pricing';
+import { charge } from '../credits/price-list';
 import type { Deps } from '../deps';
 import { logger, MetricUnit, metrics } from '../observability/observability';
 import { closeReview, reviewId } from '../reviews/review-records';

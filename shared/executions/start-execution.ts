@@ -1,13 +1,21 @@
 // Starting a run: validate input against the pinned version's schema, then in one transaction record the
 // execution, reserve its credits (balance >= cost, under the plan's concurrency limit) and write the ledger
-// entry; only then start its state machine. The audit event is read from the record's own insert (stream).
+// entry; only then start its state machine. Past the concurrency limit (or behind runs already waiting) the
+// run is recorded as `queued` instead, its credits reserved the same way, and admission.ts starts it when a
+// slot frees. The audit event is read from the record's own insert (stream).
 import { setTimeout as sleep } from 'node:timers/promises';
-import { StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { DeleteCommand, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { sfnOf } from '../clients/sfn';
-import { explainRefusedReservation, getAccount, ledgerPut, reserveUpdate } from '../credits/credits';
+import {
+  concurrencyLimited,
+  enqueueUpdate,
+  getAccount,
+  insufficientCredits,
+  ledgerPut,
+  reserveUpdate,
+} from '../credits/credits';
 import { plans } from '../credits/plans';
-import { priceList, reservation } from '../credits/pricing';
+import { reservation } from '../credits/price-list';
+import { priceList } from '../credits/pricing';
 import { keys } from '../data/keys';
 import type { Deps } from '../deps';
 import { TenantSuspended, ValidationFailed } from '../errors';
@@ -16,15 +24,10 @@ import { validateJsonSchema } from '../json-schema';
 import { countBy, logger } from '../observability/observability';
 import { getRecipe } from '../recipes/recipes';
 import { getSettings } from '../settings/settings';
-import {
-  type ExecutionRecord,
-  executionName,
-  type RunState,
-  type Trigger,
-  terminalStatuses,
-} from './execution-model';
+import { admissionPut, queuePosition } from './admission-queue';
+import { type ExecutionRecord, type RunState, type Trigger, terminalStatuses } from './execution-model';
 import { executionPut, getExecutionRecord, getExecutionWithSteps } from './execution-repository';
-import { settleExecution } from './settle-execution';
+import { startWorkflow } from './start-workflow';
 
 /** How long a dedupe marker is kept: longer than any redelivery (SQS keeps messages up to 14 days). */
 const DEDUPE_DAYS = 15;
@@ -41,6 +44,8 @@ export interface StartRequest {
    * with AlreadyStarted and no credits move.
    */
   dedupeKey?: string;
+  /** Past the concurrency limit: wait in the tenant's admission queue (the default), or be refused (429). */
+  queue?: boolean;
 }
 
 /** A start with a dedupeKey that already started a run. */
@@ -103,6 +108,7 @@ export async function startExecution(deps: Deps, request: StartRequest): Promise
     actor: request.actor,
     concurrencyLimit: account ? plans[account.plan].concurrentExecutions : 0,
     dedupeKey: request.dedupeKey,
+    queue: request.queue ?? true,
   });
 }
 
@@ -116,27 +122,23 @@ export async function launchExecution(
     actor: StartRequest['actor'];
     concurrencyLimit: number;
     dedupeKey?: string;
+    queue?: boolean;
   },
 ): Promise<ExecutionRecord> {
   const { record, state, dedupeKey } = launch;
   const tenantId = state.run.tenantId;
-  await reserve(deps, { tenantId, actor: launch.actor, dedupeKey }, record, launch.concurrencyLimit);
+  const admitted = await reserve(deps, launch);
+  if (admitted === 'queued') {
+    countBy('RunsQueued', 'trigger', record.trigger);
+    logger.info('run queued', { tenantId, executionId: record.id, trigger: record.trigger });
+    const { startedAt: _notYet, ...queued } = record;
+    return { ...queued, status: 'queued', queuePosition: await queuePosition(deps, tenantId, record.id) };
+  }
   try {
-    const started = await sfnOf(deps).send(
-      new StartExecutionCommand({
-        stateMachineArn: launch.stateMachineArn,
-        name: executionName(tenantId, record.id),
-        input: JSON.stringify(state),
-      }),
-    );
+    const executionArn = await startWorkflow(deps, launch.stateMachineArn, state);
     countBy('RunsStarted', 'trigger', record.trigger);
-    logger.info('run started', { tenantId, executionId: record.id, trigger: record.trigger });
-    return { ...record, executionArn: started.executionArn };
+    return { ...record, executionArn };
   } catch (error) {
-    // Never leave a running record that nothing will finish, nor credits held for it.
-    await settleExecution(deps, state, 'failed', {
-      error: { type: 'StartFailed', message: 'the workflow engine did not accept the run' },
-    });
     // A redelivered event may then try again.
     if (dedupeKey)
       await deps.db.send(
@@ -146,13 +148,17 @@ export async function launchExecution(
   }
 }
 
+/**
+ * Records the run and reserves its credits: running at once when a slot is free and no run of the tenant is
+ * waiting, else (unless the caller opted out) queued with its admission entry, in one transaction either way.
+ */
 async function reserve(
   deps: Deps,
-  request: Pick<StartRequest, 'tenantId' | 'actor' | 'dedupeKey'>,
-  record: ExecutionRecord,
-  concurrencyLimit: number,
-) {
-  const { tenantId, dedupeKey } = request;
+  launch: Parameters<typeof launchExecution>[1],
+): Promise<'running' | 'queued'> {
+  const { record, state, dedupeKey } = launch;
+  const tenantId = state.run.tenantId;
+  const cost = record.creditsReserved;
   const marker = dedupeKey && {
     Put: {
       TableName: deps.config.TABLE_NAME,
@@ -164,33 +170,49 @@ async function reserve(
       ConditionExpression: 'attribute_not_exists(PK)',
     },
   };
-  try {
-    await deps.db.send(
-      new TransactWriteCommand({
-        TransactItems: [
-          reserveUpdate(deps, tenantId, record.creditsReserved, concurrencyLimit),
-          { Put: executionPut(deps, tenantId, record) },
-          ledgerPut(deps, tenantId, {
-            type: 'reserve',
-            amount: -record.creditsReserved,
-            executionId: record.id,
-          }),
-          ...(marker ? [marker] : []),
-        ],
-      }),
-    );
-  } catch (error) {
-    const reasons = (error as { CancellationReasons?: Array<{ Code?: string }> }).CancellationReasons ?? [];
-    if (marker && reasons.at(-1)?.Code === 'ConditionalCheckFailed') {
-      const { Item } = await deps.db.send(
-        new GetCommand({ TableName: deps.config.TABLE_NAME, Key: keys.idempotency(tenantId, dedupeKey!) }),
+  const reserved = ledgerPut(deps, tenantId, { type: 'reserve', amount: -cost, executionId: record.id });
+  const write = async (items: object[]): Promise<boolean> => {
+    try {
+      await deps.db.send(
+        new TransactWriteCommand({ TransactItems: [...items, ...(marker ? [marker] : [])] as never }),
       );
-      throw new AlreadyStarted(String(Item?.executionId));
+      return true;
+    } catch (error) {
+      const reasons = (error as { CancellationReasons?: Array<{ Code?: string }> }).CancellationReasons ?? [];
+      if (marker && reasons.at(-1)?.Code === 'ConditionalCheckFailed') {
+        const { Item } = await deps.db.send(
+          new GetCommand({ TableName: deps.config.TABLE_NAME, Key: keys.idempotency(tenantId, dedupeKey!) }),
+        );
+        throw new AlreadyStarted(String(Item?.executionId));
+      }
+      if (reasons[0]?.Code === 'ConditionalCheckFailed') return false;
+      throw error;
     }
-    if (reasons[0]?.Code === 'ConditionalCheckFailed')
-      await explainRefusedReservation(deps, tenantId, record.creditsReserved);
-    throw error;
-  }
+  };
+  const runNow = [
+    reserveUpdate(deps, tenantId, cost, launch.concurrencyLimit),
+    { Put: executionPut(deps, tenantId, record) },
+    reserved,
+  ];
+  if (await write(runNow)) return 'running';
+  const account = await getAccount(deps, tenantId).catch(() => undefined);
+  if (!account || account.balance < cost) throw insufficientCredits(account, cost);
+  if (!launch.queue) throw concurrencyLimited(account);
+  const { startedAt: _notYet, ...waiting } = record;
+  const queueNow = [
+    enqueueUpdate(deps, tenantId, cost),
+    { Put: executionPut(deps, tenantId, { ...waiting, status: 'queued' }) },
+    reserved,
+    {
+      Put: admissionPut(deps, tenantId, {
+        trigger: record.trigger,
+        stateMachineArn: launch.stateMachineArn,
+        state,
+      }),
+    },
+  ];
+  if (await write(queueNow)) return 'queued';
+  throw insufficientCredits(await getAccount(deps, tenantId).catch(() => undefined), cost);
 }
 
 /** Polls the record until the run ends or the timeout passes; returns the latest view either way. */

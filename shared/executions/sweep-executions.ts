@@ -1,6 +1,6 @@
 // The last safety net: every run the records say is `running` or `waiting_review`, checked against what the
 // workflow engine knows, and settled (credits refunded, concurrency slot freed) when the engine has ended it or
-// never had it. It catches what the status-change event and the Express execution log can miss: a lost event,
+// never had it; then each tenant's queued runs that a free slot could start are admitted. It catches what the status-change event and the Express execution log can miss: a lost event,
 // a process that stopped between recording a run and starting its workflow, a local runtime killed before it
 // wrote its running executions. The cloud runs it on a schedule; the local runtime runs the same code when
 // it starts (for runs recorded before it started) and then on the same schedule.
@@ -10,6 +10,7 @@ import { keys } from '../data/keys';
 import { eachInPartition } from '../data/pagination';
 import type { Deps } from '../deps';
 import { logger } from '../observability/observability';
+import { admitQueued } from './admission';
 import { standardExecutionArn } from './execution-control';
 import type { ExecutionRecord } from './execution-model';
 import { FINAL, settleFromRecords } from './reconcile-execution';
@@ -39,6 +40,8 @@ export async function sweepRequested(deps: Deps, request: SweepRequest): Promise
 export interface SweepResult {
   checked: number;
   settled: string[];
+  /** Queued runs it started: ones the table stream's consumer could not admit (it failed, or was stopped). */
+  admitted: string[];
 }
 
 /**
@@ -47,7 +50,7 @@ export interface SweepResult {
  * uses, so a run that ends meanwhile is never settled twice.
  */
 export async function sweepUnfinishedExecutions(deps: Deps, createdBefore: Date): Promise<SweepResult> {
-  const result: SweepResult = { checked: 0, settled: [] };
+  const result: SweepResult = { checked: 0, settled: [], admitted: [] };
   for await (const tenant of eachInPartition(deps, { pk: keys.allTenants, index: 'GSI1' })) {
     const tenantId = String(tenant.id);
     for (const status of ['running', 'waiting_review'] as const) {
@@ -68,6 +71,11 @@ export async function sweepUnfinishedExecutions(deps: Deps, createdBefore: Date)
           });
         }
       }
+    }
+    const admitted = await admitQueued(deps, tenantId);
+    if (admitted.length > 0) {
+      result.admitted.push(...admitted);
+      logger.warn('queued runs admitted by the sweep', { tenantId, admitted: admitted.length });
     }
   }
   return result;

@@ -94,8 +94,8 @@ export async function startFromUpload(deps: Deps, object: ObjectCreated): Promis
       return 'duplicate';
     }
     // Retrying cannot help a refused start (the recipe is gone, its input schema changed, credits ran out):
-    // the artifact records why, and the message is done. Anything else (throttling, the plan's concurrency
-    // limit) is thrown, so the queue delivers the message again.
+    // the artifact records why, and the message is done. Anything else (throttling, storage) is thrown, so
+    // the queue delivers the message again. The plan's concurrency limit refuses nothing: the run is queued.
     if (
       error instanceof ValidationFailed ||
       error instanceof NotFound ||

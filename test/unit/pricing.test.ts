@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { charge, priceList, reservation } from '../../shared/credits/pricing';
+import { charge, reservation } from '../../shared/credits/price-list';
+import { priceList } from '../../shared/credits/pricing';
 import { validateRecipe } from '../../shared/recipes/recipe-validation';
 
 const recipe = validateRecipe({

@@ -7,6 +7,7 @@ import { ErrorNote, Loading, PageHeader, TableBox, TableHead, When } from '../co
 interface Credits {
   balance: number;
   running: number;
+  queued: number;
   plan: string;
   monthlyCredits: number;
   renewsAt?: string;
@@ -75,6 +76,10 @@ export function CreditsPage() {
           <dd>
             {credits.data.running} / {credits.data.concurrentExecutions}
           </dd>
+        </div>
+        <div>
+          <dt>Queued</dt>
+          <dd>{credits.data.queued}</dd>
         </div>
         {plan ? (
           <div>

@@ -1,0 +1,135 @@
+// Fair admission. A tenant's queued runs start oldest first, each when one of the tenant's own concurrency
+// slots frees: the account item's change (a run settled, a run queued) reaches the table stream's consumer,
+// which admits while `queued > 0` and `running` is under the plan's limit. Each admission is one transaction
+// (one more running, one fewer queued, the run `queued` → `running`, its entry deleted), so two admitters
+// never start the same run and a tenant never runs more than its limit. Tenants only ever wait for their own
+// slots: another tenant's queue, however long, delays nothing but that tenant. The sweep admits too, for
+// anything the stream could not (an admitter that failed, a runtime stopped in between).
+import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { admitUpdate, dequeueUpdate, getAccount, ledgerPut } from '../credits/credits';
+import { plans } from '../credits/plans';
+import { keys } from '../data/keys';
+import type { Deps } from '../deps';
+import { countBy, logger, MetricUnit, metrics } from '../observability/observability';
+import { oldestQueued } from './admission-queue';
+import type { ExecutionRecord } from './execution-model';
+import { executionTransition } from './execution-repository';
+import { RUN_METRICS } from './settle-execution';
+import { startWorkflow } from './start-workflow';
+
+/** Starts the tenant's oldest queued runs while slots are free; returns the ids started. */
+export async function admitQueued(deps: Deps, tenantId: string): Promise<string[]> {
+  const started: string[] = [];
+  for (;;) {
+    const account = await getAccount(deps, tenantId).catch(() => undefined);
+    // A suspended tenant's runs wait, as new starts are refused, until it is reactivated.
+    if (!account || account.suspended || !((account.queued ?? 0) > 0)) return started;
+    const limit = plans[account.plan].concurrentExecutions;
+    const free = limit - account.running;
+    if (free <= 0) return started;
+    const entries = await oldestQueued(deps, tenantId, free);
+    let moved = false;
+    for (const entry of entries) {
+      const now = deps.now().toISOString();
+      const state = { ...entry.state, execution: { ...entry.state.execution, startedAt: now } };
+      const outcome = await admit(deps, tenantId, entry.executionId, limit, now);
+      if (outcome === 'full') return started;
+      moved = true;
+      if (outcome === 'gone') continue; // cancelled or admitted by another admitter meanwhile
+      try {
+        await startWorkflow(deps, entry.stateMachineArn, state);
+        countBy('RunsStarted', 'trigger', entry.trigger);
+        started.push(entry.executionId);
+      } catch (error) {
+        // Settled as failed by startWorkflow (credits back, slot freed); the next one may still start.
+        logger.error('queued run could not start', {
+          tenantId,
+          executionId: entry.executionId,
+          errorType: (error as Error).name,
+        });
+      }
+    }
+    if (!moved) return started;
+  }
+}
+
+async function admit(
+  deps: Deps,
+  tenantId: string,
+  executionId: string,
+  limit: number,
+  now: string,
+): Promise<'admitted' | 'full' | 'gone'> {
+  try {
+    await deps.db.send(
+      new TransactWriteCommand({
+        TransactItems: [
+          admitUpdate(deps, tenantId, limit),
+          {
+            Update: executionTransition(deps, tenantId, executionId, ['queued'], 'running', {
+              startedAt: now,
+            }),
+          },
+          {
+            Delete: {
+              TableName: deps.config.TABLE_NAME,
+              Key: keys.admission(tenantId, executionId),
+              ConditionExpression: 'attribute_exists(PK)',
+            },
+          },
+        ],
+      }),
+    );
+    return 'admitted';
+  } catch (error) {
+    const reasons = (error as { CancellationReasons?: Array<{ Code?: string }> }).CancellationReasons ?? [];
+    if (reasons[0]?.Code === 'ConditionalCheckFailed') return 'full';
+    if (reasons.some((reason) => reason.Code === 'ConditionalCheckFailed')) return 'gone';
+    throw error;
+  }
+}
+
+/**
+ * Cancels a run that is still queued: nothing charged, its whole reservation back with a ledger entry, its
+ * entry gone. False when it was admitted (or ended) meanwhile, so the caller cancels it as a running run.
+ */
+export async function cancelQueued(deps: Deps, tenantId: string, record: ExecutionRecord): Promise<boolean> {
+  try {
+    await deps.db.send(
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            Update: executionTransition(deps, tenantId, record.id, ['queued'], 'cancelled', {
+              finishedAt: deps.now().toISOString(),
+              durationMs: 0,
+              creditsCharged: 0,
+            }),
+          },
+          {
+            Delete: {
+              TableName: deps.config.TABLE_NAME,
+              Key: keys.admission(tenantId, record.id),
+              ConditionExpression: 'attribute_exists(PK)',
+            },
+          },
+          dequeueUpdate(deps, tenantId, record.creditsReserved),
+          ...(record.creditsReserved > 0
+            ? [
+                ledgerPut(deps, tenantId, {
+                  type: 'refund',
+                  amount: record.creditsReserved,
+                  executionId: record.id,
+                }),
+              ]
+            : []),
+        ],
+      }),
+    );
+    metrics.addMetric(RUN_METRICS.cancelled, MetricUnit.Count, 1);
+    return true;
+  } catch (error) {
+    const reasons = (error as { CancellationReasons?: Array<{ Code?: string }> }).CancellationReasons ?? [];
+    if (reasons.some((reason) => reason.Code === 'ConditionalCheckFailed')) return false;
+    throw error;
+  }
+}
