@@ -78,6 +78,8 @@ export interface Execution {
   startedAt?: string;
   finishedAt?: string;
   durationMs?: number;
+  /** While queued: its place in the tenant's admission queue (1 is next). */
+  queuePosition?: number;
   omitted?: string[];
   steps?: StepRecord[];
 }

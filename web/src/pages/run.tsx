@@ -119,6 +119,7 @@ export function RunPage() {
           <dt>Status</dt>
           <dd>
             <StatusBadge status={execution.status} />
+            {execution.queuePosition ? ` — ${ordinal(execution.queuePosition)} in line` : null}
           </dd>
         </div>
         <div>
@@ -139,7 +140,7 @@ export function RunPage() {
           <dd>{execution.trigger}</dd>
         </div>
         <div>
-          <dt>Started</dt>
+          <dt>{execution.status === 'queued' ? 'Queued' : 'Started'}</dt>
           <dd>
             <When at={execution.startedAt ?? execution.createdAt} />
           </dd>
@@ -409,4 +410,11 @@ async function findVersion(recipeId: string, version: number): Promise<RecipeVer
     cursor = page.nextCursor ?? undefined;
   } while (cursor);
   throw new Error(`version ${version} of ${recipeId} was not found`);
+}
+
+/** 1st, 2nd, 3rd, 4th … 11th, 12th, 13th, 21st. */
+function ordinal(n: number): string {
+  const teen = n % 100 >= 11 && n % 100 <= 13;
+  const suffix = teen ? 'th' : (({ 1: 'st', 2: 'nd', 3: 'rd' } as Record<number, string>)[n % 10] ?? 'th');
+  return `${n}${suffix}`;
 }
