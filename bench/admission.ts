@@ -14,23 +14,13 @@ import { getExecutionRecord } from '../shared/executions/execution-repository';
 import { startExecution } from '../shared/executions/start-execution';
 import { createRecipe } from '../shared/recipes/recipes';
 import { putTenantIfMissing } from '../shared/tenants/tenant-repository';
-import { atMost, percentile, printTargets, withRuntime, writeResult } from './support';
+import { atMost, percentile, printTargets, referenceRecipe, withRuntime, writeResult } from './support';
 
 const FLOOD = Number(process.env.ADMISSION_FLOOD ?? 5_000);
 const CALLERS = 16;
 const B_RUNS = 20;
 const PLAN = 'starter' as const;
 const actor = { id: 'bench', role: 'operator' };
-const recipe = {
-  name: 'reference 3 steps',
-  mode: 'express',
-  steps: [
-    { id: 'a', type: 'transform', source: '{{input}}', ops: [] },
-    { id: 'b', type: 'transform', source: '{{steps.a.output}}', ops: [] },
-    { id: 'c', type: 'score', rules: [{ when: { path: 'input.x', op: 'exists' }, points: 1 }], bands: [] },
-  ],
-};
-
 async function tenant(deps: Deps, id: string, credits: number) {
   await putTenantIfMissing(deps, {
     id,
@@ -47,7 +37,7 @@ async function tenant(deps: Deps, id: string, credits: number) {
     resource: { type: 'tenant', id },
     result: 'success',
   });
-  return (await createRecipe(deps, id, recipe)).id;
+  return (await createRecipe(deps, id, referenceRecipe)).id;
 }
 
 /** B's starts, one every 250 ms: ms from each start call until its run is running. */

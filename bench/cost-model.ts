@@ -24,7 +24,7 @@ import { builtinRecipes } from '../shared/recipes/builtin-recipes';
 import { createRecipe } from '../shared/recipes/recipes';
 import { decideReview, listReviews } from '../shared/reviews/reviews';
 import { prices } from './prices';
-import { atMost, printTargets, type Target, withRuntime, writeResult } from './support';
+import { atMost, printTargets, referenceRecipe, type Target, withRuntime, writeResult } from './support';
 
 const RUNS = 5;
 const LAMBDA_GB = 0.5;
@@ -245,15 +245,7 @@ await withRuntime(async (runtime) => {
   const observer = createDeps();
   instrument(getDeps());
   await openAccountIfMissing(api, DEMO_TENANT_ID, 'pro');
-  const reference = await createRecipe(api, DEMO_TENANT_ID, {
-    name: 'reference 3 steps',
-    mode: 'express',
-    steps: [
-      { id: 'a', type: 'transform', source: '{{input}}', ops: [] },
-      { id: 'b', type: 'transform', source: '{{steps.a.output}}', ops: [] },
-      { id: 'c', type: 'score', rules: [{ when: { path: 'input.x', op: 'exists' }, points: 1 }], bands: [] },
-    ],
-  });
+  const reference = await createRecipe(api, DEMO_TENANT_ID, referenceRecipe);
   const inputs: Record<string, unknown> = {
     rcp_lead_discovery: { query: 'logistics' },
     rcp_lead_intelligence: { domain: 'acme-logistics.example' },

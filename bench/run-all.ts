@@ -4,7 +4,15 @@
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 
-const benchmarks = ['cost-model', 'overhead', 'bundles', 'start-latency', 'api-latency', 'scale', 'admission'];
+const benchmarks = [
+  'cost-model',
+  'overhead',
+  'bundles',
+  'start-latency',
+  'api-latency',
+  'scale',
+  'admission',
+];
 const asked = process.argv.slice(2);
 const unknown = asked.filter((name) => !benchmarks.includes(name));
 if (unknown.length > 0) {

@@ -15,6 +15,17 @@ export async function withRuntime<T>(run: (runtime: Runtime) => Promise<T>): Pro
   }
 }
 
+/** The 3-step reference the cost model and the admission benchmark run: two transforms and a score, Express. */
+export const referenceRecipe = {
+  name: 'reference 3 steps',
+  mode: 'express',
+  steps: [
+    { id: 'a', type: 'transform', source: '{{input}}', ops: [] },
+    { id: 'b', type: 'transform', source: '{{steps.a.output}}', ops: [] },
+    { id: 'c', type: 'score', rules: [{ when: { path: 'input.x', op: 'exists' }, points: 1 }], bands: [] },
+  ],
+};
+
 export function percentile(values: number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;

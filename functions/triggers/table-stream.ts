@@ -67,37 +67,44 @@ export const handler = middy<DynamoDBStreamEvent, DynamoDBBatchResponse>()
           : auditOfExecutionChange(record.eventName, image(record.dynamodb?.OldImage), after);
       if (pending) addTo(byTenant, String(after.tenantId ?? pk.split('#')[1]), { pending, record });
     }
+    // Per tenant: chain its pending audit events, archive the chained ones, admit its queued runs. A failure
+    // marks the first record that asked for the work.
+    const job = (what: string, tenantId: string, record: DynamoDBRecord, run: () => Promise<unknown>) => ({
+      what,
+      tenantId,
+      record,
+      run,
+    });
+    const work = [
+      ...[...byTenant].map(([tenantId, items]) =>
+        job('audit append', tenantId, items[0]!.record, () =>
+          appendAuditEvents(
+            deps,
+            tenantId,
+            items.map((item) => item.pending),
+          ),
+        ),
+      ),
+      ...[...archives].map(([tenantId, items]) =>
+        job('audit archive', tenantId, items[0]!.record, () =>
+          archiveAuditEvents(
+            deps,
+            tenantId,
+            items.map((item) => item.event),
+          ),
+        ),
+      ),
+      ...[...toAdmit].map(([tenantId, record]) =>
+        job('admission', tenantId, record, () => admitQueued(deps, tenantId)),
+      ),
+    ];
     const failed: DynamoDBRecord[] = [];
-    for (const [tenantId, items] of byTenant) {
+    for (const job of work) {
       try {
-        await appendAuditEvents(
-          deps,
-          tenantId,
-          items.map((item) => item.pending),
-        );
+        await job.run();
       } catch (error) {
-        logger.error('audit append failed', { tenantId, errorType: (error as Error).name });
-        failed.push(items[0]!.record);
-      }
-    }
-    for (const [tenantId, items] of archives) {
-      try {
-        await archiveAuditEvents(
-          deps,
-          tenantId,
-          items.map((item) => item.event),
-        );
-      } catch (error) {
-        logger.error('audit archive failed', { tenantId, errorType: (error as Error).name });
-        failed.push(items[0]!.record);
-      }
-    }
-    for (const [tenantId, record] of toAdmit) {
-      try {
-        await admitQueued(deps, tenantId);
-      } catch (error) {
-        logger.error('admission failed', { tenantId, errorType: (error as Error).name });
-        failed.push(record);
+        logger.error(`${job.what} failed`, { tenantId: job.tenantId, errorType: (error as Error).name });
+        failed.push(job.record);
       }
     }
     // The batch resumes at the earliest record that failed; what is redone is skipped as already done.
