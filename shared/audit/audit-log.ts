@@ -86,7 +86,7 @@ export interface PendingAudit {
   source?: string;
 }
 
-/** A run's start or end as an audit event, from its execution record's stream change; null for other changes. */
+/** A run's start, admission (queued → running) or end as an audit event, from its record's change; else null. */
 export function auditOfExecutionChange(
   eventName: string | undefined,
   before: Record<string, unknown> | undefined,
@@ -108,6 +108,18 @@ export function auditOfExecutionChange(
       source: `${id}:queued`,
     };
   const status = String(after.status) as ExecutionStatus;
+  if (eventName === 'MODIFY' && before?.status === 'queued' && status === 'running')
+    return {
+      entry: {
+        actor: 'system:admission',
+        role: 'system',
+        action: 'execution.admitted',
+        resource,
+        result: 'success',
+      },
+      at: String(after.startedAt ?? after.createdAt),
+      source: `${id}:admitted`,
+    };
   if (eventName !== 'MODIFY' || !terminalStatuses.has(status) || before?.status === status) return null;
   return {
     entry: {

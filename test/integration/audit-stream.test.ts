@@ -45,6 +45,17 @@ describe('audit events of a run, from its record', () => {
       at: '2026-11-26T10:00:01.000Z',
     });
     expect(auditOfExecutionChange('MODIFY', record('running'), record('waiting_review'))).toBeNull();
+    // A queued run's admission is an event of its own, when its workflow started.
+    expect(
+      auditOfExecutionChange('MODIFY', record('queued'), {
+        ...record('running'),
+        startedAt: '2026-11-26T10:00:05.000Z',
+      }),
+    ).toMatchObject({
+      entry: { actor: 'system:admission', action: 'execution.admitted', result: 'success' },
+      at: '2026-11-26T10:00:05.000Z',
+      source: 'exe_1:admitted',
+    });
     expect(auditOfExecutionChange('MODIFY', record('failed'), record('failed'))).toBeNull();
     expect(
       auditOfExecutionChange('INSERT', undefined, { ...record('running'), PK: 'TENANT#ten_s' }),
