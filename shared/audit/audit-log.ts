@@ -86,7 +86,7 @@ export interface PendingAudit {
   source?: string;
 }
 
-/** A run's start, admission (queued → running) or end as an audit event, from its record's change; else null. */
+/** A run's start, admission (queued to running) or end as an audit event, from its record's change. */
 export function auditOfExecutionChange(
   eventName: string | undefined,
   before: Record<string, unknown> | undefined,
