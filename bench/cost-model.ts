@@ -299,9 +299,10 @@ await withRuntime(async (runtime) => {
       transitions += runtime.transitions(done.executionArn!) ?? 0;
     }
     const perRun = (n: number) => n / RUNS;
-    const runPath = invocations.filter((i) => i.name !== 'table-stream');
+    const runPath = invocations.filter((i) => i.name !== 'table-stream' && i.name !== 'admission');
     const lambdaInvocations = perRun(runPath.length) + 1; // + the API Lambda that starts the run
-    // The table stream's consumer (audit chain and archive) runs per stream batch, not per run.
+    // The table stream's consumers (audit chain and archive; the admitter, for queued runs) run per stream
+    // batch, not per run.
     const streamInvocations = perRun(invocations.length - runPath.length);
     const lambdaGbS = perRun(invocations.reduce((s, i) => s + i.ms, 0) / 1000 + apiMs / 1000) * LAMBDA_GB;
     const shared =

@@ -32,6 +32,7 @@ export const functionSettings = {
   'authorizer/authorizer': [],
   'components/finalize': ['ARTIFACT_BUCKET'],
   'triggers/table-stream': ['AUDIT_BUCKET'],
+  'triggers/admission': [],
   'triggers/execution-status': [],
   'triggers/schedule': [],
   'triggers/upload': ['ARTIFACT_BUCKET'],

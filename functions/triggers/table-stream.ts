@@ -1,9 +1,8 @@
 // The table's stream consumer: appends audit events to each tenant's hash chain — from audit intents, and from
 // runs' execution records as they start and end — batched per tenant, and archives the new audit events to the
-// audit bucket, one object per tenant per batch. When a tenant's account shows queued runs and a free slot
-// (a run ended, a run was queued), it admits them. Reports the first failed record so the batch resumes
-// there (appending is idempotent; an archive written again is the same events again; admitting is
-// conditional on the queue entry).
+// audit bucket, one object per tenant per batch. Reports the first failed record so the batch resumes there
+// (appending is idempotent; an archive written again is the same events again). Queued runs are admitted by
+// the stream's other consumer (admission.ts).
 
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import middy from '@middy/core';
@@ -16,9 +15,8 @@ import {
   type PendingAudit,
   pendingOfIntent,
 } from '../../shared/audit/audit-log';
-import { plans } from '../../shared/credits/plans';
+import { resumeAtFirstFailure } from '../../shared/data/stream-batch';
 import { getDeps } from '../../shared/deps';
-import { admitQueued } from '../../shared/executions/admission';
 import { checkFunctionSettings } from '../../shared/function-settings';
 import { logger, observed } from '../../shared/observability/observability';
 
@@ -26,11 +24,6 @@ checkFunctionSettings('triggers/table-stream');
 
 const image = (value: unknown) =>
   value ? (unmarshall(value as never) as Record<string, unknown>) : undefined;
-
-function hasQueuedAndFreeSlot(account: Record<string, unknown>): boolean {
-  const plan = plans[account.plan as keyof typeof plans];
-  return Number(account.queued ?? 0) > 0 && !!plan && Number(account.running) < plan.concurrentExecutions;
-}
 
 function addTo<T>(groups: Map<string, T[]>, key: string, item: T): void {
   const items = groups.get(key) ?? [];
@@ -46,16 +39,10 @@ export const handler = middy<DynamoDBStreamEvent, DynamoDBBatchResponse>()
     const byTenant = new Map<string, Array<{ pending: PendingAudit; record: DynamoDBRecord }>>();
     // Chained events to archive, per tenant, each with the record it came from.
     const archives = new Map<string, Array<{ event: AuditEvent; record: DynamoDBRecord }>>();
-    // Tenants with a queued run and a free slot, each with the last record that showed it.
-    const toAdmit = new Map<string, DynamoDBRecord>();
     for (const record of event.Records) {
       const after = image(record.dynamodb?.NewImage);
       if (!after) continue;
       const pk = String(after.PK);
-      if (after.SK === 'ACCOUNT') {
-        if (hasQueuedAndFreeSlot(after)) toAdmit.set(pk.slice('TENANT#'.length), record);
-        continue;
-      }
       if (record.eventName === 'INSERT' && pk.endsWith('#AUDIT')) {
         const chained = after as unknown as AuditEvent;
         addTo(archives, chained.tenantId, { event: chained, record });
@@ -67,8 +54,8 @@ export const handler = middy<DynamoDBStreamEvent, DynamoDBBatchResponse>()
           : auditOfExecutionChange(record.eventName, image(record.dynamodb?.OldImage), after);
       if (pending) addTo(byTenant, String(after.tenantId ?? pk.split('#')[1]), { pending, record });
     }
-    // Per tenant: chain its pending audit events, archive the chained ones, admit its queued runs. A failure
-    // marks the first record that asked for the work.
+    // Per tenant: chain its pending audit events, then archive the chained ones. A failure marks the first
+    // record that asked for the work.
     const job = (what: string, tenantId: string, record: DynamoDBRecord, run: () => Promise<unknown>) => ({
       what,
       tenantId,
@@ -94,9 +81,6 @@ export const handler = middy<DynamoDBStreamEvent, DynamoDBBatchResponse>()
           ),
         ),
       ),
-      ...[...toAdmit].map(([tenantId, record]) =>
-        job('admission', tenantId, record, () => admitQueued(deps, tenantId)),
-      ),
     ];
     const failed: DynamoDBRecord[] = [];
     for (const job of work) {
@@ -107,9 +91,5 @@ export const handler = middy<DynamoDBStreamEvent, DynamoDBBatchResponse>()
         failed.push(job.record);
       }
     }
-    // The batch resumes at the earliest record that failed; what is redone is skipped as already done.
-    const first = failed
-      .map((record) => record.dynamodb?.SequenceNumber ?? '')
-      .sort((a, b) => a.length - b.length || a.localeCompare(b))[0];
-    return { batchItemFailures: first === undefined ? [] : [{ itemIdentifier: first }] };
+    return resumeAtFirstFailure(failed);
   });

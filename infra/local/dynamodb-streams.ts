@@ -1,6 +1,8 @@
-// Emulates the Lambda event source mapping of the table's stream: polls DynamoDB Local's stream and hands
+// Emulates a Lambda event source mapping of the table's stream: polls DynamoDB Local's stream and hands
 // batches to the same handler, in the Lambda event shape, retrying a batch from its first failed record.
-// Positions are checkpointed under the data folder so a restart does not replay the stream.
+// A filter drops records before the handler sees them, as the mapping's filter criteria do (dropped records
+// count as processed). Positions are checkpointed under the data folder so a restart does not replay the
+// stream; each consumer has its own, as each mapping reads the stream on its own.
 import { readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DescribeTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -25,6 +27,10 @@ export async function startStreamPoller(options: {
   tableName: string;
   checkpointFile: string;
   handler: () => Promise<StreamHandler>;
+  /** The Lambda function the mapping invokes (its name in logs and recorded calls). */
+  functionName: string;
+  /** The mapping's filter criteria: which records reach the handler. */
+  filter?: (record: _Record) => boolean;
   intervalMs?: number;
   /** Told of every batch handed to the handler and how long it took (what Lambda would bill). */
   onInvoke?: (ms: number) => void;
@@ -66,11 +72,15 @@ export async function startStreamPoller(options: {
       const { Records = [], NextShardIterator } = await streams.send(
         new GetRecordsCommand({ ShardIterator: iterator, Limit: 100 }),
       );
-      if (Records.length > 0) {
+      const delivered = options.filter ? Records.filter(options.filter) : Records;
+      if (Records.length > 0 && delivered.length === 0) {
+        checkpoints[shard.ShardId!] = Records.at(-1)!.dynamodb!.SequenceNumber!;
+        writeFileAtomic(options.checkpointFile, JSON.stringify(checkpoints));
+      } else if (Records.length > 0) {
         const handler = await options.handler();
         const started = performance.now();
-        const { batchItemFailures } = await invokeAs('recipeflow-table-stream', handler, {
-          Records: Records.map((r) => toLambdaRecord(r, streamArn!)),
+        const { batchItemFailures } = await invokeAs(options.functionName, handler, {
+          Records: delivered.map((r) => toLambdaRecord(r, streamArn!)),
         }).finally(() => options.onInvoke?.(performance.now() - started));
         const failed = batchItemFailures[0]?.itemIdentifier;
         const done = failed

@@ -8,6 +8,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { type ApiHandlerName, componentFunctions } from '../../shared/api/routes';
 import { loadConfig } from '../../shared/config';
+import { ACCOUNT_SORT_KEY } from '../../shared/data/keys';
 import { createDeps } from '../../shared/deps';
 import { SWEEP_MARGIN_SECONDS, type SweepRequest } from '../../shared/executions/sweep-executions';
 import { handlerModule } from '../../shared/steps/registry';
@@ -103,15 +104,31 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
     });
     await ensureTable(client, config.TABLE_NAME);
+    // The table stream's two consumers, as in the cloud: the audit chain, and the admitter.
     const streams = await startStreamPoller({
       dynamo: client,
       endpoint: dynamo.endpoint,
       tableName: config.TABLE_NAME,
       checkpointFile: path.join(dataDir, 'stream-checkpoints.json'),
-      handler: loadStreamHandler,
+      functionName: 'recipeflow-table-stream',
+      handler: () => loadTrigger('table-stream'),
       onInvoke: (ms) => invocations.push({ name: 'table-stream', ms }),
     });
+    const admitter = await startStreamPoller({
+      dynamo: client,
+      endpoint: dynamo.endpoint,
+      tableName: config.TABLE_NAME,
+      checkpointFile: path.join(dataDir, 'admission-checkpoints.json'),
+      functionName: 'recipeflow-admission',
+      // As the cloud mapping's filter criteria: account items whose `queued` count is there and not 0.
+      filter: (record) =>
+        record.dynamodb?.Keys?.SK?.S === ACCOUNT_SORT_KEY &&
+        (record.dynamodb?.NewImage?.queued?.N ?? '0') !== '0',
+      handler: () => loadTrigger('admission'),
+      onInvoke: (ms) => invocations.push({ name: 'admission', ms }),
+    });
     stops.push(async () => {
+      await admitter.stop();
       await streams.stop();
       client.destroy();
     });
@@ -293,8 +310,9 @@ async function deliverUploads(event: SQSEvent): Promise<SQSBatchResponse | undef
   return (await invokeAs('recipeflow-upload', handler, event)) as SQSBatchResponse | undefined;
 }
 
-async function loadStreamHandler() {
-  const module = '../../functions/triggers/table-stream.ts';
+/** A table-stream consumer's handler module, loaded on first use. */
+async function loadTrigger(name: 'table-stream' | 'admission') {
+  const module = `../../functions/triggers/${name}.ts`;
   return ((await import(module)) as { handler: Handler }).handler as never;
 }
 

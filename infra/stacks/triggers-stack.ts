@@ -7,7 +7,7 @@ import { Rule, RuleTargetInput, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
-import { StartingPosition } from 'aws-cdk-lib/aws-lambda';
+import { FilterCriteria, FilterRule, StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import { SqsDestination as SqsInvokeFailures } from 'aws-cdk-lib/aws-lambda-destinations';
 import { DynamoEventSource, SqsDlq, SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
@@ -18,6 +18,16 @@ import { SqsDestination } from 'aws-cdk-lib/aws-s3-notifications';
 import { CfnScheduleGroup } from 'aws-cdk-lib/aws-scheduler';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
+import { ACCOUNT_SORT_KEY } from '../../shared/data/keys';
+
+/** The admitter's filter criteria: changes to account items whose `queued` count is not 0. */
+const admissionFilter = {
+  dynamodb: {
+    Keys: { SK: { S: FilterRule.isEqual(ACCOUNT_SORT_KEY) } },
+    NewImage: { queued: { N: FilterRule.notEquals('0') } },
+  },
+};
+
 import { bundledFunction } from './bundled-function';
 import { artifactBucket, auditBucketName } from './data-stack';
 import { acknowledgeLambdaBaseline, grantTableAccess, grantTenantObjects } from './grants';
@@ -77,7 +87,7 @@ export class TriggersStack extends Stack {
     const streamFailures = deadLetterQueue(
       this,
       'TableStreamFailures',
-      'the on-failure destination of the table stream consumer and the status-change rule',
+      "the on-failure destination of the table stream's consumers and the status-change rule",
     );
     const tableStream = bundledFunction(this, 'TableStream', {
       entry: 'functions/triggers/table-stream.ts',
@@ -85,7 +95,6 @@ export class TriggersStack extends Stack {
       timeout: Duration.seconds(60),
     });
     grantTableAccess(tableStream, props.table);
-    grantStartExecution(tableStream); // admits queued runs
     tableStream.addToRolePolicy(
       new PolicyStatement({
         actions: ['s3:PutObject'],
@@ -111,6 +120,28 @@ export class TriggersStack extends Stack {
         retryAttempts: 10,
         // One batch per shard at a time: the audit chain is appended in stream order.
         parallelizationFactor: 1,
+        onFailure: new SqsDlq(streamFailures),
+      }),
+    );
+    // The stream's second consumer (a DynamoDB stream serves two at once): the admitter, invoked only for
+    // account items with runs waiting, so a slot that frees is filled without waiting behind audit work.
+    const admission = bundledFunction(this, 'Admission', {
+      entry: 'functions/triggers/admission.ts',
+      environment: { TABLE_NAME: props.table.tableName },
+      timeout: Duration.seconds(60),
+    });
+    grantTableAccess(admission, props.table);
+    grantStartExecution(admission);
+    admission.addEventSource(
+      new DynamoEventSource(props.table, {
+        startingPosition: StartingPosition.TRIM_HORIZON,
+        batchSize: 100,
+        reportBatchItemFailures: true,
+        retryAttempts: 10,
+        // Records of one tenant's account stay in order; tenants are admitted side by side.
+        parallelizationFactor: 4,
+        // Account items with runs waiting (`queued` present and not 0): nothing else invokes it.
+        filters: [FilterCriteria.filter(admissionFilter)],
         onFailure: new SqsDlq(streamFailures),
       }),
     );

@@ -2,6 +2,9 @@
 const tenantPk = (tenantId: string) => `TENANT#${tenantId}`;
 const stepsPk = (tenantId: string, executionId: string) => `${tenantPk(tenantId)}#EXEC#${executionId}`;
 
+/** The sort key of a tenant's account item (balance, running and queued counts): what the admitter watches. */
+export const ACCOUNT_SORT_KEY = 'ACCOUNT';
+
 export const keys = {
   tenant: (tenantId: string) => ({ PK: tenantPk(tenantId), SK: 'TENANT' }),
   /** The platform operator's index of every tenant (GSI1). */
@@ -40,7 +43,7 @@ export const keys = {
   credential: (tenantId: string, name: string) => ({ PK: tenantPk(tenantId), SK: `CREDENTIAL#${name}` }),
   connection: (tenantId: string, name: string) => ({ PK: tenantPk(tenantId), SK: `CONNECTION#${name}` }),
   credentialPrefix: (tenantId: string) => ({ PK: tenantPk(tenantId), SK: 'CREDENTIAL#' }),
-  account: (tenantId: string) => ({ PK: tenantPk(tenantId), SK: 'ACCOUNT' }),
+  account: (tenantId: string) => ({ PK: tenantPk(tenantId), SK: ACCOUNT_SORT_KEY }),
   ledgerEntry: (tenantId: string, id: string) => ({ PK: `${tenantPk(tenantId)}#LEDGER`, SK: id }),
   rateWindow: (tenantId: string, windowStart: number) => ({
     PK: tenantPk(tenantId),

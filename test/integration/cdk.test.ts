@@ -196,6 +196,25 @@ describe('cdk synth', () => {
     });
   });
 
+  it('admits queued runs from a second stream consumer invoked only for accounts with runs waiting', () => {
+    Template.fromStack(stacks.triggers).hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      FilterCriteria: {
+        Filters: [
+          {
+            Pattern: JSON.stringify({
+              dynamodb: {
+                Keys: { SK: { S: ['ACCOUNT'] } },
+                NewImage: { queued: { N: [{ 'anything-but': ['0'] }] } },
+              },
+            }),
+          },
+        ],
+      },
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      DestinationConfig: { OnFailure: { Destination: Match.anyValue() } },
+    });
+  });
+
   it('gives schedules a Scheduler group, a role that may only invoke their target, and a dead-letter queue', () => {
     const triggers = Template.fromStack(stacks.triggers);
     triggers.hasResourceProperties('AWS::Scheduler::ScheduleGroup', { Name: 'recipeflow' });
