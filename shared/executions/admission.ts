@@ -20,6 +20,7 @@ import { startWorkflow } from './start-workflow';
 /** Starts the tenant's oldest queued runs while slots are free; returns the ids started. */
 export async function admitQueued(deps: Deps, tenantId: string): Promise<string[]> {
   const started: string[] = [];
+  const tried = new Set<string>();
   for (;;) {
     const account = await getAccount(deps, tenantId).catch(() => undefined);
     // A suspended tenant's runs wait, as new starts are refused, until it is reactivated.
@@ -27,9 +28,12 @@ export async function admitQueued(deps: Deps, tenantId: string): Promise<string[
     const limit = plans[account.plan].concurrentExecutions;
     const free = limit - account.running;
     if (free <= 0) return started;
-    const entries = await oldestQueued(deps, tenantId, free);
+    const entries = (await oldestQueued(deps, tenantId, free)).filter(
+      (entry) => !tried.has(entry.executionId),
+    );
     let moved = false;
     for (const entry of entries) {
+      tried.add(entry.executionId);
       const now = deps.now().toISOString();
       const state = { ...entry.state, execution: { ...entry.state.execution, startedAt: now } };
       const outcome = await admit(deps, tenantId, entry.executionId, limit, now);

@@ -12,7 +12,8 @@ import { closeReview, reviewId } from '../reviews/review-records';
 import type { ExecutionRecord, ExecutionStatus, RunState } from './execution-model';
 import { countSteps, executionTransition, listStepRecords, sumUsage } from './execution-repository';
 
-const ACTIVE: ExecutionStatus[] = ['queued', 'running', 'waiting_review'];
+// A queued run holds no slot: only cancelQueued (admission.ts) ends it, never a settlement.
+const ACTIVE: ExecutionStatus[] = ['running', 'waiting_review'];
 /** What the alarms and the dashboard read (namespace Recipeflow, dimension service). */
 export const RUN_METRICS = {
   succeeded: 'RunsSucceeded',
