@@ -11,8 +11,9 @@ import { plans } from '../credits/plans';
 import { keys } from '../data/keys';
 import type { Deps } from '../deps';
 import { countBy, logger, MetricUnit, metrics } from '../observability/observability';
+import { getSettings } from '../settings/settings';
 import { oldestQueued } from './admission-queue';
-import type { ExecutionRecord } from './execution-model';
+import type { ExecutionRecord, RunState } from './execution-model';
 import { executionTransition } from './execution-repository';
 import { RUN_METRICS } from './settle-execution';
 import { startWorkflow } from './start-workflow';
@@ -21,6 +22,7 @@ import { startWorkflow } from './start-workflow';
 export async function admitQueued(deps: Deps, tenantId: string): Promise<string[]> {
   const started: string[] = [];
   const tried = new Set<string>();
+  let settings: Awaited<ReturnType<typeof getSettings>> | undefined;
   for (;;) {
     const account = await getAccount(deps, tenantId).catch(() => undefined);
     // A suspended tenant's runs wait, as new starts are refused, until it is reactivated.
@@ -35,7 +37,15 @@ export async function admitQueued(deps: Deps, tenantId: string): Promise<string[
     for (const entry of entries) {
       tried.add(entry.executionId);
       const now = deps.now().toISOString();
-      const state = { ...entry.state, execution: { ...entry.state.execution, startedAt: now } };
+      // The tenant's settings as they are now, not as they were when the run was queued (an allow-list
+      // tightened meanwhile applies to it).
+      settings ??= await getSettings(deps, tenantId);
+      const state: RunState = {
+        ...entry.state,
+        settings: settings.values,
+        execution: { ...entry.state.execution, startedAt: now },
+        run: { ...entry.state.run, httpAllowList: settings.httpAllowList, ai: settings.ai },
+      };
       const outcome = await admit(deps, tenantId, entry.executionId, limit, now);
       if (outcome === 'full') return started;
       moved = true;

@@ -2,16 +2,19 @@
 // concurrency limit is queued (credits reserved, position shown), started oldest first as slots free, never
 // more than the limit at once; another tenant is never held back; a queued run cancels for nothing; the
 // sweep admits what no stream consumer did.
+import { DescribeExecutionCommand } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sfnOf } from '../../shared/clients/sfn';
 import { getAccount, openAccountIfMissing } from '../../shared/credits/credits';
 import { RateLimited } from '../../shared/errors';
 import { admitQueued } from '../../shared/executions/admission';
 import { queuePosition } from '../../shared/executions/admission-queue';
-import { cancelExecution } from '../../shared/executions/execution-control';
+import { cancelExecution, standardExecutionArn } from '../../shared/executions/execution-control';
 import { getExecutionRecord, listExecutions } from '../../shared/executions/execution-repository';
 import { startExecution } from '../../shared/executions/start-execution';
 import { sweepUnfinishedExecutions } from '../../shared/executions/sweep-executions';
 import { createRecipe } from '../../shared/recipes/recipes';
+import { putSettings } from '../../shared/settings/settings';
 import { putTenantIfMissing } from '../../shared/tenants/tenant-repository';
 import { type LocalStack, startLocalStack } from '../support/local-stack';
 
@@ -76,11 +79,24 @@ describe('fair admission', () => {
     // No free slot: nothing is admitted.
     expect(await admitQueued(stack.deps, 'ten_adm_a')).toEqual([]);
 
-    // One run ends: exactly the oldest queued run starts.
+    // One run ends: exactly the oldest queued run starts, with the tenant's settings as they are by then.
+    await putSettings(stack.deps, 'ten_adm_a', {
+      ai: {},
+      httpAllowList: ['https://since.example'],
+      values: {},
+    });
     await cancelExecution(stack.deps, 'ten_adm_a', runs[0]!.id, actor);
     expect(await admitQueued(stack.deps, 'ten_adm_a')).toEqual([runs[2]!.id]);
-    expect(await getExecutionRecord(stack.deps, 'ten_adm_a', runs[2]!.id)).toMatchObject({
-      status: 'running',
+    const admitted = await getExecutionRecord(stack.deps, 'ten_adm_a', runs[2]!.id);
+    expect(admitted).toMatchObject({ status: 'running' });
+    const described = await sfnOf(stack.deps).send(
+      new DescribeExecutionCommand({
+        executionArn: await standardExecutionArn(stack.deps, 'ten_adm_a', admitted),
+      }),
+    );
+    expect(JSON.parse(described.input!)).toMatchObject({
+      execution: { id: admitted.id, startedAt: admitted.startedAt },
+      run: { httpAllowList: ['https://since.example'] },
     });
     expect(await getAccount(stack.deps, 'ten_adm_a')).toMatchObject({ running: 2, queued: 2 });
     expect(await queuePosition(stack.deps, 'ten_adm_a', runs[3]!.id)).toBe(1);
