@@ -109,7 +109,14 @@ export async function startStreamPoller(options: {
       pending = pollOnce().then(
         () => {
           if (failures > 0)
-            console.error(JSON.stringify({ level: 'info', message: 'stream polling recovered', failures }));
+            console.error(
+              JSON.stringify({
+                level: 'info',
+                message: 'stream polling recovered',
+                consumer: options.functionName,
+                failures,
+              }),
+            );
           failures = 0;
         },
         (error: Error) => {
@@ -118,6 +125,7 @@ export async function startStreamPoller(options: {
               JSON.stringify({
                 level: 'warn',
                 message: 'stream poll failed; retrying quietly',
+                consumer: options.functionName,
                 errorType: error.name,
               }),
             );

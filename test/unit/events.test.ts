@@ -26,10 +26,17 @@ describe('sample events', () => {
       'execution-status-change.json',
       'execution-log-subscription.json',
       'table-stream.json',
+      'admission.json',
       'sqs-uploads.json',
       's3-object-created.json',
     ];
-    expect(handlersIn('triggers').sort()).toEqual(['execution-status', 'schedule', 'table-stream', 'upload']);
+    expect(handlersIn('triggers').sort()).toEqual([
+      'admission',
+      'execution-status',
+      'schedule',
+      'table-stream',
+      'upload',
+    ]);
     expect(names).toEqual(expect.arrayContaining(expected));
   });
 
