@@ -17,6 +17,8 @@ import type { DynamoDBStreamEvent } from 'aws-lambda';
 import { writeFileAtomic } from './atomic-file';
 import { invokeAs } from './lambda-context';
 
+const SHARD_REFRESH_MS = 5_000;
+
 type StreamHandler = (
   event: DynamoDBStreamEvent,
 ) => Promise<{ batchItemFailures: Array<{ itemIdentifier: string }> }>;
@@ -64,17 +66,26 @@ export async function startStreamPoller(options: {
     return ShardIterator;
   }
 
-  async function pollOnce(): Promise<void> {
+  // The stream's shards, described again every few seconds or when one closes (not on every poll: with two
+  // consumers polling ten times a second, DescribeStream would be most of DynamoDB Local's load).
+  let shards: { ids: string[]; at: number } | undefined;
+  async function shardIds(): Promise<string[]> {
+    if (shards && Date.now() - shards.at < SHARD_REFRESH_MS) return shards.ids;
     const { StreamDescription } = await streams.send(new DescribeStreamCommand({ StreamArn: streamArn }));
-    for (const shard of StreamDescription?.Shards ?? []) {
-      const iterator = await iteratorFor(shard.ShardId!);
+    shards = { ids: (StreamDescription?.Shards ?? []).map((shard) => shard.ShardId!), at: Date.now() };
+    return shards.ids;
+  }
+
+  async function pollOnce(): Promise<void> {
+    for (const shardId of await shardIds()) {
+      const iterator = await iteratorFor(shardId);
       if (!iterator) continue;
       const { Records = [], NextShardIterator } = await streams.send(
         new GetRecordsCommand({ ShardIterator: iterator, Limit: 100 }),
       );
       const delivered = options.filter ? Records.filter(options.filter) : Records;
       if (Records.length > 0 && delivered.length === 0) {
-        checkpoints[shard.ShardId!] = Records.at(-1)!.dynamodb!.SequenceNumber!;
+        checkpoints[shardId] = Records.at(-1)!.dynamodb!.SequenceNumber!;
         writeFileAtomic(options.checkpointFile, JSON.stringify(checkpoints));
       } else if (Records.length > 0) {
         const handler = await options.handler();
@@ -90,14 +101,15 @@ export async function startStreamPoller(options: {
             )
           : Records;
         const last = done.at(-1)?.dynamodb?.SequenceNumber;
-        if (last) checkpoints[shard.ShardId!] = last;
+        if (last) checkpoints[shardId] = last;
         writeFileAtomic(options.checkpointFile, JSON.stringify(checkpoints));
         if (failed) {
-          iterators.delete(shard.ShardId!); // re-read from the failed record
+          iterators.delete(shardId); // re-read from the failed record
           continue;
         }
       }
-      iterators.set(shard.ShardId!, NextShardIterator);
+      iterators.set(shardId, NextShardIterator);
+      if (!NextShardIterator) shards = undefined; // the shard closed: a new one follows it
     }
   }
 
@@ -131,6 +143,7 @@ export async function startStreamPoller(options: {
             );
           failures += 1;
           iterators.clear();
+          shards = undefined;
         },
       );
       await pending;
