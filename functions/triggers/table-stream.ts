@@ -56,40 +56,31 @@ export const handler = middy<DynamoDBStreamEvent, DynamoDBBatchResponse>()
     }
     // Per tenant: chain its pending audit events, then archive the chained ones. A failure marks the first
     // record that asked for the work.
-    const job = (what: string, tenantId: string, record: DynamoDBRecord, run: () => Promise<unknown>) => ({
-      what,
-      tenantId,
-      record,
-      run,
-    });
-    const work = [
-      ...[...byTenant].map(([tenantId, items]) =>
-        job('audit append', tenantId, items[0]!.record, () =>
-          appendAuditEvents(
-            deps,
-            tenantId,
-            items.map((item) => item.pending),
-          ),
-        ),
-      ),
-      ...[...archives].map(([tenantId, items]) =>
-        job('audit archive', tenantId, items[0]!.record, () =>
-          archiveAuditEvents(
-            deps,
-            tenantId,
-            items.map((item) => item.event),
-          ),
-        ),
-      ),
-    ];
     const failed: DynamoDBRecord[] = [];
-    for (const job of work) {
+    const attempt = async (
+      what: string,
+      tenantId: string,
+      record: DynamoDBRecord,
+      work: () => Promise<unknown>,
+    ) => {
       try {
-        await job.run();
+        await work();
       } catch (error) {
-        logger.error(`${job.what} failed`, { tenantId: job.tenantId, errorType: (error as Error).name });
-        failed.push(job.record);
+        logger.error(`${what} failed`, { tenantId, errorType: (error as Error).name });
+        failed.push(record);
       }
+    };
+    for (const [tenantId, items] of byTenant) {
+      const pending = items.map((item) => item.pending);
+      await attempt('audit append', tenantId, items[0]!.record, () =>
+        appendAuditEvents(deps, tenantId, pending),
+      );
+    }
+    for (const [tenantId, items] of archives) {
+      const events = items.map((item) => item.event);
+      await attempt('audit archive', tenantId, items[0]!.record, () =>
+        archiveAuditEvents(deps, tenantId, events),
+      );
     }
     return resumeAtFirstFailure(failed);
   });
