@@ -1,8 +1,9 @@
 // The admitter: a second consumer of the table's stream that sees only account items with runs waiting (the
-// event source mapping filters on SK = ACCOUNT and `queued` not 0, so nothing else invokes it). When a tenant's account shows queued runs and
-// a free slot — a run ended, a run was queued, the plan grew — it starts the tenant's oldest queued runs.
-// Apart from the audit consumer, so admission never waits behind a backlog of audit work. Reports the first
-// failed record so the batch resumes there (admitting is conditional on each queue entry).
+// event source mapping filters on SK = ACCOUNT and `queued` not 0, so nothing else invokes it). When a
+// tenant's account shows queued runs and a free slot — a run ended, a run was queued, the plan grew — it
+// starts the tenant's oldest queued runs. Apart from the audit consumer, so admission never waits behind a
+// backlog of audit work. Reports the first failed record so the batch resumes there (admitting is
+// conditional on each queue entry).
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import middy from '@middy/core';
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';

@@ -1,6 +1,7 @@
 // Fair admission. A tenant's queued runs start oldest first, each when one of the tenant's own concurrency
-// slots frees: the account item's change (a run settled, a run queued) reaches the table stream's consumer,
-// which admits while `queued > 0` and `running` is under the plan's limit. Each admission is one transaction
+// slots frees: the account item's change (a run settled, a run queued) reaches the admitter (a consumer of the
+// table's stream, functions/triggers/admission.ts), which admits while `queued > 0` and `running` is under the
+// plan's limit. Each admission is one transaction
 // (one more running, one fewer queued, the run `queued` → `running`, its entry deleted), so two admitters
 // never start the same run and a tenant never runs more than its limit. Tenants only ever wait for their own
 // slots: another tenant's queue, however long, delays nothing but that tenant. The sweep admits too, for
