@@ -13,6 +13,7 @@ import { PutCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dyn
 import { canonicalJson } from '../canonical-json';
 import { keys, stripKeys } from '../data/keys';
 import { eachInPartition, type PageRequest, queryPartition } from '../data/pagination';
+import { failedConditions } from '../data/transactions';
 import type { Deps } from '../deps';
 import { type ExecutionStatus, terminalStatuses } from '../executions/execution-model';
 import { newId } from '../ids';
@@ -212,9 +213,7 @@ export async function appendAuditEvents(
         break;
       } catch (error) {
         const name = (error as Error).name;
-        const reasons =
-          (error as { CancellationReasons?: Array<{ Code?: string }> }).CancellationReasons ?? [];
-        if (name === 'TransactionCanceledException' && reasons[0]?.Code === 'ConditionalCheckFailed') break; // intent already chained
+        if (name === 'TransactionCanceledException' && failedConditions(error)[0]) break; // intent already chained
         if (name !== 'TransactionCanceledException' && name !== 'ConditionalCheckFailedException')
           throw error;
         if (attempt >= 50) throw new Error('the audit chain stayed contended; the stream will retry');

@@ -30,6 +30,15 @@ export function admissionPut(deps: Deps, tenantId: string, entry: Omit<Admission
   };
 }
 
+/** The Delete of a queued run's entry, only if it is still there (for the admitting or cancelling transaction). */
+export function admissionDelete(deps: Deps, tenantId: string, executionId: string) {
+  return {
+    TableName: deps.config.TABLE_NAME,
+    Key: keys.admission(tenantId, executionId),
+    ConditionExpression: 'attribute_exists(PK)',
+  };
+}
+
 /** The tenant's oldest `limit` entries, in the order they were queued. */
 export async function oldestQueued(deps: Deps, tenantId: string, limit: number): Promise<AdmissionEntry[]> {
   const { Items = [] } = await deps.db.send(

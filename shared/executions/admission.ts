@@ -9,11 +9,11 @@
 import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { admitUpdate, dequeueUpdate, getAccount, ledgerPut } from '../credits/credits';
 import { plans } from '../credits/plans';
-import { keys } from '../data/keys';
+import { failedConditions } from '../data/transactions';
 import type { Deps } from '../deps';
 import { countBy, logger, MetricUnit, metrics } from '../observability/observability';
 import { getSettings } from '../settings/settings';
-import { oldestQueued } from './admission-queue';
+import { admissionDelete, oldestQueued } from './admission-queue';
 import type { ExecutionRecord, RunState } from './execution-model';
 import { executionTransition } from './execution-repository';
 import { RUN_METRICS } from './settle-execution';
@@ -85,21 +85,15 @@ async function admit(
               startedAt: now,
             }),
           },
-          {
-            Delete: {
-              TableName: deps.config.TABLE_NAME,
-              Key: keys.admission(tenantId, executionId),
-              ConditionExpression: 'attribute_exists(PK)',
-            },
-          },
+          { Delete: admissionDelete(deps, tenantId, executionId) },
         ],
       }),
     );
     return 'admitted';
   } catch (error) {
-    const reasons = (error as { CancellationReasons?: Array<{ Code?: string }> }).CancellationReasons ?? [];
-    if (reasons[0]?.Code === 'ConditionalCheckFailed') return 'full';
-    if (reasons.some((reason) => reason.Code === 'ConditionalCheckFailed')) return 'gone';
+    const failed = failedConditions(error);
+    if (failed[0]) return 'full';
+    if (failed.some(Boolean)) return 'gone';
     throw error;
   }
 }
@@ -120,13 +114,7 @@ export async function cancelQueued(deps: Deps, tenantId: string, record: Executi
               creditsCharged: 0,
             }),
           },
-          {
-            Delete: {
-              TableName: deps.config.TABLE_NAME,
-              Key: keys.admission(tenantId, record.id),
-              ConditionExpression: 'attribute_exists(PK)',
-            },
-          },
+          { Delete: admissionDelete(deps, tenantId, record.id) },
           dequeueUpdate(deps, tenantId, record.creditsReserved),
           ...(record.creditsReserved > 0
             ? [
@@ -143,8 +131,7 @@ export async function cancelQueued(deps: Deps, tenantId: string, record: Executi
     metrics.addMetric(RUN_METRICS.cancelled, MetricUnit.Count, 1);
     return true;
   } catch (error) {
-    const reasons = (error as { CancellationReasons?: Array<{ Code?: string }> }).CancellationReasons ?? [];
-    if (reasons.some((reason) => reason.Code === 'ConditionalCheckFailed')) return false;
+    if (failedConditions(error).some(Boolean)) return false;
     throw error;
   }
 }

@@ -6,6 +6,7 @@
 import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { ledgerPut, settleUpdate } from '../credits/credits';
 import { charge } from '../credits/price-list';
+import { failedConditions } from '../data/transactions';
 import type { Deps } from '../deps';
 import { logger, MetricUnit, metrics } from '../observability/observability';
 import { closeReview, reviewId } from '../reviews/review-records';
@@ -62,8 +63,7 @@ export async function settleExecution(
       }),
     );
   } catch (error) {
-    const reasons = (error as { CancellationReasons?: Array<{ Code?: string }> }).CancellationReasons ?? [];
-    if (reasons[0]?.Code === 'ConditionalCheckFailed') return false; // already settled
+    if (failedConditions(error)[0]) return false; // already settled
     throw error;
   }
   metrics.addMetric(RUN_METRICS[status], MetricUnit.Count, 1);

@@ -17,6 +17,7 @@ import { plans } from '../credits/plans';
 import { reservation } from '../credits/price-list';
 import { priceList } from '../credits/pricing';
 import { keys } from '../data/keys';
+import { failedConditions } from '../data/transactions';
 import type { Deps } from '../deps';
 import { TenantSuspended, ValidationFailed } from '../errors';
 import { newId } from '../ids';
@@ -178,14 +179,14 @@ async function reserve(
       );
       return true;
     } catch (error) {
-      const reasons = (error as { CancellationReasons?: Array<{ Code?: string }> }).CancellationReasons ?? [];
-      if (marker && reasons.at(-1)?.Code === 'ConditionalCheckFailed') {
+      const failed = failedConditions(error);
+      if (marker && failed.at(-1)) {
         const { Item } = await deps.db.send(
           new GetCommand({ TableName: deps.config.TABLE_NAME, Key: keys.idempotency(tenantId, dedupeKey!) }),
         );
         throw new AlreadyStarted(String(Item?.executionId));
       }
-      if (reasons[0]?.Code === 'ConditionalCheckFailed') return false;
+      if (failed[0]) return false;
       throw error;
     }
   };
