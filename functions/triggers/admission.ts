@@ -8,7 +8,7 @@ import { unmarshall } from '@aws-sdk/util-dynamodb';
 import middy from '@middy/core';
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { plans } from '../../shared/credits/plans';
-import { ACCOUNT_SORT_KEY } from '../../shared/data/keys';
+import { ACCOUNT_SORT_KEY, tenantOfKey } from '../../shared/data/keys';
 import { resumeAtFirstFailure } from '../../shared/data/stream-batch';
 import { getDeps } from '../../shared/deps';
 import { admitQueued } from '../../shared/executions/admission';
@@ -33,7 +33,7 @@ export const handler = middy<DynamoDBStreamEvent, DynamoDBBatchResponse>()
       if (!image) continue;
       const account = unmarshall(image as never) as Record<string, unknown>;
       if (account.SK !== ACCOUNT_SORT_KEY || !hasQueuedAndFreeSlot(account)) continue;
-      const tenantId = String(account.PK).slice('TENANT#'.length);
+      const tenantId = tenantOfKey(String(account.PK));
       if (!toAdmit.has(tenantId)) toAdmit.set(tenantId, record);
     }
     const failed: DynamoDBRecord[] = [];

@@ -15,6 +15,7 @@ import {
   type PendingAudit,
   pendingOfIntent,
 } from '../../shared/audit/audit-log';
+import { tenantOfKey } from '../../shared/data/keys';
 import { resumeAtFirstFailure } from '../../shared/data/stream-batch';
 import { getDeps } from '../../shared/deps';
 import { checkFunctionSettings } from '../../shared/function-settings';
@@ -25,35 +26,30 @@ checkFunctionSettings('triggers/table-stream');
 const image = (value: unknown) =>
   value ? (unmarshall(value as never) as Record<string, unknown>) : undefined;
 
-function addTo<T>(groups: Map<string, T[]>, key: string, item: T): void {
-  const items = groups.get(key) ?? [];
-  items.push(item);
-  groups.set(key, items);
-}
-
 export const handler = middy<DynamoDBStreamEvent, DynamoDBBatchResponse>()
   .use(observed())
   .handler(async (event) => {
     const deps = getDeps();
-    // Audit events to append, per tenant in stream order, each with the record it came from.
-    const byTenant = new Map<string, Array<{ pending: PendingAudit; record: DynamoDBRecord }>>();
-    // Chained events to archive, per tenant, each with the record it came from.
-    const archives = new Map<string, Array<{ event: AuditEvent; record: DynamoDBRecord }>>();
+    // Audit events to append, and chained events to archive, each with the record it came from.
+    const toAppend: Array<{ tenantId: string; pending: PendingAudit; record: DynamoDBRecord }> = [];
+    const toArchive: Array<{ event: AuditEvent; record: DynamoDBRecord }> = [];
     for (const record of event.Records) {
       const after = image(record.dynamodb?.NewImage);
       if (!after) continue;
       const pk = String(after.PK);
       if (record.eventName === 'INSERT' && pk.endsWith('#AUDIT')) {
-        const chained = after as unknown as AuditEvent;
-        addTo(archives, chained.tenantId, { event: chained, record });
+        toArchive.push({ event: after as unknown as AuditEvent, record });
         continue;
       }
       const pending =
         record.eventName === 'INSERT' && pk.endsWith('#AUDITQ')
           ? pendingOfIntent(after)
           : auditOfExecutionChange(record.eventName, image(record.dynamodb?.OldImage), after);
-      if (pending) addTo(byTenant, String(after.tenantId ?? pk.split('#')[1]), { pending, record });
+      if (pending) toAppend.push({ tenantId: String(after.tenantId ?? tenantOfKey(pk)), pending, record });
     }
+    // Per tenant, in stream order.
+    const byTenant = Map.groupBy(toAppend, (item) => item.tenantId);
+    const archives = Map.groupBy(toArchive, (item) => item.event.tenantId);
     // Per tenant: chain its pending audit events, then archive the chained ones. A failure marks the first
     // record that asked for the work.
     const failed: DynamoDBRecord[] = [];

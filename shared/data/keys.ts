@@ -1,5 +1,7 @@
 // DynamoDB key builders, one per entity; see table.ts for the access patterns they serve.
 const tenantPk = (tenantId: string) => `TENANT#${tenantId}`;
+/** The tenant a partition key belongs to (every tenant's key starts `TENANT#<tenantId>`). */
+export const tenantOfKey = (pk: string) => pk.split('#')[1]!;
 const stepsPk = (tenantId: string, executionId: string) => `${tenantPk(tenantId)}#EXEC#${executionId}`;
 
 /** The sort key of a tenant's account item (balance, running and queued counts): what the admitter watches. */
