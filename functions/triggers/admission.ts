@@ -7,20 +7,15 @@
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import middy from '@middy/core';
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
-import { plans } from '../../shared/credits/plans';
+import type { Account } from '../../shared/credits/credits';
 import { ACCOUNT_SORT_KEY, tenantOfKey } from '../../shared/data/keys';
 import { resumeAtFirstFailure } from '../../shared/data/stream-batch';
 import { getDeps } from '../../shared/deps';
-import { admitQueued } from '../../shared/executions/admission';
+import { admitQueued, canAdmit } from '../../shared/executions/admission';
 import { checkFunctionSettings } from '../../shared/function-settings';
 import { logger, observed } from '../../shared/observability/observability';
 
 checkFunctionSettings('triggers/admission');
-
-function hasQueuedAndFreeSlot(account: Record<string, unknown>): boolean {
-  const plan = plans[account.plan as keyof typeof plans];
-  return Number(account.queued ?? 0) > 0 && !!plan && Number(account.running) < plan.concurrentExecutions;
-}
 
 export const handler = middy<DynamoDBStreamEvent, DynamoDBBatchResponse>()
   .use(observed())
@@ -31,9 +26,9 @@ export const handler = middy<DynamoDBStreamEvent, DynamoDBBatchResponse>()
     for (const record of event.Records) {
       const image = record.dynamodb?.NewImage;
       if (!image) continue;
-      const account = unmarshall(image as never) as Record<string, unknown>;
-      if (account.SK !== ACCOUNT_SORT_KEY || !hasQueuedAndFreeSlot(account)) continue;
-      const tenantId = tenantOfKey(String(account.PK));
+      const account = unmarshall(image as never) as Account & { PK: string; SK: string };
+      if (account.SK !== ACCOUNT_SORT_KEY || !canAdmit(account)) continue;
+      const tenantId = tenantOfKey(account.PK);
       if (!toAdmit.has(tenantId)) toAdmit.set(tenantId, record);
     }
     const failed: DynamoDBRecord[] = [];

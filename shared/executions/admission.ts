@@ -7,7 +7,7 @@
 // slots: another tenant's queue, however long, delays nothing but that tenant. The sweep admits too, for
 // anything the stream could not (an admitter that failed, a runtime stopped in between).
 import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { admitUpdate, dequeueUpdate, getAccount, ledgerPut } from '../credits/credits';
+import { type Account, admitUpdate, dequeueUpdate, getAccount, ledgerPut } from '../credits/credits';
 import { plans } from '../credits/plans';
 import { failedConditions } from '../data/transactions';
 import type { Deps } from '../deps';
@@ -19,6 +19,17 @@ import { executionTransition } from './execution-repository';
 import { RUN_METRICS } from './settle-execution';
 import { startWorkflow } from './start-workflow';
 
+/**
+ * Whether an account has runs waiting and a slot to start one in. A suspended tenant's runs wait, as its new
+ * starts are refused, until it is reactivated.
+ */
+export function canAdmit(account: Pick<Account, 'plan' | 'running' | 'queued' | 'suspended'>): boolean {
+  const plan = plans[account.plan];
+  return (
+    !account.suspended && (account.queued ?? 0) > 0 && !!plan && account.running < plan.concurrentExecutions
+  );
+}
+
 /** Starts the tenant's oldest queued runs while slots are free; returns the ids started. */
 export async function admitQueued(deps: Deps, tenantId: string): Promise<string[]> {
   const started: string[] = [];
@@ -26,11 +37,9 @@ export async function admitQueued(deps: Deps, tenantId: string): Promise<string[
   let settings: Awaited<ReturnType<typeof getSettings>> | undefined;
   for (;;) {
     const account = await getAccount(deps, tenantId).catch(() => undefined);
-    // A suspended tenant's runs wait, as new starts are refused, until it is reactivated.
-    if (!account || account.suspended || !((account.queued ?? 0) > 0)) return started;
+    if (!account || !canAdmit(account)) return started;
     const limit = plans[account.plan].concurrentExecutions;
     const free = limit - account.running;
-    if (free <= 0) return started;
     const entries = (await oldestQueued(deps, tenantId, free)).filter(
       (entry) => !tried.has(entry.executionId),
     );
