@@ -5,6 +5,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { gzipSync } from 'node:zlib';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { _Record } from '@aws-sdk/client-dynamodb-streams';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { type ApiHandlerName, componentFunctions } from '../../shared/api/routes';
 import { loadConfig } from '../../shared/config';
@@ -104,29 +105,32 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
     });
     await ensureTable(client, config.TABLE_NAME);
-    // The table stream's two consumers, as in the cloud: the audit chain, and the admitter.
-    const streams = await startStreamPoller({
-      dynamo: client,
-      endpoint: dynamo.endpoint,
-      tableName: config.TABLE_NAME,
-      checkpointFile: path.join(dataDir, 'stream-checkpoints.json'),
-      functionName: 'recipeflow-table-stream',
-      handler: () => loadTrigger('table-stream'),
-      onInvoke: (ms) => invocations.push({ name: 'table-stream', ms }),
-    });
-    const admitter = await startStreamPoller({
-      dynamo: client,
-      endpoint: dynamo.endpoint,
-      tableName: config.TABLE_NAME,
-      checkpointFile: path.join(dataDir, 'admission-checkpoints.json'),
-      functionName: 'recipeflow-admission',
-      // As the cloud mapping's filter criteria: account items whose `queued` count is there and not 0.
-      filter: (record) =>
+    // The table stream's two consumers, as in the cloud: the audit chain, and the admitter. Each reads the
+    // stream on its own, from its own checkpoints.
+    const consumer = (
+      name: 'table-stream' | 'admission',
+      checkpoints: string,
+      filter?: (r: _Record) => boolean,
+    ) =>
+      startStreamPoller({
+        dynamo: client,
+        endpoint: dynamo.endpoint,
+        tableName: config.TABLE_NAME,
+        checkpointFile: path.join(dataDir, checkpoints),
+        functionName: `recipeflow-${name}`,
+        filter,
+        handler: () => loadTrigger(name),
+        onInvoke: (ms) => invocations.push({ name, ms }),
+      });
+    const streams = await consumer('table-stream', 'stream-checkpoints.json');
+    // As the cloud mapping's filter criteria: account items whose `queued` count is there and not 0.
+    const admitter = await consumer(
+      'admission',
+      'admission-checkpoints.json',
+      (record) =>
         record.dynamodb?.Keys?.SK?.S === ACCOUNT_SORT_KEY &&
         (record.dynamodb?.NewImage?.queued?.N ?? '0') !== '0',
-      handler: () => loadTrigger('admission'),
-      onInvoke: (ms) => invocations.push({ name: 'admission', ms }),
-    });
+    );
     stops.push(async () => {
       await admitter.stop();
       await streams.stop();
