@@ -275,6 +275,7 @@ export async function startEmulators(dataDir: string) {
     dataDir,
     region: 'us-east-1',
     invoke: invokeComponent,
+    s3Endpoint: s3.endpoint,
     onStatusChange: deliverStatusChange,
     onExecutionLog: deliverExecutionLog,
   });

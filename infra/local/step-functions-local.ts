@@ -4,8 +4,11 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage } from 'node:http';
 import path from 'node:path';
+import { S3Client } from '@aws-sdk/client-s3';
 import { StateMachine } from 'aws-local-stepfunctions';
+import { LOCAL_S3_CREDENTIALS } from '../../shared/clients/s3';
 import { writeFileAtomic } from './atomic-file';
+import { distributedMapOverrides, withLocalDistributedMaps } from './distributed-map';
 import { closeServer, listen } from './http-server';
 import { contextObject, type InvokeFunction, taskOverrides } from './lambda-emulation';
 import { checkCreateStateMachine, ServiceError } from './step-functions-rules';
@@ -66,6 +69,8 @@ export async function startStepFunctionsLocal(options: {
   dataDir: string;
   region: string;
   invoke: InvokeFunction;
+  /** The S3 endpoint Distributed Maps read their items from and write their results to. */
+  s3Endpoint?: string;
   /** Receives the service's "Execution Status Change" event when a Standard run ends other than by succeeding. */
   onStatusChange?: (event: Record<string, unknown>) => Promise<void>;
   /**
@@ -88,6 +93,18 @@ export async function startStepFunctionsLocal(options: {
   const running = new Set<Promise<void>>();
 
   const tokens = new Map<string, TokenWaiter>();
+  let s3Client: S3Client | undefined;
+  // The state machine role's S3 access, for Distributed Maps.
+  const s3 = () => {
+    if (!options.s3Endpoint) throw new Error('no S3 endpoint for Distributed Map states');
+    s3Client ??= new S3Client({
+      region: options.region,
+      endpoint: options.s3Endpoint,
+      credentials: LOCAL_S3_CREDENTIALS,
+      forcePathStyle: true,
+    });
+    return s3Client;
+  };
   const persistMachines = () =>
     writeFileAtomic(machinesFile, JSON.stringify([...machines.values()], null, 1));
   const writePending = () =>
@@ -115,7 +132,7 @@ export async function startStepFunctionsLocal(options: {
     let interpreter = compiled.get(cacheKey);
     if (!interpreter) {
       const parsed = JSON.parse(machine.definition) as { States: Record<string, Record<string, unknown>> };
-      const definition = { ...parsed, States: withLocalWaits(parsed.States) };
+      const definition = { ...parsed, States: withLocalDistributedMaps(withLocalWaits(parsed.States)) };
       // A resumed run starts at a later state, which leaves earlier ones unreachable: skip that validation.
       interpreter = startAt
         ? new StateMachine({ ...definition, StartAt: startAt } as never, {
@@ -171,6 +188,16 @@ export async function startStepFunctionsLocal(options: {
         taskResourceLocalHandlers: {
           ...taskOverrides(asl.States, options.invoke, hooksFor(entry)),
           ...waits,
+          ...distributedMapOverrides(asl.States, {
+            region: options.region,
+            account: ACCOUNT,
+            executionArn: entry.arn,
+            stateMachineName: machine.name,
+            executionInput: input,
+            invoke: options.invoke,
+            s3,
+            signal: entry.stopped.signal,
+          }),
         } as never,
       },
       context: contextObject({

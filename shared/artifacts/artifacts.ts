@@ -56,6 +56,8 @@ export interface Artifact {
   uploadedAt?: string;
   /** The run its upload started through a trigger, or why none could start. */
   run?: { triggerId: string; executionId?: string; error?: string };
+  /** A file a run wrote (a map's results), not an upload: it starts no trigger's recipe. */
+  producedBy?: { executionId: string; stepId: string };
 }
 
 const ORDER = [
@@ -69,6 +71,7 @@ const ORDER = [
   'createdAt',
   'uploadedAt',
   'run',
+  'producedBy',
 ];
 export const artifactKey = (tenantId: string, id: string) => `tenants/${tenantId}/artifacts/${id}`;
 
@@ -162,6 +165,44 @@ export async function getArtifact(deps: Deps, tenantId: string, id: string): Pro
     if ((error as Error).name === 'NotFound' || (error as Error).name === 'NoSuchKey') return artifact;
     throw error;
   }
+}
+
+/**
+ * Stores a file a run produced as an artifact of the tenant's, record first (so the object's upload event finds
+ * it and starts nothing), then the object. Both are keyed by the caller's id, so a repeated call replaces them.
+ */
+export async function putProducedArtifact(
+  deps: Deps,
+  tenantId: string,
+  file: Pick<Artifact, 'id' | 'filename' | 'contentType'> & {
+    body: string;
+    producedBy: NonNullable<Artifact['producedBy']>;
+  },
+): Promise<Artifact> {
+  const { body, ...fields } = file;
+  const now = deps.now().toISOString();
+  const artifact: Artifact = {
+    ...fields,
+    size: Buffer.byteLength(body),
+    status: 'uploaded',
+    createdAt: now,
+    uploadedAt: now,
+  };
+  await deps.db.send(
+    new PutCommand({
+      TableName: deps.config.TABLE_NAME,
+      Item: { ...keys.artifact(tenantId, artifact.id), ...artifact },
+    }),
+  );
+  await s3Of(deps).send(
+    new PutObjectCommand({
+      Bucket: setting(deps.config, 'ARTIFACT_BUCKET'),
+      Key: artifactKey(tenantId, artifact.id),
+      Body: body,
+      ContentType: artifact.contentType,
+    }),
+  );
+  return artifact;
 }
 
 export function listArtifacts(deps: Deps, tenantId: string, page: PageRequest) {

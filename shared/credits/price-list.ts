@@ -23,16 +23,20 @@ export function reservation(list: PriceList): number {
 /**
  * What a run that attempted these steps is charged, never more than it reserved. `attempted` holds step ids
  * as the step records name them: `enrich` for a top-level step, `enrich[3]` for item 3 of a map.
+ * `itemAttempts` counts, by inner step id, the items of maps over artifacts that attempted the step (those
+ * maps keep counts instead of a record per item).
  */
 export function charge(
   list: PriceList,
   reserved: number,
   attempted: Iterable<string>,
   succeeded = false,
+  itemAttempts: Record<string, number> = {},
 ): number {
   const seen = new Set(attempted);
   if (seen.size === 0 && !succeeded) return 0;
   let total = list.run;
   for (const id of seen) total += list.steps[id.replace(/\[\d+\]$/, '')] ?? 0;
+  for (const [id, count] of Object.entries(itemAttempts)) total += (list.steps[id] ?? 0) * count;
   return Math.min(total, reserved);
 }

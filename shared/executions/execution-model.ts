@@ -74,12 +74,14 @@ export interface StepCounts {
   succeeded: number;
   failed: number;
   waiting: number;
+  running: number;
 }
 
 export interface StepRecord {
   stepId: string;
   type: string;
-  status: 'succeeded' | 'failed' | 'waiting';
+  /** `running`: a map over an artifact whose items are being processed. */
+  status: 'succeeded' | 'failed' | 'waiting' | 'running';
   attempts: number;
   startedAt: string;
   finishedAt: string;
@@ -90,6 +92,10 @@ export interface StepRecord {
   error?: { type: string; message: string };
   /** Every finished attempt, oldest first (written by the same update as the record, so it costs no write). */
   history?: StepAttempt[];
+  /** A map over an artifact: its items so far (progress while it runs), and its result artifact at the end. */
+  items?: { total: number; succeeded: number; failed: number; artifactId?: string };
+  /** A map over an artifact: how many items attempted each inner step (what the items are charged). */
+  itemSteps?: Record<string, number>;
   usage?: {
     model?: string;
     provider?: string;

@@ -42,6 +42,7 @@ const STEP_ORDER = [
   'outputPreview',
   'outputBytes',
   'error',
+  'items',
   'usage',
   'history',
 ];
@@ -213,12 +214,16 @@ export function listStepPage(deps: Deps, tenantId: string, executionId: string, 
 }
 
 export function countSteps(steps: Array<Pick<StepRecord, 'status'>>): StepCounts {
-  const counts: StepCounts = { total: steps.length, succeeded: 0, failed: 0, waiting: 0 };
+  const counts: StepCounts = { total: steps.length, succeeded: 0, failed: 0, waiting: 0, running: 0 };
   for (const step of steps) counts[step.status] += 1;
   return counts;
 }
 
-const toStep = (item: Record<string, unknown>) => stripKeys<StepRecord>(item, STEP_ORDER);
+// `countedBatches` is a map over an artifact's bookkeeping (which batches its counts hold), not the record's.
+const toStep = (item: Record<string, unknown>) => {
+  const { countedBatches: _, ...rest } = item;
+  return stripKeys<StepRecord>(rest, STEP_ORDER);
+};
 const byStart = (steps: StepRecord[]) => steps.sort((a, b) => a.startedAt.localeCompare(b.startedAt));
 
 async function queryAll(deps: Deps, pk: string, skPrefix = '', statusOnly = false): Promise<StepRecord[]> {
@@ -325,7 +330,7 @@ export async function recordStepAttempt(
     values[`:${name}`] = value;
     sets.push(`#${name} = :${name}`);
   }
-  if (step.status !== 'waiting') {
+  if (step.status === 'succeeded' || step.status === 'failed') {
     // One entry per finished attempt, appended by the same write as the record itself.
     const entry: StepAttempt = {
       attempt: step.attempts,

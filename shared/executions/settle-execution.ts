@@ -38,7 +38,11 @@ export async function settleExecution(
     ...Object.keys(state.steps ?? {}),
     ...Object.keys(state.failures ?? {}),
   ];
-  const charged = charge(credits, credits.reserved, attempted, status === 'succeeded');
+  const itemAttempts: Record<string, number> = {};
+  for (const record of stepRecords)
+    for (const [id, count] of Object.entries(record.itemSteps ?? {}))
+      itemAttempts[id] = (itemAttempts[id] ?? 0) + count;
+  const charged = charge(credits, credits.reserved, attempted, status === 'succeeded', itemAttempts);
   const refund = credits.reserved - charged;
   const finished = deps.now();
   const totals = sumUsage(stepRecords);

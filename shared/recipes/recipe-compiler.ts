@@ -234,6 +234,8 @@ function compileStep(
   const config = step as unknown as StepConfig;
   const compileContext: CompileContext = {
     task: (s) => taskState(s as unknown as Step, next, context, options),
+    groupFunction: (steps) =>
+      steps.find((s) => stepTypeOf(s.type)?.fusable?.(s) !== true)?.type ?? 'finalize',
     lambdaTask: (component, payload) => lambdaTask(options.componentArn(component as ComponentName), payload),
     catcher: (s) => catcher(s as unknown as Step, next, context),
     target: (id) => (id === 'end' ? context.terminal : id),

@@ -2,6 +2,9 @@
 // (unique ids, references only to earlier steps, valid jump targets, valid JSON Schemas).
 import { type FieldError, ValidationFailed } from '../errors';
 import { checkJsonSchema } from '../json-schema';
+import { MAX_MAP_ITEMS, type MapStep, mapsOverArtifact } from '../steps/map';
+import { stepTypeOf } from '../steps/registry';
+import type { StepConfig } from '../steps/types';
 import { parseWith } from '../validation';
 import { choiceProblem } from './choice-rules';
 import type { Condition } from './condition';
@@ -52,13 +55,14 @@ function checkSequence(
           });
         }
       }
-      if (!/^\{\{\s*[^{}]+?\s*\}\}$/.test(step.items)) {
+      if (!/^\{\{\s*[^{}]+?\s*\}\}$/.test(step.items) && !mapsOverArtifact(step.items)) {
         errors.push({
           path: `${at}.items`,
           message:
-            'must be exactly one template yielding an array, e.g. {{steps.search.output.body.results}}',
+            'must be exactly one template yielding an array, e.g. {{steps.search.output.body.results}}, or name an artifact ({{input.artifact}}, an artifact id)',
         });
       }
+      checkMapMode(step, at, errors);
     }
     const { steps: nested, ...config } = step as Step & { steps?: Step[] };
     const itemAllowed = inMap || step.type === 'transform';
@@ -71,6 +75,42 @@ function checkSequence(
       errors.push(...checkJsonSchema(step.outputSchema, `${at}.outputSchema`));
     if (nested) checkSequence(nested, `${at}.steps`, earlier, true, seen, errors);
     earlier.push(step.id);
+  });
+}
+
+/**
+ * An inline map holds its items in the state: at most MAX_MAP_ITEMS, and none of the artifact map's settings.
+ * A map over an artifact runs each batch of items in one invocation: its nested steps are Lambda steps of which
+ * at most one is not fusable (that step's function runs the batch, as it runs a fused group).
+ */
+function checkMapMode(step: MapStep, at: string, errors: FieldError[]) {
+  if (!mapsOverArtifact(step.items)) {
+    if (step.maxItems > MAX_MAP_ITEMS)
+      errors.push({
+        path: `${at}.maxItems`,
+        message: `an inline map holds at most ${MAX_MAP_ITEMS} items; map over an artifact for more`,
+      });
+    for (const field of ['toleratedFailurePercent', 'toleratedFailureCount', 'batchSize'] as const) {
+      if (step[field] !== undefined)
+        errors.push({ path: `${at}.${field}`, message: 'applies only to a map over an artifact' });
+    }
+    return;
+  }
+  let others = 0;
+  step.steps.forEach((inner, i) => {
+    const definition = stepTypeOf(inner.type);
+    if (definition?.kind !== 'task') {
+      errors.push({
+        path: `${at}.steps[${i}].type`,
+        message: `a map over an artifact runs its items in batches; a ${inner.type} step cannot run inside it`,
+      });
+    } else if (definition.fusable?.(inner as unknown as StepConfig) !== true && ++others > 1) {
+      errors.push({
+        path: `${at}.steps[${i}].type`,
+        message:
+          "a map over an artifact may hold one step that is not a transform, score or state get (each batch runs in that step's function)",
+      });
+    }
   });
 }
 

@@ -2,6 +2,7 @@
 // is a 422 naming the field instead of a failed CreateStateMachine (or a run that dies) later. The local
 // Step Functions endpoint refuses the same CreateStateMachine input.
 import { type FieldError, ValidationFailed } from '../errors';
+import { mapsOverArtifact } from '../steps/map';
 import { type Asl, EXPRESS_MAX_SECONDS, worstCaseSeconds } from './recipe-compiler';
 import type { RecipeDefinition } from './recipe-schema';
 
@@ -28,6 +29,14 @@ export function checkServiceLimits(
           message: `an Express run ends after ${EXPRESS_MAX_SECONDS} seconds, so it cannot wait until a time; use mode "standard" or "auto"`,
         });
       }
+    });
+    recipe.steps.forEach((step, i) => {
+      if (step.type === 'map' && mapsOverArtifact(step.items))
+        errors.push({
+          path: `steps[${i}].items`,
+          message:
+            'a map over an artifact runs as a Distributed Map, which only Standard workflows run; use mode "standard" or "auto"',
+        });
     });
     const worst = worstCaseSeconds(recipe.steps);
     if (errors.length === 0 && worst > EXPRESS_MAX_SECONDS) {

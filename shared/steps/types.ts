@@ -10,6 +10,11 @@ export type AslState = Record<string, unknown>;
 export interface CompileContext {
   /** The Task state that runs a task type's Lambda with its retry policy, timeout and error handling. */
   task: (step: StepConfig) => AslState;
+  /**
+   * The function that runs these steps together (a map's batch of items): the one step's whose type is not
+   * fusable, else Finalize's, which runs the fusable types.
+   */
+  groupFunction: (steps: StepConfig[]) => string;
   /** A lambda:invoke Task on one of the platform's functions, with the transient-error retrier. */
   lambdaTask: (component: string, payload: Record<string, unknown>) => AslState;
   /** The Catch of a step (its onError), or null when a failure ends the map/run without one. */

@@ -60,6 +60,8 @@ export async function startFromUpload(deps: Deps, object: ObjectCreated): Promis
   });
   // Rejected uploads (a size other than declared) and objects gone again start nothing.
   if (artifact?.status !== 'uploaded') return 'ignored';
+  // A file a run wrote (a map's results) is not an upload: starting a recipe from it could loop.
+  if (artifact.producedBy) return 'ignored';
   const trigger = await triggerForUpload(deps, tenantId, artifact);
   if (!trigger) return 'ignored';
   try {

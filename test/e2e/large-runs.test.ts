@@ -60,6 +60,7 @@ describe('a run with thousands of step records', () => {
       succeeded: ITEMS + response.body!.steps.length,
       failed: 0,
       waiting: 0,
+      running: 0,
     });
   });
 

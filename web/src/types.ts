@@ -73,7 +73,7 @@ export interface Execution {
   creditsReserved: number;
   creditsCharged?: number;
   totals?: { aiCalls: number; totalTokens: number; costUsd: number | null };
-  stepCounts?: { total: number; succeeded: number; failed: number; waiting: number };
+  stepCounts?: { total: number; succeeded: number; failed: number; waiting: number; running?: number };
   createdAt: string;
   startedAt?: string;
   finishedAt?: string;

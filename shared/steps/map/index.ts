@@ -3,11 +3,30 @@ import * as z from 'zod';
 import { jsonPath } from '../../recipes/choice-rules';
 import { base, type onErrorSchema, type RetryPolicy } from '../base';
 import { stepSchema } from '../step-schema';
-import type { StepConfig, StepTypeDefinition } from '../types';
+import type { AslState, CompileContext, StepConfig, StepTypeDefinition } from '../types';
 
 /** A map's item cap when it declares none, and the most an inline map may declare. */
 export const DEFAULT_MAP_ITEMS = 100;
 export const MAX_MAP_ITEMS = 10_000;
+/** The most a map over an artifact (a Distributed Map) may declare. */
+export const MAX_ARTIFACT_MAP_ITEMS = 1_000_000;
+/** Items per child execution of a Distributed Map when the step declares no `batchSize`. */
+export const DEFAULT_BATCH_SIZE = 100;
+/** The items of one batch stay under this many bytes, leaving room for the run's state beside them. */
+const BATCH_ITEM_BYTES = 128 * 1024;
+
+/**
+ * A map over an artifact runs as a Distributed Map: its `items` is an artifact id, or one template whose last
+ * field is `artifact` or ends in `Artifact` (`{{input.artifact}}` of an upload run, `{{input.leadsArtifact}}`,
+ * `{{steps.each.output.artifact}}` of an earlier map over an artifact). The value there is an artifact id or an
+ * object with one. Any other map is an inline Map over an array in the state.
+ */
+export function mapsOverArtifact(items: string): boolean {
+  const path = /^\{\{\s*([^{}]+?)\s*\}\}$/.exec(items)?.[1];
+  return path === undefined
+    ? /^art_[a-z0-9]+$/.test(items.trim())
+    : /(?:^|\.)(?:artifact|[A-Za-z0-9_]+Artifact)$/.test(path);
+}
 
 export const mapStepSchema = z
   .object({
@@ -15,7 +34,11 @@ export const mapStepSchema = z
     type: z.literal('map'),
     items: z.string().min(1),
     maxConcurrency: z.number().int().min(0).max(1000).default(4),
-    maxItems: z.number().int().min(1).max(MAX_MAP_ITEMS).default(DEFAULT_MAP_ITEMS),
+    maxItems: z.number().int().min(1).max(MAX_ARTIFACT_MAP_ITEMS).default(DEFAULT_MAP_ITEMS),
+    // A map over an artifact only (recipe-validation.ts refuses them on an inline map).
+    toleratedFailurePercent: z.number().min(0).max(100).optional(),
+    toleratedFailureCount: z.number().int().min(0).optional(),
+    batchSize: z.number().int().min(1).max(1000).optional(),
     // Typed loosely here (any step, maps included) to keep the types of the registry and the union acyclic.
     steps: z.array(z.lazy((): z.ZodType => stepSchema as z.ZodType)).min(1),
   })
@@ -24,7 +47,7 @@ export const mapStepSchema = z
 export const map = {
   type: 'map',
   description:
-    'Runs its nested `steps` once per item of `items` (a template naming a list), `maxConcurrency` at a time; credits are reserved for `maxItems` items.',
+    'Runs its nested `steps` once per item of `items` (a template naming a list), `maxConcurrency` at a time; credits are reserved for `maxItems` items. Over an artifact (`{{input.artifact}}`, an artifact id) it reads the items from the file (CSV, JSON array, JSON Lines) and writes one result line per item to a new artifact.',
   kind: 'control',
   schema: mapStepSchema,
   example: {
@@ -45,6 +68,7 @@ export const map = {
   // Each item runs the nested steps with `item` (and its index) beside the run's state; the iteration's
   // result is its last step's output, and the Map's result lands at $.steps.<id>.output.
   compile(step, next, context) {
+    if (mapsOverArtifact(String(step.items))) return compileDistributed(step, next, context);
     const steps = step.steps as StepConfig[];
     const done = `Done_${step.id}`;
     const inner: Record<string, Record<string, unknown>> = {};
@@ -76,6 +100,115 @@ export const map = {
   },
 } as const satisfies StepTypeDefinition<'map'>;
 
+/**
+ * A map over an artifact, as states named after the step:
+ * - `<id>`: a Task (Finalize's function, `map: prepare`) finds the file (the tenant's own artifact, uploaded,
+ *   CSV/JSON/JSON Lines), counts its items against `maxItems` and records the map step with its progress;
+ * - `Read_<id>`: a Choice on the file's format, since a Distributed Map's reader type is fixed in the definition;
+ * - `Map_<id>_<format>`: the Distributed Map: items read from S3, `batchSize` per child execution (Express), each
+ *   batch run by one invocation of the nested steps' function (`map: batch`, see map-batch.ts), the tolerated
+ *   failures, the children's results written to S3 by ResultWriter instead of into the state;
+ * - `Collect_<id>`: a Task (`map: collect`) turns ResultWriter's files into the result artifact, one JSON line per
+ *   item in input order, and checks the tolerated failures against every failed item.
+ */
+function compileDistributed(step: StepConfig, next: string, context: CompileContext): AslState {
+  const id = step.id;
+  const source = `$.steps.${id}.source`;
+  const catchers = context.catcher(step);
+  const caught = catchers ? { Catch: catchers } : {};
+  const reference = { id, type: 'map', items: step.items, maxItems: step.maxItems, steps: step.steps };
+  const settings = {
+    ...(step.toleratedFailurePercent === undefined
+      ? {}
+      : { toleratedFailurePercent: step.toleratedFailurePercent }),
+    ...(step.toleratedFailureCount === undefined
+      ? {}
+      : { toleratedFailureCount: step.toleratedFailureCount }),
+  };
+  const batch = context.lambdaTask(context.groupFunction(step.steps as StepConfig[]), {
+    map: 'batch',
+    mapStep: id,
+    group: step.steps,
+    'items.$': '$.Items',
+    'state.$': '$.BatchInput',
+  });
+  const readers = {
+    csv: { InputType: 'CSV', CSVHeaderLocation: 'FIRST_ROW' },
+    json: { InputType: 'JSON' },
+    jsonl: { InputType: 'JSONL' },
+  };
+  for (const [format, reader] of Object.entries(readers)) {
+    // State names are unique across the whole definition, the item processors' included.
+    const items = `Items_${id}_${format}`;
+    context.addState(`Map_${id}_${format}`, {
+      Type: 'Map',
+      ItemReader: {
+        Resource: 'arn:aws:states:::s3:getObject',
+        ReaderConfig: reader,
+        Parameters: { 'Bucket.$': `${source}.bucket`, 'Key.$': `${source}.key` },
+      },
+      ItemSelector: { 'value.$': '$$.Map.Item.Value', 'index.$': '$$.Map.Item.Index' },
+      ItemBatcher: {
+        MaxItemsPerBatch: step.batchSize ?? DEFAULT_BATCH_SIZE,
+        MaxInputBytesPerBatch: BATCH_ITEM_BYTES,
+        BatchInput: {
+          'input.$': '$.input',
+          'steps.$': '$.steps',
+          'settings.$': '$.settings',
+          'execution.$': '$.execution',
+          'run.$': '$.run',
+        },
+      },
+      ItemProcessor: {
+        ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'EXPRESS' },
+        StartAt: items,
+        States: { [items]: { ...batch, OutputPath: '$.Payload', End: true } },
+      },
+      ...(step.maxConcurrency ? { MaxConcurrency: step.maxConcurrency } : {}),
+      ...(step.toleratedFailurePercent === undefined
+        ? {}
+        : { ToleratedFailurePercentage: step.toleratedFailurePercent }),
+      ...(step.toleratedFailureCount === undefined
+        ? {}
+        : { ToleratedFailureCount: step.toleratedFailureCount }),
+      ResultWriter: {
+        Resource: 'arn:aws:states:::s3:putObject',
+        Parameters: { 'Bucket.$': `${source}.bucket`, 'Prefix.$': `${source}.resultPrefix` },
+      },
+      ResultPath: `$.steps.${id}.mapRun`,
+      ...caught,
+      Next: `Collect_${id}`,
+    });
+  }
+  context.addState(`Read_${id}`, {
+    Type: 'Choice',
+    Choices: ['csv', 'json'].map((format) => ({
+      Variable: `${source}.format`,
+      StringEquals: format,
+      Next: `Map_${id}_${format}`,
+    })),
+    Default: `Map_${id}_jsonl`,
+  });
+  context.addState(`Collect_${id}`, {
+    ...context.lambdaTask('finalize', {
+      map: 'collect',
+      step: { ...reference, ...settings },
+      'state.$': '$',
+    }),
+    ResultSelector: { 'output.$': '$.Payload.output' },
+    ResultPath: `$.steps.${id}`,
+    ...caught,
+    Next: next,
+  });
+  return {
+    ...context.lambdaTask('finalize', { map: 'prepare', step: reference, 'state.$': '$' }),
+    ResultSelector: { 'source.$': '$.Payload' },
+    ResultPath: `$.steps.${id}`,
+    ...caught,
+    Next: `Read_${id}`,
+  };
+}
+
 /** A map step: its nested steps are any steps, maps included, so its type is written out. */
 export interface MapStep {
   id: string;
@@ -84,6 +217,10 @@ export interface MapStep {
   maxConcurrency: number;
   /** The most items a run may map over: credits are reserved for them, and more fail the run. */
   maxItems: number;
+  /** A map over an artifact: the failed items it tolerates, and the items per child execution. */
+  toleratedFailurePercent?: number;
+  toleratedFailureCount?: number;
+  batchSize?: number;
   steps: import('../step-schema').Step[];
   retry?: RetryPolicy;
   timeoutSeconds?: number;

@@ -1,0 +1,288 @@
+// The two ends of a map over an artifact (see shared/steps/map/index.ts, compileDistributed), run by Finalize's
+// function:
+// - prepare: finds the file the map reads — the tenant's own artifact, uploaded, CSV/JSON/JSON Lines — counts its
+//   items against the map's `maxItems` (credits were reserved for that many; more would be work nobody paid
+//   for, so the map fails before any item runs) and writes the map's step record, `running`, with its progress;
+// - collect: reads what the Distributed Map's ResultWriter wrote (a manifest and the child executions' results),
+//   writes the result artifact (one JSON line per item in input order: its output, or its error) and ends the
+//   map's record; more failed items than tolerated fail the step, after the artifact is written.
+import { GetObjectCommand } from '@aws-sdk/client-s3';
+import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { artifactKey, getArtifact, putProducedArtifact } from '../artifacts/artifacts';
+import { parseRows, sampleFormat } from '../artifacts/sample';
+import { s3Of } from '../clients/s3';
+import type { ItemResult } from '../components/map-batch';
+import { StepRejected } from '../components/step-errors';
+import { templateScope } from '../components/step-runner';
+import { setting } from '../config';
+import { keys } from '../data/keys';
+import type { Deps } from '../deps';
+import { NotFound, ValidationFailed } from '../errors';
+import { derivedId } from '../ids';
+import type { Step } from '../recipes/recipe-schema';
+import { resolveTemplates } from '../recipes/template';
+import type { RunState } from './execution-model';
+import { isPayloadRef, loadPayload } from './payload-store';
+
+export type ItemsFormat = 'csv' | 'json' | 'jsonl';
+
+/** What prepare leaves at `$.steps.<id>.source`: where the Distributed Map reads and writes. */
+export interface MapSource {
+  bucket: string;
+  key: string;
+  format: ItemsFormat;
+  total: number;
+  resultPrefix: string;
+  /** When the map started: its record's start, and where its latency counts from. */
+  startedAt: string;
+}
+
+interface MapReference {
+  id: string;
+  type: 'map';
+  items: string;
+  maxItems: number;
+  steps: Step[];
+  toleratedFailurePercent?: number;
+  toleratedFailureCount?: number;
+}
+
+export type ArtifactMapEvent =
+  | { map: 'prepare'; step: MapReference; state: RunState }
+  | { map: 'collect'; step: MapReference; state: RunState };
+
+export function isArtifactMapEvent(event: unknown): event is ArtifactMapEvent {
+  const action = (event as ArtifactMapEvent).map;
+  return action === 'prepare' || action === 'collect';
+}
+
+export function runArtifactMap(deps: Deps, event: ArtifactMapEvent): Promise<unknown> {
+  return event.map === 'prepare' ? prepareMap(deps, event) : collectMap(deps, event);
+}
+
+async function prepareMap(deps: Deps, { step, state }: ArtifactMapEvent): Promise<MapSource> {
+  const { tenantId } = state.run;
+  const bucket = setting(deps.config, 'ARTIFACT_BUCKET');
+  const { key, format } = await locateItems(deps, state, step);
+  const object = await s3Of(deps).send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+  const text = await object.Body!.transformToString();
+  let total: number;
+  try {
+    if (format === 'json' && !Array.isArray(JSON.parse(text)))
+      throw new StepRejected('a JSON file to map over must hold an array');
+    total = parseRows(format, text).length;
+  } catch (error) {
+    if (error instanceof ValidationFailed)
+      throw new StepRejected(`the file cannot be read: ${error.message}`);
+    if (error instanceof SyntaxError) throw new StepRejected('the file is not valid JSON');
+    throw error;
+  }
+  if (total > step.maxItems) {
+    throw new StepRejected(
+      `the file has ${total} items, more than the map's maxItems (${step.maxItems}); raise maxItems (up to 1000000) to map over all of them`,
+    );
+  }
+  const started = deps.now().toISOString();
+  await deps.db.send(
+    new PutCommand({
+      TableName: deps.config.TABLE_NAME,
+      Item: {
+        ...keys.step(tenantId, state.execution.id, step.id),
+        stepId: step.id,
+        type: 'map',
+        status: 'running',
+        attempts: 1,
+        startedAt: started,
+        items: { total, succeeded: 0, failed: 0 },
+        itemSteps: Object.fromEntries(step.steps.map((inner) => [inner.id, 0])),
+      },
+    }),
+  );
+  return {
+    bucket,
+    key,
+    format,
+    total,
+    resultPrefix: `tenants/${tenantId}/executions/${state.execution.id}/maps/${step.id}`,
+    startedAt: started,
+  };
+}
+
+/**
+ * The object the map reads: an artifact named by id (`art_…`, or an object with one, such as `input.artifact`)
+ * or an output too large for the state (stored by reference, JSON). Only the tenant's own objects.
+ */
+async function locateItems(
+  deps: Deps,
+  state: RunState,
+  step: MapReference,
+): Promise<{ key: string; format: ItemsFormat }> {
+  const { tenantId } = state.run;
+  const value = resolveTemplates(step.items, templateScope(state));
+  if (isPayloadRef(value)) {
+    const key = /^s3:\/\/[^/]+\/(.+)$/.exec(value.$ref)?.[1];
+    if (!key?.startsWith(`tenants/${tenantId}/`)) throw new StepRejected('invalid payload reference');
+    return { key, format: 'json' };
+  }
+  const id = typeof value === 'string' ? value : (value as { id?: unknown } | null)?.id;
+  if (typeof id !== 'string' || !/^art_[a-z0-9]+$/.test(id))
+    throw new StepRejected(`${step.items} does not name an artifact`);
+  const artifact = await getArtifact(deps, tenantId, id).catch((error: unknown) => {
+    if (error instanceof NotFound) throw new StepRejected(`no artifact ${id}`);
+    throw error;
+  });
+  if (artifact.status !== 'uploaded') throw new StepRejected(`artifact ${id} is ${artifact.status}`);
+  const format = sampleFormat(artifact.contentType, artifact.filename);
+  if (!format)
+    throw new StepRejected(`a map reads CSV, JSON or JSON Lines files, not ${artifact.contentType}`);
+  return { key: artifactKey(tenantId, id), format };
+}
+
+/** What ResultWriter leaves: the manifest, and in each results file the child executions with one status. */
+interface Manifest {
+  DestinationBucket: string;
+  ResultFiles: Partial<Record<'SUCCEEDED' | 'FAILED' | 'PENDING', Array<{ Key: string }>>>;
+}
+interface ChildExecution {
+  Input?: string;
+  Output?: string;
+  Status: string;
+  Error?: string;
+  Cause?: string;
+}
+
+async function collectMap(deps: Deps, { step, state }: ArtifactMapEvent) {
+  const { tenantId } = state.run;
+  const executionId = state.execution.id;
+  const run = state.steps[step.id] as { source: MapSource; mapRun: { ResultWriterDetails: { Key: string } } };
+  const bucket = setting(deps.config, 'ARTIFACT_BUCKET');
+  const readJson = async <T>(key: string): Promise<T> => {
+    // Only what this run's map wrote, under the tenant's prefix.
+    if (!key.startsWith(`${run.source.resultPrefix}/`)) throw new Error('results outside the map run');
+    const object = await s3Of(deps).send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+    return JSON.parse(await object.Body!.transformToString()) as T;
+  };
+  const manifest = await readJson<Manifest>(run.mapRun.ResultWriterDetails.Key);
+  const lines: Array<ItemResult | undefined> = new Array(run.source.total);
+  for (const [status, files] of Object.entries(manifest.ResultFiles)) {
+    for (const file of files ?? []) {
+      for (const child of await readJson<ChildExecution[]>(file.Key)) {
+        if (status === 'SUCCEEDED') {
+          const { results } = JSON.parse(child.Output ?? '{}') as { results: unknown };
+          const items = (
+            isPayloadRef(results) ? await loadPayload(deps, tenantId, results) : results
+          ) as ItemResult[];
+          for (const line of items) lines[line.index] = line;
+          continue;
+        }
+        // A batch that failed as a whole (its function crashed or timed out) or never ran: each of its items
+        // carries the batch's error.
+        const { Items = [] } = JSON.parse(child.Input ?? '{}') as { Items?: Array<{ index: number }> };
+        const error = {
+          step: step.id,
+          type: child.Error ?? 'NotRun',
+          message:
+            causeOf(child.Cause) ?? `the item's batch ${status === 'PENDING' ? 'never ran' : 'failed'}`,
+        };
+        for (const item of Items) lines[item.index] = { index: item.index, error };
+      }
+    }
+  }
+  let failed = 0;
+  const body = Array.from(lines, (line, index) => {
+    const result = line ?? {
+      index,
+      error: { step: step.id, type: 'NotRun', message: 'the map ended before this item ran' },
+    };
+    if ('error' in result) failed += 1;
+    return `${JSON.stringify(result)}\n`;
+  }).join('');
+  const total = run.source.total;
+  const artifact = await putProducedArtifact(deps, tenantId, {
+    id: derivedId('art', Date.parse(state.execution.startedAt), `${executionId}/${step.id}`),
+    filename: `${executionId}-${step.id}-results.jsonl`,
+    contentType: 'application/x-ndjson',
+    body,
+    producedBy: { executionId, stepId: step.id },
+  });
+  const tolerated = Math.min(
+    step.toleratedFailureCount ?? Number.POSITIVE_INFINITY,
+    step.toleratedFailurePercent === undefined
+      ? step.toleratedFailureCount === undefined
+        ? 0
+        : Number.POSITIVE_INFINITY
+      : (total * step.toleratedFailurePercent) / 100,
+  );
+  const tooMany = failed > tolerated;
+  const output = {
+    artifact: {
+      id: artifact.id,
+      filename: artifact.filename,
+      contentType: artifact.contentType,
+      size: artifact.size,
+    },
+    items: total,
+    succeeded: total - failed,
+    failed,
+  };
+  await endMapRecord(deps, state, run.source, step.id, output, tooMany);
+  if (tooMany) {
+    throw new StepRejected(
+      `${failed} of ${total} items failed, more than the map tolerates; each item's error is in artifact ${artifact.id}`,
+    );
+  }
+  return { output };
+}
+
+async function endMapRecord(
+  deps: Deps,
+  state: RunState,
+  source: MapSource,
+  stepId: string,
+  output: { artifact: { id: string }; items: number; succeeded: number; failed: number },
+  failed: boolean,
+) {
+  const now = deps.now();
+  await deps.db.send(
+    new UpdateCommand({
+      TableName: deps.config.TABLE_NAME,
+      Key: keys.step(state.run.tenantId, state.execution.id, stepId),
+      UpdateExpression: `SET #status = :status, finishedAt = :now, latencyMs = :latency, #items = :items, outputPreview = :preview${failed ? ', #error = :error' : ''}`,
+      ConditionExpression: 'attribute_exists(startedAt)',
+      ExpressionAttributeNames: {
+        '#status': 'status',
+        '#items': 'items',
+        ...(failed ? { '#error': 'error' } : {}),
+      },
+      ExpressionAttributeValues: {
+        ':status': failed ? 'failed' : 'succeeded',
+        ':now': now.toISOString(),
+        ':latency': Math.max(0, now.getTime() - Date.parse(source.startedAt)),
+        ':items': {
+          total: output.items,
+          succeeded: output.succeeded,
+          failed: output.failed,
+          artifactId: output.artifact.id,
+        },
+        ':preview': JSON.stringify(output),
+        ...(failed
+          ? {
+              ':error': {
+                type: 'ItemsFailed',
+                message: `${output.failed} of ${output.items} items failed, more than tolerated`,
+              },
+            }
+          : {}),
+      },
+    }),
+  );
+}
+
+function causeOf(cause: string | undefined): string | undefined {
+  if (!cause) return undefined;
+  try {
+    return (JSON.parse(cause) as { errorMessage?: string }).errorMessage ?? cause;
+  } catch {
+    return cause;
+  }
+}

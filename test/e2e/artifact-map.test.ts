@@ -1,0 +1,273 @@
+// Maps over artifacts through the HTTP API of the local runtime: the compiled Distributed Map (the ASL CDK
+// deploys and GET /definition shows) runs on the local Step Functions endpoint, reading the file from the local
+// S3 server and writing one result line per item, in input order, to a new artifact.
+import { setTimeout as sleep } from 'node:timers/promises';
+import { beforeAll, describe, expect, inject, it } from 'vitest';
+import { apiClient } from '../support/api-client';
+
+const platform = apiClient(inject('demo').platformAdminKey);
+let api: ReturnType<typeof apiClient>;
+let tenantId: string;
+
+beforeAll(async () => {
+  const tenant = await platform('POST', '/v1/tenants', { name: 'artifact maps', plan: 'enterprise' });
+  api = apiClient(tenant.body!.apiKey.key);
+  tenantId = tenant.body!.tenant.id;
+});
+
+async function upload(filename: string, contentType: string, body: string, triggerId?: string) {
+  const created = await api('POST', '/v1/artifacts', {
+    filename,
+    contentType,
+    size: Buffer.byteLength(body),
+    ...(triggerId ? { triggerId } : {}),
+  });
+  expect(created.status).toBe(201);
+  const { url, method, headers } = created.body!.upload;
+  expect((await fetch(url, { method, headers, body })).status).toBe(200);
+  return created.body!.id as string;
+}
+
+async function finished(id: string) {
+  for (let i = 0; i < 600; i++) {
+    const run = (await api('GET', `/v1/executions/${id}`)).body!;
+    if (!['queued', 'running'].includes(run.status)) return run;
+    await sleep(100);
+  }
+  throw new Error(`run ${id} did not finish`);
+}
+
+async function resultLines(artifactId: string) {
+  const { url } = (await api('GET', `/v1/artifacts/${artifactId}/download`)).body!;
+  const text = await (await fetch(url)).text();
+  return text
+    .trimEnd()
+    .split('\n')
+    .map((line) => JSON.parse(line) as { index: number; output?: any; error?: any });
+}
+
+/** Per row: a transform that shapes it and a score over the shape (two fusable steps, one batch function). */
+const rowSteps = [
+  {
+    id: 'shape',
+    type: 'transform',
+    source: { domain: '{{item.domain}}', size: '{{item.employees}}' },
+    ops: [],
+  },
+  {
+    id: 'fit',
+    type: 'score',
+    rules: [{ when: { path: 'steps.shape.output.domain', op: 'matches', value: '\\.example$' }, points: 10 }],
+    bands: [
+      { min: 0, label: 'cold' },
+      { min: 10, label: 'warm' },
+    ],
+  },
+];
+
+async function createRecipe(name: string, map: Record<string, unknown>, extra: Record<string, unknown> = {}) {
+  const response = await api('POST', '/v1/recipes', {
+    name,
+    steps: [{ id: 'each', type: 'map', items: '{{input.artifact}}', steps: rowSteps, ...map }],
+    ...extra,
+  });
+  expect(response.status, JSON.stringify(response.body)).toBe(201);
+  return response.body!.id as string;
+}
+
+describe('a map over an artifact', () => {
+  it('compiles to a Distributed Map that reads the file from S3 and writes its results to S3', async () => {
+    const recipeId = await createRecipe('definition', { maxItems: 500, maxConcurrency: 3, batchSize: 25 });
+    const { definition: asl, engine } = (await api('GET', `/v1/recipes/${recipeId}/definition`)).body!;
+    expect(engine).toBe('STANDARD');
+    const map = asl.States.Map_each_csv;
+    expect(map).toMatchObject({
+      Type: 'Map',
+      ItemReader: {
+        Resource: 'arn:aws:states:::s3:getObject',
+        ReaderConfig: { InputType: 'CSV', CSVHeaderLocation: 'FIRST_ROW' },
+      },
+      ItemBatcher: { MaxItemsPerBatch: 25 },
+      ItemProcessor: { ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'EXPRESS' } },
+      MaxConcurrency: 3,
+      ResultWriter: { Resource: 'arn:aws:states:::s3:putObject' },
+    });
+    expect(asl.States.Map_each_json.ItemReader.ReaderConfig).toEqual({ InputType: 'JSON' });
+    expect(asl.States.Map_each_jsonl.ItemReader.ReaderConfig).toEqual({ InputType: 'JSONL' });
+  });
+
+  it('runs each CSV row of an upload and writes one result line per row, in order, charged per row', async () => {
+    const recipeId = await createRecipe('rows', { maxItems: 1000, batchSize: 40, maxConcurrency: 4 });
+    const trigger = (await api('POST', '/v1/triggers', { recipeId, prefix: 'rows-' })).body!;
+    const rows = Array.from({ length: 250 }, (_, i) =>
+      i % 2 ? `lead${i}.example,${i}` : `"lead${i}.test, inc",${i}`,
+    );
+    const artifactId = await upload(
+      'rows-1.csv',
+      'text/csv',
+      `domain,employees\n${rows.join('\n')}\n`,
+      trigger.id,
+    );
+    let executionId: string | undefined;
+    for (let i = 0; i < 100 && !executionId; i++) {
+      executionId = (await api('GET', `/v1/artifacts/${artifactId}`)).body!.run?.executionId;
+      if (!executionId) await sleep(100);
+    }
+    const run = await finished(executionId!);
+    expect(run.status).toBe('succeeded');
+    expect(run.output).toMatchObject({
+      artifact: { id: expect.stringMatching(/^art_/), contentType: 'application/x-ndjson' },
+      items: 250,
+      succeeded: 250,
+      failed: 0,
+    });
+    const lines = await resultLines(run.output.artifact.id);
+    expect(lines).toHaveLength(250);
+    expect(lines.map((line) => line.index)).toEqual(Array.from({ length: 250 }, (_, i) => i));
+    expect(lines[0]).toEqual({ index: 0, output: { score: 0, band: 'cold', matched: [] } });
+    expect(lines[1]!.output).toMatchObject({ score: 10, band: 'warm' });
+    // The run price, and each row's two steps.
+    expect(run.creditsCharged).toBe(1 + 250 * 2);
+    const map = run.steps.find((step: { stepId: string }) => step.stepId === 'each');
+    expect(map).toMatchObject({
+      status: 'succeeded',
+      items: { total: 250, succeeded: 250, failed: 0, artifactId: run.output.artifact.id },
+    });
+    // The result is the tenant's artifact, produced by the run, and starts no trigger although its name could.
+    const result = (await api('GET', `/v1/artifacts/${run.output.artifact.id}`)).body!;
+    expect(result).toMatchObject({ status: 'uploaded', producedBy: { executionId: run.id, stepId: 'each' } });
+    expect(result.run).toBeUndefined();
+  });
+
+  it('keeps each failed item in the result and fails the map past the tolerated failures', async () => {
+    // A JSON Lines file in which every fourth item has no list to filter: its transform fails.
+    const items = Array.from({ length: 40 }, (_, i) =>
+      JSON.stringify(i % 4 ? { list: [i, i + 1] } : { list: 'x' }),
+    );
+    const artifactId = await upload('items.jsonl', 'application/x-ndjson', `${items.join('\n')}\n`);
+    const steps = [
+      { id: 'keep', type: 'transform', source: '{{item.list}}', ops: [{ op: 'limit', count: 1 }] },
+    ];
+    const make = async (name: string, tolerated: Record<string, number>) => {
+      const response = await api('POST', '/v1/recipes', {
+        name,
+        steps: [
+          {
+            id: 'each',
+            type: 'map',
+            items: '{{input.artifact}}',
+            maxItems: 40,
+            batchSize: 7,
+            steps,
+            ...tolerated,
+          },
+        ],
+      });
+      expect(response.status, JSON.stringify(response.body)).toBe(201);
+      return response.body!.id as string;
+    };
+    const tolerant = await make('tolerant', { toleratedFailurePercent: 25 });
+    const strict = await make('strict', {});
+    const start = async (recipeId: string) =>
+      (await api('POST', `/v1/recipes/${recipeId}/executions`, { input: { artifact: artifactId } })).body!
+        .id as string;
+
+    const ok = await finished(await start(tolerant));
+    expect(ok.status).toBe('succeeded');
+    expect(ok.output).toMatchObject({ items: 40, succeeded: 30, failed: 10 });
+    const lines = await resultLines(ok.output.artifact.id);
+    expect(lines[0]).toEqual({
+      index: 0,
+      error: { step: 'keep', type: 'StepRejected', message: expect.stringContaining('needs an array') },
+    });
+    expect(lines[1]).toEqual({ index: 1, output: [1] });
+    expect(ok.creditsCharged).toBe(1 + 40);
+
+    const failed = await finished(await start(strict));
+    expect(failed.status).toBe('failed');
+    expect(failed.error).toMatchObject({
+      step: 'each',
+      message: expect.stringContaining('10 of 40 items failed'),
+    });
+    const map = failed.steps.find((step: { stepId: string }) => step.stepId === 'each');
+    expect(map).toMatchObject({ status: 'failed', items: { total: 40, succeeded: 30, failed: 10 } });
+    // Every item ran and is charged; its errors are in the artifact the message names.
+    expect(failed.creditsCharged).toBe(1 + 40);
+    expect(await resultLines(map.items.artifactId)).toHaveLength(40);
+  });
+
+  it('refuses a file with more items than maxItems before any item runs', async () => {
+    const artifactId = await upload('many.json', 'application/json', JSON.stringify([1, 2, 3, 4, 5]));
+    const recipeId = await createRecipe('capped', { items: '{{input.leadsArtifact}}', maxItems: 4 });
+    const start = await api('POST', `/v1/recipes/${recipeId}/executions`, {
+      input: { leadsArtifact: { id: artifactId } },
+    });
+    expect(start.status).toBe(202);
+    expect(start.body!.creditsReserved).toBe(1 + 4 * 2);
+    const run = await finished(start.body!.id);
+    expect(run).toMatchObject({
+      status: 'failed',
+      error: { step: 'each', message: expect.stringContaining("5 items, more than the map's maxItems (4)") },
+    });
+    expect(run.creditsCharged).toBe(1);
+  });
+
+  it("never reads another tenant's artifact", async () => {
+    const other = apiClient(
+      (await platform('POST', '/v1/tenants', { name: 'other', plan: 'enterprise' })).body!.apiKey.key,
+    );
+    const created = await other('POST', '/v1/artifacts', {
+      filename: 'x.json',
+      contentType: 'application/json',
+      size: 3,
+    });
+    await fetch(created.body!.upload.url, {
+      method: 'PUT',
+      headers: created.body!.upload.headers,
+      body: '[1]',
+    });
+    const recipeId = await createRecipe('theirs', { maxItems: 10 });
+    const start = await api('POST', `/v1/recipes/${recipeId}/executions`, {
+      input: { artifact: created.body!.id },
+    });
+    const run = await finished(start.body!.id);
+    expect(run).toMatchObject({ status: 'failed', error: { message: `no artifact ${created.body!.id}` } });
+    expect(tenantId).toBeDefined();
+  });
+
+  it('names the field when a map over an artifact cannot be saved', async () => {
+    const save = (steps: unknown[], extra: Record<string, unknown> = {}) =>
+      api('POST', '/v1/recipes', { name: 'bad', steps, ...extra });
+    const inlineTooBig = await save([
+      { id: 'each', type: 'map', items: '{{input.list}}', maxItems: 20_000, steps: rowSteps },
+    ]);
+    expect(inlineTooBig.status).toBe(422);
+    expect(inlineTooBig.body!.errors).toContainEqual(expect.objectContaining({ path: 'steps[0].maxItems' }));
+    const inlineTolerance = await save([
+      { id: 'each', type: 'map', items: '{{input.list}}', toleratedFailurePercent: 5, steps: rowSteps },
+    ]);
+    expect(inlineTolerance.body!.errors).toContainEqual(
+      expect.objectContaining({ path: 'steps[0].toleratedFailurePercent' }),
+    );
+    const twoAnchors = await save([
+      {
+        id: 'each',
+        type: 'map',
+        items: '{{input.artifact}}',
+        steps: [
+          { id: 'a', type: 'http', url: 'https://example.com/a' },
+          { id: 'b', type: 'http', url: 'https://example.com/b' },
+        ],
+      },
+    ]);
+    expect(twoAnchors.status).toBe(422);
+    expect(twoAnchors.body!.errors).toContainEqual(
+      expect.objectContaining({ path: 'steps[0].steps[1].type' }),
+    );
+    const express = await save([{ id: 'each', type: 'map', items: '{{input.artifact}}', steps: rowSteps }], {
+      mode: 'express',
+    });
+    expect(express.status).toBe(422);
+    expect(express.body!.errors).toContainEqual(expect.objectContaining({ path: 'steps[0].items' }));
+  });
+});
