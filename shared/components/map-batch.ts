@@ -6,8 +6,9 @@
 //
 // Unlike steps of their own, the items' steps leave no record each (100,000 rows would be 100,000 writes):
 // the result artifact holds each item's output or error. A step's retry policy applies here, item by item.
-import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { keys } from '../data/keys';
+import { failedConditions } from '../data/transactions';
 import type { Deps } from '../deps';
 import type { RunState } from '../executions/execution-model';
 import { hydrateReferenced, storeIfLarge } from '../executions/payload-store';
@@ -119,25 +120,21 @@ async function withRetry<T>(policy: RetryPolicy | undefined, attempt: () => Prom
   }
 }
 
-/** Adds the batch's counts to the map's record, once per batch. */
+/**
+ * Adds the batch's counts to the map's record, once per batch: in one transaction with a marker item for the
+ * batch that only the first invocation can write. (A set of counted batches on the record would do it in one
+ * write, but grow the record, and the price of each write with it, to tens of KB for a large file.)
+ */
 async function countBatch(
   deps: Deps,
   event: BatchEvent,
   counts: { succeeded: number; failed: number; attempted: Record<string, number> },
 ): Promise<void> {
-  const batch = `b${event.items[0]?.index ?? 0}`;
-  const names: Record<string, string> = {
-    '#counted': 'countedBatches',
-    '#items': 'items',
-    '#steps': 'itemSteps',
-  };
-  const values: Record<string, unknown> = {
-    ':batch': new Set([batch]),
-    ':name': batch,
-    ':succeeded': counts.succeeded,
-    ':failed': counts.failed,
-  };
-  const adds = ['#counted :batch', '#items.succeeded :succeeded', '#items.failed :failed'];
+  const { tenantId } = event.state.run;
+  const executionId = event.state.execution.id;
+  const names: Record<string, string> = { '#items': 'items', '#steps': 'itemSteps' };
+  const values: Record<string, unknown> = { ':succeeded': counts.succeeded, ':failed': counts.failed };
+  const adds = ['#items.succeeded :succeeded', '#items.failed :failed'];
   Object.entries(counts.attempted).forEach(([id, count], i) => {
     names[`#s${i}`] = id;
     values[`:s${i}`] = count;
@@ -145,17 +142,32 @@ async function countBatch(
   });
   try {
     await deps.db.send(
-      new UpdateCommand({
-        TableName: deps.config.TABLE_NAME,
-        Key: keys.step(event.state.run.tenantId, event.state.execution.id, event.mapStep),
-        UpdateExpression: `ADD ${adds.join(', ')}`,
-        // The record exists (the map's first state wrote it) and this batch is not counted yet.
-        ConditionExpression: 'attribute_exists(#items) AND NOT contains(#counted, :name)',
-        ExpressionAttributeNames: names,
-        ExpressionAttributeValues: values,
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            Put: {
+              TableName: deps.config.TABLE_NAME,
+              Item: keys.mapBatch(tenantId, executionId, event.mapStep, event.items[0]?.index ?? 0),
+              ConditionExpression: 'attribute_not_exists(PK)',
+            },
+          },
+          {
+            Update: {
+              TableName: deps.config.TABLE_NAME,
+              Key: keys.step(tenantId, executionId, event.mapStep),
+              UpdateExpression: `ADD ${adds.join(', ')}`,
+              // The map's first state wrote the record with its counters.
+              ConditionExpression: 'attribute_exists(#items)',
+              ExpressionAttributeNames: names,
+              ExpressionAttributeValues: values,
+            },
+          },
+        ],
       }),
     );
   } catch (error) {
-    if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
+    // Counted already, by an earlier invocation of the same batch.
+    if (failedConditions(error)[0]) return;
+    throw error;
   }
 }

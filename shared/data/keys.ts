@@ -72,6 +72,14 @@ export const keys = {
     };
   },
   stepsOf: (tenantId: string, executionId: string) => stepsPk(tenantId, executionId),
+  /**
+   * A batch of a map over an artifact whose counts its map's record holds (named by its first item's index):
+   * beside the run's steps, not among them, so reading the steps never reads thousands of these.
+   */
+  mapBatch: (tenantId: string, executionId: string, stepId: string, first: number) => ({
+    PK: `${stepsPk(tenantId, executionId)}#BATCHES`,
+    SK: `${stepId}#${String(first).padStart(7, '0')}`,
+  }),
 };
 
 const KEY_ATTRIBUTES = ['PK', 'SK', 'GSI1PK', 'GSI1SK', 'GSI2PK', 'GSI2SK', 'GSI3PK', 'GSI3SK'];

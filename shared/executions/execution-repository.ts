@@ -219,11 +219,7 @@ export function countSteps(steps: Array<Pick<StepRecord, 'status'>>): StepCounts
   return counts;
 }
 
-// `countedBatches` is a map over an artifact's bookkeeping (which batches its counts hold), not the record's.
-const toStep = (item: Record<string, unknown>) => {
-  const { countedBatches: _, ...rest } = item;
-  return stripKeys<StepRecord>(rest, STEP_ORDER);
-};
+const toStep = (item: Record<string, unknown>) => stripKeys<StepRecord>(item, STEP_ORDER);
 const byStart = (steps: StepRecord[]) => steps.sort((a, b) => a.startedAt.localeCompare(b.startedAt));
 
 async function queryAll(deps: Deps, pk: string, skPrefix = '', statusOnly = false): Promise<StepRecord[]> {
