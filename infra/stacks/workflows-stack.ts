@@ -119,6 +119,37 @@ export class WorkflowsStack extends Stack {
       }),
     );
 
+    // Maps over artifacts run as Distributed Maps: the role reads the items and writes the results, both under
+    // the tenant's prefix (the key comes from the run's own state), and starts and stops the map run's child
+    // executions, which are executions of the recipe's own state machine.
+    const artifacts = artifactBucket(this, props.prefix);
+    grantTenantObjects(this.stateMachineRole, artifacts, props.dataKey, 'readwrite');
+    this.stateMachineRole.addToPolicy(
+      new PolicyStatement({
+        actions: ['s3:ListMultipartUploadParts', 's3:AbortMultipartUpload'],
+        resources: [`arn:${this.partition}:s3:::${artifacts.name}/tenants/*`],
+      }),
+    );
+    const machines = `arn:${this.partition}:states:${this.region}:${this.account}:stateMachine:recipeflow-*`;
+    this.stateMachineRole.addToPolicy(
+      new PolicyStatement({ actions: ['states:StartExecution'], resources: [machines] }),
+    );
+    this.stateMachineRole.addToPolicy(
+      new PolicyStatement({
+        actions: ['states:DescribeExecution', 'states:StopExecution'],
+        resources: [`arn:${this.partition}:states:${this.region}:${this.account}:execution:recipeflow-*/*`],
+      }),
+    );
+    Validations.of(this).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:stateMachine:recipeflow-*]',
+      reason:
+        'A Distributed Map starts child executions of its own state machine; recipe state machines are created at run time, named recipeflow-<hash of their definition>.',
+    });
+    Validations.of(this).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:recipeflow-*/*]',
+      reason: "A Distributed Map's child executions are named by the service at run time.",
+    });
+
     const logs = new LogGroup(this, 'StateMachineLogs', {
       retention: RetentionDays.ONE_MONTH,
       removalPolicy: RemovalPolicy.DESTROY,

@@ -2,7 +2,8 @@
 // (unique ids, references only to earlier steps, valid jump targets, valid JSON Schemas).
 import { type FieldError, ValidationFailed } from '../errors';
 import { checkJsonSchema } from '../json-schema';
-import { MAX_MAP_ITEMS, type MapStep, mapsOverArtifact } from '../steps/map';
+import type { MapStep } from '../steps/map';
+import { MAX_MAP_ITEMS, mapsOverArtifact } from '../steps/map/items';
 import { stepTypeOf } from '../steps/registry';
 import type { StepConfig } from '../steps/types';
 import { parseWith } from '../validation';

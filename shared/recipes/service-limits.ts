@@ -2,7 +2,7 @@
 // is a 422 naming the field instead of a failed CreateStateMachine (or a run that dies) later. The local
 // Step Functions endpoint refuses the same CreateStateMachine input.
 import { type FieldError, ValidationFailed } from '../errors';
-import { mapsOverArtifact } from '../steps/map';
+import { mapsOverArtifact } from '../steps/map/items';
 import { type Asl, EXPRESS_MAX_SECONDS, worstCaseSeconds } from './recipe-compiler';
 import type { RecipeDefinition } from './recipe-schema';
 

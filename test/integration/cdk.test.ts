@@ -215,6 +215,28 @@ describe('cdk synth', () => {
     });
   });
 
+  it("lets the state machine role run a map over an artifact: the tenant's objects, its own child executions", () => {
+    const workflows = Template.fromStack(stacks.workflows);
+    const statements = Object.values(workflows.findResources('AWS::IAM::Policy'))
+      .filter((policy) => JSON.stringify(policy.Properties.Roles).includes('StateMachineRole'))
+      .flatMap(
+        (policy) =>
+          policy.Properties.PolicyDocument.Statement as Array<{ Action: unknown; Resource: unknown }>,
+      );
+    const resourcesOf = (action: string) =>
+      statements
+        .filter((s) => [s.Action].flat().includes(action))
+        .map((s) => JSON.stringify(s.Resource))
+        .join(' ');
+    // ItemReader and ResultWriter, only under tenants/.
+    expect(resourcesOf('s3:GetObject')).toMatch(/\/tenants\/\*/);
+    expect(resourcesOf('s3:PutObject')).toMatch(/\/tenants\/\*/);
+    expect(resourcesOf('s3:GetObject')).not.toMatch(/"\*"/);
+    expect(resourcesOf('states:StartExecution')).toMatch(/stateMachine:recipeflow-\*/);
+    expect(resourcesOf('states:StopExecution')).toMatch(/execution:recipeflow-\*\/\*/);
+    expect(resourcesOf('states:DescribeExecution')).toMatch(/execution:recipeflow-\*\/\*/);
+  });
+
   it('gives schedules a Scheduler group, a role that may only invoke their target, and a dead-letter queue', () => {
     const triggers = Template.fromStack(stacks.triggers);
     triggers.hasResourceProperties('AWS::Scheduler::ScheduleGroup', { Name: 'recipeflow' });

@@ -219,7 +219,7 @@ describe('a Distributed Map on the local Step Functions endpoint', () => {
     await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'rows.json', Body: '{"not":"an array"}' }));
     const source = definition.States.Source as { Result: Record<string, string> };
     source.Result.key = 'rows.json';
-    const map = definition.States.Map_each_csv as { ItemReader: { ReaderConfig: unknown } };
+    const map = definition.States.Map_each_csv as unknown as { ItemReader: { ReaderConfig: unknown } };
     map.ItemReader.ReaderConfig = { InputType: 'JSON' };
     expect(await run('dmap-unreadable', definition, 'unused')).toMatchObject({
       Error: 'States.ItemReaderFailed',

@@ -5,28 +5,18 @@ import { base, type onErrorSchema, type RetryPolicy } from '../base';
 import { stepSchema } from '../step-schema';
 import type { AslState, CompileContext, StepConfig, StepTypeDefinition } from '../types';
 
-/** A map's item cap when it declares none, and the most an inline map may declare. */
-export const DEFAULT_MAP_ITEMS = 100;
-export const MAX_MAP_ITEMS = 10_000;
-/** The most a map over an artifact (a Distributed Map) may declare. */
-export const MAX_ARTIFACT_MAP_ITEMS = 1_000_000;
-/** Items per child execution of a Distributed Map when the step declares no `batchSize`. */
-export const DEFAULT_BATCH_SIZE = 100;
+import {
+  DEFAULT_BATCH_SIZE,
+  DEFAULT_MAP_ITEMS,
+  MAX_ARTIFACT_MAP_ITEMS,
+  MAX_MAP_ITEMS,
+  mapsOverArtifact,
+} from './items';
+
+export { DEFAULT_MAP_ITEMS, MAX_MAP_ITEMS, mapsOverArtifact };
+
 /** The items of one batch stay under this many bytes, leaving room for the run's state beside them. */
 const BATCH_ITEM_BYTES = 128 * 1024;
-
-/**
- * A map over an artifact runs as a Distributed Map: its `items` is an artifact id, or one template whose last
- * field is `artifact` or ends in `Artifact` (`{{input.artifact}}` of an upload run, `{{input.leadsArtifact}}`,
- * `{{steps.each.output.artifact}}` of an earlier map over an artifact). The value there is an artifact id or an
- * object with one. Any other map is an inline Map over an array in the state.
- */
-export function mapsOverArtifact(items: string): boolean {
-  const path = /^\{\{\s*([^{}]+?)\s*\}\}$/.exec(items)?.[1];
-  return path === undefined
-    ? /^art_[a-z0-9]+$/.test(items.trim())
-    : /(?:^|\.)(?:artifact|[A-Za-z0-9_]+Artifact)$/.test(path);
-}
 
 export const mapStepSchema = z
   .object({
@@ -37,7 +27,7 @@ export const mapStepSchema = z
     maxItems: z.number().int().min(1).max(MAX_ARTIFACT_MAP_ITEMS).default(DEFAULT_MAP_ITEMS),
     // A map over an artifact only (recipe-validation.ts refuses them on an inline map).
     toleratedFailurePercent: z.number().min(0).max(100).optional(),
-    toleratedFailureCount: z.number().int().min(0).optional(),
+    toleratedFailureCount: z.number().int().min(0).max(MAX_ARTIFACT_MAP_ITEMS).optional(),
     batchSize: z.number().int().min(1).max(1000).optional(),
     // Typed loosely here (any step, maps included) to keep the types of the registry and the union acyclic.
     steps: z.array(z.lazy((): z.ZodType => stepSchema as z.ZodType)).min(1),
