@@ -12,6 +12,7 @@ const benchmarks = [
   'api-latency',
   'scale',
   'admission',
+  'artifact-map',
 ];
 const asked = process.argv.slice(2);
 const unknown = asked.filter((name) => !benchmarks.includes(name));
