@@ -63,18 +63,18 @@ export const bundleBudgetsKb: Record<string, number> = {
   'api-recipes': 740,
   'api-executions': 920,
   'api-artifacts': 870,
-  'api-schedules': 760,
+  'api-schedules': 762, // +1 KB: recipe validation knows maps over artifacts
   'api-triggers': 700,
   'api-steps': 800,
-  'component-http': 730,
-  'component-ai': 1340,
-  'component-transform': 690,
-  'component-score': 690,
-  'component-state': 690,
-  'component-correspond': 1060,
+  'component-http': 734, // +2 KB (and every component): runs a map's batch of items
+  'component-ai': 1346,
+  'component-transform': 694,
+  'component-score': 694,
+  'component-state': 694,
+  'component-correspond': 1065,
   'component-review': 520,
-  'component-finalize': 690,
+  'component-finalize': 702, // +11 KB: the two ends of a map over an artifact (its file read, its results)
   'execution-status': 870, // +1 KB: the sweep admits queued runs
   schedule: 700, // +0.03 KB: starts past the limit are queued
-  upload: 870,
+  upload: 872, // +1 KB: recipe validation knows maps over artifacts
 };

@@ -8,7 +8,7 @@
 //   map's record; more failed items than tolerated fail the step, after the artifact is written.
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { artifactKey, getArtifact, putProducedArtifact } from '../artifacts/artifacts';
+import { artifactKey, getArtifact, putProducedArtifact } from '../artifacts/artifact-records';
 import { parseRows, sampleFormat } from '../artifacts/sample';
 import { s3Of } from '../clients/s3';
 import type { ItemResult } from '../components/map-batch';
