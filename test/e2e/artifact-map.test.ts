@@ -43,7 +43,7 @@ async function resultLines(artifactId: string) {
   return text
     .trimEnd()
     .split('\n')
-    .map((line) => JSON.parse(line) as { index: number; output?: any; error?: any });
+    .map((line) => JSON.parse(line) as { index: number; output?: unknown; error?: unknown });
 }
 
 /** Per row: a transform that shapes it and a score over the shape (two fusable steps, one batch function). */
@@ -137,6 +137,36 @@ describe('a map over an artifact', () => {
     const result = (await api('GET', `/v1/artifacts/${run.output.artifact.id}`)).body!;
     expect(result).toMatchObject({ status: 'uploaded', producedBy: { executionId: run.id, stepId: 'each' } });
     expect(result.run).toBeUndefined();
+  });
+
+  it('shows its progress (items done, failed, total) on the run while it runs', async () => {
+    // One item per batch, one batch at a time: long enough to be read half done.
+    const rows = Array.from({ length: 300 }, (_, i) => `lead${i}.example,${i}`);
+    const artifactId = await upload('slow.csv', 'text/csv', `domain,employees\n${rows.join('\n')}\n`);
+    const recipeId = await createRecipe('progress', { maxItems: 300, batchSize: 1, maxConcurrency: 1 });
+    const start = await api('POST', `/v1/recipes/${recipeId}/executions`, {
+      input: { artifact: artifactId },
+    });
+    const seen: Array<{ status: string; items: { total: number; succeeded: number; failed: number } }> = [];
+    for (let i = 0; i < 600; i++) {
+      const run = (await api('GET', `/v1/executions/${start.body!.id}`)).body!;
+      const map = run.steps.find((step: { stepId: string }) => step.stepId === 'each');
+      if (map) seen.push({ status: map.status, items: map.items });
+      if (!['queued', 'running'].includes(run.status)) break;
+      await sleep(30);
+    }
+    const midway = seen.filter(
+      (s) => s.status === 'running' && s.items.succeeded > 0 && s.items.succeeded < 300,
+    );
+    expect(midway.length).toBeGreaterThan(0);
+    expect(midway[0]!.items).toMatchObject({ total: 300, failed: 0 });
+    // Never going backwards, and ending with every item.
+    const done = seen.map((s) => s.items.succeeded);
+    expect(done).toEqual([...done].sort((a, b) => a - b));
+    expect(seen.at(-1)).toMatchObject({
+      status: 'succeeded',
+      items: { total: 300, succeeded: 300, failed: 0 },
+    });
   });
 
   it('keeps each failed item in the result and fails the map past the tolerated failures', async () => {

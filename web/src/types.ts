@@ -39,9 +39,11 @@ export interface StepAttempt {
 export interface StepRecord {
   stepId: string;
   type: string;
-  status: 'succeeded' | 'failed' | 'waiting';
+  status: 'succeeded' | 'failed' | 'waiting' | 'running';
   attempts: number;
   startedAt: string;
+  /** A map over an artifact: its items so far, and its result artifact once it ends. */
+  items?: { total: number; succeeded: number; failed: number; artifactId?: string };
   finishedAt?: string;
   latencyMs?: number;
   outputPreview?: string;

@@ -252,9 +252,14 @@ function StepList({
               <td>{step.type}</td>
               <td>
                 <StatusBadge status={step.status} />
+                {step.items ? <ItemProgress items={step.items} /> : null}
               </td>
               <td>{step.attempts}</td>
-              <td>{step.status === 'waiting' ? 'waiting' : formatDuration(step.latencyMs)}</td>
+              <td>
+                {step.status === 'waiting' || step.status === 'running'
+                  ? step.status
+                  : formatDuration(step.latencyMs)}
+              </td>
               <td>{step.usage?.totalTokens ?? '—'}</td>
               <td>{step.usage ? formatUsd(step.usage.costUsd) : '—'}</td>
             </tr>
@@ -262,6 +267,18 @@ function StepList({
         </tbody>
       </table>
     </TableBox>
+  );
+}
+
+/** A map over an artifact's items: done of total (failed ones counted among them), shown while it runs. */
+function ItemProgress({ items }: { items: NonNullable<StepRecord['items']> }) {
+  const done = items.succeeded + items.failed;
+  return (
+    <span className="item-progress">
+      {' '}
+      {done.toLocaleString('en')} / {items.total.toLocaleString('en')} items
+      {items.failed ? `, ${items.failed.toLocaleString('en')} failed` : ''}
+    </span>
   );
 }
 
