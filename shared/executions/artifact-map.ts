@@ -1,12 +1,13 @@
 // The two ends of a map over an artifact (see shared/steps/map/index.ts, compileDistributed), run by Finalize's
 // function:
-// - prepare: finds the file the map reads — the tenant's own artifact, uploaded, CSV/JSON/JSON Lines — counts its
+// - prepare: finds the file the map reads — the tenant's own artifact, uploaded, CSV/JSON/JSON Lines, or a list
+//   the state holds by reference (stored as a JSON file for the map) — counts its
 //   items against the map's `maxItems` (credits were reserved for that many; more would be work nobody paid
 //   for, so the map fails before any item runs) and writes the map's step record, `running`, with its progress;
 // - collect: reads what the Distributed Map's ResultWriter wrote (a manifest and the child executions' results),
 //   writes the result artifact (one JSON line per item in input order: its output, or its error) and ends the
 //   map's record; more failed items than tolerated fail the step, after the artifact is written.
-import { GetObjectCommand } from '@aws-sdk/client-s3';
+import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { artifactKey, getArtifact, putProducedArtifact } from '../artifacts/artifact-records';
 import { parseRows, sampleFormat } from '../artifacts/sample';
@@ -22,7 +23,7 @@ import { derivedId } from '../ids';
 import type { Step } from '../recipes/recipe-schema';
 import { resolveTemplates } from '../recipes/template';
 import type { RunState } from './execution-model';
-import { isPayloadRef, loadPayload } from './payload-store';
+import { hydrateReferenced, isPayloadRef, loadPayload } from './payload-store';
 
 export type ItemsFormat = 'csv' | 'json' | 'jsonl';
 
@@ -125,8 +126,24 @@ async function locateItems(
     return { key, format: 'json' };
   }
   const id = typeof value === 'string' ? value : (value as { id?: unknown } | null)?.id;
-  if (typeof id !== 'string' || !/^art_[a-z0-9]+$/.test(id))
-    throw new StepRejected(`${step.items} does not name an artifact`);
+  if (typeof id !== 'string' || !/^art_[a-z0-9]+$/.test(id)) {
+    // A list inside an output that travels by reference: read it out, and store it for the map to read.
+    const items = resolveTemplates(
+      step.items,
+      templateScope(await hydrateReferenced(deps, state, step.items)),
+    );
+    if (!Array.isArray(items)) throw new StepRejected(`${step.items} is neither a list nor an artifact`);
+    const key = `tenants/${tenantId}/executions/${state.execution.id}/maps/${step.id}/items.json`;
+    await s3Of(deps).send(
+      new PutObjectCommand({
+        Bucket: setting(deps.config, 'ARTIFACT_BUCKET'),
+        Key: key,
+        Body: JSON.stringify(items),
+        ContentType: 'application/json',
+      }),
+    );
+    return { key, format: 'json' };
+  }
   const artifact = await getArtifact(deps, tenantId, id).catch((error: unknown) => {
     if (error instanceof NotFound) throw new StepRejected(`no artifact ${id}`);
     throw error;

@@ -60,7 +60,13 @@ export function compileRecipe(recipe: RecipeDefinition, options: CompileOptions)
   const finalize = { output: recipe.output ?? null, lastStep };
   compileSequence(
     recipe.steps,
-    { terminal: FINALIZE, failTarget: RECORD_FAILURE, finalize, targets: jumpTargets(recipe.steps) },
+    {
+      terminal: FINALIZE,
+      failTarget: RECORD_FAILURE,
+      finalize,
+      targets: jumpTargets(recipe.steps),
+      standard: chooseEngine(recipe) === 'STANDARD',
+    },
     options,
     states,
   );
@@ -101,6 +107,8 @@ interface SequenceContext {
   finalize?: { output: unknown; lastStep: string | null };
   /** Step ids something jumps to: each starts a state of its own. */
   targets: ReadonlySet<string>;
+  /** The run is a Standard workflow (the only kind that runs a Distributed Map). */
+  standard: boolean;
 }
 
 function compileSequence(
@@ -234,15 +242,19 @@ function compileStep(
   const config = step as unknown as StepConfig;
   const compileContext: CompileContext = {
     task: (s) => taskState(s as unknown as Step, next, context, options),
-    groupFunction: (steps) =>
-      steps.find((s) => stepTypeOf(s.type)?.fusable?.(s) !== true)?.type ?? 'finalize',
+    batchFunction: (steps) => {
+      if (steps.some((s) => stepTypeOf(s.type)?.kind !== 'task')) return null;
+      const others = steps.filter((s) => stepTypeOf(s.type)?.fusable?.(s) !== true);
+      return others.length > 1 ? null : (others[0]?.type ?? 'finalize');
+    },
+    standard: context.standard,
     lambdaTask: (component, payload) => lambdaTask(options.componentArn(component as ComponentName), payload),
     catcher: (s) => catcher(s as unknown as Step, next, context),
     target: (id) => (id === 'end' ? context.terminal : id),
     sequence: (steps, terminal, states) =>
       compileSequence(
         steps as unknown as Step[],
-        { terminal, failTarget: null, targets: context.targets },
+        { terminal, failTarget: null, targets: context.targets, standard: context.standard },
         options,
         states,
       ),

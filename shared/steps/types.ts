@@ -11,10 +11,13 @@ export interface CompileContext {
   /** The Task state that runs a task type's Lambda with its retry policy, timeout and error handling. */
   task: (step: StepConfig) => AslState;
   /**
-   * The function that runs these steps together (a map's batch of items): the one step's whose type is not
-   * fusable, else Finalize's, which runs the fusable types.
+   * The function that runs these steps for each item of a batch (a map over an artifact): the one step's whose
+   * type is not fusable, else Finalize's, which runs the fusable types; null when they cannot run as a batch
+   * (a step that is not a Lambda task, or two that are not fusable).
    */
-  groupFunction: (steps: StepConfig[]) => string;
+  batchFunction: (steps: StepConfig[]) => string | null;
+  /** The recipe runs as a Standard workflow, the only kind that runs a Distributed Map. */
+  standard: boolean;
   /** A lambda:invoke Task on one of the platform's functions, with the transient-error retrier. */
   lambdaTask: (component: string, payload: Record<string, unknown>) => AslState;
   /** The Catch of a step (its onError), or null when a failure ends the map/run without one. */

@@ -226,6 +226,47 @@ describe('a map over an artifact', () => {
     expect(await resultLines(map.items.artifactId)).toHaveLength(40);
   });
 
+  it('maps over a list too large for the state (held by reference) as over a file; a small one inline', async () => {
+    const recipeId = (
+      await api('POST', '/v1/recipes', {
+        name: 'rows of an upload',
+        steps: [
+          {
+            id: 'each',
+            type: 'map',
+            items: '{{input.rows}}',
+            maxItems: 2000,
+            steps: [{ id: 'name', type: 'transform', source: '{{item.name}}', ops: [] }],
+          },
+        ],
+      })
+    ).body!.id as string;
+    const trigger = (await api('POST', '/v1/triggers', { recipeId, prefix: 'list-' })).body!;
+    const runOf = async (artifactId: string) => {
+      for (let i = 0; i < 100; i++) {
+        const id = (await api('GET', `/v1/artifacts/${artifactId}`)).body!.run?.executionId;
+        if (id) return finished(id);
+        await sleep(100);
+      }
+      throw new Error('no run');
+    };
+    // 1,500 rows of about 60 bytes: the rows travel by reference (over 32 KiB), so the map reads them from S3.
+    const rows = Array.from({ length: 1500 }, (_, i) => ({ name: `lead ${i}`, note: 'x'.repeat(40) }));
+    const large = await runOf(
+      await upload('list-large.json', 'application/json', JSON.stringify(rows), trigger.id),
+    );
+    expect(large.status).toBe('succeeded');
+    expect(large.output).toMatchObject({ items: 1500, succeeded: 1500, failed: 0 });
+    const lines = await resultLines(large.output.artifact.id);
+    expect(lines[1499]).toEqual({ index: 1499, output: 'lead 1499' });
+    expect(large.creditsCharged).toBe(1 + 1500);
+    // Two rows stay in the state: an inline Map, its output the list of the items' outputs.
+    const small = await runOf(
+      await upload('list-small.json', 'application/json', JSON.stringify(rows.slice(0, 2)), trigger.id),
+    );
+    expect(small).toMatchObject({ status: 'succeeded', output: ['lead 0', 'lead 1'], creditsCharged: 3 });
+  });
+
   it('refuses a file with more items than maxItems before any item runs', async () => {
     const artifactId = await upload('many.json', 'application/json', JSON.stringify([1, 2, 3, 4, 5]));
     const recipeId = await createRecipe('capped', { items: '{{input.leadsArtifact}}', maxItems: 4 });

@@ -196,8 +196,9 @@ describe('fused steps', () => {
         steps: [pure('p'), call('x'), pure('q')],
       },
     ]);
-    const inner = (asl.States.each!.ItemProcessor as { States: Record<string, Record<string, unknown>> })
-      .States;
+    const inner = (
+      asl.States.Inline_each!.ItemProcessor as { States: Record<string, Record<string, unknown>> }
+    ).States;
     expect(groupIds(inner.p)).toEqual(['p', 'x']);
     expect(inner.q).toMatchObject({ ResultPath: '$.steps.q', Next: 'Done_each' });
     expect((inner.p!.Parameters as { Payload: Record<string, unknown> }).Payload.settles).toBeUndefined();
@@ -282,7 +283,19 @@ describe('branch and map', () => {
       ],
       Default: 'each',
     });
+    // Items that may travel by reference choose their path: inline, or read from S3 by a Distributed Map.
     expect(asl.States.each).toMatchObject({
+      Type: 'Choice',
+      Choices: [{ Variable: '$.steps.list.output.bytes', IsPresent: true, Next: 'Prepare_each' }],
+      Default: 'Inline_each',
+    });
+    expect(asl.States.Prepare_each).toMatchObject({ Next: 'Read_each', ResultPath: '$.steps.each' });
+    expect(asl.States.Map_each_json).toMatchObject({
+      ItemProcessor: { ProcessorConfig: { Mode: 'DISTRIBUTED' } },
+      Next: 'Collect_each',
+    });
+    expect(asl.States.Collect_each).toMatchObject({ ResultPath: '$.steps.each', Next: 'Finalize' });
+    expect(asl.States.Inline_each).toMatchObject({
       Type: 'Map',
       ItemsPath: '$.steps.list.output',
       MaxConcurrency: 2,

@@ -1,6 +1,7 @@
 // `map`: runs nested steps once per item of a list (an inline Map state), with `item` in their templates.
 import * as z from 'zod';
 import { jsonPath } from '../../recipes/choice-rules';
+import { parsePath } from '../../recipes/template';
 import { base, type onErrorSchema, type RetryPolicy } from '../base';
 import { stepSchema } from '../step-schema';
 import type { AslState, CompileContext, StepConfig, StepTypeDefinition } from '../types';
@@ -59,40 +60,65 @@ export const map = {
   // result is its last step's output, and the Map's result lands at $.steps.<id>.output.
   compile(step, next, context) {
     if (mapsOverArtifact(String(step.items))) return compileDistributed(step, next, context);
-    const steps = step.steps as StepConfig[];
-    const done = `Done_${step.id}`;
-    const inner: Record<string, Record<string, unknown>> = {};
-    context.sequence(steps, done, inner);
-    inner[done] = { Type: 'Pass', OutputPath: `$.steps.${steps.at(-1)!.id}.output`, End: true };
-    const items = String(step.items);
-    const itemsPath = /^\{\{\s*([^{}]+?)\s*\}\}$/.exec(items)?.[1] ?? items;
-    const catchers = context.catcher(step);
+    const inline = compileInline(step, next, context);
+    // Items an earlier step (or the input) holds may be too large for the state and travel by reference
+    // ({ $ref, bytes }): a Choice then sends the map down the Distributed Map's path, which reads them from S3.
+    const holder = referenceHolder(String(step.items));
+    if (!holder || !context.standard || !context.batchFunction(step.steps as StepConfig[])) return inline;
+    context.addState(`Inline_${step.id}`, inline);
+    context.addState(`Prepare_${step.id}`, compileDistributed(step, next, context));
     return {
-      Type: 'Map',
-      ItemsPath: jsonPath(itemsPath),
-      MaxConcurrency: step.maxConcurrency,
-      ItemSelector: {
-        'input.$': '$.input',
-        'steps.$': '$.steps',
-        'settings.$': '$.settings',
-        'execution.$': '$.execution',
-        'run.$': '$.run',
-        'item.$': '$$.Map.Item.Value',
-        'index.$': '$$.Map.Item.Index',
-        // Credits were reserved for this many items; an item beyond it fails the map (see step-runner).
-        maxItems: step.maxItems,
-      },
-      ItemProcessor: { ProcessorConfig: { Mode: 'INLINE' }, StartAt: steps[0]!.id, States: inner },
-      ResultPath: `$.steps.${step.id}.output`,
-      ...(catchers ? { Catch: catchers } : {}),
-      Next: next,
+      Type: 'Choice',
+      Choices: [{ Variable: `${holder}.bytes`, IsPresent: true, Next: `Prepare_${step.id}` }],
+      Default: `Inline_${step.id}`,
     };
   },
 } as const satisfies StepTypeDefinition<'map'>;
 
+/** Where the value a map's items come from travels by reference: an input field, or a step's output. */
+function referenceHolder(items: string): string | null {
+  const path = /^\{\{\s*([^{}]+?)\s*\}\}$/.exec(items)?.[1];
+  const [root, name, output] = path ? parsePath(path) : [];
+  if (root === 'input' && name) return jsonPath(`input.${name}`);
+  if (root === 'steps' && name && output === 'output') return jsonPath(`steps.${name}.output`);
+  return null;
+}
+
+/** An inline Map over the array in the state. */
+function compileInline(step: StepConfig, next: string, context: CompileContext): AslState {
+  const steps = step.steps as StepConfig[];
+  const done = `Done_${step.id}`;
+  const inner: Record<string, Record<string, unknown>> = {};
+  context.sequence(steps, done, inner);
+  inner[done] = { Type: 'Pass', OutputPath: `$.steps.${steps.at(-1)!.id}.output`, End: true };
+  const items = String(step.items);
+  const itemsPath = /^\{\{\s*([^{}]+?)\s*\}\}$/.exec(items)?.[1] ?? items;
+  const catchers = context.catcher(step);
+  return {
+    Type: 'Map',
+    ItemsPath: jsonPath(itemsPath),
+    MaxConcurrency: step.maxConcurrency,
+    ItemSelector: {
+      'input.$': '$.input',
+      'steps.$': '$.steps',
+      'settings.$': '$.settings',
+      'execution.$': '$.execution',
+      'run.$': '$.run',
+      'item.$': '$$.Map.Item.Value',
+      'index.$': '$$.Map.Item.Index',
+      // Credits were reserved for this many items; an item beyond it fails the map (see step-runner).
+      maxItems: step.maxItems,
+    },
+    ItemProcessor: { ProcessorConfig: { Mode: 'INLINE' }, StartAt: steps[0]!.id, States: inner },
+    ResultPath: `$.steps.${step.id}.output`,
+    ...(catchers ? { Catch: catchers } : {}),
+    Next: next,
+  };
+}
+
 /**
- * A map over an artifact, as states named after the step:
- * - `<id>`: a Task (Finalize's function, `map: prepare`) finds the file (the tenant's own artifact, uploaded,
+ * A map over an artifact (or over a list the state holds by reference), as states named after the step:
+ * - `<id>` (`Prepare_<id>` behind an inline map's Choice): a Task (Finalize's function, `map: prepare`) finds the file (the tenant's own artifact, uploaded,
  *   CSV/JSON/JSON Lines), counts its items against `maxItems` and records the map step with its progress;
  * - `Read_<id>`: a Choice on the file's format, since a Distributed Map's reader type is fixed in the definition;
  * - `Map_<id>_<format>`: the Distributed Map: items read from S3, `batchSize` per child execution (Express), each
@@ -115,7 +141,7 @@ function compileDistributed(step: StepConfig, next: string, context: CompileCont
       ? {}
       : { toleratedFailureCount: step.toleratedFailureCount }),
   };
-  const batch = context.lambdaTask(context.groupFunction(step.steps as StepConfig[]), {
+  const batch = context.lambdaTask(context.batchFunction(step.steps as StepConfig[]) ?? 'finalize', {
     map: 'batch',
     mapStep: id,
     group: step.steps,
