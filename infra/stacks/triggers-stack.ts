@@ -253,8 +253,16 @@ export class TriggersStack extends Stack {
     });
     grantTableAccess(uploadTrigger, props.table);
     grantStartExecution(uploadTrigger);
-    // HeadObject (is the upload complete, and of the declared size) and reading the rows need s3:GetObject.
-    grantTenantObjects(uploadTrigger, artifacts, props.dataKey, 'read');
+    // HeadObject (is the upload complete, and of the declared size) and reading the rows need s3:GetObject;
+    // rows above the inline limit are stored for the run by reference (s3:PutObject), and an object of another
+    // size than declared is deleted (s3:DeleteObject), as the artifacts API does.
+    grantTenantObjects(uploadTrigger, artifacts, props.dataKey, 'readwrite');
+    uploadTrigger.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['s3:DeleteObject'],
+        resources: [`arn:${this.partition}:s3:::${artifacts.name}/tenants/*`],
+      }),
+    );
     uploadTrigger.addEventSource(
       new SqsEventSource(this.uploads, {
         batchSize: 10,

@@ -8,6 +8,7 @@
 // the result artifact holds each item's output or error. A step's retry policy applies here, item by item.
 import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { keys } from '../data/keys';
+import { ttlAttribute } from '../data/table';
 import { failedConditions } from '../data/transactions';
 import type { Deps } from '../deps';
 import type { RunState } from '../executions/execution-model';
@@ -36,6 +37,8 @@ export type ItemResult =
 
 /** A batch's results travel by reference when they would crowd the child execution's 256 KiB output. */
 const RESULTS_INLINE_BYTES = 200 * 1024;
+/** How long a batch's marker (see countBatch) is kept. */
+const MARKER_DAYS = 7;
 /** Items of a batch run at once (their steps may wait on the network). */
 const ITEM_CONCURRENCY = 8;
 
@@ -147,7 +150,12 @@ async function countBatch(
           {
             Put: {
               TableName: deps.config.TABLE_NAME,
-              Item: keys.mapBatch(tenantId, executionId, event.mapStep, event.items[0]?.index ?? 0),
+              Item: {
+                ...keys.mapBatch(tenantId, executionId, event.mapStep, event.items[0]?.index ?? 0),
+                // A batch is invoked again within minutes if at all (its child execution ends within five):
+                // after a week the marker has done its work, and TTL deletes it for free.
+                [ttlAttribute]: Math.floor(deps.now().getTime() / 1000) + MARKER_DAYS * 86_400,
+              },
               ConditionExpression: 'attribute_not_exists(PK)',
             },
           },

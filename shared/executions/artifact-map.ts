@@ -8,7 +8,7 @@
 //   writes the result artifact (one JSON line per item in input order: its output, or its error) and ends the
 //   map's record; more failed items than tolerated fail the step, after the artifact is written.
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
-import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { artifactKey, getArtifact, putProducedArtifact } from '../artifacts/artifact-records';
 import { parseRows, sampleFormat } from '../artifacts/sample';
 import { s3Of } from '../clients/s3';
@@ -83,22 +83,28 @@ async function prepareMap(deps: Deps, { step, state }: ArtifactMapEvent): Promis
       `the file has ${total} items, more than the map's maxItems (${step.maxItems}); raise maxItems (up to 1000000) to map over all of them`,
     );
   }
-  const started = deps.now().toISOString();
-  await deps.db.send(
-    new PutCommand({
+  // Counters already there stay: prepare runs again when its Task is retried, or when a local run resumes
+  // after a restart, and the batches counted before are counted once (their markers say so).
+  const { Attributes } = await deps.db.send(
+    new UpdateCommand({
       TableName: deps.config.TABLE_NAME,
-      Item: {
-        ...keys.step(tenantId, state.execution.id, step.id),
-        stepId: step.id,
-        type: 'map',
-        status: 'running',
-        attempts: 1,
-        startedAt: started,
-        items: { total, succeeded: 0, failed: 0 },
-        itemSteps: Object.fromEntries(step.steps.map((inner) => [inner.id, 0])),
+      Key: keys.step(tenantId, state.execution.id, step.id),
+      UpdateExpression:
+        'SET stepId = :id, #type = :map, #status = :running, attempts = :one, startedAt = if_not_exists(startedAt, :now), #items = if_not_exists(#items, :items), itemSteps = if_not_exists(itemSteps, :steps)',
+      ExpressionAttributeNames: { '#type': 'type', '#status': 'status', '#items': 'items' },
+      ExpressionAttributeValues: {
+        ':id': step.id,
+        ':map': 'map',
+        ':running': 'running',
+        ':one': 1,
+        ':now': deps.now().toISOString(),
+        ':items': { total, succeeded: 0, failed: 0 },
+        ':steps': Object.fromEntries(step.steps.map((inner) => [inner.id, 0])),
       },
+      ReturnValues: 'ALL_NEW',
     }),
   );
+  const started = String(Attributes?.startedAt);
   return {
     bucket,
     key,
@@ -171,7 +177,18 @@ interface ChildExecution {
 async function collectMap(deps: Deps, { step, state }: ArtifactMapEvent) {
   const { tenantId } = state.run;
   const executionId = state.execution.id;
-  const run = state.steps[step.id] as { source: MapSource; mapRun: { ResultWriterDetails: { Key: string } } };
+  const run = state.steps[step.id] as {
+    source: MapSource;
+    mapRun?: { ResultWriterDetails: { Key: string } };
+    mapError?: { Error?: string; Cause?: string };
+  };
+  if (!run.mapRun) {
+    // The Map Run itself failed (more batches failed as a whole than tolerated, or its reader or writer did):
+    // what the record counted stays, the step fails.
+    const message = `the map failed (${run.mapError?.Error ?? 'unknown'}): ${causeOf(run.mapError?.Cause) ?? ''}`;
+    await failMapRecord(deps, state, run.source, step.id, message);
+    throw new StepRejected(message);
+  }
   const bucket = setting(deps.config, 'ARTIFACT_BUCKET');
   const readJson = async <T>(key: string): Promise<T> => {
     // Only what this run's map wrote, under the tenant's prefix.
@@ -290,6 +307,31 @@ async function endMapRecord(
               },
             }
           : {}),
+      },
+    }),
+  );
+}
+
+async function failMapRecord(
+  deps: Deps,
+  state: RunState,
+  source: MapSource,
+  stepId: string,
+  message: string,
+) {
+  const now = deps.now();
+  await deps.db.send(
+    new UpdateCommand({
+      TableName: deps.config.TABLE_NAME,
+      Key: keys.step(state.run.tenantId, state.execution.id, stepId),
+      UpdateExpression: 'SET #status = :failed, finishedAt = :now, latencyMs = :latency, #error = :error',
+      ConditionExpression: 'attribute_exists(startedAt)',
+      ExpressionAttributeNames: { '#status': 'status', '#error': 'error' },
+      ExpressionAttributeValues: {
+        ':failed': 'failed',
+        ':now': now.toISOString(),
+        ':latency': Math.max(0, now.getTime() - Date.parse(source.startedAt)),
+        ':error': { type: 'MapFailed', message },
       },
     }),
   );

@@ -1,4 +1,6 @@
-// `map`: runs nested steps once per item of a list (an inline Map state), with `item` in their templates.
+// `map`: runs nested steps once per item of a list, with `item` in their templates: an inline Map state over a
+// list in the state, or a Distributed Map over an artifact (or a list too large for the state) whose results
+// become a new artifact.
 import * as z from 'zod';
 import { jsonPath } from '../../recipes/choice-rules';
 import { parsePath } from '../../recipes/template';
@@ -118,8 +120,9 @@ function compileInline(step: StepConfig, next: string, context: CompileContext):
 
 /**
  * A map over an artifact (or over a list the state holds by reference), as states named after the step:
- * - `<id>` (`Prepare_<id>` behind an inline map's Choice): a Task (Finalize's function, `map: prepare`) finds the file (the tenant's own artifact, uploaded,
- *   CSV/JSON/JSON Lines), counts its items against `maxItems` and records the map step with its progress;
+ * - `<id>` (`Prepare_<id>` behind an inline map's Choice): a Task (Finalize's function, `map: prepare`) finds
+ *   the file (the tenant's own artifact, uploaded, CSV/JSON/JSON Lines), counts its items against `maxItems`
+ *   and records the map step with its progress;
  * - `Read_<id>`: a Choice on the file's format, since a Distributed Map's reader type is fixed in the definition;
  * - `Map_<id>_<format>`: the Distributed Map: items read from S3, `batchSize` per child execution (Express), each
  *   batch run by one invocation of the nested steps' function (`map: batch`, see map-batch.ts), the tolerated
@@ -192,7 +195,9 @@ function compileDistributed(step: StepConfig, next: string, context: CompileCont
         Parameters: { 'Bucket.$': `${source}.bucket`, 'Prefix.$': `${source}.resultPrefix` },
       },
       ResultPath: `$.steps.${id}.mapRun`,
-      ...caught,
+      // A Map Run that fails (more batches failed as a whole than tolerated) still ends at collect, which ends
+      // the map's record and fails the step there, under the step's own error handling.
+      Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: `$.steps.${id}.mapError`, Next: `Collect_${id}` }],
       Next: `Collect_${id}`,
     });
   }
