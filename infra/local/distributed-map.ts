@@ -17,6 +17,7 @@
 import { randomUUID } from 'node:crypto';
 import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { StateMachine } from 'aws-local-stepfunctions';
+import { parseCsv } from '../../shared/artifacts/sample';
 import { contextObject, type InvokeFunction, STATE_LIMIT_BYTES, taskOverrides } from './lambda-emulation';
 
 type AslState = Record<string, unknown>;
@@ -248,7 +249,7 @@ function parseItems(text: string, config: Record<string, unknown>): unknown[] {
         .filter((line) => line.trim() !== '')
         .map((line) => JSON.parse(line) as unknown);
     case 'CSV': {
-      const rows = csvRows(text);
+      const rows = parseCsv(text, true);
       const header =
         config.CSVHeaderLocation === 'GIVEN' ? (config.CSVHeaders as string[]) : (rows.shift() ?? []);
       // Each row is an object of strings by column name, as the service gives it.
@@ -257,37 +258,6 @@ function parseItems(text: string, config: Record<string, unknown>): unknown[] {
     default:
       throw new Error(`the local emulator does not read InputType ${String(config.InputType)}`);
   }
-}
-
-/** RFC 4180 rows: quoted fields may hold commas, quotes ("") and line breaks; blank lines are skipped. */
-function csvRows(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i += 1) {
-    const char = text[i]!;
-    if (quoted) {
-      if (char === '"' && text[i + 1] === '"') {
-        field += '"';
-        i += 1;
-      } else if (char === '"') quoted = false;
-      else field += char;
-    } else if (char === '"') quoted = true;
-    else if (char === ',') {
-      row.push(field);
-      field = '';
-    } else if (char === '\n' || char === '\r') {
-      if (char === '\r' && text[i + 1] === '\n') i += 1;
-      row.push(field);
-      if (row.length > 1 || row[0] !== '') rows.push(row);
-      row = [];
-      field = '';
-    } else field += char;
-  }
-  row.push(field);
-  if (row.length > 1 || row[0] !== '') rows.push(row);
-  return rows;
 }
 
 interface Batcher {

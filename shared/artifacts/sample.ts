@@ -80,8 +80,8 @@ function columnsOf(rows: unknown[]): string[] {
   return [...columns];
 }
 
-// RFC 4180: quoted fields may hold commas, doubled quotes and line breaks.
-function parseCsv(text: string, complete: boolean): string[][] {
+/** RFC 4180 rows: quoted fields may hold commas, doubled quotes and line breaks; blank lines are skipped. */
+export function parseCsv(text: string, complete: boolean): string[][] {
   const rows: string[][] = [];
   let row: string[] = [];
   let field = '';

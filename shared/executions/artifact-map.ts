@@ -186,7 +186,7 @@ async function collectMap(deps: Deps, { step, state }: ArtifactMapEvent) {
     // The Map Run itself failed (more batches failed as a whole than tolerated, or its reader or writer did):
     // what the record counted stays, the step fails.
     const message = `the map failed (${run.mapError?.Error ?? 'unknown'}): ${causeOf(run.mapError?.Cause) ?? ''}`;
-    await failMapRecord(deps, state, run.source, step.id, message);
+    await endMapRecord(deps, state, run.source, step.id, { error: { type: 'MapFailed', message } });
     throw new StepRejected(message);
   }
   const bucket = setting(deps.config, 'ARTIFACT_BUCKET');
@@ -259,7 +259,10 @@ async function collectMap(deps: Deps, { step, state }: ArtifactMapEvent) {
     succeeded: total - failed,
     failed,
   };
-  await endMapRecord(deps, state, run.source, step.id, output, tooMany);
+  const error = tooMany
+    ? { type: 'ItemsFailed', message: `${failed} of ${total} items failed, more than tolerated` }
+    : undefined;
+  await endMapRecord(deps, state, run.source, step.id, { output, ...(error ? { error } : {}) });
   if (tooMany) {
     throw new StepRejected(
       `${failed} of ${total} items failed, more than the map tolerates; each item's error is in artifact ${artifact.id}`,
@@ -268,71 +271,45 @@ async function collectMap(deps: Deps, { step, state }: ArtifactMapEvent) {
   return { output };
 }
 
+/** Ends the map's record: succeeded, or failed with an error; the final counts when the results were read. */
 async function endMapRecord(
   deps: Deps,
   state: RunState,
   source: MapSource,
   stepId: string,
-  output: { artifact: { id: string }; items: number; succeeded: number; failed: number },
-  failed: boolean,
+  end: {
+    error?: { type: string; message: string };
+    output?: { artifact: { id: string }; items: number; succeeded: number; failed: number };
+  },
 ) {
   const now = deps.now();
+  const sets = ['#status = :status', 'finishedAt = :now', 'latencyMs = :latency'];
+  const names: Record<string, string> = { '#status': 'status' };
+  const values: Record<string, unknown> = {
+    ':status': end.error ? 'failed' : 'succeeded',
+    ':now': now.toISOString(),
+    ':latency': Math.max(0, now.getTime() - Date.parse(source.startedAt)),
+  };
+  if (end.error) {
+    sets.push('#error = :error');
+    names['#error'] = 'error';
+    values[':error'] = end.error;
+  }
+  if (end.output) {
+    const { artifact, items: total, succeeded, failed } = end.output;
+    sets.push('#items = :items', 'outputPreview = :preview');
+    names['#items'] = 'items';
+    values[':items'] = { total, succeeded, failed, artifactId: artifact.id };
+    values[':preview'] = JSON.stringify(end.output);
+  }
   await deps.db.send(
     new UpdateCommand({
       TableName: deps.config.TABLE_NAME,
       Key: keys.step(state.run.tenantId, state.execution.id, stepId),
-      UpdateExpression: `SET #status = :status, finishedAt = :now, latencyMs = :latency, #items = :items, outputPreview = :preview${failed ? ', #error = :error' : ''}`,
+      UpdateExpression: `SET ${sets.join(', ')}`,
       ConditionExpression: 'attribute_exists(startedAt)',
-      ExpressionAttributeNames: {
-        '#status': 'status',
-        '#items': 'items',
-        ...(failed ? { '#error': 'error' } : {}),
-      },
-      ExpressionAttributeValues: {
-        ':status': failed ? 'failed' : 'succeeded',
-        ':now': now.toISOString(),
-        ':latency': Math.max(0, now.getTime() - Date.parse(source.startedAt)),
-        ':items': {
-          total: output.items,
-          succeeded: output.succeeded,
-          failed: output.failed,
-          artifactId: output.artifact.id,
-        },
-        ':preview': JSON.stringify(output),
-        ...(failed
-          ? {
-              ':error': {
-                type: 'ItemsFailed',
-                message: `${output.failed} of ${output.items} items failed, more than tolerated`,
-              },
-            }
-          : {}),
-      },
-    }),
-  );
-}
-
-async function failMapRecord(
-  deps: Deps,
-  state: RunState,
-  source: MapSource,
-  stepId: string,
-  message: string,
-) {
-  const now = deps.now();
-  await deps.db.send(
-    new UpdateCommand({
-      TableName: deps.config.TABLE_NAME,
-      Key: keys.step(state.run.tenantId, state.execution.id, stepId),
-      UpdateExpression: 'SET #status = :failed, finishedAt = :now, latencyMs = :latency, #error = :error',
-      ConditionExpression: 'attribute_exists(startedAt)',
-      ExpressionAttributeNames: { '#status': 'status', '#error': 'error' },
-      ExpressionAttributeValues: {
-        ':failed': 'failed',
-        ':now': now.toISOString(),
-        ':latency': Math.max(0, now.getTime() - Date.parse(source.startedAt)),
-        ':error': { type: 'MapFailed', message },
-      },
+      ExpressionAttributeNames: names,
+      ExpressionAttributeValues: values,
     }),
   );
 }

@@ -3,7 +3,7 @@
 // S3 server and writing one result line per item, in input order, to a new artifact.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
-import { apiClient } from '../support/api-client';
+import { apiClient, uploadArtifact } from '../support/api-client';
 
 const platform = apiClient(inject('demo').platformAdminKey);
 let api: ReturnType<typeof apiClient>;
@@ -15,18 +15,8 @@ beforeAll(async () => {
   tenantId = tenant.body!.tenant.id;
 });
 
-async function upload(filename: string, contentType: string, body: string, triggerId?: string) {
-  const created = await api('POST', '/v1/artifacts', {
-    filename,
-    contentType,
-    size: Buffer.byteLength(body),
-    ...(triggerId ? { triggerId } : {}),
-  });
-  expect(created.status).toBe(201);
-  const { url, method, headers } = created.body!.upload;
-  expect((await fetch(url, { method, headers, body })).status).toBe(200);
-  return created.body!.id as string;
-}
+const upload = (filename: string, contentType: string, body: string, triggerId?: string) =>
+  uploadArtifact(api, { filename, contentType, body, ...(triggerId ? { triggerId } : {}) });
 
 async function finished(id: string) {
   for (let i = 0; i < 600; i++) {
@@ -287,22 +277,17 @@ describe('a map over an artifact', () => {
     const other = apiClient(
       (await platform('POST', '/v1/tenants', { name: 'other', plan: 'enterprise' })).body!.apiKey.key,
     );
-    const created = await other('POST', '/v1/artifacts', {
+    const theirs = await uploadArtifact(other, {
       filename: 'x.json',
       contentType: 'application/json',
-      size: 3,
-    });
-    await fetch(created.body!.upload.url, {
-      method: 'PUT',
-      headers: created.body!.upload.headers,
       body: '[1]',
     });
     const recipeId = await createRecipe('theirs', { maxItems: 10 });
     const start = await api('POST', `/v1/recipes/${recipeId}/executions`, {
-      input: { artifact: created.body!.id },
+      input: { artifact: theirs },
     });
     const run = await finished(start.body!.id);
-    expect(run).toMatchObject({ status: 'failed', error: { message: `no artifact ${created.body!.id}` } });
+    expect(run).toMatchObject({ status: 'failed', error: { message: `no artifact ${theirs}` } });
     expect(tenantId).toBeDefined();
   });
 

@@ -3,7 +3,7 @@
 // global setup), as SQS may.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
-import { apiClient } from '../support/api-client';
+import { apiClient, uploadArtifact } from '../support/api-client';
 
 const platform = apiClient(inject('demo').platformAdminKey);
 let api: ReturnType<typeof apiClient>;
@@ -36,18 +36,8 @@ async function recipeOverUploads(name: string) {
   return recipe.body!.id as string;
 }
 
-async function upload(filename: string, body: string, triggerId?: string) {
-  const created = await api('POST', '/v1/artifacts', {
-    filename,
-    contentType: 'text/csv',
-    size: Buffer.byteLength(body),
-    ...(triggerId ? { triggerId } : {}),
-  });
-  expect(created.status).toBe(201);
-  const { url, method, headers } = created.body!.upload;
-  expect((await fetch(url, { method, headers, body })).status).toBe(200);
-  return created.body!.id as string;
-}
+const upload = (filename: string, body: string, triggerId?: string) =>
+  uploadArtifact(api, { filename, contentType: 'text/csv', body, ...(triggerId ? { triggerId } : {}) });
 
 async function runsOf(recipeId: string) {
   return (await api('GET', `/v1/executions?recipeId=${recipeId}`)).body!.items as Array<{

@@ -25,3 +25,21 @@ export function apiClientFor(baseUrl: string, key: string) {
     };
   };
 }
+
+/** Creates an artifact and puts its body through the presigned upload URL, as a user would; answers its id. */
+export async function uploadArtifact(
+  call: ReturnType<typeof apiClientFor>,
+  file: { filename: string; contentType: string; body: string; triggerId?: string },
+): Promise<string> {
+  const created = await call('POST', '/v1/artifacts', {
+    filename: file.filename,
+    contentType: file.contentType,
+    size: Buffer.byteLength(file.body),
+    ...(file.triggerId ? { triggerId: file.triggerId } : {}),
+  });
+  if (created.status !== 201) throw new Error(`artifact not created: ${JSON.stringify(created.body)}`);
+  const { url, method, headers } = created.body!.upload;
+  const put = await fetch(url, { method, headers, body: file.body });
+  if (put.status !== 200) throw new Error(`upload refused: ${put.status}`);
+  return created.body!.id as string;
+}

@@ -136,14 +136,10 @@ function compileDistributed(step: StepConfig, next: string, context: CompileCont
   const catchers = context.catcher(step);
   const caught = catchers ? { Catch: catchers } : {};
   const reference = { id, type: 'map', items: step.items, maxItems: step.maxItems, steps: step.steps };
-  const settings = {
-    ...(step.toleratedFailurePercent === undefined
-      ? {}
-      : { toleratedFailurePercent: step.toleratedFailurePercent }),
-    ...(step.toleratedFailureCount === undefined
-      ? {}
-      : { toleratedFailureCount: step.toleratedFailureCount }),
-  };
+  const settings = defined({
+    toleratedFailurePercent: step.toleratedFailurePercent,
+    toleratedFailureCount: step.toleratedFailureCount,
+  });
   const batch = context.lambdaTask(context.batchFunction(step.steps as StepConfig[]) ?? 'finalize', {
     map: 'batch',
     mapStep: id,
@@ -183,13 +179,12 @@ function compileDistributed(step: StepConfig, next: string, context: CompileCont
         StartAt: items,
         States: { [items]: { ...batch, OutputPath: '$.Payload', End: true } },
       },
-      ...(step.maxConcurrency ? { MaxConcurrency: step.maxConcurrency } : {}),
-      ...(step.toleratedFailurePercent === undefined
-        ? {}
-        : { ToleratedFailurePercentage: step.toleratedFailurePercent }),
-      ...(step.toleratedFailureCount === undefined
-        ? {}
-        : { ToleratedFailureCount: step.toleratedFailureCount }),
+      ...defined({
+        // 0 (unlimited) is the service's default of 10,000 children at once.
+        MaxConcurrency: step.maxConcurrency || undefined,
+        ToleratedFailurePercentage: step.toleratedFailurePercent,
+        ToleratedFailureCount: step.toleratedFailureCount,
+      }),
       ResultWriter: {
         Resource: 'arn:aws:states:::s3:putObject',
         Parameters: { 'Bucket.$': `${source}.bucket`, 'Prefix.$': `${source}.resultPrefix` },
@@ -228,6 +223,11 @@ function compileDistributed(step: StepConfig, next: string, context: CompileCont
     ...caught,
     Next: `Read_${id}`,
   };
+}
+
+/** The fields that are set (ASL has no undefined). */
+function defined(fields: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined));
 }
 
 /** A map step: its nested steps are any steps, maps included, so its type is written out. */
