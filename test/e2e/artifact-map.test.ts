@@ -129,6 +129,59 @@ describe('a map over an artifact', () => {
     expect(result.run).toBeUndefined();
   });
 
+  it('turns a 100,000-row CSV upload into a result artifact of 100,000 lines, charged per row', async () => {
+    // A tenant of its own: the run reserves 1 + 2 × 100,000 credits.
+    const own = apiClient(
+      (await platform('POST', '/v1/tenants', { name: 'hundred thousand', plan: 'enterprise' })).body!.apiKey
+        .key,
+    );
+    const recipe = await own('POST', '/v1/recipes', {
+      name: 'every lead',
+      steps: [
+        {
+          id: 'each',
+          type: 'map',
+          items: '{{input.artifact}}',
+          maxItems: 100_000,
+          batchSize: 250,
+          maxConcurrency: 8,
+          steps: rowSteps,
+        },
+      ],
+    });
+    const trigger = (await own('POST', '/v1/triggers', { recipeId: recipe.body!.id, prefix: 'big-' })).body!;
+    const rows = Array.from(
+      { length: 100_000 },
+      (_, i) => `lead${i}.${i % 2 ? 'example' : 'test'},${i % 900}`,
+    );
+    const artifactId = await uploadArtifact(own, {
+      filename: 'big-leads.csv',
+      contentType: 'text/csv',
+      body: `domain,employees\n${rows.join('\n')}\n`,
+      triggerId: trigger.id,
+    });
+    let run: { status?: string; output?: { artifact: { id: string } } } = {};
+    for (let i = 0; i < 1200; i++) {
+      const id = (await own('GET', `/v1/artifacts/${artifactId}`)).body!.run?.executionId;
+      if (id) run = (await own('GET', `/v1/executions/${id}`)).body!;
+      if (run.status && !['queued', 'running'].includes(run.status)) break;
+      await sleep(100);
+    }
+    expect(run).toMatchObject({
+      status: 'succeeded',
+      output: { items: 100_000, succeeded: 100_000, failed: 0 },
+      creditsCharged: 1 + 100_000 * 2,
+    });
+    const { url } = (await own('GET', `/v1/artifacts/${run.output!.artifact.id}/download`)).body!;
+    const lines = (await (await fetch(url)).text()).trimEnd().split('\n');
+    expect(lines).toHaveLength(100_000);
+    expect(JSON.parse(lines[99_999]!)).toEqual({
+      index: 99_999,
+      output: { score: 10, band: 'warm', matched: [expect.anything()] },
+    });
+    expect(lines.every((line, i) => line.startsWith(`{"index":${i},`))).toBe(true);
+  }, 180_000);
+
   it('shows its progress (items done, failed, total) on the run while it runs', async () => {
     // One item per batch, one batch at a time: long enough to be read half done.
     const rows = Array.from({ length: 300 }, (_, i) => `lead${i}.example,${i}`);
