@@ -1,23 +1,21 @@
-// Builds API handlers: a middy stack (problem+json, authentication) around middy's router, and `endpoint`,
-// which checks the route's role and parses its body and query with zod before calling the domain.
-import middy from '@middy/core';
-import httpRouterHandler, { type Method } from '@middy/http-router';
-import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+// Authenticated API handlers: the router's stack (router.ts) with authentication, the rate limit, audit and
+// idempotency, and `endpoint`, which checks the route's role and parses its body and query with zod before
+// calling the domain.
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import * as z from 'zod';
 import { hasRole, type Principal, type Role } from '../../shared/auth/principal';
 import { jsonBodyProblems } from '../../shared/data/json-values';
 import { type Deps, getDeps } from '../../shared/deps';
 import { ContentTooLarge, Forbidden, ValidationFailed } from '../../shared/errors';
-import { observed } from '../../shared/observability/observability';
 import { parseWith } from '../../shared/validation';
 import { auditMutations } from './middleware/audit';
 import { type AuthenticatedEvent, authenticate } from './middleware/authenticate';
-import { conditionalGet } from './middleware/conditional-get';
 import { idempotency } from './middleware/idempotency';
-import { problemJson } from './middleware/problem-json';
 import { rateLimit } from './middleware/rate-limit';
+import { type Result, type RouteDefinition, type RouteHandler, routedHandler } from './router';
 
-type Result = APIGatewayProxyStructuredResultV2;
+export { json, noContent, type RouteDefinition, type RouteSpec } from './router';
+
 const MAX_BODY_BYTES = 1024 * 1024;
 
 export interface EndpointContext<B, Q> {
@@ -103,46 +101,14 @@ export function readJsonBody(event: APIGatewayProxyEventV2): unknown {
   return body;
 }
 
-export function json(statusCode: number, body: unknown): Result {
-  return { statusCode, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) };
-}
-
-export function noContent(): Result {
-  return { statusCode: 204, headers: {} };
-}
-
 export const pageQuery = z.object({
   limit: z.coerce.number().int().min(1).max(100).optional(),
   cursor: z.string().max(2000).optional(),
 });
 
-export interface RouteSpec {
-  role: Role | 'platform' | 'any';
-  body?: z.ZodType;
-  query?: z.ZodType;
-}
-
-type RouteHandler = ((event: APIGatewayProxyEventV2) => Promise<Result>) & { spec?: RouteSpec };
-
-export interface RouteDefinition {
-  method: Method;
-  path: string;
-  handler: RouteHandler;
-}
-
-export function apiHandler(routes: RouteDefinition[], options: { public?: boolean } = {}) {
-  const router = httpRouterHandler<APIGatewayProxyEventV2, Result>(routes);
-  const stack = middy<APIGatewayProxyEventV2, Result>().use(observed());
-  if (!options.public) stack.use(authenticate()).use(rateLimit()).use(auditMutations()).use(idempotency());
-  stack.use(conditionalGet());
-  // Used last so its onError runs first: the audit and idempotency layers then see the problem's status.
-  const handler = stack.use(problemJson()).handler(router);
-  return Object.assign(handler, {
-    routes: routes.map(({ method, path, handler: route }) => ({
-      method,
-      path,
-      public: options.public ?? false,
-      spec: route.spec,
-    })),
-  });
+/** An API function's handler: its routes behind authentication, the rate limit, audit and idempotency. */
+export function apiHandler(routes: RouteDefinition[]) {
+  return routedHandler(routes, (stack) =>
+    stack.use(authenticate()).use(rateLimit()).use(auditMutations()).use(idempotency()),
+  );
 }

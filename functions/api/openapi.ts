@@ -8,12 +8,12 @@ import { handler as audit } from './audit';
 import { handler as connections } from './connections';
 import { handler as credentials } from './credentials';
 import { handler as credits } from './credits';
-import { apiHandler, json } from './endpoint';
 import { handler as executions } from './executions';
 import { handler as health } from './health';
 import { handler as messages } from './messages';
 import { handler as recipes } from './recipes';
 import { handler as reviews } from './reviews';
+import { json, publicApiHandler } from './router';
 import { handler as schedules } from './schedules';
 import { handler as settings } from './settings';
 import { handler as steps } from './steps';
@@ -44,19 +44,16 @@ const modules = [
 
 let document: unknown;
 
-export const handler = apiHandler(
-  [
-    {
-      method: 'GET',
-      path: '/v1/openapi.json',
-      handler: async () => {
-        document ??= openApiDocument([
-          ...modules.flatMap((m) => m.routes),
-          { method: 'GET', path: '/v1/openapi.json', public: true },
-        ]);
-        return json(200, document);
-      },
+export const handler = publicApiHandler([
+  {
+    method: 'GET',
+    path: '/v1/openapi.json',
+    handler: async () => {
+      document ??= openApiDocument([
+        ...modules.flatMap((m) => m.routes),
+        { method: 'GET', path: '/v1/openapi.json', public: true },
+      ]);
+      return json(200, document);
     },
-  ],
-  { public: true },
-);
+  },
+]);

@@ -18,7 +18,14 @@ import { randomUUID } from 'node:crypto';
 import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { StateMachine } from 'aws-local-stepfunctions';
 import { parseCsv } from '../../shared/artifacts/sample';
-import { contextObject, type InvokeFunction, STATE_LIMIT_BYTES, taskOverrides } from './lambda-emulation';
+import {
+  contextObject,
+  type InvokeFunction,
+  SERVICE_TASK_TIMEOUT,
+  STATE_LIMIT_BYTES,
+  taskOverrides,
+  withServiceTaskTimeouts,
+} from './lambda-emulation';
 
 type AslState = Record<string, unknown>;
 type AslStates = Record<string, AslState>;
@@ -53,7 +60,17 @@ export function withLocalDistributedMaps(states: AslStates): AslStates {
       } = state;
       // The reader's and writer's paths read the state's input; ItemsPath (no reader) names the items in it.
       const parameters = { 'input.$': '$', ...(ItemsPath ? { 'items.$': ItemsPath } : {}) };
-      return [name, { ...rest, Type: 'Task', Resource: LOCAL_DISTRIBUTED_MAP, Parameters: parameters }];
+      // A Map has no timeout; the interpreter fails a Task after 60 seconds unless told otherwise.
+      return [
+        name,
+        {
+          ...rest,
+          Type: 'Task',
+          Resource: LOCAL_DISTRIBUTED_MAP,
+          Parameters: parameters,
+          TimeoutSeconds: SERVICE_TASK_TIMEOUT,
+        },
+      ];
     }),
   );
 }
@@ -117,7 +134,10 @@ async function runMap(
   );
   const batches = batch(selected, state.ItemBatcher as Batcher | undefined, input);
   const processor = state.ItemProcessor as { StartAt: string; States: AslStates };
-  const child = new StateMachine({ StartAt: processor.StartAt, States: processor.States } as never);
+  const child = new StateMachine({
+    StartAt: processor.StartAt,
+    States: withServiceTaskTimeouts(processor.States),
+  } as never);
   const total = selected.length;
   const percent = state.ToleratedFailurePercentage as number | undefined;
   const count = state.ToleratedFailureCount as number | undefined;

@@ -90,6 +90,35 @@ export function taskOverrides(states: AslStates, invoke: InvokeFunction, hooks?:
   return overrides;
 }
 
+/**
+ * What a Task that names no TimeoutSeconds gets locally: the service waits for it without limit (its function's
+ * own timeout ends it), the interpreter fails it after 60 seconds. The longest Node keeps one timer (~24.8 days)
+ * is as close as the interpreter's timer allows; a restarted runtime starts its timers again.
+ */
+export const SERVICE_TASK_TIMEOUT = Math.floor((2 ** 31 - 1) / 1000);
+
+/**
+ * A copy of the States (Map processors included) where every Task without a timeout has the service's
+ * default instead of the interpreter's 60 seconds: a Task then waits as long as its function runs, as in the
+ * cloud, where the function's own timeout ends it.
+ */
+export function withServiceTaskTimeouts(states: AslStates): AslStates {
+  return Object.fromEntries(
+    Object.entries(states).map(([name, state]) => {
+      const processor = (state.ItemProcessor ?? state.Iterator) as { States?: AslStates } | undefined;
+      if (processor?.States) {
+        const key = state.ItemProcessor ? 'ItemProcessor' : 'Iterator';
+        return [
+          name,
+          { ...state, [key]: { ...processor, States: withServiceTaskTimeouts(processor.States) } },
+        ];
+      }
+      const timed = state.Type !== 'Task' || 'TimeoutSeconds' in state || 'TimeoutSecondsPath' in state;
+      return [name, timed ? state : { ...state, TimeoutSeconds: SERVICE_TASK_TIMEOUT }];
+    }),
+  );
+}
+
 /** The service fails a task whose result exceeds 256 KiB (UTF-8); the interpreter does not check it. */
 export const STATE_LIMIT_BYTES = 256 * 1024;
 function assertWithinStateLimit(result: unknown): void {

@@ -10,7 +10,12 @@ import { LOCAL_S3_CREDENTIALS } from '../../shared/clients/s3';
 import { writeFileAtomic } from './atomic-file';
 import { distributedMapOverrides, withLocalDistributedMaps } from './distributed-map';
 import { closeServer, listen } from './http-server';
-import { contextObject, type InvokeFunction, taskOverrides } from './lambda-emulation';
+import {
+  contextObject,
+  type InvokeFunction,
+  taskOverrides,
+  withServiceTaskTimeouts,
+} from './lambda-emulation';
 import { checkCreateStateMachine, ServiceError } from './step-functions-rules';
 import { waitOverrides, withLocalWaits } from './wait-states';
 
@@ -132,7 +137,8 @@ export async function startStepFunctionsLocal(options: {
     let interpreter = compiled.get(cacheKey);
     if (!interpreter) {
       const parsed = JSON.parse(machine.definition) as { States: Record<string, Record<string, unknown>> };
-      const definition = { ...parsed, States: withLocalDistributedMaps(withLocalWaits(parsed.States)) };
+      const states = withLocalDistributedMaps(withLocalWaits(withServiceTaskTimeouts(parsed.States)));
+      const definition = { ...parsed, States: states };
       // A resumed run starts at a later state, which leaves earlier ones unreachable: skip that validation.
       interpreter = startAt
         ? new StateMachine({ ...definition, StartAt: startAt } as never, {

@@ -2,6 +2,8 @@
 // Node caps at 2^31−1 ms (~24.8 days): a longer wait ends at once. So each Wait state is run as a local Task
 // that computes its wake time as the service does (Seconds, SecondsPath, Timestamp, TimestampPath, after
 // InputPath), sleeps in bounded slices, and reports its wake time so a restarted run keeps it.
+import { SERVICE_TASK_TIMEOUT } from './lambda-emulation';
+
 type AslStates = Record<string, Record<string, unknown>>;
 
 const LOCAL_WAIT = 'arn:aws:states:::local:wait';
@@ -35,7 +37,14 @@ function waitAsTask(wait: Record<string, unknown>): Record<string, unknown> {
   if (SecondsPath !== undefined) parameters['seconds.$'] = under(SecondsPath);
   if (Timestamp !== undefined) parameters.timestamp = Timestamp;
   if (TimestampPath !== undefined) parameters['timestamp.$'] = under(TimestampPath);
-  return { ...rest, Type: 'Task', Resource: LOCAL_WAIT, Parameters: parameters };
+  // A Wait has no timeout; the interpreter fails a Task after 60 seconds unless told otherwise.
+  return {
+    ...rest,
+    Type: 'Task',
+    Resource: LOCAL_WAIT,
+    Parameters: parameters,
+    TimeoutSeconds: SERVICE_TASK_TIMEOUT,
+  };
 }
 
 /** The names of the definition's Wait states, at every depth, and whether each is at the top level. */

@@ -12,7 +12,9 @@ import {
   StopExecutionCommand,
 } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SERVICE_TASK_TIMEOUT } from '../../infra/local/lambda-emulation';
 import { type StepFunctionsLocal, startStepFunctionsLocal } from '../../infra/local/step-functions-local';
+import { withLocalWaits } from '../../infra/local/wait-states';
 import { until } from '../support/until';
 
 const role = 'arn:aws:iam::000000000000:role/recipeflow-state-machine';
@@ -57,6 +59,11 @@ async function start(name: string, states: Record<string, unknown>, input: unkno
 const describeRun = (executionArn: string) => sfn.send(new DescribeExecutionCommand({ executionArn }));
 
 describe('local Wait states', () => {
+  it('never gives a Wait the 60-second timeout the interpreter gives a Task without one', () => {
+    const states = withLocalWaits({ Long: { Type: 'Wait', Seconds: 120, End: true } });
+    expect(states.Long).toMatchObject({ Type: 'Task', TimeoutSeconds: SERVICE_TASK_TIMEOUT });
+  });
+
   it('keeps waiting for a year, and for a timestamp decades ahead', async () => {
     const year = await start('wait-a-year', { Long: { Type: 'Wait', Seconds: 31_536_000, End: true } });
     const far = await start(
