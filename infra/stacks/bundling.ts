@@ -56,7 +56,6 @@ export const BUNDLE_TARGET_KB = 500;
  * - the openai SDK (387 KB) and nodemailer (238 KB): the ai and correspond steps' protocols.
  */
 export const bundleBudgetsKb: Record<string, number> = {
-  'api-health': 530,
   'api-openapi': 1160,
   'api-tenants': 741, // +0.2 KB: recipe validation knows maps over artifacts
   'api-credits': 550,
