@@ -78,9 +78,7 @@ export function withLocalDistributedMaps(states: AslStates): AslStates {
 export interface MapRunContext {
   region: string;
   account: string;
-  executionArn: string;
   stateMachineName: string;
-  executionInput: unknown;
   invoke: InvokeFunction;
   /** The state machine role's S3 access (made on first use). */
   s3: () => S3Client;

@@ -197,9 +197,7 @@ export async function startStepFunctionsLocal(options: {
           ...distributedMapOverrides(asl.States, {
             region: options.region,
             account: ACCOUNT,
-            executionArn: entry.arn,
             stateMachineName: machine.name,
-            executionInput: input,
             invoke: options.invoke,
             s3,
             signal: entry.stopped.signal,

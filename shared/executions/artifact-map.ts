@@ -1,9 +1,9 @@
 // The two ends of a map over an artifact (see shared/steps/map/index.ts, compileDistributed), run by Finalize's
 // function:
 // - prepare: finds the file the map reads — the tenant's own artifact, uploaded, CSV/JSON/JSON Lines, or a list
-//   the state holds by reference (stored as a JSON file for the map) — counts its
-//   items against the map's `maxItems` (credits were reserved for that many; more would be work nobody paid
-//   for, so the map fails before any item runs) and writes the map's step record, `running`, with its progress;
+//   the state holds by reference (stored as a JSON file for the map) — counts its items against the map's
+//   `maxItems` (credits were reserved for that many; more would be work nobody paid for, so the map fails
+//   before any item runs) and writes the map's step record, `running`, with its progress;
 // - collect: reads what the Distributed Map's ResultWriter wrote (a manifest and the child executions' results),
 //   writes the result artifact (one JSON line per item in input order: its output, or its error) and ends the
 //   map's record; more failed items than tolerated fail the step, after the artifact is written.
@@ -69,9 +69,10 @@ async function prepareMap(deps: Deps, { step, state }: ArtifactMapEvent): Promis
   const text = await object.Body!.transformToString();
   let total: number;
   try {
-    if (format === 'json' && !Array.isArray(JSON.parse(text)))
-      throw new StepRejected('a JSON file to map over must hold an array');
-    total = parseRows(format, text).length;
+    // A JSON file is an array of items (the Distributed Map's JSON reader refuses anything else).
+    const items = format === 'json' ? (JSON.parse(text) as unknown) : parseRows(format, text);
+    if (!Array.isArray(items)) throw new StepRejected('a JSON file to map over must hold an array');
+    total = items.length;
   } catch (error) {
     if (error instanceof ValidationFailed)
       throw new StepRejected(`the file cannot be read: ${error.message}`);
@@ -239,14 +240,12 @@ async function collectMap(deps: Deps, { step, state }: ArtifactMapEvent) {
     body,
     producedBy: { executionId, stepId: step.id },
   });
-  const tolerated = Math.min(
-    step.toleratedFailureCount ?? Number.POSITIVE_INFINITY,
-    step.toleratedFailurePercent === undefined
-      ? step.toleratedFailureCount === undefined
-        ? 0
-        : Number.POSITIVE_INFINITY
-      : (total * step.toleratedFailurePercent) / 100,
-  );
+  // As the Map Run counts them: past either limit the map fails; with neither, no item may fail.
+  const limits = [
+    step.toleratedFailureCount,
+    step.toleratedFailurePercent === undefined ? undefined : (total * step.toleratedFailurePercent) / 100,
+  ].filter((limit) => limit !== undefined);
+  const tolerated = limits.length > 0 ? Math.min(...limits) : 0;
   const tooMany = failed > tolerated;
   const output = {
     artifact: {

@@ -105,6 +105,11 @@ function checkMapMode(step: MapStep, at: string, errors: FieldError[]) {
         path: `${at}.steps[${i}].type`,
         message: `a map over an artifact runs its items in batches; a ${inner.type} step cannot run inside it`,
       });
+    } else if (typeof inner.onError === 'object') {
+      errors.push({
+        path: `${at}.steps[${i}].onError`,
+        message: 'inside a map over an artifact a step fails its item or continues; it cannot jump',
+      });
     } else if (definition.fusable?.(inner as unknown as StepConfig) !== true && ++others > 1) {
       errors.push({
         path: `${at}.steps[${i}].type`,

@@ -373,6 +373,15 @@ describe('a map over an artifact', () => {
     expect(twoAnchors.body!.errors).toContainEqual(
       expect.objectContaining({ path: 'steps[0].steps[1].type' }),
     );
+    const jump = await save([
+      {
+        id: 'each',
+        type: 'map',
+        items: '{{input.artifact}}',
+        steps: [{ ...rowSteps[0], onError: { goto: 'fit' } }, rowSteps[1]],
+      },
+    ]);
+    expect(jump.body!.errors).toContainEqual(expect.objectContaining({ path: 'steps[0].steps[0].onError' }));
     const express = await save([{ id: 'each', type: 'map', items: '{{input.artifact}}', steps: rowSteps }], {
       mode: 'express',
     });
