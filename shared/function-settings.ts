@@ -31,6 +31,7 @@ export const functionSettings = {
   'api/connections': [],
   'authorizer/authorizer': [],
   'components/finalize': ['ARTIFACT_BUCKET'],
+  'components/artifact-map': ['ARTIFACT_BUCKET'],
   'triggers/table-stream': ['AUDIT_BUCKET'],
   'triggers/admission': [],
   'triggers/execution-status': [],

@@ -102,4 +102,6 @@ export const apiRoutes: ApiRoute[] = [
 ];
 
 /** The functions a recipe state machine invokes: every step type that runs a Lambda, and Finalize. */
-export const componentFunctions = [...lambdaStepTypes, 'finalize'] as const;
+// Besides each Lambda step type's: Finalize (the end of every run), and the two ends of a map over an artifact,
+// which read and write whole files and get the memory and time for it.
+export const componentFunctions = [...lambdaStepTypes, 'finalize', 'artifact-map'] as const;

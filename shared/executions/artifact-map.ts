@@ -1,5 +1,5 @@
-// The two ends of a map over an artifact (see shared/steps/map/index.ts, compileDistributed), run by Finalize's
-// function:
+// The two ends of a map over an artifact (see shared/steps/map/index.ts, compileDistributed), run by their own
+// function (functions/components/artifact-map.ts):
 // - prepare: finds the file the map reads — the tenant's own artifact, uploaded, CSV/JSON/JSON Lines, or a list
 //   the state holds by reference (stored as a JSON file for the map) — counts its items against the map's
 //   `maxItems` (credits were reserved for that many; more would be work nobody paid for, so the map fails
@@ -51,11 +51,6 @@ interface MapReference {
 export type ArtifactMapEvent =
   | { map: 'prepare'; step: MapReference; state: RunState }
   | { map: 'collect'; step: MapReference; state: RunState };
-
-export function isArtifactMapEvent(event: unknown): event is ArtifactMapEvent {
-  const action = (event as ArtifactMapEvent).map;
-  return action === 'prepare' || action === 'collect';
-}
 
 export function runArtifactMap(deps: Deps, event: ArtifactMapEvent): Promise<unknown> {
   return event.map === 'prepare' ? prepareMap(deps, event) : collectMap(deps, event);

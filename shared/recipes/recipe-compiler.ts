@@ -23,7 +23,7 @@ import type { AslState, CompileContext, StepConfig } from '../steps/types';
 import type { RecipeDefinition, RetryPolicy, Step } from './recipe-schema';
 
 /** The platform's functions a state machine invokes: each Lambda step type's, and Finalize. */
-export type ComponentName = (typeof lambdaStepTypes)[number] | 'finalize';
+export type ComponentName = (typeof lambdaStepTypes)[number] | 'finalize' | 'artifact-map';
 export interface CompileOptions {
   componentArn: (component: ComponentName) => string;
 }

@@ -53,13 +53,16 @@ describe('sample events', () => {
   });
 
   it('give each component a step it accepts', () => {
-    for (const component of componentFunctions.filter((c) => c !== 'finalize')) {
+    for (const component of componentFunctions.filter((c) => c !== 'finalize' && c !== 'artifact-map')) {
       const { step, state } = load(`component-${component}.json`);
       expect(stepSchema.safeParse(step).success, component).toBe(true);
       expect(step.type).toBe(component);
       expect(state.run.tenantId).toBe('ten_demo');
     }
     expect(load('component-review.json').taskToken).toBeTruthy();
+    const map = load('component-artifact-map.json');
+    expect(map.map).toBe('prepare');
+    expect(stepSchema.safeParse(map.step).success).toBe(true);
   });
 
   it('drive the API handler as API Gateway would', async () => {

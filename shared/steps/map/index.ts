@@ -120,7 +120,7 @@ function compileInline(step: StepConfig, next: string, context: CompileContext):
 
 /**
  * A map over an artifact (or over a list the state holds by reference), as states named after the step:
- * - `<id>` (`Prepare_<id>` behind an inline map's Choice): a Task (Finalize's function, `map: prepare`) finds
+ * - `<id>` (`Prepare_<id>` behind an inline map's Choice): a Task (the artifact-map function, `map: prepare`) finds
  *   the file (the tenant's own artifact, uploaded, CSV/JSON/JSON Lines), counts its items against `maxItems`
  *   and records the map step with its progress;
  * - `Read_<id>`: a Choice on the file's format, since a Distributed Map's reader type is fixed in the definition;
@@ -206,7 +206,7 @@ function compileDistributed(step: StepConfig, next: string, context: CompileCont
     Default: `Map_${id}_jsonl`,
   });
   context.addState(`Collect_${id}`, {
-    ...context.lambdaTask('finalize', {
+    ...context.lambdaTask('artifact-map', {
       map: 'collect',
       step: { ...reference, ...settings },
       'state.$': '$',
@@ -217,7 +217,7 @@ function compileDistributed(step: StepConfig, next: string, context: CompileCont
     Next: next,
   });
   return {
-    ...context.lambdaTask('finalize', { map: 'prepare', step: reference, 'state.$': '$' }),
+    ...context.lambdaTask('artifact-map', { map: 'prepare', step: reference, 'state.$': '$' }),
     ResultSelector: { 'source.$': '$.Payload' },
     ResultPath: `$.steps.${id}`,
     ...caught,
