@@ -3,9 +3,10 @@
 // change on the stream). A repeated call
 // (a retried Finalize) finds the execution already final and changes nothing. Reviews the run still waited
 // for are closed.
-import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ledgerPut, settleUpdate } from '../credits/credits';
 import { charge } from '../credits/price-list';
+import { keys } from '../data/keys';
 import { failedConditions } from '../data/transactions';
 import type { Deps } from '../deps';
 import { logger, MetricUnit, metrics } from '../observability/observability';
@@ -74,9 +75,9 @@ export async function settleExecution(
   metrics.addMetric('CreditsCharged', MetricUnit.Count, charged);
   logger.info('run ended', { tenantId, executionId: state.execution.id, status, creditsCharged: charged });
   // Reviews still waiting when the run ended (cancelled, timed out, or an onTimeout rule applied) can no
-  // longer be decided.
-  await Promise.all(
-    stepRecords
+  // longer be decided; maps over artifacts still running were stopped with it (their items so far are charged).
+  await Promise.all([
+    ...stepRecords
       .filter((step) => step.type === 'review' && step.status === 'waiting')
       .map((step) =>
         closeReview(
@@ -86,6 +87,25 @@ export async function settleExecution(
           `the run ended (${status}) before a decision`,
         ),
       ),
-  );
+    ...stepRecords
+      .filter((step) => step.type === 'map' && step.status === 'running')
+      .map((step) =>
+        deps.db.send(
+          new UpdateCommand({
+            TableName: deps.config.TABLE_NAME,
+            Key: keys.step(tenantId, state.execution.id, step.stepId),
+            UpdateExpression: 'SET #status = :failed, finishedAt = :now, #error = :error',
+            ConditionExpression: '#status = :running',
+            ExpressionAttributeNames: { '#status': 'status', '#error': 'error' },
+            ExpressionAttributeValues: {
+              ':failed': 'failed',
+              ':running': 'running',
+              ':now': finished.toISOString(),
+              ':error': { type: 'RunEnded', message: `the run ended (${status}) before the map finished` },
+            },
+          }),
+        ),
+      ),
+  ]);
   return true;
 }

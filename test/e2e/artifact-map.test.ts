@@ -212,6 +212,29 @@ describe('a map over an artifact', () => {
     });
   });
 
+  it('cancelled while its items run: charged for the items done, the map ended with the run', async () => {
+    const rows = Array.from({ length: 300 }, (_, i) => `lead${i}.example,${i}`);
+    const artifactId = await upload('cancel.csv', 'text/csv', `domain,employees\n${rows.join('\n')}\n`);
+    const recipeId = await createRecipe('cancelled', { maxItems: 300, batchSize: 1, maxConcurrency: 1 });
+    const start = await api('POST', `/v1/recipes/${recipeId}/executions`, {
+      input: { artifact: artifactId },
+    });
+    for (let i = 0; i < 300; i++) {
+      const run = (await api('GET', `/v1/executions/${start.body!.id}`)).body!;
+      if (run.steps.find((step: { stepId: string }) => step.stepId === 'each')?.items?.succeeded >= 5) break;
+      await sleep(30);
+    }
+    expect((await api('POST', `/v1/executions/${start.body!.id}/cancel`)).status).toBe(200);
+    const run = await finished(start.body!.id);
+    expect(run.status).toBe('cancelled');
+    const map = run.steps.find((step: { stepId: string }) => step.stepId === 'each');
+    expect(map).toMatchObject({ status: 'failed', error: { type: 'RunEnded' } });
+    // The run, and each item that ran its two steps by the time the cancel settled the run (never all 300).
+    expect(run.creditsCharged).toBe(1 + 2 * map.itemSteps.fit);
+    expect(map.itemSteps.fit).toBeGreaterThanOrEqual(5);
+    expect(run.creditsCharged).toBeLessThan(run.creditsReserved);
+  });
+
   it('keeps each failed item in the result and fails the map past the tolerated failures', async () => {
     // A JSON Lines file in which every fourth item has no list to filter: its transform fails.
     const items = Array.from({ length: 40 }, (_, i) =>
@@ -286,7 +309,7 @@ describe('a map over an artifact', () => {
     ).body!.id as string;
     const trigger = (await api('POST', '/v1/triggers', { recipeId, prefix: 'list-' })).body!;
     const runOf = async (artifactId: string) => {
-      for (let i = 0; i < 100; i++) {
+      for (let i = 0; i < 500; i++) {
         const id = (await api('GET', `/v1/artifacts/${artifactId}`)).body!.run?.executionId;
         if (id) return finished(id);
         await sleep(100);
@@ -308,7 +331,8 @@ describe('a map over an artifact', () => {
       await upload('list-small.json', 'application/json', JSON.stringify(rows.slice(0, 2)), trigger.id),
     );
     expect(small).toMatchObject({ status: 'succeeded', output: ['lead 0', 'lead 1'], creditsCharged: 3 });
-  });
+    // Room for one redelivery of an upload event (the uploads queue's 30-second visibility timeout).
+  }, 90_000);
 
   it('refuses a file with more items than maxItems before any item runs', async () => {
     const artifactId = await upload('many.json', 'application/json', JSON.stringify([1, 2, 3, 4, 5]));
