@@ -67,12 +67,12 @@ export const bundleBudgetsKb: Record<string, number> = {
   'api-steps': 800,
   'component-http': 734, // +2 KB (and every component): runs a map's batch of items
   'component-ai': 1346,
-  'component-transform': 694,
-  'component-score': 694,
-  'component-state': 694,
+  'component-transform': 695, // +0.3 KB (and score, state, finalize): settling ends a map still running
+  'component-score': 695,
+  'component-state': 695,
   'component-correspond': 1065,
   'component-review': 520,
-  'component-finalize': 694, // +4 KB: runs a map's batch of items when its steps are all fusable
+  'component-finalize': 695, // +4 KB: runs a map's batch of items when its steps are all fusable
   'execution-status': 870, // +1 KB: the sweep admits queued runs
   schedule: 700, // +0.03 KB: starts past the limit are queued
   upload: 873, // +2 KB: recipe validation knows maps over artifacts; a produced file starts nothing

@@ -17,7 +17,7 @@ import { plans } from '../credits/plans';
 import { reservation } from '../credits/price-list';
 import { priceList } from '../credits/pricing';
 import { keys } from '../data/keys';
-import { failedConditions } from '../data/transactions';
+import { conflicted, failedConditions } from '../data/transactions';
 import type { Deps } from '../deps';
 import { TenantSuspended, ValidationFailed } from '../errors';
 import { newId } from '../ids';
@@ -153,6 +153,9 @@ export async function launchExecution(
  * Records the run and reserves its credits: running at once when a slot is free and no run of the tenant is
  * waiting, else (unless the caller opted out) queued with its admission entry, in one transaction either way.
  */
+/** Tries of a start transaction that only conflicted with another. */
+const CONFLICT_ATTEMPTS = 4;
+
 async function reserve(
   deps: Deps,
   launch: Parameters<typeof launchExecution>[1],
@@ -172,13 +175,19 @@ async function reserve(
     },
   };
   const reserved = ledgerPut(deps, tenantId, { type: 'reserve', amount: -cost, executionId: record.id });
-  const write = async (items: object[]): Promise<boolean> => {
+  const write = async (items: object[], attempt = 1): Promise<boolean> => {
     try {
       await deps.db.send(
         new TransactWriteCommand({ TransactItems: [...items, ...(marker ? [marker] : [])] as never }),
       );
       return true;
     } catch (error) {
+      // Two starts of the same upload delivered at once can cancel each other; tried again, one wins and the
+      // other finds its dedupe marker (instead of both waiting for the queue's redelivery).
+      if (conflicted(error) && attempt < CONFLICT_ATTEMPTS) {
+        await new Promise((resolve) => setTimeout(resolve, Math.random() * 100 * attempt));
+        return write(items, attempt + 1);
+      }
       const failed = failedConditions(error);
       if (marker && failed.at(-1)) {
         const { Item } = await deps.db.send(
