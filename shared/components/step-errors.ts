@@ -21,3 +21,18 @@ export function toStepError(error: unknown): StepFailed | StepRejected {
 export class RunSettled extends Error {
   override name = 'RunSettled';
 }
+
+/**
+ * The message of a failure's Cause as Step Functions gives it: a Lambda error's JSON (`{ errorMessage, errorType,
+ * trace }`) reduced to its message, a plain-text cause as it is; undefined when there is none.
+ */
+export function causeMessage(cause: string | undefined): string | undefined {
+  if (!cause) return undefined;
+  try {
+    const parsed = JSON.parse(cause) as { errorMessage?: string };
+    if (parsed.errorMessage) return parsed.errorMessage;
+  } catch {
+    // a plain-text cause
+  }
+  return cause;
+}

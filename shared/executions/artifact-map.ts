@@ -13,7 +13,7 @@ import { artifactKey, getArtifact, putProducedArtifact } from '../artifacts/arti
 import { parseRows, sampleFormat } from '../artifacts/sample';
 import { s3Of } from '../clients/s3';
 import type { ItemResult } from '../components/map-batch';
-import { StepRejected } from '../components/step-errors';
+import { causeMessage, StepRejected } from '../components/step-errors';
 import { templateScope } from '../components/step-runner';
 import { setting } from '../config';
 import { keys } from '../data/keys';
@@ -181,7 +181,7 @@ async function collectMap(deps: Deps, { step, state }: ArtifactMapEvent) {
   if (!run.mapRun) {
     // The Map Run itself failed (more batches failed as a whole than tolerated, or its reader or writer did):
     // what the record counted stays, the step fails.
-    const message = `the map failed (${run.mapError?.Error ?? 'unknown'}): ${causeOf(run.mapError?.Cause) ?? ''}`;
+    const message = `the map failed (${run.mapError?.Error ?? 'unknown'}): ${causeMessage(run.mapError?.Cause) ?? ''}`;
     await endMapRecord(deps, state, run.source, step.id, { error: { type: 'MapFailed', message } });
     throw new StepRejected(message);
   }
@@ -212,7 +212,7 @@ async function collectMap(deps: Deps, { step, state }: ArtifactMapEvent) {
           step: step.id,
           type: child.Error ?? 'NotRun',
           message:
-            causeOf(child.Cause) ?? `the item's batch ${status === 'PENDING' ? 'never ran' : 'failed'}`,
+            causeMessage(child.Cause) ?? `the item's batch ${status === 'PENDING' ? 'never ran' : 'failed'}`,
         };
         for (const item of Items) lines[item.index] = { index: item.index, error };
       }
@@ -306,13 +306,4 @@ async function endMapRecord(
       ExpressionAttributeValues: values,
     }),
   );
-}
-
-function causeOf(cause: string | undefined): string | undefined {
-  if (!cause) return undefined;
-  try {
-    return (JSON.parse(cause) as { errorMessage?: string }).errorMessage ?? cause;
-  } catch {
-    return cause;
-  }
 }

@@ -1,5 +1,6 @@
 // The last state of every run: resolves the recipe's output (or records the failure) on the execution.
 
+import { causeMessage } from '../components/step-errors';
 import { templateScope } from '../components/step-runner';
 import type { Deps } from '../deps';
 import { logger } from '../observability/observability';
@@ -44,18 +45,6 @@ function describeFailure(state: RunState): ExecutionError {
   return {
     ...(step ? { step } : {}),
     type: failure?.Error ?? 'Unknown',
-    message: causeMessage(failure?.Cause),
+    message: causeMessage(failure?.Cause) ?? 'the step failed',
   };
-}
-
-// Lambda failures arrive as a JSON Cause ({ errorMessage, errorType, trace }); keep only the message.
-function causeMessage(cause: string | undefined): string {
-  if (!cause) return 'the step failed';
-  try {
-    const parsed = JSON.parse(cause) as { errorMessage?: string };
-    if (parsed.errorMessage) return parsed.errorMessage;
-  } catch {
-    // a plain-text cause
-  }
-  return cause;
 }
