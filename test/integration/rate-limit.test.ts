@@ -24,7 +24,7 @@ function counting(now: Date): { deps: Deps; writes: () => number } {
   const name = `count-${Math.random()}`;
   stack.deps.db.middlewareStack.add(
     (next, context) => async (args) => {
-      if (/^Update(Item)?Command$/.test(context.commandName)) writes += 1;
+      if (/^Update(Item)?Command$/.test(context.commandName ?? '')) writes += 1;
       return next(args);
     },
     { step: 'initialize', name },
