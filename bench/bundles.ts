@@ -30,7 +30,7 @@ async function bundle(name: string, entry: string, bundleSdk: boolean): Promise<
     ...esbuildOptions,
     entryPoints: [entry],
     outfile: file,
-    external: bundleSdk ? [] : ['@aws-sdk/*'],
+    external: bundleSdk ? esbuildOptions.external : [...esbuildOptions.external!, '@aws-sdk/*'],
     logLevel: 'silent',
   });
   return file;

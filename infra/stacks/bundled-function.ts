@@ -5,7 +5,7 @@ import { Architecture, LoggingFormat, Runtime, Tracing } from 'aws-cdk-lib/aws-l
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
-import { bundleAliases, projectRoot, requireBanner } from './bundling';
+import { bundleAliases, onDemandCommands, onDemandModules, projectRoot, requireBanner } from './bundling';
 
 export { projectRoot };
 
@@ -50,6 +50,13 @@ export function bundledFunction(scope: Construct, id: string, props: BundledFunc
         Object.entries(bundleAliases).map(([from, to]) => [`--alias:${from}`, to]),
       ),
       banner: requireBanner,
+      // Required on first use (./bundling.ts): left out of the bundle, built beside it.
+      externalModules: [...onDemandModules],
+      commandHooks: {
+        beforeBundling: () => [],
+        beforeInstall: () => [],
+        afterBundling: (_inputDir, outputDir) => onDemandCommands(outputDir),
+      },
     },
   });
   // Which entry point this is, so the CDK test can hold its environment to what the entry declares it needs.

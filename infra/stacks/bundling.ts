@@ -1,6 +1,7 @@
 // How every Lambda is bundled: the CDK stacks, the bundle benchmark and the byte-budget test use these
 // options, so what is measured and held is what is deployed.
 import { readdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { BuildOptions } from 'esbuild';
 import { apiHandlers, componentFunctions } from '../../shared/api/routes';
@@ -16,6 +17,13 @@ export const bundleAliases = {
 /** Some dependencies are CommonJS and call require(); the ESM bundle gives them one. */
 export const requireBanner = "import{createRequire as __cr}from'module';const require=__cr(import.meta.url);";
 
+/**
+ * Packages a function requires only on first use, not at cold start (`createRequire(import.meta.url)(name)`):
+ * left out of the bundle and shipped beside it, minified into one CommonJS file under `node_modules/<name>/`,
+ * where that require finds it. re2js: the pattern language of `matches` conditions, which few recipes use.
+ */
+export const onDemandModules = ['re2js'] as const;
+
 /** esbuild's options for one function, as NodejsFunction passes them (the AWS SDK bundled, minified). */
 export const esbuildOptions: BuildOptions = {
   bundle: true,
@@ -26,7 +34,34 @@ export const esbuildOptions: BuildOptions = {
   mainFields: ['module', 'main'],
   alias: bundleAliases,
   banner: { js: requireBanner },
+  external: [...onDemandModules],
 };
+
+/** esbuild's options for an on-demand package's file (what `require(name)` loads in the function). */
+export function onDemandOptions(name: string, outDir: string): BuildOptions {
+  return {
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node24',
+    minify: true,
+    absWorkingDir: projectRoot,
+    entryPoints: [createRequire(path.join(projectRoot, 'package.json')).resolve(name)],
+    outfile: path.join(outDir, 'node_modules', name, 'index.js'),
+    logLevel: 'silent',
+  };
+}
+
+/** The shell commands NodejsFunction runs after bundling: each on-demand package, built beside the bundle. */
+export function onDemandCommands(outputDir: string): string[] {
+  return onDemandModules.map((name) => {
+    const { entryPoints, outfile } = onDemandOptions(name, outputDir) as {
+      entryPoints: string[];
+      outfile: string;
+    };
+    return `${path.join(projectRoot, 'node_modules/.bin/esbuild')} ${entryPoints[0]} --bundle --platform=node --format=cjs --target=node24 --minify --log-level=warning --outfile=${outfile}`;
+  });
+}
 
 /** Every Lambda function's entry module (from the project root), by a short name. */
 export function lambdaEntries(): Record<string, string> {

@@ -11,7 +11,7 @@
 import type { Deps } from '../deps';
 import type { RunState } from '../executions/execution-model';
 import { finalizeExecution } from '../executions/finalize-execution';
-import { isFusable } from '../recipes/recipe-compiler';
+import { isFusable } from '../steps/fusable';
 import type { Step } from '../recipes/recipe-schema';
 import { RunSettled } from './step-errors';
 import { type Component, runStep } from './step-runner';

@@ -1,43 +1,8 @@
 // Conditions used by score rules, branch cases and transform filters: { path, op, value } combined with all/any/not.
-import * as z from 'zod';
-import { matchesPattern, patternProblem } from './patterns';
+// How one is evaluated; its schema (what a recipe may write) is condition-schema.ts.
+import type { Condition, ConditionOp } from './condition-schema';
+import { matchesPattern } from './patterns';
 import { readPath } from './template';
-
-export const conditionOps = [
-  'eq',
-  'ne',
-  'gt',
-  'gte',
-  'lt',
-  'lte',
-  'in',
-  'contains',
-  'exists',
-  'matches',
-] as const;
-
-const comparison = z
-  .object({ path: z.string().min(1), op: z.enum(conditionOps), value: z.unknown().optional() })
-  .strict()
-  .superRefine((condition, ctx) => {
-    const problem = condition.op === 'matches' ? patternProblem(condition.value) : undefined;
-    if (problem) ctx.addIssue({ code: 'custom', path: ['value'], message: problem });
-  });
-
-export type Condition =
-  | z.infer<typeof comparison>
-  | { all: Condition[] }
-  | { any: Condition[] }
-  | { not: Condition };
-
-export const conditionSchema: z.ZodType<Condition> = z.lazy(() =>
-  z.union([
-    comparison,
-    z.object({ all: z.array(conditionSchema).min(1) }).strict(),
-    z.object({ any: z.array(conditionSchema).min(1) }).strict(),
-    z.object({ not: conditionSchema }).strict(),
-  ]),
-);
 
 export function evaluateCondition(condition: Condition, scope: unknown): boolean {
   if ('all' in condition) return condition.all.every((c) => evaluateCondition(c, scope));
@@ -46,7 +11,7 @@ export function evaluateCondition(condition: Condition, scope: unknown): boolean
   return compare(readPath(scope, condition.path), condition.op, condition.value);
 }
 
-function compare(actual: unknown, op: (typeof conditionOps)[number], expected: unknown): boolean {
+function compare(actual: unknown, op: ConditionOp, expected: unknown): boolean {
   switch (op) {
     case 'exists':
       return (actual !== undefined && actual !== null) === (expected ?? true);
@@ -81,3 +46,5 @@ function ordered(a: unknown, b: unknown, test: (x: number | string, y: number | 
 function deepEqual(a: unknown, b: unknown): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
 }
+
+export type { Condition } from './condition-schema';

@@ -2,13 +2,18 @@
 // pattern can freeze a process the way a backtracking one (`^(a+)+$`) does with JavaScript's RegExp. Patterns
 // are checked when a recipe is saved (RE2 syntax: no backreferences or lookaround) and both pattern and subject
 // are bounded.
-import { RE2JS } from 're2js';
+//
+// re2js (147 KB, mostly Unicode tables) is required on first use, not imported: few recipes match patterns, so
+// a function loads it only when one does (deployed beside the bundle, see infra/stacks/bundling.ts).
+import { createRequire } from 'node:module';
+import type { RE2JS } from 're2js';
 
 export const MAX_PATTERN_LENGTH = 500;
 /** Longer subjects do not match: a run's values are at most a few hundred KB, and this bounds the work. */
 export const MAX_SUBJECT_LENGTH = 1_000_000;
 
 const compiled = new Map<string, RE2JS>();
+let engine: typeof RE2JS | undefined;
 
 /** Why a pattern cannot be used, or undefined when it can. */
 export function patternProblem(pattern: unknown): string | undefined {
@@ -31,7 +36,8 @@ export function matchesPattern(pattern: string, subject: string): boolean {
 function compile(pattern: string): RE2JS {
   let re = compiled.get(pattern);
   if (!re) {
-    re = RE2JS.compile(pattern);
+    engine ??= (createRequire(import.meta.url)('re2js') as typeof import('re2js')).RE2JS;
+    re = engine.compile(pattern);
     if (compiled.size > 1000) compiled.clear();
     compiled.set(pattern, re);
   }

@@ -18,6 +18,7 @@
 // Success path transitions = one per group and standalone step (review, wait, map, branch), plus Finalize
 // unless it joined the last group.
 import { createHash } from 'node:crypto';
+import { isFusable } from '../steps/fusable';
 import { type lambdaStepTypes, stepTypeOf } from '../steps/registry';
 import type { AslState, CompileContext, StepConfig } from '../steps/types';
 import type { RecipeDefinition, RetryPolicy, Step } from './recipe-schema';
@@ -130,14 +131,6 @@ function compileSequence(
         : groupState(group, next, context, options, ends);
   });
   Object.assign(states, extra);
-}
-
-/** Fusable: the type says so, and nothing about the step needs a state of its own. */
-export function isFusable(step: Step): boolean {
-  const config = step as unknown as StepConfig;
-  return (
-    !config.retry && typeof config.onError !== 'object' && stepTypeOf(step.type)?.fusable?.(config) === true
-  );
 }
 
 /** A Lambda task step that may anchor a group: its failure is its Task's, and it ends the run. */

@@ -1,6 +1,9 @@
 // Each Lambda function's bundle, built as the CDK stacks build it (the AWS SDK bundled, minified), stays within
 // its byte budget: the target for all, or the size it was held at while above it (infra/stacks/bundling.ts).
 // Sizes are deterministic; init times are measured by `npm run bench -- bundles`, never asserted here.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
 import {
@@ -8,6 +11,8 @@ import {
   bundleBudgetsKb,
   esbuildOptions,
   lambdaEntries,
+  onDemandModules,
+  onDemandOptions,
   projectRoot,
 } from '../../infra/stacks/bundling';
 
@@ -40,5 +45,43 @@ describe('function bundles', () => {
     expect(
       inputs.filter((input) => /credential-provider-(node|ini|sso)|node_modules\/undici\//.test(input)),
     ).toEqual([]);
+  });
+});
+
+describe('packages required on first use', () => {
+  it('are left out of every bundle, and load from beside it as deployed', async () => {
+    const dir = mkdtempSync(path.join(projectRoot, 'test/.on-demand-'));
+    try {
+      // A function that matches a pattern, bundled and laid out as the stacks deploy it, run by Node 24 from a
+      // directory where no node_modules of the project can be found.
+      const out = mkdtempSync(path.join('/tmp', 'on-demand-'));
+      const entry = path.join(dir, 'entry.ts');
+      writeFileSync(
+        entry,
+        `import { matchesPattern } from '${path.join(projectRoot, 'shared/recipes/patterns')}';\n` +
+          `console.log(matchesPattern('^a+b$', 'aaab'), matchesPattern('^a+b$', 'ba'));\n`,
+      );
+      const bundle = await build({
+        ...esbuildOptions,
+        absWorkingDir: projectRoot,
+        entryPoints: [entry],
+        outfile: path.join(out, 'index.mjs'),
+        metafile: true,
+        logLevel: 'silent',
+      });
+      expect(Object.keys(bundle.metafile.inputs).filter((input) => input.includes('re2js'))).toEqual([]);
+      for (const name of onDemandModules) {
+        const options = onDemandOptions(name, out);
+        await build(options);
+        expect(statSync(options.outfile!).size / 1024).toBeLessThan(150);
+      }
+      const node = path.join(projectRoot, 'node_modules/.bin/node');
+      expect(execFileSync(node, [path.join(out, 'index.mjs')], { cwd: out, encoding: 'utf8' }).trim()).toBe(
+        'true false',
+      );
+      rmSync(out, { recursive: true, force: true });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -9,6 +9,9 @@ import {
   stateMachineName,
 } from '../../shared/recipes/recipe-compiler';
 import { validateRecipe } from '../../shared/recipes/recipe-validation';
+import { fusableTypes } from '../../shared/steps/fusable';
+import { stepTypeNames, stepTypes } from '../../shared/steps/registry';
+import type { StepTypeDefinition } from '../../shared/steps/types';
 import { threeStepRecipe } from '../support/recipes';
 
 const options = {
@@ -116,6 +119,15 @@ function successPath(asl: { StartAt: string; States: Record<string, Record<strin
 }
 
 describe('fused steps', () => {
+  it('decides fusability by the registry’s rules, also where the registry is not bundled', () => {
+    const declared = Object.fromEntries(
+      stepTypeNames
+        .map((type) => [type, (stepTypes[type] as StepTypeDefinition).fusable] as const)
+        .filter(([, rule]) => rule),
+    );
+    expect(fusableTypes).toEqual(declared);
+  });
+
   const pure = (id: string, extra: Record<string, unknown> = {}) => ({
     id,
     type: 'transform',

@@ -4,12 +4,12 @@ import { getDeps } from '../../deps';
 import { checkSettings } from '../../function-settings';
 import type { AiStep } from '../../recipes/recipe-schema';
 import { componentHandler } from '../component-handler';
-import { ai } from './index';
 import { aiCostUsd } from './prices';
 import { providerOf } from './providers/registry';
 import { providerName, runAi } from './run';
+import { settings } from './runtime';
 
-checkSettings(ai.settings);
+checkSettings(settings);
 
 export const handler = componentHandler<AiStep>(async (step, scope, state) => {
   const deps = getDeps();

@@ -2,6 +2,7 @@
 import * as z from 'zod';
 import { base } from '../base';
 import type { StepTypeDefinition } from '../types';
+import { settings } from './runtime';
 
 export const aiStepSchema = z
   .object({
@@ -35,7 +36,7 @@ export const ai = {
     timeoutSeconds: 50,
     retry: { maxAttempts: 3, intervalSeconds: 2, backoffRate: 2, jitter: 'full' },
   },
-  settings: ['ARTIFACT_BUCKET', 'CREDENTIALS_KMS_KEY_ID'],
+  settings,
   functionTimeoutSeconds: 120,
   opensCredentials: true,
 } as const satisfies StepTypeDefinition<'ai'>;

@@ -1,7 +1,7 @@
 // `branch`: goes to the first case whose condition holds (a Choice state), else to `default`.
 import * as z from 'zod';
 import { choiceRule } from '../../recipes/choice-rules';
-import { conditionSchema } from '../../recipes/condition';
+import { conditionSchema } from '../../recipes/condition-schema';
 import { base } from '../base';
 import type { StepTypeDefinition } from '../types';
 

@@ -4,10 +4,10 @@ import { checkSettings } from '../../function-settings';
 import { createTransports, type Transports } from '../../messages/transports';
 import type { Step } from '../../recipes/recipe-schema';
 import { componentHandler } from '../component-handler';
-import { correspond } from './index';
 import { runCorrespond } from './run';
+import { settings } from './runtime';
 
-checkSettings(correspond.settings);
+checkSettings(settings);
 
 let transports: Transports | undefined;
 

@@ -2,6 +2,7 @@
 import * as z from 'zod';
 import { base } from '../base';
 import type { StepTypeDefinition } from '../types';
+import { settings } from './runtime';
 
 export const correspondStepSchema = z
   .object({
@@ -44,6 +45,6 @@ export const correspond = {
     timeoutSeconds: 30,
     retry: { maxAttempts: 3, intervalSeconds: 2, backoffRate: 2, jitter: 'full' },
   },
-  settings: ['ARTIFACT_BUCKET', 'CREDENTIALS_KMS_KEY_ID', 'EMAIL_FROM'],
+  settings,
   opensCredentials: true,
 } as const satisfies StepTypeDefinition<'correspond'>;

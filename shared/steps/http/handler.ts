@@ -6,10 +6,10 @@ import { NotFound, ValidationFailed } from '../../errors';
 import { checkSettings } from '../../function-settings';
 import type { HttpStep } from '../../recipes/recipe-schema';
 import { componentHandler } from '../component-handler';
-import { http } from './index';
 import { runHttp, stepIdempotencyKey } from './run';
+import { settings } from './runtime';
 
-checkSettings(http.settings);
+checkSettings(settings);
 
 export const handler = componentHandler<HttpStep>(async (given, scope, state) => {
   const step = await throughConnection(given, state.run.tenantId);

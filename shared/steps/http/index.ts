@@ -2,6 +2,7 @@
 import * as z from 'zod';
 import { base, stringMap } from '../base';
 import type { StepTypeDefinition } from '../types';
+import { settings } from './runtime';
 
 export const httpStepSchema = z
   .object({
@@ -43,6 +44,6 @@ export const http = {
     timeoutSeconds: 30,
     retry: { maxAttempts: 3, intervalSeconds: 1, backoffRate: 2, jitter: 'full' },
   },
-  settings: ['ARTIFACT_BUCKET', 'CREDENTIALS_KMS_KEY_ID'],
+  settings,
   opensCredentials: true,
 } as const satisfies StepTypeDefinition<'http'>;

@@ -8,9 +8,9 @@ import { checkSettings } from '../../function-settings';
 import type { Step } from '../../recipes/recipe-schema';
 import { resolveTemplates } from '../../recipes/template';
 import { requestReview } from '../../reviews/reviews';
-import { REVIEW_TIMEOUT_SECONDS, review } from './index';
+import { REVIEW_TIMEOUT_SECONDS, settings } from './runtime';
 
-checkSettings(review.settings);
+checkSettings(settings);
 
 interface ReviewEvent {
   step: Extract<Step, { type: 'review' }>;

@@ -3,6 +3,9 @@ import * as z from 'zod';
 import { jsonPath } from '../../recipes/choice-rules';
 import { base } from '../base';
 import type { StepTypeDefinition } from '../types';
+import { REVIEW_TIMEOUT_SECONDS, settings } from './runtime';
+
+export { REVIEW_TIMEOUT_SECONDS };
 
 export const reviewStepSchema = z
   .object({
@@ -13,8 +16,6 @@ export const reviewStepSchema = z
     onTimeout: z.enum(['approve', 'reject']).default('reject'),
   })
   .strict();
-
-export const REVIEW_TIMEOUT_SECONDS = 86_400;
 
 export const review = {
   type: 'review',
@@ -31,7 +32,7 @@ export const review = {
   },
   price: 1,
   defaults: { timeoutSeconds: REVIEW_TIMEOUT_SECONDS },
-  settings: ['ARTIFACT_BUCKET'],
+  settings,
   pauses: true,
   worstCaseSeconds: () => Number.POSITIVE_INFINITY,
   // The component stores the task token on a review and returns; the state waits until a decision sends the

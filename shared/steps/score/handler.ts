@@ -2,8 +2,8 @@ import { checkSettings } from '../../function-settings';
 import type { ScoreStep } from '../../recipes/recipe-schema';
 import { componentHandler } from '../component-handler';
 import { scoreComponent } from '../fused-components';
-import { score } from './index';
+import { settings } from './runtime';
 
-checkSettings(score.settings);
+checkSettings(settings);
 
 export const handler = componentHandler<ScoreStep>(scoreComponent);

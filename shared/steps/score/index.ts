@@ -1,8 +1,9 @@
 // `score`: weighted rules over the run's data → { score, band, matched }.
 import * as z from 'zod';
-import { conditionSchema } from '../../recipes/condition';
+import { conditionSchema } from '../../recipes/condition-schema';
 import { base } from '../base';
 import type { StepTypeDefinition } from '../types';
+import { fusable, settings } from './runtime';
 
 export const scoreStepSchema = z
   .object({
@@ -30,6 +31,6 @@ export const score = {
   },
   price: 1,
   defaults: { timeoutSeconds: 10 },
-  settings: ['ARTIFACT_BUCKET'],
-  fusable: () => true,
+  settings,
+  fusable,
 } as const satisfies StepTypeDefinition<'score'>;

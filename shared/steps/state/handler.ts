@@ -1,8 +1,9 @@
 import { checkSettings } from '../../function-settings';
 import { componentHandler } from '../component-handler';
 import { stateComponent } from '../fused-components';
-import { type StateStep, state } from './index';
+import type { StateStep } from './index';
+import { settings } from './runtime';
 
-checkSettings(state.settings);
+checkSettings(settings);
 
 export const handler = componentHandler<StateStep>(stateComponent);

@@ -3,6 +3,7 @@
 import * as z from 'zod';
 import { base } from '../base';
 import type { StepTypeDefinition } from '../types';
+import { fusable, settings } from './runtime';
 
 export const stateOps = ['get', 'put', 'increment', 'addToSet'] as const;
 
@@ -37,6 +38,6 @@ export const state = {
   example: { id: 'seen', type: 'state', op: 'addToSet', key: 'contacted', value: ['{{input.email}}'] },
   price: 1,
   defaults: { timeoutSeconds: 10 },
-  settings: ['ARTIFACT_BUCKET'],
-  fusable: (step) => step.op === 'get',
+  settings,
+  fusable,
 } as const satisfies StepTypeDefinition<'state'>;

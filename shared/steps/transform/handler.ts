@@ -2,8 +2,8 @@ import { checkSettings } from '../../function-settings';
 import type { TransformStep } from '../../recipes/recipe-schema';
 import { componentHandler } from '../component-handler';
 import { transformComponent } from '../fused-components';
-import { transform } from './index';
+import { settings } from './runtime';
 
-checkSettings(transform.settings);
+checkSettings(settings);
 
 export const handler = componentHandler<TransformStep>(transformComponent);

@@ -1,8 +1,9 @@
 // `transform`: reshapes data with a pipeline of operations (pick, map, filter, dedupe, sort, limit, flatten).
 import * as z from 'zod';
-import { conditionSchema } from '../../recipes/condition';
+import { conditionSchema } from '../../recipes/condition-schema';
 import { base } from '../base';
 import type { StepTypeDefinition } from '../types';
+import { fusable, settings } from './runtime';
 
 const path = z.string().min(1);
 export const transformOpSchema = z.discriminatedUnion('op', [
@@ -36,6 +37,6 @@ export const transform = {
   },
   price: 1,
   defaults: { timeoutSeconds: 10 },
-  settings: ['ARTIFACT_BUCKET'],
-  fusable: () => true,
+  settings,
+  fusable,
 } as const satisfies StepTypeDefinition<'transform'>;
