@@ -1,6 +1,6 @@
 // /v1/connections: named base URLs with default headers and a credential, for http steps.
+import { connectionInputSchema } from '../../shared/connections/connection-schema';
 import {
-  connectionInputSchema,
   deleteConnection,
   getConnection,
   listConnections,

@@ -1,10 +1,6 @@
 // /v1/credentials: tenant secrets by name. Reads return metadata only; the value never leaves the store.
-import {
-  credentialInputSchema,
-  deleteCredential,
-  listCredentials,
-  putCredential,
-} from '../../shared/credentials/credentials';
+import { credentialInputSchema } from '../../shared/credentials/credential-schema';
+import { deleteCredential, listCredentials, putCredential } from '../../shared/credentials/credentials';
 import { checkFunctionSettings } from '../../shared/function-settings';
 import { apiHandler, endpoint, json, noContent } from './endpoint';
 

@@ -1,13 +1,8 @@
 // /v1/reviews: pending human reviews, and decisions that resume their runs.
 import * as z from 'zod';
 import { checkFunctionSettings } from '../../shared/function-settings';
-import {
-  decideReview,
-  decisionSchema,
-  listReviews,
-  readReview,
-  reviewStatuses,
-} from '../../shared/reviews/reviews';
+import { decisionSchema } from '../../shared/reviews/decision-schema';
+import { decideReview, listReviews, readReview, reviewStatuses } from '../../shared/reviews/reviews';
 import { apiHandler, endpoint, json, pageQuery } from './endpoint';
 
 checkFunctionSettings('api/reviews');

@@ -2,38 +2,17 @@
 // `"connection": "crm", "path": "/leads/{{input.id}}"` instead of repeating an address and its auth. Secrets
 // stay in credentials; the address policy still decides what may be reached.
 import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import * as z from 'zod';
-import { CREDENTIAL_NAME } from '../credentials/credentials';
 import { keptCreatedAt } from '../data/created-at';
 import { deleteExisting } from '../data/delete-existing';
 import { keys, stripKeys } from '../data/keys';
 import type { Deps } from '../deps';
 import { NotFound, ValidationFailed } from '../errors';
+import type { ConnectionInput } from './connection-schema';
 
 export const CONNECTION_NAME = /^[a-z][a-z0-9_-]{0,63}$/;
 
-export const connectionInputSchema = z
-  .object({
-    baseUrl: z
-      .string()
-      .max(2000)
-      .refine((value) => {
-        try {
-          const url = new URL(value);
-          return (url.protocol === 'https:' || url.protocol === 'http:') && !url.username && !url.password;
-        } catch {
-          return false;
-        }
-      }, 'must be an http(s) URL without credentials in it (keep secrets in a credential)')
-      .refine((value) => !value.includes('{{'), 'is not a template'),
-    /** An http_bearer credential whose token goes in Authorization. */
-    credential: z.string().regex(CREDENTIAL_NAME, 'must name a credential').optional(),
-    headers: z.record(z.string().min(1).max(200), z.string().max(4000)).optional(),
-    description: z.string().max(2000).optional(),
-  })
-  .strict();
+export type { ConnectionInput } from './connection-schema';
 
-export type ConnectionInput = z.infer<typeof connectionInputSchema>;
 export interface Connection extends ConnectionInput {
   name: string;
   createdAt: string;

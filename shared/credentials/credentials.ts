@@ -1,40 +1,18 @@
 // Tenant credentials: secrets for providers, stored sealed, read back only as metadata; opened only inside the
 // component that uses them. Steps refer to them by name.
 import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import * as z from 'zod';
 import { sealerOf } from '../credentials/sealer';
 import { keptCreatedAt } from '../data/created-at';
 import { deleteExisting } from '../data/delete-existing';
 import { keys, stripKeys } from '../data/keys';
 import type { Deps } from '../deps';
 import { NotFound, ValidationFailed } from '../errors';
+import type { CredentialInput, CredentialType } from './credential-schema';
 import type { SealedSecret } from './sealer';
 
+export type { CredentialInput, CredentialType } from './credential-schema';
 export const CREDENTIAL_NAME = /^[a-z][a-z0-9_-]{0,63}$/;
 
-export const credentialInputSchema = z.discriminatedUnion('type', [
-  z
-    .object({
-      type: z.literal('openai'),
-      value: z.object({ apiKey: z.string().min(1).max(500), baseUrl: z.string().url().optional() }).strict(),
-    })
-    .strict(),
-  z
-    .object({
-      type: z.literal('http_bearer'),
-      value: z.object({ token: z.string().min(1).max(4000) }).strict(),
-    })
-    .strict(),
-  z
-    .object({
-      type: z.literal('webhook_secret'),
-      value: z.object({ secret: z.string().min(16).max(500) }).strict(),
-    })
-    .strict(),
-  z.object({ type: z.literal('smtp'), value: z.object({ url: z.string().url() }).strict() }).strict(),
-]);
-export type CredentialInput = z.infer<typeof credentialInputSchema>;
-export type CredentialType = CredentialInput['type'];
 type ValueOf<T extends CredentialType> = Extract<CredentialInput, { type: T }>['value'];
 
 export interface CredentialMetadata {

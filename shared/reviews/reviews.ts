@@ -2,7 +2,6 @@
 // and the run waits; a decision sends the token back (SendTaskSuccess / SendTaskFailure) and the run goes on.
 import { SendTaskFailureCommand, SendTaskSuccessCommand } from '@aws-sdk/client-sfn';
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import * as z from 'zod';
 import { sfnOf } from '../clients/sfn';
 import { fromStored, toStored } from '../data/json-values';
 import { keys, stripKeys } from '../data/keys';
@@ -16,6 +15,7 @@ import {
   recordStepAttempt,
   transitionExecution,
 } from '../executions/execution-repository';
+import type { Decision } from './decision-schema';
 import { closeReview, reviewId } from './review-records';
 
 export const reviewStatuses = ['pending', 'approved', 'rejected', 'expired'] as const;
@@ -44,14 +44,6 @@ export interface ReviewOutput {
   decidedAt: string;
   comment?: string;
 }
-
-export const decisionSchema = z
-  .object({
-    decision: z.enum(['approve', 'reject']),
-    edits: z.record(z.string(), z.unknown()).optional(),
-    comment: z.string().max(2000).optional(),
-  })
-  .strict();
 
 const ORDER = [
   'id',
@@ -168,7 +160,7 @@ export async function decideReview(
   deps: Deps,
   tenantId: string,
   id: string,
-  input: z.infer<typeof decisionSchema>,
+  input: Decision,
   reviewer: string,
 ): Promise<Review> {
   const item = await getReview(deps, tenantId, id);
@@ -297,7 +289,7 @@ async function releaseClaim(deps: Deps, tenantId: string, id: string): Promise<v
 async function deliverDecision(
   deps: Deps,
   taskToken: string,
-  input: z.infer<typeof decisionSchema>,
+  input: Decision,
   output: ReviewOutput,
 ): Promise<void> {
   if (input.decision === 'approve') {
