@@ -1,14 +1,27 @@
 // Tenant-supplied JSON Schemas (a recipe's inputSchema, a step's outputSchema): compiled once each with Ajv,
 // their failures turned into field errors with paths like `input.lead.email`.
+//
+// Ajv (~135 KB minified) is required on first use, not imported: most recipes declare no schema, so a function
+// loads it only when one does (deployed beside the bundle, see infra/stacks/bundling.ts). The formats (email,
+// uri, date-time …) are ajv-formats' own definitions, added one by one; its plugin would also add its
+// `formatMinimum`-style keywords, which are not JSON Schema and would need a second copy of Ajv's code generator.
+import { createRequire } from 'node:module';
 import type { ErrorObject, ValidateFunction } from 'ajv';
-import { Ajv2020 } from 'ajv/dist/2020.js';
-import addFormats from 'ajv-formats';
+import type { Ajv2020 } from 'ajv/dist/2020.js';
+import { fullFormats } from 'ajv-formats/dist/formats.js';
 import type { FieldError } from './errors';
 import { formatPath } from './validation';
 
-const ajv = new Ajv2020({ allErrors: true, strict: false });
-addFormats.default(ajv);
+let ajv: Ajv2020 | undefined;
 const compiled = new Map<string, ValidateFunction>();
+
+function engine(): Ajv2020 {
+  if (ajv) return ajv;
+  const { Ajv2020 } = createRequire(import.meta.url)('ajv/dist/2020.js') as typeof import('ajv/dist/2020.js');
+  ajv = new Ajv2020({ allErrors: true, strict: false });
+  for (const [name, format] of Object.entries(fullFormats)) ajv.addFormat(name, format);
+  return ajv;
+}
 
 /** Compiles (and caches) a JSON Schema; returns field errors when the schema itself is invalid. */
 export function checkJsonSchema(schema: unknown, path: string): FieldError[] {
@@ -24,7 +37,7 @@ function compileJsonSchema(schema: unknown): ValidateFunction {
   const key = JSON.stringify(schema);
   let validate = compiled.get(key);
   if (!validate) {
-    validate = ajv.compile(schema as object);
+    validate = engine().compile(schema as object);
     compiled.set(key, validate);
   }
   return validate;
