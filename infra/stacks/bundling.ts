@@ -84,8 +84,8 @@ export const BUNDLE_TARGET_KB = 500;
 
 /**
  * Functions still above the target, each held at its measured size (2026-11-26, after the step functions lost
- * zod, and re2js and Ajv became on-demand) rounded up to the next 10 KB, with what keeps it there. Nothing may grow; lower a figure when
- * a function shrinks.
+ * zod, and re2js and Ajv became on-demand) rounded up to the next 10 KB, with what keeps it there. Nothing may
+ * grow; lower a figure when a function shrinks.
  * - zod (~95 KB): request bodies and recipes are checked with the zod schemas the OpenAPI document is made from.
  * - the S3 client (~130 KB with its middleware): payloads and outputs too large for the state, artifacts.
  * - the openai SDK (387 KB) and nodemailer (238 KB): the ai and correspond steps' protocols.
