@@ -1,6 +1,6 @@
 // /v1/artifacts: uploads and downloads through presigned URLs, with a sample view of tabular files.
+import { artifactInputSchema } from '../../shared/artifacts/artifact-schema';
 import {
-  artifactInputSchema,
   createArtifact,
   deleteArtifact,
   downloadArtifact,

@@ -1,7 +1,8 @@
 // /v1/settings: the tenant's settings.
 
 import { checkFunctionSettings } from '../../shared/function-settings';
-import { getSettings, putSettings, settingsSchema } from '../../shared/settings/settings';
+import { getSettings, putSettings } from '../../shared/settings/settings';
+import { settingsSchema } from '../../shared/settings/settings-schema';
 import { apiHandler, endpoint, json } from './endpoint';
 
 checkFunctionSettings('api/settings');

@@ -1,13 +1,8 @@
 // /v1/triggers: recipes bound to uploads.
 
 import { checkFunctionSettings } from '../../shared/function-settings';
-import {
-  createTrigger,
-  deleteTrigger,
-  getTrigger,
-  listTriggers,
-  triggerInputSchema,
-} from '../../shared/triggers/triggers';
+import { triggerInputSchema } from '../../shared/triggers/trigger-schema';
+import { createTrigger, deleteTrigger, getTrigger, listTriggers } from '../../shared/triggers/triggers';
 import { apiHandler, endpoint, json, noContent, pageQuery } from './endpoint';
 
 checkFunctionSettings('api/triggers');

@@ -4,7 +4,6 @@
 import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { DeleteCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
-import * as z from 'zod';
 import { s3Of } from '../clients/s3';
 import { setting } from '../config';
 import { keys, stripKeys } from '../data/keys';
@@ -21,7 +20,8 @@ import {
   parseArtifactKey,
   putProducedArtifact,
 } from './artifact-records';
-import { baseName, isSafeName, NAME_MESSAGE } from './file-names';
+import type { ArtifactInput } from './artifact-schema';
+import { baseName } from './file-names';
 import { type Sample, sampleFormat, sampleText } from './sample';
 
 export { type Artifact, artifactKey, getArtifact, parseArtifactKey, putProducedArtifact };
@@ -31,29 +31,7 @@ const SAMPLE_WINDOW_BYTES = 256 * 1024;
 const UPLOAD_URL_SECONDS = 900;
 const DOWNLOAD_URL_SECONDS = 300;
 
-export const artifactInputSchema = z
-  .object({
-    filename: z
-      .string()
-      .trim()
-      .min(1)
-      .max(255)
-      .refine((name) => isSafeName(name), NAME_MESSAGE),
-    contentType: z
-      .string()
-      .min(3)
-      .max(100)
-      .regex(/^[\w.+-]+\/[\w.+-]+$/, 'must be a MIME type such as text/csv'),
-    size: z.number().int().min(1).max(MAX_ARTIFACT_BYTES),
-    triggerId: z.string().max(100).optional(),
-  })
-  .strict();
-
-export async function createArtifact(
-  deps: Deps,
-  tenantId: string,
-  input: z.infer<typeof artifactInputSchema>,
-) {
+export async function createArtifact(deps: Deps, tenantId: string, input: ArtifactInput) {
   if (input.triggerId) {
     await getTrigger(deps, tenantId, input.triggerId).catch((error: unknown) => {
       if (error instanceof NotFound)

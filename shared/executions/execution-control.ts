@@ -13,7 +13,7 @@ import { priceList } from '../credits/pricing';
 import type { Deps } from '../deps';
 import { Conflict } from '../errors';
 import { newId } from '../ids';
-import { getRecipeVersion } from '../recipes/recipes';
+import { getRecipeVersion } from '../recipes/recipe-records';
 import { ensureStateMachine, resumeMachineName } from '../recipes/state-machines';
 import { cancelQueued } from './admission';
 import { type ExecutionRecord, executionName, terminalStatuses } from './execution-model';

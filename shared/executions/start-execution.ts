@@ -23,7 +23,7 @@ import { TenantSuspended, ValidationFailed } from '../errors';
 import { newId } from '../ids';
 import { validateJsonSchema } from '../json-schema';
 import { countBy, logger } from '../observability/observability';
-import { getRecipe } from '../recipes/recipes';
+import { getRecipe } from '../recipes/recipe-records';
 import { getSettings } from '../settings/settings';
 import { admissionPut, queuePosition } from './admission-queue';
 import { type ExecutionRecord, type RunState, type Trigger, terminalStatuses } from './execution-model';

@@ -7,27 +7,12 @@ import { type PageRequest, queryPartition } from '../data/pagination';
 import type { Deps } from '../deps';
 import { Conflict, NotFound, ValidationFailed } from '../errors';
 import { newId } from '../ids';
+import { getRecipe, getRecipeVersion, type Recipe, toRecipe, toVersion } from './recipe-records';
 import type { RecipeDefinition } from './recipe-schema';
 import { validateRecipe } from './recipe-validation';
 import { compileForDeployment, ensureStateMachine } from './state-machines';
 
-export interface RecipeVersion {
-  recipeId: string;
-  version: number;
-  definition: RecipeDefinition;
-  engine: 'STANDARD' | 'EXPRESS';
-  stateMachineArn: string;
-  createdAt: string;
-}
-
-export interface Recipe extends RecipeDefinition {
-  id: string;
-  version: number;
-  engine: RecipeVersion['engine'];
-  stateMachineArn: string;
-  createdAt: string;
-  updatedAt: string;
-}
+export { getRecipe, getRecipeVersion, type Recipe, type RecipeVersion } from './recipe-records';
 
 export async function createRecipe(
   deps: Deps,
@@ -43,22 +28,6 @@ export async function updateRecipe(deps: Deps, tenantId: string, id: string, raw
   const definition = await validateForTenant(deps, tenantId, raw);
   const current = await getRecipe(deps, tenantId, id);
   return writeVersion(deps, tenantId, id, definition, current.version + 1, current.createdAt);
-}
-
-export async function getRecipe(deps: Deps, tenantId: string, id: string): Promise<Recipe> {
-  const { Item } = await deps.db.send(
-    new GetCommand({ TableName: deps.config.TABLE_NAME, Key: keys.recipe(tenantId, id) }),
-  );
-  if (!Item) throw new NotFound('recipe');
-  return toRecipe(Item);
-}
-
-export async function getRecipeVersion(deps: Deps, tenantId: string, id: string, version: number) {
-  const { Item } = await deps.db.send(
-    new GetCommand({ TableName: deps.config.TABLE_NAME, Key: keys.recipeVersion(tenantId, id, version) }),
-  );
-  if (!Item) throw new NotFound('recipe version');
-  return toVersion(Item);
 }
 
 export function listRecipes(deps: Deps, tenantId: string, page: PageRequest) {
@@ -153,21 +122,4 @@ async function writeVersion(
     throw error;
   }
   return { id, version, ...definition, engine, stateMachineArn, createdAt: head.createdAt, updatedAt: now };
-}
-
-// Definitions are stored as JSON text: DynamoDB maps do not keep key order, and the compiled ASL must stay
-// byte-identical to what was deployed.
-function toRecipe(item: Record<string, unknown>): Recipe {
-  const { definitionJson, ...head } = stripKeys<
-    Omit<Recipe, keyof RecipeDefinition> & { definitionJson: string }
-  >(item);
-  const { id, version, ...rest } = head;
-  return { id, version, ...(JSON.parse(definitionJson) as RecipeDefinition), ...rest };
-}
-
-function toVersion(item: Record<string, unknown>): RecipeVersion {
-  const { definitionJson, ...rest } = stripKeys<
-    Omit<RecipeVersion, 'definition'> & { definitionJson: string }
-  >(item);
-  return { ...rest, definition: JSON.parse(definitionJson) as RecipeDefinition };
 }

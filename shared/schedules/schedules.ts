@@ -10,7 +10,7 @@ import type { Deps } from '../deps';
 import { InsufficientCredits, NotFound, TenantSuspended, ValidationFailed } from '../errors';
 import { AlreadyStarted, startExecution } from '../executions/start-execution';
 import { newId } from '../ids';
-import { getRecipe } from '../recipes/recipes';
+import { getRecipe } from '../recipes/recipe-records';
 import { isTimezone, nextFireTimes, parseExpression } from './expressions';
 
 export const scheduleInputSchema = z

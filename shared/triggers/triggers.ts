@@ -2,8 +2,6 @@
 // when its object arrives; an artifact without one starts the trigger whose filename prefix it matches. As with
 // S3 event notifications, the prefixes of a tenant's triggers may not overlap, so at most one trigger matches.
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import * as z from 'zod';
-import { isSafeName, NAME_MESSAGE } from '../artifacts/file-names';
 import { deleteExisting } from '../data/delete-existing';
 import { fromStored, toStored } from '../data/json-values';
 import { keys, stripKeys } from '../data/keys';
@@ -12,26 +10,8 @@ import type { Deps } from '../deps';
 import { Conflict, NotFound, ValidationFailed } from '../errors';
 import { newId } from '../ids';
 import { validateJsonSchema } from '../json-schema';
-import { getRecipe } from '../recipes/recipes';
-
-export const triggerInputSchema = z
-  .object({
-    recipeId: z.string().min(1).max(100),
-    /**
-     * Uploads whose filename starts with this ("leads-", "incoming/") start the recipe; without one, only
-     * artifacts naming the trigger do.
-     */
-    prefix: z
-      .string()
-      .min(1)
-      .max(200)
-      .refine((prefix) => isSafeName(prefix, { prefix: true }), NAME_MESSAGE)
-      .optional(),
-    /** Merged into every run's input, beside `artifact`. */
-    input: z.record(z.string(), z.unknown()).default({}),
-    description: z.string().max(500).optional(),
-  })
-  .strict();
+import { getRecipe } from '../recipes/recipe-records';
+import type { TriggerInput } from './trigger-schema';
 
 export interface Trigger {
   id: string;
@@ -64,11 +44,7 @@ export function uploadInput(
   return { ...trigger.input, artifact, ...(rows === undefined ? {} : { rows }) };
 }
 
-export async function createTrigger(
-  deps: Deps,
-  tenantId: string,
-  input: z.infer<typeof triggerInputSchema>,
-): Promise<Trigger> {
+export async function createTrigger(deps: Deps, tenantId: string, input: TriggerInput): Promise<Trigger> {
   const recipe = await getRecipe(deps, tenantId, input.recipeId).catch((error: unknown) => {
     if (error instanceof NotFound)
       throw new ValidationFailed([{ path: 'recipeId', message: 'no recipe with this id' }]);

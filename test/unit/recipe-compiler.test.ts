@@ -10,6 +10,7 @@ import {
 } from '../../shared/recipes/recipe-compiler';
 import { validateRecipe } from '../../shared/recipes/recipe-validation';
 import { fusableTypes } from '../../shared/steps/fusable';
+import { stepPrices } from '../../shared/steps/prices';
 import { stepTypeNames, stepTypes } from '../../shared/steps/registry';
 import type { StepTypeDefinition } from '../../shared/steps/types';
 import { threeStepRecipe } from '../support/recipes';
@@ -126,6 +127,12 @@ describe('fused steps', () => {
         .filter(([, rule]) => rule),
     );
     expect(fusableTypes).toEqual(declared);
+  });
+
+  it('prices runs by the registry’s prices, also where the registry is not bundled', () => {
+    expect(stepPrices).toEqual(
+      Object.fromEntries(stepTypeNames.map((type) => [type, stepTypes[type].price])),
+    );
   });
 
   const pure = (id: string, extra: Record<string, unknown> = {}) => ({

@@ -2,7 +2,7 @@
 import * as z from 'zod';
 import { base } from '../base';
 import type { StepTypeDefinition } from '../types';
-import { settings } from './runtime';
+import { price, settings } from './runtime';
 
 export const aiStepSchema = z
   .object({
@@ -31,7 +31,7 @@ export const ai = {
     prompt: 'Summarise {{input.company}} in one sentence.',
     outputSchema: { type: 'object', properties: { summary: { type: 'string' } }, required: ['summary'] },
   },
-  price: 5,
+  price,
   defaults: {
     timeoutSeconds: 50,
     retry: { maxAttempts: 3, intervalSeconds: 2, backoffRate: 2, jitter: 'full' },

@@ -4,6 +4,7 @@ import { choiceRule } from '../../recipes/choice-rules';
 import { conditionSchema } from '../../recipes/condition-schema';
 import { base } from '../base';
 import type { StepTypeDefinition } from '../types';
+import { price } from './runtime';
 
 export const branchStepSchema = z
   .object({
@@ -26,7 +27,7 @@ export const branch = {
     cases: [{ when: { path: 'input.band', op: 'eq', value: 'cold' }, goto: 'end' }],
     default: 'end',
   },
-  price: 0,
+  price,
   defaults: {},
   worstCaseSeconds: () => 0,
   compile(step, _next, context) {

@@ -2,7 +2,7 @@
 import * as z from 'zod';
 import { base } from '../base';
 import type { StepTypeDefinition } from '../types';
-import { settings } from './runtime';
+import { price, settings } from './runtime';
 
 export const correspondStepSchema = z
   .object({
@@ -40,7 +40,7 @@ export const correspond = {
     subject: 'Your report',
     body: 'Hello {{input.name}}, your report is ready.',
   },
-  price: 2,
+  price,
   defaults: {
     timeoutSeconds: 30,
     retry: { maxAttempts: 3, intervalSeconds: 2, backoffRate: 2, jitter: 'full' },

@@ -2,7 +2,7 @@
 import * as z from 'zod';
 import { base, stringMap } from '../base';
 import type { StepTypeDefinition } from '../types';
-import { settings } from './runtime';
+import { price, settings } from './runtime';
 
 export const httpStepSchema = z
   .object({
@@ -39,7 +39,7 @@ export const http = {
     method: 'GET',
     url: 'https://directory.example/companies/{{input.domain}}',
   },
-  price: 1,
+  price,
   defaults: {
     timeoutSeconds: 30,
     retry: { maxAttempts: 3, intervalSeconds: 1, backoffRate: 2, jitter: 'full' },

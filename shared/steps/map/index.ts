@@ -15,6 +15,7 @@ import {
   MAX_MAP_ITEMS,
   mapsOverArtifact,
 } from './items';
+import { price } from './runtime';
 
 export { DEFAULT_MAP_ITEMS, MAX_MAP_ITEMS, mapsOverArtifact };
 
@@ -50,7 +51,7 @@ export const map = {
     maxItems: 50,
     steps: [{ id: 'lookup', type: 'http', url: 'https://directory.example/companies/{{item}}' }],
   },
-  price: 0,
+  price,
   defaults: {},
   pauses: true,
   worstCaseSeconds(step, nested) {

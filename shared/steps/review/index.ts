@@ -3,7 +3,7 @@ import * as z from 'zod';
 import { jsonPath } from '../../recipes/choice-rules';
 import { base } from '../base';
 import type { StepTypeDefinition } from '../types';
-import { REVIEW_TIMEOUT_SECONDS, settings } from './runtime';
+import { price, REVIEW_TIMEOUT_SECONDS, settings } from './runtime';
 
 export { REVIEW_TIMEOUT_SECONDS };
 
@@ -30,7 +30,7 @@ export const review = {
     data: '{{input.draft}}',
     onTimeout: 'reject',
   },
-  price: 1,
+  price,
   defaults: { timeoutSeconds: REVIEW_TIMEOUT_SECONDS },
   settings,
   pauses: true,

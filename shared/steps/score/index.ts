@@ -3,7 +3,7 @@ import * as z from 'zod';
 import { conditionSchema } from '../../recipes/condition-schema';
 import { base } from '../base';
 import type { StepTypeDefinition } from '../types';
-import { fusable, settings } from './runtime';
+import { fusable, price, settings } from './runtime';
 
 export const scoreStepSchema = z
   .object({
@@ -29,7 +29,7 @@ export const score = {
       { min: 10, label: 'warm' },
     ],
   },
-  price: 1,
+  price,
   defaults: { timeoutSeconds: 10 },
   settings,
   fusable,

@@ -3,7 +3,7 @@
 import * as z from 'zod';
 import { base } from '../base';
 import type { StepTypeDefinition } from '../types';
-import { fusable, settings } from './runtime';
+import { fusable, price, settings } from './runtime';
 
 export const stateOps = ['get', 'put', 'increment', 'addToSet'] as const;
 
@@ -36,7 +36,7 @@ export const state = {
   kind: 'task',
   schema: stateStepSchema,
   example: { id: 'seen', type: 'state', op: 'addToSet', key: 'contacted', value: ['{{input.email}}'] },
-  price: 1,
+  price,
   defaults: { timeoutSeconds: 10 },
   settings,
   fusable,

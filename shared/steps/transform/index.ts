@@ -3,7 +3,7 @@ import * as z from 'zod';
 import { conditionSchema } from '../../recipes/condition-schema';
 import { base } from '../base';
 import type { StepTypeDefinition } from '../types';
-import { fusable, settings } from './runtime';
+import { fusable, price, settings } from './runtime';
 
 const path = z.string().min(1);
 export const transformOpSchema = z.discriminatedUnion('op', [
@@ -35,7 +35,7 @@ export const transform = {
       { op: 'limit', count: 3 },
     ],
   },
-  price: 1,
+  price,
   defaults: { timeoutSeconds: 10 },
   settings,
   fusable,

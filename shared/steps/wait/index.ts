@@ -3,6 +3,7 @@ import * as z from 'zod';
 import { jsonPath } from '../../recipes/choice-rules';
 import { base } from '../base';
 import type { StepTypeDefinition } from '../types';
+import { price } from './runtime';
 
 export const waitStepSchema = z
   .object({
@@ -24,7 +25,7 @@ export const wait = {
   kind: 'control',
   schema: waitStepSchema,
   example: { id: 'pause', type: 'wait', seconds: 3600 },
-  price: 0,
+  price,
   defaults: {},
   pauses: true,
   worstCaseSeconds: (step) => (step.seconds === undefined ? Number.POSITIVE_INFINITY : Number(step.seconds)),
