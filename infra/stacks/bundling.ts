@@ -93,7 +93,7 @@ export const BUNDLE_TARGET_KB = 500;
  */
 export const bundleBudgetsKb: Record<string, number> = {
   'api-openapi': 880,
-  'api-executions': 630,
+  'api-executions': 640,
   'api-artifacts': 560,
   'api-steps': 650,
   'component-ai': 950,
