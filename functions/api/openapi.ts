@@ -1,59 +1,16 @@
-// GET /v1/openapi.json: the OpenAPI 3.1 document, built once per container from every API module's routes.
-import { openApiDocument } from '../../shared/api/openapi';
+// GET /v1/openapi.json: the OpenAPI 3.1 document, generated from every API module's routes and zod schemas by
+// `npm run docs` (functions/api/openapi-document.ts) and served as written, so this function bundles neither
+// the schemas nor the generator.
+import document from '../../docs/openapi.json' with { type: 'json' };
 import { checkFunctionSettings } from '../../shared/function-settings';
-import { handler as agents } from './agents';
-import { handler as apiKeys } from './api-keys';
-import { handler as artifacts } from './artifacts';
-import { handler as audit } from './audit';
-import { handler as connections } from './connections';
-import { handler as credentials } from './credentials';
-import { handler as credits } from './credits';
-import { handler as executions } from './executions';
-import { handler as health } from './health';
-import { handler as messages } from './messages';
-import { handler as recipes } from './recipes';
-import { handler as reviews } from './reviews';
 import { json, publicApiHandler } from './router';
-import { handler as schedules } from './schedules';
-import { handler as settings } from './settings';
-import { handler as steps } from './steps';
-import { handler as tenants } from './tenants';
-import { handler as triggers } from './triggers';
 
 checkFunctionSettings('api/openapi');
-
-const modules = [
-  health,
-  steps,
-  connections,
-  tenants,
-  apiKeys,
-  credits,
-  audit,
-  credentials,
-  agents,
-  recipes,
-  executions,
-  reviews,
-  messages,
-  artifacts,
-  schedules,
-  triggers,
-  settings,
-];
-
-let document: unknown;
 
 export const handler = publicApiHandler([
   {
     method: 'GET',
     path: '/v1/openapi.json',
-    handler: async () => {
-      document ??= openApiDocument([
-        ...modules.flatMap((m) => m.routes),
-        { method: 'GET', path: '/v1/openapi.json', public: true },
-      ]);
-      return json(200, document);
-    },
+    handler: async () => json(200, document),
   },
 ]);

@@ -92,7 +92,6 @@ export const BUNDLE_TARGET_KB = 500;
  * re2js (147 KB) and Ajv (~135 KB) are in none of them: they are required on first use (onDemandModules).
  */
 export const bundleBudgetsKb: Record<string, number> = {
-  'api-openapi': 880,
   'api-executions': 640,
   'api-artifacts': 560,
   'api-steps': 650,

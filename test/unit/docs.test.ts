@@ -1,15 +1,21 @@
-// The repository documents itself: the recipe reference is generated from the step registry (stale → fail),
+// The repository documents itself: the recipe reference and the OpenAPI document are generated from the step
+// registry and the API's schemas (stale → fail),
 // its documents refer only to files inside it, and the architecture's import rules hold (Biome enforces
 // them in `npm run lint`; this runs the same rule in `npm test`, so CI fails on a violation).
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { buildOpenApiDocument } from '../../functions/api/openapi-document';
 import { recipeReference } from '../../infra/docs/recipe-reference';
 
 describe('documentation', () => {
   it('has a recipe reference that matches the step registry (run `npm run docs` after changing a step type)', () => {
     expect(readFileSync('docs/recipe-reference.md', 'utf8')).toBe(recipeReference());
+  });
+
+  it('has an OpenAPI document that matches the API’s routes and schemas (run `npm run docs` after changing one)', () => {
+    expect(JSON.parse(readFileSync('docs/openapi.json', 'utf8'))).toEqual(buildOpenApiDocument());
   });
 
   it('links only to files inside the repository, and every linked file exists', () => {
