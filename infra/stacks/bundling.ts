@@ -21,9 +21,10 @@ export const requireBanner = "import{createRequire as __cr}from'module';const re
  * Packages a function requires only on first use, not at cold start (`createRequire(import.meta.url)(name)`):
  * left out of the bundle and shipped beside it, minified into one CommonJS file under `node_modules/<name>/`,
  * where that require finds it. re2js: the pattern language of `matches` conditions, which few recipes use;
- * Ajv: a tenant's JSON Schemas (recipe input, ai output), which few recipes declare.
+ * Ajv: a tenant's JSON Schemas (recipe input, ai output), which few recipes declare; nodemailer: the SMTP
+ * transport, when a deployment sends email through SMTP instead of SES.
  */
-export const onDemandModules = ['re2js', 'ajv/dist/2020.js'] as const;
+export const onDemandModules = ['re2js', 'ajv/dist/2020.js', 'nodemailer'] as const;
 
 /** esbuild's options for one function, as NodejsFunction passes them (the AWS SDK bundled, minified). */
 export const esbuildOptions: BuildOptions = {
@@ -88,14 +89,15 @@ export const BUNDLE_TARGET_KB = 500;
  * grow; lower a figure when a function shrinks.
  * - zod (~95 KB): request bodies and recipes are checked with the zod schemas the OpenAPI document is made from.
  * - the S3 client (~130 KB with its middleware): payloads and outputs too large for the state, artifacts.
- * - the openai SDK (387 KB) and nodemailer (238 KB): the ai and correspond steps' protocols.
- * re2js (147 KB) and Ajv (~135 KB) are in none of them: they are required on first use (onDemandModules).
+ * - the openai SDK (387 KB): the ai step's protocol; SES, SNS and KMS clients: the correspond step's.
+ * re2js (147 KB), Ajv (~135 KB) and nodemailer (271 KB) are in none of them: they are required on first use
+ * (onDemandModules).
  */
 export const bundleBudgetsKb: Record<string, number> = {
   'api-executions': 640,
   'api-artifacts': 560,
   'api-steps': 650,
   'component-ai': 950,
-  'component-correspond': 810,
+  'component-correspond': 570,
   'execution-status': 580,
 };

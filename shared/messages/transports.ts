@@ -1,8 +1,10 @@
 // How messages leave: one port, an adapter per transport. Cloud: SES (email) and SNS (SMS). Local: the outbox
 // only (the message is recorded, nothing is delivered), or SMTP through nodemailer when SMTP_URL is set.
+// nodemailer (238 KB) is required on first use: only the SMTP transport loads it (infra/stacks/bundling.ts).
+import { createRequire } from 'node:module';
 import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
-import nodemailer, { type Transporter } from 'nodemailer';
+import type { Transporter } from 'nodemailer';
 import type { Config } from '../config';
 import { setting } from '../config';
 import { recordCalls } from '../observability/call-recorder';
@@ -38,7 +40,9 @@ export function createTransports(config: Config): Transports {
         return { transport: 'ses', providerMessageId: sent.MessageId };
       }
       if (config.EMAIL_TRANSPORT === 'smtp' && config.SMTP_URL) {
-        smtp ??= nodemailer.createTransport(config.SMTP_URL);
+        smtp ??= (
+          createRequire(import.meta.url)('nodemailer') as typeof import('nodemailer')
+        ).createTransport(config.SMTP_URL);
         const sent = await smtp.sendMail({
           from: setting(config, 'EMAIL_FROM'),
           to: message.to,
