@@ -257,7 +257,7 @@ await withRuntime(async (runtime) => {
     [reference.id]: { x: 1 },
   };
   const names: Record<string, string> = {
-    ...Object.fromEntries(builtinRecipes.map((r) => [r.id, r.definition.name])),
+    ...Object.fromEntries(builtinRecipes().map((r) => [r.id, r.definition.name])),
     [reference.id]: 'reference 3 steps',
   };
   const rows = [];
@@ -353,7 +353,7 @@ await withRuntime(async (runtime) => {
     ...rows
       .filter((row) => row !== ref)
       .map((row) => {
-        const steps = builtinRecipes.find((r) => r.definition.name === row.recipe)!.definition.steps.length;
+        const steps = builtinRecipes().find((r) => r.definition.name === row.recipe)!.definition.steps.length;
         return {
           figure: `${row.recipe}: transitions`,
           value: row.transitions,

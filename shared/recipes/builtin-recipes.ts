@@ -185,8 +185,17 @@ const outreachPersonalization = {
   },
 };
 
-export const builtinRecipes: Array<{ id: string; definition: RecipeDefinition }> = [
-  { id: 'rcp_lead_discovery', raw: leadDiscovery },
-  { id: 'rcp_lead_intelligence', raw: leadIntelligence },
-  { id: 'rcp_outreach_personalization', raw: outreachPersonalization },
-].map(({ id, raw }) => ({ id, definition: validateRecipe({ ...raw, agentId: HUNTER_AGENT.id }) }));
+let validated: Array<{ id: string; definition: RecipeDefinition }> | undefined;
+
+/**
+ * The built-in recipes, validated like any recipe on first use (not when the module loads: that took a
+ * function's cold start ~100 ms, mostly compiling their input schemas).
+ */
+export function builtinRecipes(): Array<{ id: string; definition: RecipeDefinition }> {
+  validated ??= [
+    { id: 'rcp_lead_discovery', raw: leadDiscovery },
+    { id: 'rcp_lead_intelligence', raw: leadIntelligence },
+    { id: 'rcp_outreach_personalization', raw: outreachPersonalization },
+  ].map(({ id, raw }) => ({ id, definition: validateRecipe({ ...raw, agentId: HUNTER_AGENT.id }) }));
+  return validated;
+}

@@ -18,7 +18,7 @@ export const installTemplateSchema = z
 
 export function listTemplates() {
   return {
-    items: builtinRecipes.map(({ id, definition }) => ({
+    items: builtinRecipes().map(({ id, definition }) => ({
       id,
       name: definition.name,
       description: definition.description,
@@ -35,7 +35,7 @@ export async function installTemplate(
   tenantId: string,
   input: z.infer<typeof installTemplateSchema>,
 ): Promise<Recipe> {
-  const template = builtinRecipes.find((t) => t.id === input.templateId);
+  const template = builtinRecipes().find((t) => t.id === input.templateId);
   if (!template) throw new ValidationFailed([{ path: 'templateId', message: 'no such template' }]);
   await ensureHunterAgent(deps, tenantId);
   return createRecipe(deps, tenantId, {
@@ -50,7 +50,7 @@ export async function installTemplate(
  */
 export async function installExamples(deps: Deps, tenantId: string): Promise<void> {
   await ensureHunterAgent(deps, tenantId);
-  for (const { id, definition } of builtinRecipes) {
+  for (const { id, definition } of builtinRecipes()) {
     const existing = await getRecipe(deps, tenantId, id).catch((error: unknown) => {
       if (error instanceof NotFound) return undefined;
       throw error;

@@ -8,7 +8,7 @@ import { compileRecipe } from '../../shared/recipes/recipe-compiler';
 import { componentArn } from '../../shared/recipes/state-machines';
 
 // The same compile call the CDK stack and the API make.
-const asl = compileRecipe(builtinRecipes[1]!.definition, {
+const asl = compileRecipe(builtinRecipes()[1]!.definition, {
   componentArn: componentArn({ config: loadConfig({ RECIPEFLOW_RUNTIME: 'local' }) }),
 });
 

@@ -30,7 +30,7 @@ describe('compileRecipe', () => {
   });
 
   it('produces ASL that passes asl-validator, for the reference and every built-in recipe', () => {
-    for (const definition of [recipe(), ...builtinRecipes.map((r) => r.definition)]) {
+    for (const definition of [recipe(), ...builtinRecipes().map((r) => r.definition)]) {
       const { isValid, errors } = validateAsl(compileRecipe(definition, options));
       expect(errors).toEqual([]);
       expect(isValid).toBe(true);
@@ -238,7 +238,7 @@ describe('fused steps', () => {
   });
 
   it('takes fewer transitions than one per step plus Finalize for every built-in recipe', () => {
-    for (const { definition } of builtinRecipes) {
+    for (const { definition } of builtinRecipes()) {
       const path = successPath(compileRecipe(definition, options));
       expect(path.length, definition.name).toBeLessThan(definition.steps.length + 1);
     }

@@ -33,7 +33,7 @@ describe('validateRecipe', () => {
   });
 
   it('accepts every built-in recipe', () => {
-    expect(builtinRecipes.map((r) => r.definition.name)).toEqual([
+    expect(builtinRecipes().map((r) => r.definition.name)).toEqual([
       'Lead Discovery',
       'Lead Intelligence',
       'Outreach Personalization',
