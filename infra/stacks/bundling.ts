@@ -9,9 +9,14 @@ import { handlerModule } from '../../shared/steps/registry';
 
 export const projectRoot = path.resolve(import.meta.dirname, '../..');
 
-/** The SDK's default credential chain replaced by the environment provider Lambda needs (see the module). */
+/**
+ * The SDK's default credential chain replaced by the environment provider Lambda needs, and node:http
+ * required instead of imported, which keeps undici out of every cold start (see each module).
+ */
 export const bundleAliases = {
   '@aws-sdk/credential-provider-node': path.join(projectRoot, 'shared/clients/lambda-credentials.ts'),
+  'node:http': path.join(projectRoot, 'shared/clients/node-http.ts'),
+  http: path.join(projectRoot, 'shared/clients/node-http.ts'),
 };
 
 /** Some dependencies are CommonJS and call require(); the ESM bundle gives them one. */

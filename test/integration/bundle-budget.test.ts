@@ -22,7 +22,7 @@ const onDemandPackages = onDemandModules.map((name) => name.split('/')[0]!);
 /** What each on-demand package may weigh, minified. */
 const onDemandBudgetKb: Record<string, number> = { re2js: 150, 'ajv/dist/2020.js': 140, nodemailer: 280 };
 
-async function bundledKb(entry: string): Promise<{ kb: number; inputs: string[] }> {
+async function bundledKb(entry: string): Promise<{ kb: number; inputs: string[]; text: string }> {
   const result = await build({
     ...esbuildOptions,
     absWorkingDir: projectRoot,
@@ -33,7 +33,7 @@ async function bundledKb(entry: string): Promise<{ kb: number; inputs: string[] 
     logLevel: 'silent',
   });
   const output = Object.values(result.metafile.outputs)[0]!;
-  return { kb: output.bytes / 1024, inputs: Object.keys(output.inputs) };
+  return { kb: output.bytes / 1024, inputs: Object.keys(output.inputs), text: result.outputFiles[0]!.text };
 }
 
 describe('function bundles', () => {
@@ -42,7 +42,9 @@ describe('function bundles', () => {
   });
 
   it.each(Object.entries(entries))('%s stays within its byte budget', async (name, entry) => {
-    const { kb, inputs } = await bundledKb(entry);
+    const { kb, inputs, text } = await bundledKb(entry);
+    // node:http is required, never imported (an import loads undici at cold start: shared/clients/node-http.ts).
+    expect(text).not.toMatch(/from\s*"(node:)?http"/);
     const budget = bundleBudgetsKb[name] ?? BUNDLE_TARGET_KB;
     expect(kb, `${name}: ${kb.toFixed(0)} KB, budget ${budget} KB`).toBeLessThanOrEqual(budget);
     // What was cut out stays out: the SDK's default credential chain, undici, the packages required on first use.
@@ -59,7 +61,7 @@ describe('packages required on first use', () => {
   it('load from beside the bundle as deployed, and work there', async () => {
     const dir = mkdtempSync(path.join(projectRoot, 'test/.on-demand-'));
     try {
-      // A function that matches a pattern, checks a JSON Schema and finds every on-demand package, bundled and
+      // A function that matches a pattern, checks a JSON Schema, uses node:http and finds every on-demand package, bundled and
       // laid out as the stacks deploy it, run by Node 24 from a directory where no node_modules of the project
       // can be found.
       const out = mkdtempSync(path.join('/tmp', 'on-demand-'));
@@ -73,6 +75,8 @@ describe('packages required on first use', () => {
           `  JSON.stringify(validateJsonSchema(schema, { email: 'nope' }, 'input')),\n` +
           `  validateJsonSchema(schema, { email: 'a@b.co' }, 'input').length);\n` +
           `import { createRequire } from 'node:module';\n` +
+          `import { STATUS_CODES, request } from 'node:http';\n` +
+          `console.log(STATUS_CODES[404], typeof request, process.moduleLoadList.some((m) => m.includes('undici')));\n` +
           `for (const name of ${JSON.stringify(onDemandModules)}) console.log(name, createRequire(import.meta.url)(name) ? 'loaded' : 'empty');\n`,
       );
       const bundle = await build({
@@ -99,6 +103,8 @@ describe('packages required on first use', () => {
         .split('\n');
       expect(lines).toEqual([
         `true false ${JSON.stringify([{ path: 'input.email', message: 'must match format "email"' }])} 0`,
+        // node:http through its alias: its exports, without undici loaded (shared/clients/node-http.ts).
+        'Not Found function false',
         ...onDemandModules.map((name) => `${name} loaded`),
       ]);
       rmSync(out, { recursive: true, force: true });
