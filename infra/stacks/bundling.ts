@@ -60,14 +60,20 @@ export function onDemandOptions(name: string, outDir: string): BuildOptions {
   };
 }
 
-/** The shell commands NodejsFunction runs after bundling: each on-demand package, built beside the bundle. */
+/**
+ * The shell commands NodejsFunction runs after bundling: each on-demand package the bundle requires (its name
+ * appears in it, as the argument of that require), built beside it; a function that never requires one
+ * ships without it.
+ */
 export function onDemandCommands(outputDir: string): string[] {
   return onDemandModules.map((name) => {
     const { entryPoints, outfile } = onDemandOptions(name, outputDir) as {
       entryPoints: string[];
       outfile: string;
     };
-    return `${path.join(projectRoot, 'node_modules/.bin/esbuild')} ${entryPoints[0]} --bundle --platform=node --format=cjs --target=node24 --minify --log-level=warning --outfile=${outfile}`;
+    const esbuild = path.join(projectRoot, 'node_modules/.bin/esbuild');
+    const build = `${esbuild} ${entryPoints[0]} --bundle --platform=node --format=cjs --target=node24 --minify --log-level=warning --outfile=${outfile}`;
+    return `if grep -qF '"${name}"' ${path.join(outputDir, 'index.mjs')}; then ${build}; fi`;
   });
 }
 
