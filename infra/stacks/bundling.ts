@@ -67,12 +67,12 @@ export function onDemandOptions(name: string, outDir: string): BuildOptions {
  */
 export function onDemandCommands(outputDir: string): string[] {
   return onDemandModules.map((name) => {
-    const { entryPoints, outfile } = onDemandOptions(name, outputDir) as {
-      entryPoints: string[];
-      outfile: string;
-    };
+    // The same build as onDemandOptions, through esbuild's command line.
+    const { entryPoints, outfile, platform, format, target } = onDemandOptions(name, outputDir) as Required<
+      Pick<BuildOptions, 'outfile' | 'platform' | 'format' | 'target'>
+    > & { entryPoints: string[] };
     const esbuild = path.join(projectRoot, 'node_modules/.bin/esbuild');
-    const build = `${esbuild} ${entryPoints[0]} --bundle --platform=node --format=cjs --target=node24 --minify --log-level=warning --outfile=${outfile}`;
+    const build = `${esbuild} ${entryPoints[0]} --bundle --minify --platform=${platform} --format=${format} --target=${target} --log-level=warning --outfile=${outfile}`;
     return `if grep -qF '"${name}"' ${path.join(outputDir, 'index.mjs')}; then ${build}; fi`;
   });
 }
