@@ -11,8 +11,8 @@
 import type { Deps } from '../deps';
 import type { RunState } from '../executions/execution-model';
 import { finalizeExecution } from '../executions/finalize-execution';
-import { isFusable } from '../steps/fusable';
 import type { Step } from '../recipes/recipe-schema';
+import { isFusable } from '../steps/runtimes';
 import { RunSettled } from './step-errors';
 import { type Component, runStep } from './step-runner';
 

@@ -8,10 +8,10 @@
 // - The end charges the run and every step attempted (once per step, retries included; inside a map, once per
 //   item and step), and refunds the rest. A run that attempted nothing is not charged at all.
 // - Control flow is free: a `branch` is a Choice and a `wait` a Wait state, which no component records.
-// This module builds a recipe's price list from the step types' prices (steps/prices.ts); price-list.ts reserves and charges by it
+// This module builds a recipe's price list from the step types' prices (steps/runtimes.ts); price-list.ts reserves and charges by it
 // (without the registry, so functions that only settle runs do not bundle every step type).
 import type { Step } from '../recipes/recipe-schema';
-import { stepPrices } from '../steps/prices';
+import { stepPrices } from '../steps/runtimes';
 import type { PriceList } from './price-list';
 
 /** The price of a run; each step type's price is in its registry entry (shared/steps/<type>/runtime.ts). */

@@ -18,8 +18,8 @@
 // Success path transitions = one per group and standalone step (review, wait, map, branch), plus Finalize
 // unless it joined the last group.
 import { createHash } from 'node:crypto';
-import { isFusable } from '../steps/fusable';
 import { type lambdaStepTypes, stepTypeOf } from '../steps/registry';
+import { isFusable } from '../steps/runtimes';
 import type { AslState, CompileContext, StepConfig } from '../steps/types';
 import type { RecipeDefinition, RetryPolicy, Step } from './recipe-schema';
 

@@ -67,7 +67,8 @@ export interface StepTypeDefinition<T extends string = string> {
    * Task types whose step needs nothing of its own from Step Functions: deterministic, no side effect, fast
    * (a `transform`, a `score`, a `state` get). The compiler runs such a step in the same Task invocation as
    * its neighbours (see recipe-compiler.ts, "Fused steps"); only when it also has no retry policy and no
-   * `onError` goto. Its handler's component must be in shared/steps/fused-components.ts.
+   * `onError` goto. The rule lives in the type's runtime.ts (steps/runtimes.ts reads it without the
+   * registry); its handler's component must be in shared/steps/fused-components.ts.
    */
   fusable?: (step: StepConfig) => boolean;
   /** How the step compiles; task types default to `context.task(step)`. */

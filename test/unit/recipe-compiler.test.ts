@@ -9,9 +9,8 @@ import {
   stateMachineName,
 } from '../../shared/recipes/recipe-compiler';
 import { validateRecipe } from '../../shared/recipes/recipe-validation';
-import { fusableTypes } from '../../shared/steps/fusable';
-import { stepPrices } from '../../shared/steps/prices';
 import { stepTypeNames, stepTypes } from '../../shared/steps/registry';
+import { fusableTypes, stepPrices } from '../../shared/steps/runtimes';
 import type { StepTypeDefinition } from '../../shared/steps/types';
 import { threeStepRecipe } from '../support/recipes';
 
