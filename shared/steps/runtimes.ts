@@ -20,7 +20,8 @@ interface StepRuntime {
   fusable?: (step: StepConfig) => boolean;
 }
 
-const runtimes: Record<string, StepRuntime> = {
+/** Each step type's runtime.ts, by type. */
+export const stepRuntimes: Record<string, StepRuntime> = {
   http,
   ai,
   transform,
@@ -35,7 +36,7 @@ const runtimes: Record<string, StepRuntime> = {
 
 /** Credits per attempt of a step of each type (inside a map, per item). */
 export const stepPrices: Record<string, number> = Object.fromEntries(
-  Object.entries(runtimes).map(([type, runtime]) => [type, runtime.price]),
+  Object.entries(stepRuntimes).map(([type, runtime]) => [type, runtime.price]),
 );
 
 /** Fusable: the type says so, and nothing about the step needs a state of its own. */
@@ -44,12 +45,7 @@ export function isFusable(step: Step): boolean {
   return (
     !config.retry &&
     typeof config.onError !== 'object' &&
-    Object.hasOwn(runtimes, step.type) &&
-    runtimes[step.type]!.fusable?.(config) === true
+    Object.hasOwn(stepRuntimes, step.type) &&
+    stepRuntimes[step.type]!.fusable?.(config) === true
   );
 }
-
-/** The fusion rule of each type that has one. */
-export const fusableTypes: Record<string, (step: StepConfig) => boolean> = Object.fromEntries(
-  Object.entries(runtimes).flatMap(([type, { fusable }]) => (fusable ? [[type, fusable]] : [])),
-);

@@ -10,7 +10,7 @@ import {
 } from '../../shared/recipes/recipe-compiler';
 import { validateRecipe } from '../../shared/recipes/recipe-validation';
 import { stepTypeNames, stepTypes } from '../../shared/steps/registry';
-import { fusableTypes, stepPrices } from '../../shared/steps/runtimes';
+import { stepRuntimes } from '../../shared/steps/runtimes';
 import type { StepTypeDefinition } from '../../shared/steps/types';
 import { threeStepRecipe } from '../support/recipes';
 
@@ -119,18 +119,17 @@ function successPath(asl: { StartAt: string; States: Record<string, Record<strin
 }
 
 describe('fused steps', () => {
-  it('decides fusability by the registry’s rules, also where the registry is not bundled', () => {
-    const declared = Object.fromEntries(
-      stepTypeNames
-        .map((type) => [type, (stepTypes[type] as StepTypeDefinition).fusable] as const)
-        .filter(([, rule]) => rule),
-    );
-    expect(fusableTypes).toEqual(declared);
-  });
-
-  it('prices runs by the registry’s prices, also where the registry is not bundled', () => {
-    expect(stepPrices).toEqual(
-      Object.fromEntries(stepTypeNames.map((type) => [type, stepTypes[type].price])),
+  it('prices and fuses steps by the registry’s own rules, also where the registry is not bundled', () => {
+    const facts = (price: number, fusable: unknown) => ({ price, fusable });
+    expect(
+      Object.fromEntries(Object.entries(stepRuntimes).map(([type, r]) => [type, facts(r.price, r.fusable)])),
+    ).toEqual(
+      Object.fromEntries(
+        stepTypeNames.map((type) => {
+          const definition = stepTypes[type] as StepTypeDefinition;
+          return [type, facts(definition.price, definition.fusable)];
+        }),
+      ),
     );
   });
 
