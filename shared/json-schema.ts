@@ -5,11 +5,11 @@
 // loads it only when one does (deployed beside the bundle, see infra/stacks/bundling.ts). The formats (email,
 // uri, date-time …) are ajv-formats' own definitions, added one by one; its plugin would also add its
 // `formatMinimum`-style keywords, which are not JSON Schema and would need a second copy of Ajv's code generator.
-import { createRequire } from 'node:module';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import type { Ajv2020 } from 'ajv/dist/2020.js';
 import { fullFormats } from 'ajv-formats/dist/formats.js';
 import type { FieldError } from './errors';
+import { requireOnDemand } from './on-demand';
 import { formatPath } from './validation';
 
 let ajv: Ajv2020 | undefined;
@@ -17,7 +17,7 @@ const compiled = new Map<string, ValidateFunction>();
 
 function engine(): Ajv2020 {
   if (ajv) return ajv;
-  const { Ajv2020 } = createRequire(import.meta.url)('ajv/dist/2020.js') as typeof import('ajv/dist/2020.js');
+  const { Ajv2020 } = requireOnDemand<typeof import('ajv/dist/2020.js')>('ajv/dist/2020.js');
   ajv = new Ajv2020({ allErrors: true, strict: false });
   for (const [name, format] of Object.entries(fullFormats)) ajv.addFormat(name, format);
   return ajv;

@@ -5,6 +5,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { BuildOptions } from 'esbuild';
 import { apiHandlers, componentFunctions } from '../../shared/api/routes';
+import { onDemandModules } from '../../shared/on-demand';
 import { handlerModule } from '../../shared/steps/registry';
 
 export const projectRoot = path.resolve(import.meta.dirname, '../..');
@@ -23,13 +24,10 @@ export const bundleAliases = {
 export const requireBanner = "import{createRequire as __cr}from'module';const require=__cr(import.meta.url);";
 
 /**
- * Packages a function requires only on first use, not at cold start (`createRequire(import.meta.url)(name)`):
- * left out of the bundle and shipped beside it, minified into one CommonJS file under `node_modules/<name>/`,
- * where that require finds it. re2js: the pattern language of `matches` conditions, which few recipes use;
- * Ajv: a tenant's JSON Schemas (recipe input, ai output), which few recipes declare; nodemailer: the SMTP
- * transport, when a deployment sends email through SMTP instead of SES.
+ * Packages a function requires on first use (shared/on-demand.ts, which lists them): left out of the bundle and
+ * shipped beside it, minified into one CommonJS file under `node_modules/<name>/`, where that require finds it.
  */
-export const onDemandModules = ['re2js', 'ajv/dist/2020.js', 'nodemailer'] as const;
+export { onDemandModules };
 
 /** esbuild's options for one function, as NodejsFunction passes them (the AWS SDK bundled, minified). */
 export const esbuildOptions: BuildOptions = {

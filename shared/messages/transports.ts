@@ -1,13 +1,13 @@
 // How messages leave: one port, an adapter per transport. Cloud: SES (email) and SNS (SMS). Local: the outbox
 // only (the message is recorded, nothing is delivered), or SMTP through nodemailer when SMTP_URL is set.
 // nodemailer (238 KB) is required on first use: only the SMTP transport loads it (infra/stacks/bundling.ts).
-import { createRequire } from 'node:module';
 import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import type { Transporter } from 'nodemailer';
 import type { Config } from '../config';
 import { setting } from '../config';
 import { recordCalls } from '../observability/call-recorder';
+import { requireOnDemand } from '../on-demand';
 
 export interface OutgoingEmail {
   to: string;
@@ -40,9 +40,7 @@ export function createTransports(config: Config): Transports {
         return { transport: 'ses', providerMessageId: sent.MessageId };
       }
       if (config.EMAIL_TRANSPORT === 'smtp' && config.SMTP_URL) {
-        smtp ??= (
-          createRequire(import.meta.url)('nodemailer') as typeof import('nodemailer')
-        ).createTransport(config.SMTP_URL);
+        smtp ??= requireOnDemand<typeof import('nodemailer')>('nodemailer').createTransport(config.SMTP_URL);
         const sent = await smtp.sendMail({
           from: setting(config, 'EMAIL_FROM'),
           to: message.to,

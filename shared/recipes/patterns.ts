@@ -5,8 +5,8 @@
 //
 // re2js (147 KB, mostly Unicode tables) is required on first use, not imported: few recipes match patterns, so
 // a function loads it only when one does (deployed beside the bundle, see infra/stacks/bundling.ts).
-import { createRequire } from 'node:module';
 import type { RE2JS } from 're2js';
+import { requireOnDemand } from '../on-demand';
 
 export const MAX_PATTERN_LENGTH = 500;
 /** Longer subjects do not match: a run's values are at most a few hundred KB, and this bounds the work. */
@@ -36,7 +36,7 @@ export function matchesPattern(pattern: string, subject: string): boolean {
 function compile(pattern: string): RE2JS {
   let re = compiled.get(pattern);
   if (!re) {
-    engine ??= (createRequire(import.meta.url)('re2js') as typeof import('re2js')).RE2JS;
+    engine ??= requireOnDemand<typeof import('re2js')>('re2js').RE2JS;
     re = engine.compile(pattern);
     if (compiled.size > 1000) compiled.clear();
     compiled.set(pattern, re);
