@@ -1,12 +1,11 @@
-// Resolves the caller's principal. Behind API Gateway (and the local gateway) the Lambda authorizer has
-// already done it and its context arrives in requestContext.authorizer.lambda; without one, the key is
-// checked here.
+// The caller's principal, as the Lambda authorizer resolved it: API Gateway (and the local gateway) calls the
+// authorizer before every route but the public ones, and its context arrives in
+// requestContext.authorizer.lambda. A request without that context did not come through the authorizer and is
+// refused; the key is never checked here, so API functions bundle neither jose nor the key lookup.
 import type middy from '@middy/core';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { AUTHORIZER_TTL_SECONDS, bearerToken } from '../../../shared/auth/identity';
+import { AUTHORIZER_TTL_SECONDS } from '../../../shared/auth/identity';
 import type { Principal } from '../../../shared/auth/principal';
-import { resolvePrincipal } from '../../../shared/auth/resolve-principal';
-import { getDeps } from '../../../shared/deps';
 import { Forbidden, TryAgainLater, Unauthorized } from '../../../shared/errors';
 import { logger } from '../../../shared/observability/observability';
 
@@ -34,7 +33,7 @@ export function authenticate(): middy.MiddlewareObj<APIGatewayProxyEventV2> {
           ? new Forbidden(context.reason ?? 'forbidden')
           : new Unauthorized(context.reason);
       } else {
-        event.principal = await resolvePrincipal(getDeps(), bearerToken(event.headers));
+        throw new Unauthorized();
       }
       logger.appendKeys({ tenantId: event.principal.tenantId });
     },
