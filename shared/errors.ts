@@ -16,6 +16,16 @@ export class DomainError extends Error {
   }
 }
 
+/** A field's path as errors name it: `steps[1].source`, after `prefix` (`query.limit`). */
+export function formatPath(path: ReadonlyArray<PropertyKey>, prefix = ''): string {
+  let out = prefix;
+  for (const part of path) {
+    if (typeof part === 'number') out += `[${part}]`;
+    else out += out ? `.${String(part)}` : String(part);
+  }
+  return out;
+}
+
 export class ValidationFailed extends DomainError {
   constructor(
     readonly errors: FieldError[],

@@ -8,9 +8,8 @@
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import type { Ajv2020 } from 'ajv/dist/2020.js';
 import { fullFormats } from 'ajv-formats/dist/formats.js';
-import type { FieldError } from './errors';
+import { type FieldError, formatPath } from './errors';
 import { requireOnDemand } from './on-demand';
-import { formatPath } from './validation';
 
 let ajv: Ajv2020 | undefined;
 const compiled = new Map<string, ValidateFunction>();

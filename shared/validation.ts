@@ -1,23 +1,20 @@
 // Turns zod failures into ValidationFailed with field paths like `steps[1].source` (JSON Schema's are in
-// json-schema.ts, so only the functions that check one bundle Ajv).
-import type * as z from 'zod';
-import { ValidationFailed } from './errors';
+// json-schema.ts, so only the functions that check one bundle Ajv). Parses with zod's core, so a schema of
+// either API is checked alike: the request schemas are zod/mini's (small, built fast at a cold start), the
+// recipe's are classic zod's.
+import { type $ZodType, config, type output, safeParse } from 'zod/v4/core';
+import en from 'zod/v4/locales/en.js';
+import { formatPath, ValidationFailed } from './errors';
 
-export function formatPath(path: ReadonlyArray<PropertyKey>, prefix = ''): string {
-  let out = prefix;
-  for (const part of path) {
-    if (typeof part === 'number') out += `[${part}]`;
-    else out += out ? `.${String(part)}` : String(part);
-  }
-  return out;
-}
+// Messages in English, as classic zod sets them on import (zod/mini alone says only "Invalid input").
+config(en());
 
-export function parseWith<T extends z.ZodType>(
+export function parseWith<T extends $ZodType>(
   schema: T,
   value: unknown,
   options: { prefix?: string; status?: 400 | 422 } = {},
-): z.infer<T> {
-  const result = schema.safeParse(value);
+): output<T> {
+  const result = safeParse(schema, value);
   if (result.success) return result.data;
   const errors = result.error.issues.flatMap((issue) =>
     // An unknown field is named itself, not its parent object.

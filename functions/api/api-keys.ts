@@ -1,5 +1,5 @@
 // /v1/api-keys: a tenant admin's keys; the secret is shown once, at creation. /v1/me: the caller itself.
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { createApiKey, listApiKeys, revokeApiKey } from '../../shared/auth/api-keys';
 import { roles } from '../../shared/auth/principal';
 import { checkFunctionSettings } from '../../shared/function-settings';
@@ -7,7 +7,10 @@ import { apiHandler, endpoint, json, noContent, pageQuery } from './endpoint';
 
 checkFunctionSettings('api/api-keys');
 
-const keyInput = z.object({ name: z.string().trim().min(1).max(200), role: z.enum(roles) }).strict();
+const keyInput = z.strictObject({
+  name: z.string().check(z.trim(), z.minLength(1), z.maxLength(200)),
+  role: z.enum(roles),
+});
 
 export const handler = apiHandler([
   {

@@ -1,5 +1,5 @@
 // /v1/plans, /v1/credits, /v1/credits/transactions and /v1/credits/grants (platform admin).
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { getAccount, grantCredits, listLedger, MAX_GRANT } from '../../shared/credits/credits';
 import { plans } from '../../shared/credits/plans';
 import { prices } from '../../shared/credits/pricing';
@@ -8,18 +8,16 @@ import { apiHandler, endpoint, json, pageQuery } from './endpoint';
 
 checkFunctionSettings('api/credits');
 
-const grantInput = z
-  .object({
-    tenantId: z.string().min(1).max(100),
-    amount: z
-      .number()
-      .int()
-      .min(-MAX_GRANT)
-      .max(MAX_GRANT)
-      .refine((n) => n !== 0, 'must not be zero'),
-    reason: z.string().trim().min(1).max(500),
-  })
-  .strict();
+const grantInput = z.strictObject({
+  tenantId: z.string().check(z.minLength(1), z.maxLength(100)),
+  amount: z.number().check(
+    z.int(),
+    z.minimum(-MAX_GRANT),
+    z.maximum(MAX_GRANT),
+    z.refine((n) => n !== 0, 'must not be zero'),
+  ),
+  reason: z.string().check(z.trim(), z.minLength(1), z.maxLength(500)),
+});
 
 export const handler = apiHandler([
   {

@@ -1,8 +1,10 @@
 // Authenticated API handlers: the router's stack (router.ts) with authentication, the rate limit, audit and
 // idempotency, and `endpoint`, which checks the route's role and parses its body and query with zod before
-// calling the domain.
+// calling the domain. Request schemas are written with zod/mini (a fraction of classic zod's bytes and start-up
+// time); the recipe's schema, which only some functions bundle, is classic zod's. Either is accepted.
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import type { $ZodType, $ZodUnknown, output } from 'zod/v4/core';
 import { hasRole, type Principal, type Role } from '../../shared/auth/principal';
 import { jsonBodyProblems } from '../../shared/data/json-values';
 import { type Deps, getDeps } from '../../shared/deps';
@@ -28,16 +30,16 @@ export interface EndpointContext<B, Q> {
   event: APIGatewayProxyEventV2;
 }
 
-interface EndpointOptions<B extends z.ZodType, Q extends z.ZodType> {
+interface EndpointOptions<B extends $ZodType, Q extends $ZodType> {
   /** The least role allowed; `any` admits every authenticated principal, the platform admin included. */
   role: Role | 'platform' | 'any';
   body?: B;
   query?: Q;
 }
 
-export function endpoint<B extends z.ZodType = z.ZodUnknown, Q extends z.ZodType = z.ZodUnknown>(
+export function endpoint<B extends $ZodType = $ZodUnknown, Q extends $ZodType = $ZodUnknown>(
   options: EndpointOptions<B, Q>,
-  run: (ctx: EndpointContext<z.infer<B>, z.infer<Q>>) => Promise<Result>,
+  run: (ctx: EndpointContext<output<B>, output<Q>>) => Promise<Result>,
 ): RouteHandler {
   const handle = async (event: APIGatewayProxyEventV2): Promise<Result> => {
     const { principal } = event as AuthenticatedEvent;
@@ -57,8 +59,8 @@ export function endpoint<B extends z.ZodType = z.ZodUnknown, Q extends z.ZodType
       deps: getDeps(),
       principal,
       tenantId: principal.tenantId,
-      body: body as z.infer<B>,
-      query: query as z.infer<Q>,
+      body: body as output<B>,
+      query: query as output<Q>,
       params,
       event,
     });
@@ -102,8 +104,8 @@ export function readJsonBody(event: APIGatewayProxyEventV2): unknown {
 }
 
 export const pageQuery = z.object({
-  limit: z.coerce.number().int().min(1).max(100).optional(),
-  cursor: z.string().max(2000).optional(),
+  limit: z.optional(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(100))),
+  cursor: z.optional(z.string().check(z.maxLength(2000))),
 });
 
 /** An API function's handler: its routes behind authentication, the rate limit, audit and idempotency. */

@@ -1,5 +1,5 @@
 // /v1/recipes/{id}/executions (start) and /v1/executions (history, one run with its steps).
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { queuePosition } from '../../shared/executions/admission-queue';
 import { cancelExecution, redriveExecution } from '../../shared/executions/execution-control';
 import { executionStatuses, terminalStatuses } from '../../shared/executions/execution-model';
@@ -17,21 +17,24 @@ import { apiHandler, endpoint, json, pageQuery } from './endpoint';
 checkFunctionSettings('api/executions');
 
 // `{ "input": … }`, or the input object itself: a body whose only field is `input` is the wrapper.
-const startBody = z
-  .record(z.string(), z.unknown())
-  .transform((body) => ({ input: Object.keys(body).length === 1 && 'input' in body ? body.input : body }));
+const startBody = z.pipe(
+  z.record(z.string(), z.unknown()),
+  z.transform((body: Record<string, unknown>) => ({
+    input: Object.keys(body).length === 1 && 'input' in body ? body.input : body,
+  })),
+);
 const startQuery = z.object({
-  wait: z.enum(['true', 'false']).optional(),
+  wait: z.optional(z.enum(['true', 'false'])),
   // Past the concurrency limit a start is queued (202, status queued); `queue=false` asks for 429 instead.
-  queue: z.enum(['true', 'false']).optional(),
+  queue: z.optional(z.enum(['true', 'false'])),
 });
-const stepsQuery = pageQuery.extend({
-  step: z.string().min(1).max(100).optional(),
-  status: z.enum(['succeeded', 'failed', 'waiting']).optional(),
+const stepsQuery = z.extend(pageQuery, {
+  step: z.optional(z.string().check(z.minLength(1), z.maxLength(100))),
+  status: z.optional(z.enum(['succeeded', 'failed', 'waiting'])),
 });
-const listQuery = pageQuery.extend({
-  recipeId: z.string().max(100).optional(),
-  status: z.enum(executionStatuses).optional(),
+const listQuery = z.extend(pageQuery, {
+  recipeId: z.optional(z.string().check(z.maxLength(100))),
+  status: z.optional(z.enum(executionStatuses)),
 });
 
 export const handler = apiHandler([

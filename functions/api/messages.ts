@@ -1,12 +1,12 @@
 // GET /v1/messages: correspondence sent by correspond steps, with delivery status.
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { checkFunctionSettings } from '../../shared/function-settings';
 import { listMessages } from '../../shared/messages/messages';
 import { apiHandler, endpoint, json, pageQuery } from './endpoint';
 
 checkFunctionSettings('api/messages');
 
-const listQuery = pageQuery.extend({ executionId: z.string().max(100).optional() });
+const listQuery = z.extend(pageQuery, { executionId: z.optional(z.string().check(z.maxLength(100))) });
 
 export const handler = apiHandler([
   {

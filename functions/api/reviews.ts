@@ -1,5 +1,5 @@
 // /v1/reviews: pending human reviews, and decisions that resume their runs.
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { checkFunctionSettings } from '../../shared/function-settings';
 import { decisionSchema } from '../../shared/reviews/decision-schema';
 import { decideReview, listReviews, readReview, reviewStatuses } from '../../shared/reviews/reviews';
@@ -7,7 +7,7 @@ import { apiHandler, endpoint, json, pageQuery } from './endpoint';
 
 checkFunctionSettings('api/reviews');
 
-const listQuery = pageQuery.extend({ status: z.enum(reviewStatuses).default('pending') });
+const listQuery = z.extend(pageQuery, { status: z._default(z.enum(reviewStatuses), 'pending') });
 
 export const handler = apiHandler([
   {

@@ -4,7 +4,7 @@
 import middy from '@middy/core';
 import httpRouterHandler, { type Method } from '@middy/http-router';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import type { ZodType } from 'zod';
+import type { $ZodType } from 'zod/v4/core';
 import type { Role } from '../../shared/auth/principal';
 import { observed } from '../../shared/observability/observability';
 import { conditionalGet } from './middleware/conditional-get';
@@ -15,8 +15,8 @@ type Stack = middy.MiddyfiedHandler<APIGatewayProxyEventV2, Result>;
 
 export interface RouteSpec {
   role: Role | 'platform' | 'any';
-  body?: ZodType;
-  query?: ZodType;
+  body?: $ZodType;
+  query?: $ZodType;
 }
 
 export type RouteHandler = ((event: APIGatewayProxyEventV2) => Promise<Result>) & { spec?: RouteSpec };

@@ -1,6 +1,6 @@
 // Agents: named groups of recipes (e.g. "The Hunter").
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { deleteExisting } from '../data/delete-existing';
 import { keys, stripKeys } from '../data/keys';
 import { type PageRequest, queryPartition } from '../data/pagination';
@@ -8,9 +8,10 @@ import type { Deps } from '../deps';
 import { NotFound } from '../errors';
 import { newId } from '../ids';
 
-export const agentInputSchema = z
-  .object({ name: z.string().trim().min(1).max(200), description: z.string().max(2000).optional() })
-  .strict();
+export const agentInputSchema = z.strictObject({
+  name: z.string().check(z.trim(), z.minLength(1), z.maxLength(200)),
+  description: z.optional(z.string().check(z.maxLength(2000))),
+});
 export type AgentInput = z.infer<typeof agentInputSchema>;
 
 const AGENT_ORDER = ['id', 'name', 'description', 'createdAt', 'updatedAt'];

@@ -1,27 +1,24 @@
 // What a credential's body may hold (PUT /v1/credentials/{name}); apart from credentials.ts so that the step
 // functions that open credentials bundle no zod.
-import * as z from 'zod';
+import * as z from 'zod/mini';
 
 export const credentialInputSchema = z.discriminatedUnion('type', [
-  z
-    .object({
-      type: z.literal('openai'),
-      value: z.object({ apiKey: z.string().min(1).max(500), baseUrl: z.string().url().optional() }).strict(),
-    })
-    .strict(),
-  z
-    .object({
-      type: z.literal('http_bearer'),
-      value: z.object({ token: z.string().min(1).max(4000) }).strict(),
-    })
-    .strict(),
-  z
-    .object({
-      type: z.literal('webhook_secret'),
-      value: z.object({ secret: z.string().min(16).max(500) }).strict(),
-    })
-    .strict(),
-  z.object({ type: z.literal('smtp'), value: z.object({ url: z.string().url() }).strict() }).strict(),
+  z.strictObject({
+    type: z.literal('openai'),
+    value: z.strictObject({
+      apiKey: z.string().check(z.minLength(1), z.maxLength(500)),
+      baseUrl: z.optional(z.url()),
+    }),
+  }),
+  z.strictObject({
+    type: z.literal('http_bearer'),
+    value: z.strictObject({ token: z.string().check(z.minLength(1), z.maxLength(4000)) }),
+  }),
+  z.strictObject({
+    type: z.literal('webhook_secret'),
+    value: z.strictObject({ secret: z.string().check(z.minLength(16), z.maxLength(500)) }),
+  }),
+  z.strictObject({ type: z.literal('smtp'), value: z.strictObject({ url: z.url() }) }),
 ]);
 export type CredentialInput = z.infer<typeof credentialInputSchema>;
 export type CredentialType = CredentialInput['type'];

@@ -2,7 +2,7 @@
 // an EventBridge Scheduler schedule when it is created and disarmed when it is deleted (locally, the runtime's
 // Scheduler emulator answers the same calls). Every scheduled start is idempotent per scheduled time.
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { fromStored, toStored } from '../data/json-values';
 import { keys, stripKeys } from '../data/keys';
 import { type PageRequest, queryPartition } from '../data/pagination';
@@ -13,14 +13,12 @@ import { newId } from '../ids';
 import { getRecipe } from '../recipes/recipe-records';
 import { isTimezone, nextFireTimes, parseExpression } from './expressions';
 
-export const scheduleInputSchema = z
-  .object({
-    expression: z.string().min(1).max(256),
-    timezone: z.string().min(1).max(64).default('UTC'),
-    input: z.unknown().default({}),
-    description: z.string().max(500).optional(),
-  })
-  .strict();
+export const scheduleInputSchema = z.strictObject({
+  expression: z.string().check(z.minLength(1), z.maxLength(256)),
+  timezone: z._default(z.string().check(z.minLength(1), z.maxLength(64)), 'UTC'),
+  input: z._default(z.unknown(), {}),
+  description: z.optional(z.string().check(z.maxLength(500))),
+});
 
 export interface Schedule {
   id: string;

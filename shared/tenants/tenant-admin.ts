@@ -5,7 +5,7 @@
 // upgrade grants the difference between the two plans' monthly allowances at once (a `grant` ledger entry); a
 // downgrade keeps the balance as it is, and the next renewal tops up to the new, smaller allowance only.
 import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { auditIntentPut } from '../audit/audit-log';
 import type { Principal } from '../auth/principal';
 import { getAccount, ledgerPut } from '../credits/credits';
@@ -16,13 +16,11 @@ import type { Deps } from '../deps';
 import { NotFound, ValidationFailed } from '../errors';
 import { getTenant, listTenants, type Tenant, tenantStatuses } from './tenant-repository';
 
-export const tenantChangeSchema = z
-  .object({
-    plan: z.enum(planIds).optional(),
-    status: z.enum(tenantStatuses).optional(),
-    reason: z.string().trim().min(1).max(500).optional(),
-  })
-  .strict();
+export const tenantChangeSchema = z.strictObject({
+  plan: z.optional(z.enum(planIds)),
+  status: z.optional(z.enum(tenantStatuses)),
+  reason: z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(500))),
+});
 
 export interface TenantSummary extends Tenant {
   balance: number | null;
