@@ -18,8 +18,9 @@
 // Success path transitions = one per group and standalone step (review, wait, map, branch), plus Finalize
 // unless it joined the last group.
 import { createHash } from 'node:crypto';
-import { type lambdaStepTypes, stepTypeOf } from '../steps/registry';
-import { isFusable } from '../steps/runtimes';
+import { stepCompilerOf } from '../steps/compilers';
+import type { lambdaStepTypes } from '../steps/registry';
+import { isFusable, stepRuntimeOf } from '../steps/runtimes';
 import type { AslState, CompileContext, StepConfig } from '../steps/types';
 import type { RecipeDefinition, RetryPolicy, Step } from './recipe-schema';
 
@@ -50,9 +51,9 @@ export const LAMBDA_TRANSIENT_ERRORS = [
 /** Errors a step's own retry policy applies to; `StepRejected` (bad config, 4xx, blocked address) never retries. */
 export const RETRYABLE_STEP_ERRORS = ['StepFailed', 'States.Timeout'];
 
-/** A step type's default timeout and retry policy, from the registry. */
+/** A step type's default timeout and retry policy (the registry's, read without it). */
 export function stepDefaults(type: string): { timeoutSeconds?: number; retry?: RetryPolicy } {
-  return stepTypeOf(type)?.defaults ?? {};
+  return stepRuntimeOf(type)?.defaults ?? {};
 }
 
 export function compileRecipe(recipe: RecipeDefinition, options: CompileOptions): Asl {
@@ -135,7 +136,7 @@ function compileSequence(
 
 /** A Lambda task step that may anchor a group: its failure is its Task's, and it ends the run. */
 function isAnchor(step: Step): boolean {
-  return stepTypeOf(step.type)?.kind === 'task' && !isFusable(step) && (step.onError ?? 'fail') === 'fail';
+  return stepRuntimeOf(step.type)?.kind === 'task' && !isFusable(step) && (step.onError ?? 'fail') === 'fail';
 }
 
 /** The sequence cut into groups, in order (see "Fused steps" above); a group of one is a plain step. */
@@ -230,14 +231,13 @@ function compileStep(
   options: CompileOptions,
   extra: Record<string, AslState>,
 ): AslState {
-  const definition = stepTypeOf(step.type);
-  if (!definition) throw new Error(`no step type ${step.type}`);
+  if (!stepRuntimeOf(step.type)) throw new Error(`no step type ${step.type}`);
   const config = step as unknown as StepConfig;
   const compileContext: CompileContext = {
     task: (s) => taskState(s as unknown as Step, next, context, options),
     batchFunction: (steps) => {
-      if (steps.some((s) => stepTypeOf(s.type)?.kind !== 'task')) return null;
-      const others = steps.filter((s) => stepTypeOf(s.type)?.fusable?.(s) !== true);
+      if (steps.some((s) => stepRuntimeOf(s.type)?.kind !== 'task')) return null;
+      const others = steps.filter((s) => stepRuntimeOf(s.type)?.fusable?.(s) !== true);
       return others.length > 1 ? null : (others[0]?.type ?? 'finalize');
     },
     standard: context.standard,
@@ -255,7 +255,8 @@ function compileStep(
       extra[name] = state;
     },
   };
-  return definition.compile ? definition.compile(config, next, compileContext) : compileContext.task(config);
+  const compile = stepCompilerOf(step.type);
+  return compile ? compile(config, next, compileContext) : compileContext.task(config);
 }
 
 /** A task type's state: its Lambda, with the step's retry policy, timeout and error handling. */
@@ -322,7 +323,7 @@ function catcher(step: Step, next: string, context: SequenceContext): AslState[]
 export function chooseEngine(recipe: RecipeDefinition): 'STANDARD' | 'EXPRESS' {
   if (recipe.mode !== 'auto') return recipe.mode === 'express' ? 'EXPRESS' : 'STANDARD';
   // A pause is billed by the second on Express, free on Standard; a map's length is only known at run time.
-  if (recipe.steps.some((step) => stepTypeOf(step.type)?.pauses)) return 'STANDARD';
+  if (recipe.steps.some((step) => stepRuntimeOf(step.type)?.pauses)) return 'STANDARD';
   return worstCaseSeconds(recipe.steps) <= EXPRESS_MAX_SECONDS ? 'EXPRESS' : 'STANDARD';
 }
 
@@ -336,9 +337,9 @@ export const EXPRESS_MAX_SECONDS = 300;
 export function worstCaseSeconds(steps: Step[]): number {
   let total = 0;
   for (const step of steps) {
-    const definition = stepTypeOf(step.type);
-    if (definition?.worstCaseSeconds) {
-      total += definition.worstCaseSeconds(step as unknown as StepConfig, (inner) =>
+    const runtime = stepRuntimeOf(step.type);
+    if (runtime?.worstCaseSeconds) {
+      total += runtime.worstCaseSeconds(step as unknown as StepConfig, (inner) =>
         worstCaseSeconds(inner as unknown as Step[]),
       );
       continue;

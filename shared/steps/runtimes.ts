@@ -1,7 +1,8 @@
-// What the functions that run, start or settle steps need to know of each step type, without the step registry
-// (and so without any schema): its price, and whether a step of it fuses with its neighbours (see
-// recipe-compiler.ts, "Fused steps"). Each is its registry entry's own constant, from the type's runtime.ts; a
-// unit test holds this table alike to the registry.
+// What the functions that run, start, settle or compile steps need to know of each step type, without the step
+// registry (and so without any schema): its kind, defaults, price, whether a step of it fuses with its neighbours
+// (see recipe-compiler.ts, "Fused steps"), pauses, and how long it may take. Each is its registry entry's own
+// constant, from the type's runtime.ts (its states are in compilers.ts); a unit test holds this table alike to
+// the registry.
 import type { Step } from '../recipes/recipe-schema';
 import * as ai from './ai/runtime';
 import * as branch from './branch/runtime';
@@ -12,13 +13,12 @@ import * as review from './review/runtime';
 import * as score from './score/runtime';
 import * as state from './state/runtime';
 import * as transform from './transform/runtime';
-import type { StepConfig } from './types';
+import type { StepConfig, StepDefaults, StepTypeDefinition } from './types';
 import * as wait from './wait/runtime';
 
-interface StepRuntime {
-  price: number;
-  fusable?: (step: StepConfig) => boolean;
-}
+type StepRuntime = Pick<StepTypeDefinition, 'kind' | 'price' | 'fusable' | 'pauses' | 'worstCaseSeconds'> & {
+  defaults: StepDefaults;
+};
 
 /** Each step type's runtime.ts, by type. */
 export const stepRuntimes: Record<string, StepRuntime> = {
@@ -34,6 +34,10 @@ export const stepRuntimes: Record<string, StepRuntime> = {
   map,
 };
 
+export function stepRuntimeOf(type: string): StepRuntime | undefined {
+  return Object.hasOwn(stepRuntimes, type) ? stepRuntimes[type] : undefined;
+}
+
 /** Credits per attempt of a step of each type (inside a map, per item). */
 export const stepPrices: Record<string, number> = Object.fromEntries(
   Object.entries(stepRuntimes).map(([type, runtime]) => [type, runtime.price]),
@@ -45,7 +49,6 @@ export function isFusable(step: Step): boolean {
   return (
     !config.retry &&
     typeof config.onError !== 'object' &&
-    Object.hasOwn(stepRuntimes, step.type) &&
-    stepRuntimes[step.type]!.fusable?.(config) === true
+    stepRuntimeOf(step.type)?.fusable?.(config) === true
   );
 }

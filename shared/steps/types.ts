@@ -30,6 +30,15 @@ export interface CompileContext {
   addState: (name: string, state: AslState) => void;
 }
 
+/** A step type's timeout and retry policy, where a step sets none. */
+export interface StepDefaults {
+  retry?: RetryPolicy;
+  timeoutSeconds?: number;
+}
+
+/** How a step of a type compiles to its own states (task types default to `context.task(step)`). */
+export type StepCompile = (step: StepConfig, next: string, context: CompileContext) => AslState;
+
 /** A step as a recipe gives it, once parsed by its type's schema. */
 export interface StepConfig {
   id: string;
@@ -54,7 +63,7 @@ export interface StepTypeDefinition<T extends string = string> {
   example: Record<string, unknown>;
   /** Credits per attempt of the step (inside a map, per item). */
   price: number;
-  defaults: { retry?: RetryPolicy; timeoutSeconds?: number };
+  defaults: StepDefaults;
   /** Lambda types: the settings their function needs (besides TABLE_NAME and RECIPEFLOW_RUNTIME). */
   settings?: readonly SettingName[];
   /** Lambda types: the function's own timeout when it must outlast the default 60 s (an `ai` call). */
@@ -72,7 +81,7 @@ export interface StepTypeDefinition<T extends string = string> {
    */
   fusable?: (step: StepConfig) => boolean;
   /** How the step compiles; task types default to `context.task(step)`. */
-  compile?: (step: StepConfig, next: string, context: CompileContext) => AslState;
+  compile?: StepCompile;
   /** The longest the step can run, in seconds (Infinity when it waits for a person or a time). */
   worstCaseSeconds?: (step: StepConfig, nested: (steps: StepConfig[]) => number) => number;
 }

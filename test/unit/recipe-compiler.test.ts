@@ -9,6 +9,7 @@ import {
   stateMachineName,
 } from '../../shared/recipes/recipe-compiler';
 import { validateRecipe } from '../../shared/recipes/recipe-validation';
+import { stepCompilerOf } from '../../shared/steps/compilers';
 import { stepTypeNames, stepTypes } from '../../shared/steps/registry';
 import { stepRuntimes } from '../../shared/steps/runtimes';
 import type { StepTypeDefinition } from '../../shared/steps/types';
@@ -119,18 +120,24 @@ function successPath(asl: { StartAt: string; States: Record<string, Record<strin
 }
 
 describe('fused steps', () => {
-  it('prices and fuses steps by the registry’s own rules, also where the registry is not bundled', () => {
-    const facts = (price: number, fusable: unknown) => ({ price, fusable });
-    expect(
-      Object.fromEntries(Object.entries(stepRuntimes).map(([type, r]) => [type, facts(r.price, r.fusable)])),
-    ).toEqual(
-      Object.fromEntries(
-        stepTypeNames.map((type) => {
-          const definition = stepTypes[type] as StepTypeDefinition;
-          return [type, facts(definition.price, definition.fusable)];
-        }),
-      ),
-    );
+  it('prices, fuses and compiles steps by the registry’s own rules, also where the registry is not bundled', () => {
+    const facts = (d: Partial<StepTypeDefinition>) => ({
+      kind: d.kind,
+      defaults: d.defaults,
+      price: d.price,
+      fusable: d.fusable,
+      pauses: d.pauses,
+      worstCaseSeconds: d.worstCaseSeconds,
+    });
+    const runtimes = Object.entries(stepRuntimes).map(([type, runtime]) => [
+      type,
+      { ...facts(runtime), compile: stepCompilerOf(type) },
+    ]);
+    const registry = stepTypeNames.map((type) => {
+      const definition = stepTypes[type] as StepTypeDefinition;
+      return [type, { ...facts(definition), compile: definition.compile }];
+    });
+    expect(Object.fromEntries(runtimes)).toEqual(Object.fromEntries(registry));
   });
 
   const pure = (id: string, extra: Record<string, unknown> = {}) => ({

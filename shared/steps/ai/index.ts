@@ -2,7 +2,7 @@
 import * as z from 'zod';
 import { base } from '../base';
 import type { StepTypeDefinition } from '../types';
-import { price, settings } from './runtime';
+import { defaults, kind, price, settings } from './runtime';
 
 export const aiStepSchema = z
   .object({
@@ -23,7 +23,7 @@ export const ai = {
   type: 'ai',
   description:
     'Asks a language model (templated prompt); with outputSchema the reply is JSON validated against it. Tokens and cost are recorded.',
-  kind: 'task',
+  kind,
   schema: aiStepSchema,
   example: {
     id: 'summary',
@@ -32,10 +32,7 @@ export const ai = {
     outputSchema: { type: 'object', properties: { summary: { type: 'string' } }, required: ['summary'] },
   },
   price,
-  defaults: {
-    timeoutSeconds: 50,
-    retry: { maxAttempts: 3, intervalSeconds: 2, backoffRate: 2, jitter: 'full' },
-  },
+  defaults,
   settings,
   functionTimeoutSeconds: 120,
   opensCredentials: true,

@@ -1,10 +1,10 @@
 // `branch`: goes to the first case whose condition holds (a Choice state), else to `default`.
 import * as z from 'zod';
-import { choiceRule } from '../../recipes/choice-rules';
 import { conditionSchema } from '../../recipes/condition-schema';
 import { base } from '../base';
 import type { StepTypeDefinition } from '../types';
-import { price } from './runtime';
+import { compile } from './compile';
+import { defaults, kind, price, worstCaseSeconds } from './runtime';
 
 export const branchStepSchema = z
   .object({
@@ -19,7 +19,7 @@ export const branch = {
   type: 'branch',
   description:
     'Goes to the step named by the first case whose condition holds, else to `default` (`end` ends the run); free.',
-  kind: 'control',
+  kind,
   schema: branchStepSchema,
   example: {
     id: 'route',
@@ -28,14 +28,7 @@ export const branch = {
     default: 'end',
   },
   price,
-  defaults: {},
-  worstCaseSeconds: () => 0,
-  compile(step, _next, context) {
-    const cases = step.cases as Array<{ when: Parameters<typeof choiceRule>[0]; goto: string }>;
-    return {
-      Type: 'Choice',
-      Choices: cases.map((c) => ({ ...choiceRule(c.when), Next: context.target(c.goto) })),
-      Default: context.target(String(step.default ?? 'end')),
-    };
-  },
+  defaults,
+  worstCaseSeconds,
+  compile,
 } as const satisfies StepTypeDefinition<'branch'>;

@@ -2,7 +2,7 @@
 import * as z from 'zod';
 import { base } from '../base';
 import type { StepTypeDefinition } from '../types';
-import { price, settings } from './runtime';
+import { defaults, kind, price, settings } from './runtime';
 
 export const correspondStepSchema = z
   .object({
@@ -30,7 +30,7 @@ export const correspond = {
   type: 'correspond',
   description:
     'Sends an email (SES), an SMS (SNS) or a webhook signed with a webhook_secret credential; each message is sent once.',
-  kind: 'task',
+  kind,
   schema: correspondStepSchema,
   example: {
     id: 'tell',
@@ -41,10 +41,7 @@ export const correspond = {
     body: 'Hello {{input.name}}, your report is ready.',
   },
   price,
-  defaults: {
-    timeoutSeconds: 30,
-    retry: { maxAttempts: 3, intervalSeconds: 2, backoffRate: 2, jitter: 'full' },
-  },
+  defaults,
   settings,
   opensCredentials: true,
 } as const satisfies StepTypeDefinition<'correspond'>;

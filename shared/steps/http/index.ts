@@ -2,7 +2,7 @@
 import * as z from 'zod';
 import { base, stringMap } from '../base';
 import type { StepTypeDefinition } from '../types';
-import { price, settings } from './runtime';
+import { defaults, kind, price, settings } from './runtime';
 
 export const httpStepSchema = z
   .object({
@@ -31,7 +31,7 @@ export const http = {
   type: 'http',
   description:
     'Sends one HTTP request (templated URL — or a connection and a path — headers, query and body) and outputs { status, headers, body }.',
-  kind: 'task',
+  kind,
   schema: httpStepSchema,
   example: {
     id: 'company',
@@ -40,10 +40,7 @@ export const http = {
     url: 'https://directory.example/companies/{{input.domain}}',
   },
   price,
-  defaults: {
-    timeoutSeconds: 30,
-    retry: { maxAttempts: 3, intervalSeconds: 1, backoffRate: 2, jitter: 'full' },
-  },
+  defaults,
   settings,
   opensCredentials: true,
 } as const satisfies StepTypeDefinition<'http'>;

@@ -2,25 +2,14 @@
 // list in the state, or a Distributed Map over an artifact (or a list too large for the state) whose results
 // become a new artifact.
 import * as z from 'zod';
-import { jsonPath } from '../../recipes/choice-rules';
-import { parsePath } from '../../recipes/template';
 import { base, type onErrorSchema, type RetryPolicy } from '../base';
 import { stepSchema } from '../step-schema';
-import type { AslState, CompileContext, StepConfig, StepTypeDefinition } from '../types';
-
-import {
-  DEFAULT_BATCH_SIZE,
-  DEFAULT_MAP_ITEMS,
-  MAX_ARTIFACT_MAP_ITEMS,
-  MAX_MAP_ITEMS,
-  mapsOverArtifact,
-} from './items';
-import { price } from './runtime';
+import type { StepTypeDefinition } from '../types';
+import { compile } from './compile';
+import { DEFAULT_MAP_ITEMS, MAX_ARTIFACT_MAP_ITEMS, MAX_MAP_ITEMS, mapsOverArtifact } from './items';
+import { defaults, kind, pauses, price, worstCaseSeconds } from './runtime';
 
 export { DEFAULT_MAP_ITEMS, MAX_MAP_ITEMS, mapsOverArtifact };
-
-/** The items of one batch stay under this many bytes, leaving room for the run's state beside them. */
-const BATCH_ITEM_BYTES = 128 * 1024;
 
 export const mapStepSchema = z
   .object({
@@ -42,7 +31,7 @@ export const map = {
   type: 'map',
   description:
     'Runs its nested `steps` once per item of `items` (a template naming a list), `maxConcurrency` at a time; credits are reserved for `maxItems` items. Over an artifact (`{{input.artifact}}`, an artifact id) it reads the items from the file (CSV, JSON array, JSON Lines) and writes one result line per item to a new artifact.',
-  kind: 'control',
+  kind,
   schema: mapStepSchema,
   example: {
     id: 'each',
@@ -52,184 +41,11 @@ export const map = {
     steps: [{ id: 'lookup', type: 'http', url: 'https://directory.example/companies/{{item}}' }],
   },
   price,
-  defaults: {},
-  pauses: true,
-  worstCaseSeconds(step, nested) {
-    // An inline Map runs up to 40 iterations at once when its concurrency is unlimited (0).
-    const parallel = Math.min(Number(step.maxConcurrency) || 40, 40);
-    return Math.ceil(Number(step.maxItems) / parallel) * nested(step.steps as StepConfig[]);
-  },
-  // Each item runs the nested steps with `item` (and its index) beside the run's state; the iteration's
-  // result is its last step's output, and the Map's result lands at $.steps.<id>.output.
-  compile(step, next, context) {
-    if (mapsOverArtifact(String(step.items))) return compileDistributed(step, next, context);
-    const inline = compileInline(step, next, context);
-    // Items an earlier step (or the input) holds may be too large for the state and travel by reference
-    // ({ $ref, bytes }): a Choice then sends the map down the Distributed Map's path, which reads them from S3.
-    const holder = referenceHolder(String(step.items));
-    if (!holder || !context.standard || !context.batchFunction(step.steps as StepConfig[])) return inline;
-    context.addState(`Inline_${step.id}`, inline);
-    context.addState(`Prepare_${step.id}`, compileDistributed(step, next, context));
-    return {
-      Type: 'Choice',
-      Choices: [{ Variable: `${holder}.bytes`, IsPresent: true, Next: `Prepare_${step.id}` }],
-      Default: `Inline_${step.id}`,
-    };
-  },
+  defaults,
+  pauses,
+  worstCaseSeconds,
+  compile,
 } as const satisfies StepTypeDefinition<'map'>;
-
-/** Where the value a map's items come from travels by reference: an input field, or a step's output. */
-function referenceHolder(items: string): string | null {
-  const path = /^\{\{\s*([^{}]+?)\s*\}\}$/.exec(items)?.[1];
-  const [root, name, output] = path ? parsePath(path) : [];
-  if (root === 'input' && name) return jsonPath(`input.${name}`);
-  if (root === 'steps' && name && output === 'output') return jsonPath(`steps.${name}.output`);
-  return null;
-}
-
-/** An inline Map over the array in the state. */
-function compileInline(step: StepConfig, next: string, context: CompileContext): AslState {
-  const steps = step.steps as StepConfig[];
-  const done = `Done_${step.id}`;
-  const inner: Record<string, Record<string, unknown>> = {};
-  context.sequence(steps, done, inner);
-  inner[done] = { Type: 'Pass', OutputPath: `$.steps.${steps.at(-1)!.id}.output`, End: true };
-  const items = String(step.items);
-  const itemsPath = /^\{\{\s*([^{}]+?)\s*\}\}$/.exec(items)?.[1] ?? items;
-  const catchers = context.catcher(step);
-  return {
-    Type: 'Map',
-    ItemsPath: jsonPath(itemsPath),
-    MaxConcurrency: step.maxConcurrency,
-    ItemSelector: {
-      'input.$': '$.input',
-      'steps.$': '$.steps',
-      'settings.$': '$.settings',
-      'execution.$': '$.execution',
-      'run.$': '$.run',
-      'item.$': '$$.Map.Item.Value',
-      'index.$': '$$.Map.Item.Index',
-      // Credits were reserved for this many items; an item beyond it fails the map (see step-runner).
-      maxItems: step.maxItems,
-    },
-    ItemProcessor: { ProcessorConfig: { Mode: 'INLINE' }, StartAt: steps[0]!.id, States: inner },
-    ResultPath: `$.steps.${step.id}.output`,
-    ...(catchers ? { Catch: catchers } : {}),
-    Next: next,
-  };
-}
-
-/**
- * A map over an artifact (or over a list the state holds by reference), as states named after the step:
- * - `<id>` (`Prepare_<id>` behind an inline map's Choice): a Task (the artifact-map function, `map: prepare`) finds
- *   the file (the tenant's own artifact, uploaded, CSV/JSON/JSON Lines), counts its items against `maxItems`
- *   and records the map step with its progress;
- * - `Read_<id>`: a Choice on the file's format, since a Distributed Map's reader type is fixed in the definition;
- * - `Map_<id>_<format>`: the Distributed Map: items read from S3, `batchSize` per child execution (Express), each
- *   batch run by one invocation of the nested steps' function (`map: batch`, see map-batch.ts), the tolerated
- *   failures, the children's results written to S3 by ResultWriter instead of into the state;
- * - `Collect_<id>`: a Task (`map: collect`) turns ResultWriter's files into the result artifact, one JSON line per
- *   item in input order, and checks the tolerated failures against every failed item.
- */
-function compileDistributed(step: StepConfig, next: string, context: CompileContext): AslState {
-  const id = step.id;
-  const source = `$.steps.${id}.source`;
-  const catchers = context.catcher(step);
-  const caught = catchers ? { Catch: catchers } : {};
-  const reference = { id, type: 'map', items: step.items, maxItems: step.maxItems, steps: step.steps };
-  const settings = defined({
-    toleratedFailurePercent: step.toleratedFailurePercent,
-    toleratedFailureCount: step.toleratedFailureCount,
-  });
-  const batch = context.lambdaTask(context.batchFunction(step.steps as StepConfig[]) ?? 'finalize', {
-    map: 'batch',
-    mapStep: id,
-    group: step.steps,
-    'items.$': '$.Items',
-    'state.$': '$.BatchInput',
-  });
-  const readers = {
-    csv: { InputType: 'CSV', CSVHeaderLocation: 'FIRST_ROW' },
-    json: { InputType: 'JSON' },
-    jsonl: { InputType: 'JSONL' },
-  };
-  for (const [format, reader] of Object.entries(readers)) {
-    // State names are unique across the whole definition, the item processors' included.
-    const items = `Items_${id}_${format}`;
-    context.addState(`Map_${id}_${format}`, {
-      Type: 'Map',
-      ItemReader: {
-        Resource: 'arn:aws:states:::s3:getObject',
-        ReaderConfig: reader,
-        Parameters: { 'Bucket.$': `${source}.bucket`, 'Key.$': `${source}.key` },
-      },
-      ItemSelector: { 'value.$': '$$.Map.Item.Value', 'index.$': '$$.Map.Item.Index' },
-      ItemBatcher: {
-        MaxItemsPerBatch: step.batchSize ?? DEFAULT_BATCH_SIZE,
-        MaxInputBytesPerBatch: BATCH_ITEM_BYTES,
-        BatchInput: {
-          'input.$': '$.input',
-          'steps.$': '$.steps',
-          'settings.$': '$.settings',
-          'execution.$': '$.execution',
-          'run.$': '$.run',
-        },
-      },
-      ItemProcessor: {
-        ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'EXPRESS' },
-        StartAt: items,
-        States: { [items]: { ...batch, OutputPath: '$.Payload', End: true } },
-      },
-      ...defined({
-        // 0 (unlimited) is the service's default of 10,000 children at once.
-        MaxConcurrency: step.maxConcurrency || undefined,
-        ToleratedFailurePercentage: step.toleratedFailurePercent,
-        ToleratedFailureCount: step.toleratedFailureCount,
-      }),
-      ResultWriter: {
-        Resource: 'arn:aws:states:::s3:putObject',
-        Parameters: { 'Bucket.$': `${source}.bucket`, 'Prefix.$': `${source}.resultPrefix` },
-      },
-      ResultPath: `$.steps.${id}.mapRun`,
-      // A Map Run that fails (more batches failed as a whole than tolerated) still ends at collect, which ends
-      // the map's record and fails the step there, under the step's own error handling.
-      Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: `$.steps.${id}.mapError`, Next: `Collect_${id}` }],
-      Next: `Collect_${id}`,
-    });
-  }
-  context.addState(`Read_${id}`, {
-    Type: 'Choice',
-    Choices: ['csv', 'json'].map((format) => ({
-      Variable: `${source}.format`,
-      StringEquals: format,
-      Next: `Map_${id}_${format}`,
-    })),
-    Default: `Map_${id}_jsonl`,
-  });
-  context.addState(`Collect_${id}`, {
-    ...context.lambdaTask('artifact-map', {
-      map: 'collect',
-      step: { ...reference, ...settings },
-      'state.$': '$',
-    }),
-    ResultSelector: { 'output.$': '$.Payload.output' },
-    ResultPath: `$.steps.${id}`,
-    ...caught,
-    Next: next,
-  });
-  return {
-    ...context.lambdaTask('artifact-map', { map: 'prepare', step: reference, 'state.$': '$' }),
-    ResultSelector: { 'source.$': '$.Payload' },
-    ResultPath: `$.steps.${id}`,
-    ...caught,
-    Next: `Read_${id}`,
-  };
-}
-
-/** The fields that are set (ASL has no undefined). */
-function defined(fields: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined));
-}
 
 /** A map step: its nested steps are any steps, maps included, so its type is written out. */
 export interface MapStep {

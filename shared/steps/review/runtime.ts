@@ -1,6 +1,6 @@
-// What the `review` step's function reads at run time, apart from its schema (index.ts), so that its handler
-// bundles no zod: the settings it needs besides TABLE_NAME and RECIPEFLOW_RUNTIME (also read by the stacks),
-// and its price.
+// What the `review` step type is apart from its schema (index.ts) and its states (compile.ts), so that its
+// function and the functions that price, fuse or compile runs bundle no zod: the settings its function needs
+// besides TABLE_NAME and RECIPEFLOW_RUNTIME (also read by the stacks), its price, and what the compiler reads.
 import type { SettingName } from '../../config';
 
 export const settings = ['ARTIFACT_BUCKET'] as const satisfies readonly SettingName[];
@@ -10,3 +10,13 @@ export const REVIEW_TIMEOUT_SECONDS = 86_400;
 
 /** Credits per attempt of a step (inside a map, per item): the registry's `price`. */
 export const price = 1;
+
+/** A Lambda that hands out a task token, and a state that waits for it (the registry's `kind`). */
+export const kind = 'callback';
+
+export const defaults = { timeoutSeconds: REVIEW_TIMEOUT_SECONDS };
+
+/** A run that waits for a person runs as a Standard workflow. */
+export const pauses = true;
+
+export const worstCaseSeconds = () => Number.POSITIVE_INFINITY;

@@ -3,7 +3,7 @@ import * as z from 'zod';
 import { conditionSchema } from '../../recipes/condition-schema';
 import { base } from '../base';
 import type { StepTypeDefinition } from '../types';
-import { fusable, price, settings } from './runtime';
+import { defaults, fusable, kind, price, settings } from './runtime';
 
 export const scoreStepSchema = z
   .object({
@@ -18,7 +18,7 @@ export const score = {
   type: 'score',
   description:
     'Adds the points of every rule whose condition holds and names the highest band reached; deterministic, never retried.',
-  kind: 'task',
+  kind,
   schema: scoreStepSchema,
   example: {
     id: 'fit',
@@ -30,7 +30,7 @@ export const score = {
     ],
   },
   price,
-  defaults: { timeoutSeconds: 10 },
+  defaults,
   settings,
   fusable,
 } as const satisfies StepTypeDefinition<'score'>;

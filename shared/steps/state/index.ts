@@ -3,7 +3,7 @@
 import * as z from 'zod';
 import { base } from '../base';
 import type { StepTypeDefinition } from '../types';
-import { fusable, price, settings } from './runtime';
+import { defaults, fusable, kind, price, settings } from './runtime';
 
 export const stateOps = ['get', 'put', 'increment', 'addToSet'] as const;
 
@@ -33,11 +33,11 @@ export const state = {
   type: 'state',
   description:
     'Reads or changes data shared by all runs of the tenant under `key`: get → { value }, put → { value }, increment → { value } (the new number), addToSet → { added, size } (the members that were not there before).',
-  kind: 'task',
+  kind,
   schema: stateStepSchema,
   example: { id: 'seen', type: 'state', op: 'addToSet', key: 'contacted', value: ['{{input.email}}'] },
   price,
-  defaults: { timeoutSeconds: 10 },
+  defaults,
   settings,
   fusable,
 } as const satisfies StepTypeDefinition<'state'>;

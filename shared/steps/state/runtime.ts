@@ -1,8 +1,9 @@
-// What the `state` step's function reads at run time, apart from its schema (index.ts), so that its handler
-// bundles no zod: the settings it needs besides TABLE_NAME and RECIPEFLOW_RUNTIME (also read by the stacks),
-// its price, and when a step of it may be fused with its neighbours (the registry's `fusable`).
+// What the `state` step type is apart from its schema (index.ts), so that its function and the functions that
+// price, fuse or compile runs bundle no zod: the settings its function needs besides TABLE_NAME and
+// RECIPEFLOW_RUNTIME (also read by the stacks), its price, when a step of it may be fused with its neighbours (the
+// registry's `fusable`), and what the compiler reads.
 import type { SettingName } from '../../config';
-import type { StepConfig } from '../types';
+import type { StepConfig, StepDefaults } from '../types';
 
 export const settings = ['ARTIFACT_BUCKET'] as const satisfies readonly SettingName[];
 
@@ -10,3 +11,9 @@ export const fusable = (step: StepConfig) => step.op === 'get';
 
 /** Credits per attempt of a step (inside a map, per item): the registry's `price`. */
 export const price = 1;
+
+/** Runs its own Lambda function (handler.ts) and records a step (the registry's `kind`). */
+export const kind = 'task';
+
+/** Its timeout and retry policy unless the step sets them (the registry's `defaults`). */
+export const defaults: StepDefaults = { timeoutSeconds: 10 };

@@ -3,7 +3,7 @@ import * as z from 'zod';
 import { conditionSchema } from '../../recipes/condition-schema';
 import { base } from '../base';
 import type { StepTypeDefinition } from '../types';
-import { fusable, price, settings } from './runtime';
+import { defaults, fusable, kind, price, settings } from './runtime';
 
 const path = z.string().min(1);
 export const transformOpSchema = z.discriminatedUnion('op', [
@@ -24,7 +24,7 @@ export const transform = {
   type: 'transform',
   description:
     'Resolves `source` (a template) and runs it through `ops` in order; deterministic, never retried.',
-  kind: 'task',
+  kind,
   schema: transformStepSchema,
   example: {
     id: 'top',
@@ -36,7 +36,7 @@ export const transform = {
     ],
   },
   price,
-  defaults: { timeoutSeconds: 10 },
+  defaults,
   settings,
   fusable,
 } as const satisfies StepTypeDefinition<'transform'>;

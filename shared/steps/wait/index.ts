@@ -1,9 +1,9 @@
 // `wait`: pauses the run for some seconds or until a time (a Wait state); free.
 import * as z from 'zod';
-import { jsonPath } from '../../recipes/choice-rules';
 import { base } from '../base';
 import type { StepTypeDefinition } from '../types';
-import { price } from './runtime';
+import { compile } from './compile';
+import { defaults, kind, pauses, price, worstCaseSeconds } from './runtime';
 
 export const waitStepSchema = z
   .object({
@@ -22,17 +22,12 @@ export const wait = {
   type: 'wait',
   description:
     'Pauses the run for `seconds` (up to a year) or until `until` (an ISO 8601 time or a template); free.',
-  kind: 'control',
+  kind,
   schema: waitStepSchema,
   example: { id: 'pause', type: 'wait', seconds: 3600 },
   price,
-  defaults: {},
-  pauses: true,
-  worstCaseSeconds: (step) => (step.seconds === undefined ? Number.POSITIVE_INFINITY : Number(step.seconds)),
-  compile(step, next) {
-    if (step.seconds !== undefined) return { Type: 'Wait', Seconds: step.seconds, Next: next };
-    const whole = /^\{\{\s*([^{}]+?)\s*\}\}$/.exec(String(step.until ?? ''));
-    if (whole?.[1]) return { Type: 'Wait', TimestampPath: jsonPath(whole[1]), Next: next };
-    return { Type: 'Wait', Timestamp: step.until, Next: next };
-  },
+  defaults,
+  pauses,
+  worstCaseSeconds,
+  compile,
 } as const satisfies StepTypeDefinition<'wait'>;
