@@ -100,7 +100,7 @@ await withRuntime(async (runtime) => {
     },
     { step: 'initialize', name: 'benchCapacity' },
   );
-  s3Of(deps).middlewareStack.add(
+  (await s3Of(deps)).client.middlewareStack.add(
     (next, context) => async (args) => {
       if (/^(Get|Head)/.test(context.commandName ?? '')) counters.s3Get += 1;
       else counters.s3Put += 1;

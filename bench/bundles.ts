@@ -1,12 +1,18 @@
-// Per Lambda: esbuild bundle size and module-init time in a fresh Node 24 process (median of 10, alternating
-// with the baseline's), with the AWS SDK left to the runtime (NodejsFunction's default) and bundled
-// (`bundleAwsSDK`), beside a baseline handler that only imports the DynamoDB client. Same esbuild options as
-// the CDK stacks.
+// Per Lambda: the size of what its cold start loads (index.mjs and the chunks it imports; the chunks only a
+// dynamic import loads are shown apart) and its module-init time in a fresh Node 24 process (median of 10,
+// alternating with the baseline's), with the AWS SDK left to the runtime and bundled (as deployed), beside a
+// baseline handler that only imports the DynamoDB client. Same esbuild options as the CDK stacks.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { build } from 'esbuild';
-import { BUNDLE_TARGET_KB, esbuildOptions, lambdaEntries } from '../infra/stacks/bundling';
+import {
+  BUNDLE_TARGET_KB,
+  esbuildOptions,
+  functionBuild,
+  lambdaEntries,
+  outputFiles,
+} from '../infra/stacks/bundling';
 import { functionSettings as platformSettings } from '../shared/function-settings';
 import { stepFunctionSettings } from '../shared/steps/registry';
 import { atMost, percentile, printTargets, writeResult } from './support';
@@ -24,17 +30,23 @@ writeFileSync(
   "import { DynamoDBClient } from '@aws-sdk/client-dynamodb';\nexport const handler = async () => new DynamoDBClient({}).config.serviceId;\n",
 );
 
-async function bundle(name: string, entry: string, bundleSdk: boolean): Promise<string> {
-  const file = path.join(out, bundleSdk ? 'bundled' : 'runtime', name, 'index.mjs');
-  mkdirSync(path.dirname(file), { recursive: true });
-  await build({
-    ...esbuildOptions,
-    entryPoints: [entry],
-    outfile: file,
+async function bundle(
+  name: string,
+  entry: string,
+  bundleSdk: boolean,
+): Promise<{ file: string; startupKb: number; lazyKb: number }> {
+  const dir = path.join(out, bundleSdk ? 'bundled' : 'runtime', name);
+  mkdirSync(dir, { recursive: true });
+  const { metafile } = await build({
+    ...functionBuild(entry, dir),
     external: bundleSdk ? esbuildOptions.external : [...esbuildOptions.external!, '@aws-sdk/*'],
+    metafile: true,
     logLevel: 'silent',
   });
-  return file;
+  const { startup, lazy } = outputFiles(metafile);
+  const kb = (files: Array<{ bytes: number }>) =>
+    +(files.reduce((sum, f) => sum + f.bytes, 0) / 1024).toFixed(1);
+  return { file: path.join(dir, 'index.mjs'), startupKb: kb(startup), lazyKb: kb(lazy) };
 }
 
 const CLOUD_ENVIRONMENT = {
@@ -80,19 +92,21 @@ try {
     sdk: string;
     function: string;
     kb: number;
+    lazyKb: number;
     initMs: number;
     baselineMs: number;
     ratio: number;
   }> = [];
   for (const bundleSdk of [false, true]) {
-    const baselineFile = await bundle('baseline', baselineEntry, bundleSdk);
+    const baselineFile = (await bundle('baseline', baselineEntry, bundleSdk)).file;
     for (const [name, entry] of Object.entries(entries)) {
-      const file = await bundle(name, entry, bundleSdk);
+      const { file, startupKb, lazyKb } = await bundle(name, entry, bundleSdk);
       const { init, baseline } = initMs(file, baselineFile);
       rows.push({
         sdk: bundleSdk ? 'bundled' : 'runtime',
         function: name,
-        kb: +(statSync(file).size / 1024).toFixed(1),
+        kb: startupKb,
+        lazyKb,
         initMs: +init.toFixed(1),
         baselineMs: +baseline.toFixed(1),
         ratio: +(init / baseline).toFixed(2),
@@ -100,7 +114,7 @@ try {
     }
   }
   console.log(
-    '\nBundle size and module init (median of 10 fresh Node 24 processes, alternating with the baseline):',
+    '\nStart-up size (kb: index.mjs and the chunks it imports; lazyKb: chunks loaded on first use) and module init (median of 10 fresh Node 24 processes, alternating with the baseline):',
   );
   console.table(
     rows.map((r) => ({

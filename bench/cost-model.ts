@@ -167,7 +167,7 @@ async function image(key: Record<string, unknown>) {
   return Item;
 }
 
-function instrument(deps: Deps) {
+async function instrument(deps: Deps) {
   deps.db.middlewareStack.add(
     (next, context) => async (args) => {
       const input = args.input as Record<string, unknown>;
@@ -216,7 +216,7 @@ function instrument(deps: Deps) {
     },
     { step: 'initialize', name: 'countCapacity' },
   );
-  s3Of(deps).middlewareStack.add(
+  (await s3Of(deps)).client.middlewareStack.add(
     (next, context) => async (args) => {
       if (context.commandName === 'GetObjectCommand') counters.s3Get += 1;
       else counters.s3Put += 1;
@@ -240,10 +240,10 @@ function perRunLedger(lines: LedgerLine[]) {
 
 await withRuntime(async (runtime) => {
   const api = createDeps(); // the API Lambda's clients; getDeps() holds the components'
-  instrument(api);
+  await instrument(api);
   // The benchmark's own watching (polling for the end, finding the review) is not part of the run's cost.
   const observer = createDeps();
-  instrument(getDeps());
+  await instrument(getDeps());
   await openAccountIfMissing(api, DEMO_TENANT_ID, 'pro');
   const reference = await createRecipe(api, DEMO_TENANT_ID, referenceRecipe);
   const inputs: Record<string, unknown> = {

@@ -1,6 +1,5 @@
 // GET /v1/health (liveness) and GET /v1/ready (DynamoDB and the artifact bucket answer).
 import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
-import { HeadBucketCommand } from '@aws-sdk/client-s3';
 import { s3Of } from '../../shared/clients/s3';
 import { setting } from '../../shared/config';
 import { getDeps } from '../../shared/deps';
@@ -18,9 +17,12 @@ export const handler = publicApiHandler([
       const deps = getDeps();
       const [dynamodb, s3] = await Promise.all([
         probe(() => deps.db.send(new DescribeTableCommand({ TableName: deps.config.TABLE_NAME }))),
-        probe(() =>
-          s3Of(deps).send(new HeadBucketCommand({ Bucket: setting(deps.config, 'ARTIFACT_BUCKET') })),
-        ),
+        probe(async () => {
+          const s3 = await s3Of(deps);
+          return s3.client.send(
+            new s3.HeadBucketCommand({ Bucket: setting(deps.config, 'ARTIFACT_BUCKET') }),
+          );
+        }),
       ]);
       const ready = dynamodb === 'ok' && s3 === 'ok';
       return json(ready ? 200 : 503, { status: ready ? 'ready' : 'not ready', checks: { dynamodb, s3 } });

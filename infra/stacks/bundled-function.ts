@@ -1,11 +1,20 @@
-// One Lambda function bundled per entry point with the local esbuild (no Docker): ESM, minified, tree-shaken.
+// One Lambda function built per entry point with the local esbuild (no Docker): ESM, minified, tree-shaken, split
+// at dynamic imports (functionBuild), with the on-demand packages its code requires built beside it.
+import { execFileSync } from 'node:child_process';
 import path from 'node:path';
-import { type CfnResource, Duration, RemovalPolicy } from 'aws-cdk-lib';
-import { Architecture, LoggingFormat, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { AssetHashType, type CfnResource, DockerImage, Duration, RemovalPolicy } from 'aws-cdk-lib';
+import {
+  Architecture,
+  Code,
+  Function as LambdaFunction,
+  LoggingFormat,
+  Runtime,
+  Tracing,
+} from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
-import { bundleAliases, onDemandCommands, onDemandModules, projectRoot, requireBanner } from './bundling';
+import { buildSync } from 'esbuild';
+import { functionBuild, onDemandCommands, projectRoot } from './bundling';
 
 export { projectRoot };
 
@@ -19,45 +28,46 @@ export interface BundledFunctionProps {
   memorySize?: number;
 }
 
-export function bundledFunction(scope: Construct, id: string, props: BundledFunctionProps): NodejsFunction {
+/** A function of the platform's own code (what the observability stack watches), as bundledFunction builds it. */
+export class BundledFunction extends LambdaFunction {}
+
+export function bundledFunction(scope: Construct, id: string, props: BundledFunctionProps): BundledFunction {
   const logGroup = new LogGroup(scope, `${id}Logs`, {
     retention: RetentionDays.ONE_MONTH,
     removalPolicy: RemovalPolicy.DESTROY,
   });
-  const fn = new NodejsFunction(scope, id, {
-    entry: path.join(projectRoot, props.entry),
-    projectRoot,
-    depsLockFilePath: path.join(projectRoot, 'package-lock.json'),
+  const fn = new BundledFunction(scope, id, {
     functionName: props.functionName,
     runtime: Runtime.NODEJS_24_X,
     architecture: Architecture.ARM_64,
+    handler: 'index.handler',
+    code: Code.fromAsset(projectRoot, {
+      // The asset is what the build wrote: a function whose code did not change keeps its hash.
+      assetHashType: AssetHashType.OUTPUT,
+      bundling: {
+        // Never pulled or run: the local build below always succeeds or throws. The command names the entry
+        // because CDK caches a bundling by its options (functions aside): without it every function of a stack
+        // would be staged with the first one's code.
+        image: DockerImage.fromRegistry('unused'),
+        command: ['build', props.entry],
+        local: {
+          tryBundle(outputDir) {
+            // Measured by `npm run bench` (bundles): a bundled, tree-shaken SDK initialises faster than the
+            // runtime's. Options shared with the bundle benchmark and the byte-budget test (./bundling.ts).
+            buildSync({ ...functionBuild(props.entry, outputDir), sourcemap: true, logLevel: 'warning' });
+            // Required on first use (./bundling.ts): left out of the build, built beside it.
+            for (const command of onDemandCommands(outputDir)) execFileSync('bash', ['-c', command]);
+            return true;
+          },
+        },
+      },
+    }),
     memorySize: props.memorySize ?? 512,
     timeout: props.timeout ?? Duration.seconds(30),
     tracing: Tracing.ACTIVE,
     loggingFormat: LoggingFormat.JSON,
     logGroup,
     environment: { NODE_OPTIONS: '--enable-source-maps', RECIPEFLOW_RUNTIME: 'cloud', ...props.environment },
-    bundling: {
-      format: OutputFormat.ESM,
-      target: 'node24',
-      minify: true,
-      sourceMap: true,
-      mainFields: ['module', 'main'],
-      // Measured by `npm run bench` (bundles): a bundled, tree-shaken SDK initialises faster than the runtime's.
-      bundleAwsSDK: true,
-      // Options shared with the bundle benchmark and the byte-budget test (./bundling.ts).
-      esbuildArgs: Object.fromEntries(
-        Object.entries(bundleAliases).map(([from, to]) => [`--alias:${from}`, to]),
-      ),
-      banner: requireBanner,
-      // Required on first use (./bundling.ts): left out of the bundle, built beside it.
-      externalModules: [...onDemandModules],
-      commandHooks: {
-        beforeBundling: () => [],
-        beforeInstall: () => [],
-        afterBundling: (_inputDir, outputDir) => onDemandCommands(outputDir),
-      },
-    },
   });
   // Which entry point this is, so the CDK test can hold its environment to what the entry declares it needs.
   (fn.node.defaultChild as CfnResource).addMetadata(

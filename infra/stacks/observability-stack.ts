@@ -18,11 +18,11 @@ import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { Operation, type Table } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
-import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Construct } from 'constructs';
 import { RUN_METRICS } from '../../shared/executions/settle-execution';
+import { BundledFunction } from './bundled-function';
 
 export interface ObservabilityStackProps extends StackProps {
   api: HttpApi;
@@ -101,7 +101,7 @@ export class ObservabilityStack extends Stack {
     alarm('TableThrottles', 'DynamoDB throttled requests to the table.', throttled, 1);
 
     const functions = props.watched.flatMap((stack) =>
-      stack.node.findAll().filter((c): c is NodejsFunction => c instanceof NodejsFunction),
+      stack.node.findAll().filter((c): c is BundledFunction => c instanceof BundledFunction),
     );
     for (const fn of functions) {
       const name = `${fn.stack.stackName}-${fn.node.id}`.replace(/[^A-Za-z0-9]/g, '');

@@ -10,7 +10,6 @@ import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { FilterCriteria, FilterRule, StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import { SqsDestination as SqsInvokeFailures } from 'aws-cdk-lib/aws-lambda-destinations';
 import { DynamoEventSource, SqsDlq, SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
-import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { FilterPattern, type ILogGroup, SubscriptionFilter } from 'aws-cdk-lib/aws-logs';
 import { LambdaDestination } from 'aws-cdk-lib/aws-logs-destinations';
 import { Bucket, EventType } from 'aws-cdk-lib/aws-s3';
@@ -28,7 +27,7 @@ const admissionFilter = {
   },
 };
 
-import { bundledFunction } from './bundled-function';
+import { type BundledFunction, bundledFunction } from './bundled-function';
 import { artifactBucket, auditBucketName } from './data-stack';
 import { acknowledgeLambdaBaseline, grantTableAccess, grantTenantObjects } from './grants';
 
@@ -60,7 +59,7 @@ function deadLetterQueue(scope: Stack, id: string, role: string): Queue {
 }
 
 /** Starting recipe runs: the state machines are created at run time, named recipeflow-<definition hash>. */
-function grantStartExecution(fn: NodejsFunction): void {
+function grantStartExecution(fn: BundledFunction): void {
   const stack = Stack.of(fn);
   fn.addToRolePolicy(
     new PolicyStatement({
@@ -78,7 +77,7 @@ export class TriggersStack extends Stack {
   readonly uploads: Queue;
   readonly scheduleGroup: CfnScheduleGroup;
   readonly scheduleDeadLetters: Queue;
-  readonly scheduleTarget: NodejsFunction;
+  readonly scheduleTarget: BundledFunction;
   readonly schedulerRole: Role;
 
   constructor(scope: Construct, id: string, props: TriggersStackProps) {

@@ -6,12 +6,11 @@ import { Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aw
 import type { Table } from 'aws-cdk-lib/aws-dynamodb';
 import { Effect, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
-import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { componentFunctions } from '../../shared/api/routes';
 import { handlerModule, stepTypeOf } from '../../shared/steps/registry';
-import { bundledFunction } from './bundled-function';
+import { type BundledFunction, bundledFunction } from './bundled-function';
 import { artifactBucket } from './data-stack';
 import {
   acknowledgeLambdaBaseline,
@@ -44,7 +43,7 @@ export class WorkflowsStack extends Stack {
   constructor(scope: Construct, id: string, props: WorkflowsStackProps) {
     super(scope, id, props);
     this.componentArnPrefix = `arn:${this.partition}:lambda:${this.region}:${this.account}:function:${props.prefix}-`;
-    const functions = new Map<string, NodejsFunction>();
+    const functions = new Map<string, BundledFunction>();
     for (const component of componentFunctions) {
       const stepType = stepTypeOf(component);
       const fn = bundledFunction(this, `Component-${component}`, {

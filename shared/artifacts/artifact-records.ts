@@ -1,6 +1,5 @@
 // Artifact records and their objects, without presigned URLs, request schemas or triggers: what the functions
 // that only read a tenant's file or store one a run produced (a map over an artifact) need.
-import { DeleteObjectCommand, HeadObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { s3Of } from '../clients/s3';
 import { setting } from '../config';
@@ -54,8 +53,9 @@ export async function getArtifact(deps: Deps, tenantId: string, id: string): Pro
   const artifact = stripKeys<Artifact>(Item, ARTIFACT_ORDER);
   if (artifact.status !== 'pending') return artifact;
   try {
-    const head = await s3Of(deps).send(
-      new HeadObjectCommand({
+    const s3 = await s3Of(deps);
+    const head = await s3.client.send(
+      new s3.HeadObjectCommand({
         Bucket: setting(deps.config, 'ARTIFACT_BUCKET'),
         Key: artifactKey(tenantId, id),
       }),
@@ -117,8 +117,9 @@ export async function putProducedArtifact(
       Item: { ...keys.artifact(tenantId, artifact.id), ...artifact },
     }),
   );
-  await s3Of(deps).send(
-    new PutObjectCommand({
+  const s3 = await s3Of(deps);
+  await s3.client.send(
+    new s3.PutObjectCommand({
       Bucket: setting(deps.config, 'ARTIFACT_BUCKET'),
       Key: artifactKey(tenantId, artifact.id),
       Body: body,
@@ -134,8 +135,9 @@ export async function rejectUpload(
   artifact: Artifact,
   reason: string,
 ): Promise<Artifact> {
-  await s3Of(deps).send(
-    new DeleteObjectCommand({
+  const s3 = await s3Of(deps);
+  await s3.client.send(
+    new s3.DeleteObjectCommand({
       Bucket: setting(deps.config, 'ARTIFACT_BUCKET'),
       Key: artifactKey(tenantId, artifact.id),
     }),

@@ -1,9 +1,7 @@
 // Artifacts: files uploaded (and later produced) by a tenant, stored under the tenant's prefix of the artifact
 // bucket. Uploads and downloads go through presigned URLs that sign one exact key (and, for uploads, the
 // content type and length), so a URL can never reach another object, let alone another tenant's prefix.
-import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { DeleteCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { s3Of } from '../clients/s3';
 import { setting } from '../config';
 import { keys, stripKeys } from '../data/keys';
@@ -51,9 +49,10 @@ export async function createArtifact(deps: Deps, tenantId: string, input: Artifa
       Item: { ...keys.artifact(tenantId, artifact.id), ...artifact },
     }),
   );
-  const url = await getSignedUrl(
-    s3Of(deps),
-    new PutObjectCommand({
+  const s3 = await s3Of(deps);
+  const url = await s3.getSignedUrl(
+    s3.client,
+    new s3.PutObjectCommand({
       Bucket: setting(deps.config, 'ARTIFACT_BUCKET'),
       Key: artifactKey(tenantId, artifact.id),
       ContentType: input.contentType,
@@ -77,9 +76,10 @@ export function listArtifacts(deps: Deps, tenantId: string, page: PageRequest) {
 
 export async function downloadArtifact(deps: Deps, tenantId: string, id: string) {
   const artifact = await uploaded(deps, tenantId, id);
-  const url = await getSignedUrl(
-    s3Of(deps),
-    new GetObjectCommand({
+  const s3 = await s3Of(deps);
+  const url = await s3.getSignedUrl(
+    s3.client,
+    new s3.GetObjectCommand({
       Bucket: setting(deps.config, 'ARTIFACT_BUCKET'),
       Key: artifactKey(tenantId, id),
       ResponseContentDisposition: `attachment; filename="${baseName(artifact.filename).replace(/"/g, '')}"`,
@@ -104,8 +104,9 @@ export async function sampleArtifact(
       },
     ]);
   }
-  const object = await s3Of(deps).send(
-    new GetObjectCommand({
+  const s3 = await s3Of(deps);
+  const object = await s3.client.send(
+    new s3.GetObjectCommand({
       Bucket: setting(deps.config, 'ARTIFACT_BUCKET'),
       Key: artifactKey(tenantId, id),
       Range: `bytes=0-${SAMPLE_WINDOW_BYTES - 1}`,
@@ -118,8 +119,9 @@ export async function sampleArtifact(
 
 export async function deleteArtifact(deps: Deps, tenantId: string, id: string): Promise<void> {
   await getArtifact(deps, tenantId, id);
-  await s3Of(deps).send(
-    new DeleteObjectCommand({
+  const s3 = await s3Of(deps);
+  await s3.client.send(
+    new s3.DeleteObjectCommand({
       Bucket: setting(deps.config, 'ARTIFACT_BUCKET'),
       Key: artifactKey(tenantId, id),
     }),

@@ -1,7 +1,6 @@
 // Copies chained audit events to the audit bucket (Object Lock in the cloud): one JSON Lines object per tenant
 // per stream batch, named by the first and last sequence number it holds. A batch delivered again writes its
 // events again (possibly under another range); every line carries its seq and hash, so a reader keeps one of each.
-import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { s3Of } from '../clients/s3';
 import { setting } from '../config';
 import type { Deps } from '../deps';
@@ -20,8 +19,9 @@ export async function archiveAuditEvents(deps: Deps, tenantId: string, events: A
     const { PK: _pk, SK: _sk, ...clean } = event as AuditEvent & { PK?: string; SK?: string };
     return `${JSON.stringify(clean)}\n`;
   });
-  await s3Of(deps).send(
-    new PutObjectCommand({
+  const s3 = await s3Of(deps);
+  await s3.client.send(
+    new s3.PutObjectCommand({
       Bucket: setting(deps.config, 'AUDIT_BUCKET'),
       Key: archiveKey(tenantId, inOrder),
       Body: lines.join(''),

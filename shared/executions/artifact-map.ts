@@ -7,7 +7,6 @@
 // - collect: reads what the Distributed Map's ResultWriter wrote (a manifest and the child executions' results),
 //   writes the result artifact (one JSON line per item in input order: its output, or its error) and ends the
 //   map's record; more failed items than tolerated fail the step, after the artifact is written.
-import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { artifactKey, getArtifact, putProducedArtifact } from '../artifacts/artifact-records';
 import { parseRows, sampleFormat } from '../artifacts/sample';
@@ -60,7 +59,8 @@ async function prepareMap(deps: Deps, { step, state }: ArtifactMapEvent): Promis
   const { tenantId } = state.run;
   const bucket = setting(deps.config, 'ARTIFACT_BUCKET');
   const { key, format } = await locateItems(deps, state, step);
-  const object = await s3Of(deps).send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+  const s3 = await s3Of(deps);
+  const object = await s3.client.send(new s3.GetObjectCommand({ Bucket: bucket, Key: key }));
   const text = await object.Body!.transformToString();
   let total: number;
   try {
@@ -136,8 +136,9 @@ async function locateItems(
     );
     if (!Array.isArray(items)) throw new StepRejected(`${step.items} is neither a list nor an artifact`);
     const key = `tenants/${tenantId}/executions/${state.execution.id}/maps/${step.id}/items.json`;
-    await s3Of(deps).send(
-      new PutObjectCommand({
+    const s3 = await s3Of(deps);
+    await s3.client.send(
+      new s3.PutObjectCommand({
         Bucket: setting(deps.config, 'ARTIFACT_BUCKET'),
         Key: key,
         Body: JSON.stringify(items),
@@ -189,7 +190,8 @@ async function collectMap(deps: Deps, { step, state }: ArtifactMapEvent) {
   const readJson = async <T>(key: string): Promise<T> => {
     // Only what this run's map wrote, under the tenant's prefix.
     if (!key.startsWith(`${run.source.resultPrefix}/`)) throw new Error('results outside the map run');
-    const object = await s3Of(deps).send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+    const s3 = await s3Of(deps);
+    const object = await s3.client.send(new s3.GetObjectCommand({ Bucket: bucket, Key: key }));
     return JSON.parse(await object.Body!.transformToString()) as T;
   };
   const manifest = await readJson<Manifest>(run.mapRun.ResultWriterDetails.Key);

@@ -1,6 +1,5 @@
 // The run state at the moment a run failed (input and every earlier step's output), kept in the artifact
 // bucket: Step Functions payloads can reach 256 KiB, more than a DynamoDB item should carry.
-import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { s3Of } from '../clients/s3';
 import { setting } from '../config';
 import type { Deps } from '../deps';
@@ -11,8 +10,9 @@ const key = (tenantId: string, executionId: string) =>
   `tenants/${tenantId}/executions/${executionId}/failed-state.json`;
 
 export async function saveFailedState(deps: Deps, state: RunState): Promise<void> {
-  await s3Of(deps).send(
-    new PutObjectCommand({
+  const s3 = await s3Of(deps);
+  await s3.client.send(
+    new s3.PutObjectCommand({
       Bucket: setting(deps.config, 'ARTIFACT_BUCKET'),
       Key: key(state.run.tenantId, state.execution.id),
       Body: JSON.stringify(state),
@@ -23,8 +23,9 @@ export async function saveFailedState(deps: Deps, state: RunState): Promise<void
 
 export async function loadFailedState(deps: Deps, tenantId: string, executionId: string): Promise<RunState> {
   try {
-    const object = await s3Of(deps).send(
-      new GetObjectCommand({
+    const s3 = await s3Of(deps);
+    const object = await s3.client.send(
+      new s3.GetObjectCommand({
         Bucket: setting(deps.config, 'ARTIFACT_BUCKET'),
         Key: key(tenantId, executionId),
       }),

@@ -1,7 +1,6 @@
 // Large step outputs travel by reference: Step Functions caps a state at 256 KiB, so an output above the
 // inline limit is stored in the artifact bucket and the state carries { $ref, bytes }. Components and Finalize
 // load the references their templates read, so templates see the real value.
-import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { s3Of } from '../clients/s3';
 import { setting } from '../config';
 import type { Deps } from '../deps';
@@ -36,8 +35,9 @@ export async function storeIfLarge(
   const bytes = Buffer.byteLength(text);
   if (bytes <= limitBytes) return value;
   const key = `tenants/${tenantId}/executions/${name}.json`;
-  await s3Of(deps).send(
-    new PutObjectCommand({
+  const s3 = await s3Of(deps);
+  await s3.client.send(
+    new s3.PutObjectCommand({
       Bucket: setting(deps.config, 'ARTIFACT_BUCKET'),
       Key: key,
       Body: text,
@@ -68,7 +68,8 @@ export async function loadPayload(deps: Deps, tenantId: string, ref: PayloadRef)
   const match = /^s3:\/\/([^/]+)\/(.+)$/.exec(ref.$ref);
   // A reference may only point into the tenant's own prefix, whatever the state says.
   if (!match || !match[2]!.startsWith(`tenants/${tenantId}/`)) throw new Error('invalid payload reference');
-  const object = await s3Of(deps).send(new GetObjectCommand({ Bucket: match[1], Key: match[2] }));
+  const s3 = await s3Of(deps);
+  const object = await s3.client.send(new s3.GetObjectCommand({ Bucket: match[1], Key: match[2] }));
   return JSON.parse(await object.Body!.transformToString());
 }
 

@@ -1,8 +1,6 @@
 // A step's whole output, for a reader who wants more than the preview its record holds (the console's
 // "Load full output"). Kept apart from the repository so component functions do not bundle the presigner.
-import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { s3Of } from '../clients/s3';
 import { keys } from '../data/keys';
 import type { Deps } from '../deps';
@@ -29,7 +27,8 @@ export async function getStepOutput(deps: Deps, tenantId: string, executionId: s
     return { output: await loadPayload(deps, tenantId, ref), bytes: step.outputBytes };
   }
   const [, bucket, key] = /^s3:\/\/([^/]+)\/(.+)$/.exec(ref.$ref)!;
-  const url = await getSignedUrl(s3Of(deps), new GetObjectCommand({ Bucket: bucket, Key: key }), {
+  const s3 = await s3Of(deps);
+  const url = await s3.getSignedUrl(s3.client, new s3.GetObjectCommand({ Bucket: bucket, Key: key }), {
     expiresIn: URL_SECONDS,
   });
   const expiresAt = new Date(deps.now().getTime() + URL_SECONDS * 1000).toISOString();

@@ -1,7 +1,6 @@
 // An uploaded object starts its trigger's recipe, exactly once per object version: the start carries a dedupe
 // key of trigger, artifact and version, written in the same transaction as the credit reservation, so an event
 // delivered twice (S3 and SQS both deliver at least once) starts one run.
-import { GetObjectCommand } from '@aws-sdk/client-s3';
 import {
   type Artifact,
   artifactKey,
@@ -124,8 +123,9 @@ async function readRows(
 ): Promise<unknown | undefined> {
   const format = sampleFormat(artifact.contentType, artifact.filename);
   if (!format || artifact.size > ROWS_MAX_BYTES) return undefined;
-  const object = await s3Of(deps).send(
-    new GetObjectCommand({
+  const s3 = await s3Of(deps);
+  const object = await s3.client.send(
+    new s3.GetObjectCommand({
       Bucket: setting(deps.config, 'ARTIFACT_BUCKET'),
       Key: artifactKey(tenantId, artifact.id),
     }),

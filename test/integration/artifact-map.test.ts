@@ -114,7 +114,9 @@ describe('a map over an artifact, its two ends', () => {
     ).rejects.toMatchObject({ name: 'StepRejected', message: expect.stringContaining('neither a list') });
     const bucket = setting(stack.deps.config, 'ARTIFACT_BUCKET');
     const key = 'tenants/ten_other/executions/x.json';
-    await s3Of(stack.deps).send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: '[1,2]' }));
+    await (await s3Of(stack.deps)).client.send(
+      new PutObjectCommand({ Bucket: bucket, Key: key, Body: '[1,2]' }),
+    );
     const foreign = stateOf('exe_mapit3', { rows: { $ref: `s3://${bucket}/${key}`, bytes: 5 } });
     await expect(runArtifactMap(stack.deps, { map: 'prepare', step, state: foreign })).rejects.toMatchObject({
       message: 'invalid payload reference',

@@ -89,7 +89,7 @@ describe('the audit archive', () => {
     return Items;
   };
   const archived = async (tenantId: string) => {
-    const s3 = s3Of(stack.deps);
+    const s3 = (await s3Of(stack.deps)).client;
     const Bucket = setting(stack.deps.config, 'AUDIT_BUCKET');
     const { Contents = [] } = await s3.send(
       new ListObjectsV2Command({ Bucket, Prefix: `tenants/${tenantId}/audit/` }),

@@ -1,19 +1,21 @@
-// Each Lambda function's bundle, built as the CDK stacks build it (the AWS SDK bundled, minified), stays within
-// its byte budget: the target for all, or the size it was held at while above it (infra/stacks/bundling.ts).
+// Each Lambda function's code, built as the CDK stacks build it (the AWS SDK bundled, minified, split at dynamic
+// imports), stays within its byte budget: what its cold start loads (index.mjs and the chunks it imports) is
+// held to the target for all, or to the size it was held at while above it (infra/stacks/bundling.ts).
 // Sizes are deterministic; init times are measured by `npm run bench -- bundles`, never asserted here.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
 import {
   BUNDLE_TARGET_KB,
   bundleBudgetsKb,
-  esbuildOptions,
+  functionBuild,
   lambdaEntries,
   onDemandCommands,
   onDemandModules,
   onDemandOptions,
+  outputFiles,
   projectRoot,
 } from '../../infra/stacks/bundling';
 
@@ -23,18 +25,26 @@ const onDemandPackages = onDemandModules.map((name) => name.split('/')[0]!);
 /** What each on-demand package may weigh, minified. */
 const onDemandBudgetKb: Record<string, number> = { re2js: 150, 'ajv/dist/2020.js': 140, nodemailer: 280 };
 
-async function bundledKb(entry: string): Promise<{ kb: number; inputs: string[]; text: string }> {
+/** A function's build: the KB its cold start loads, and the inputs and text of each part (start-up or lazy). */
+async function bundledKb(entry: string) {
   const result = await build({
-    ...esbuildOptions,
-    absWorkingDir: projectRoot,
-    entryPoints: [entry],
-    outfile: 'out.mjs',
+    ...functionBuild(entry, 'out'),
     write: false,
     metafile: true,
     logLevel: 'silent',
   });
-  const output = Object.values(result.metafile.outputs)[0]!;
-  return { kb: output.bytes / 1024, inputs: Object.keys(output.inputs), text: result.outputFiles[0]!.text };
+  const { startup, lazy } = outputFiles(result.metafile);
+  const part = (files: Array<{ file: string }>) => ({
+    inputs: files.flatMap(({ file }) => Object.keys(result.metafile.outputs[file]!.inputs)),
+    text: files
+      .map(({ file }) => result.outputFiles.find((o) => o.path === path.join(projectRoot, file))!.text)
+      .join('\n'),
+  });
+  return {
+    kb: startup.reduce((sum, f) => sum + f.bytes, 0) / 1024,
+    startup: part(startup),
+    all: part([...startup, ...lazy]),
+  };
 }
 
 describe('function bundles', () => {
@@ -43,9 +53,12 @@ describe('function bundles', () => {
   });
 
   it.each(Object.entries(entries))('%s stays within its byte budget', async (name, entry) => {
-    const { kb, inputs, text } = await bundledKb(entry);
+    const { kb, startup, all } = await bundledKb(entry);
+    const { inputs, text } = all;
     // node:http is required, never imported (an import loads undici at cold start: shared/clients/node-http.ts).
     expect(text).not.toMatch(/from\s*"(node:)?http"/);
+    // The S3 SDK is loaded by the first request that reaches S3, never by a cold start (shared/clients/s3.ts).
+    expect(startup.inputs.filter((input) => input.includes('node_modules/@aws-sdk/client-s3/'))).toEqual([]);
     const budget = bundleBudgetsKb[name] ?? BUNDLE_TARGET_KB;
     expect(kb, `${name}: ${kb.toFixed(0)} KB, budget ${budget} KB`).toBeLessThanOrEqual(budget);
     // What was cut out stays out: the SDK's default credential chain, undici, the packages required on first use.
@@ -62,9 +75,9 @@ describe('packages required on first use', () => {
   it('load from beside the bundle as deployed, and work there', async () => {
     const dir = mkdtempSync(path.join(projectRoot, 'test/.on-demand-'));
     try {
-      // A function that matches a pattern, checks a JSON Schema, uses node:http and finds every on-demand package, bundled and
-      // laid out as the stacks deploy it, run by Node 24 from a directory where no node_modules of the project
-      // can be found.
+      // A function that matches a pattern, checks a JSON Schema, uses node:http, finds every on-demand package
+      // and loads the S3 client (a chunk of its own), built and laid out as the stacks deploy it, run by Node 24
+      // from a directory where no node_modules of the project can be found.
       const out = mkdtempSync(path.join('/tmp', 'on-demand-'));
       const entry = path.join(dir, 'entry.ts');
       writeFileSync(
@@ -78,22 +91,27 @@ describe('packages required on first use', () => {
           `import { createRequire } from 'node:module';\n` +
           `import { STATUS_CODES, request } from 'node:http';\n` +
           `console.log(STATUS_CODES[404], typeof request, process.moduleLoadList.some((m) => m.includes('undici')));\n` +
-          `for (const name of ${JSON.stringify(onDemandModules)}) console.log(name, createRequire(import.meta.url)(name) ? 'loaded' : 'empty');\n`,
+          `for (const name of ${JSON.stringify(onDemandModules)}) console.log(name, createRequire(import.meta.url)(name) ? 'loaded' : 'empty');\n` +
+          `import { s3Of } from '${path.join(projectRoot, 'shared/clients/s3')}';\n` +
+          `const s3 = await s3Of({ config: { AWS_REGION: 'us-east-1' } });\n` +
+          `console.log('s3', typeof s3.client.send, typeof s3.getSignedUrl);\n`,
       );
-      const bundle = await build({
-        ...esbuildOptions,
-        absWorkingDir: projectRoot,
-        entryPoints: [entry],
-        outfile: path.join(out, 'index.mjs'),
-        metafile: true,
-        logLevel: 'silent',
-      });
+      const bundle = await build({ ...functionBuild(entry, out), metafile: true, logLevel: 'silent' });
+      // The S3 SDK is a chunk the start-up files do not import.
+      const { lazy } = outputFiles(bundle.metafile);
+      expect(
+        lazy.some(({ file }) =>
+          Object.keys(bundle.metafile.outputs[file]!.inputs).some((input) =>
+            input.includes('@aws-sdk/client-s3/'),
+          ),
+        ),
+      ).toBe(true);
       expect(
         Object.keys(bundle.metafile.inputs).filter((input) =>
           onDemandPackages.some((name) => input.includes(`node_modules/${name}/`)),
         ),
       ).toEqual([]);
-      // The stacks' afterBundling commands, as NodejsFunction runs them.
+      // The commands the stacks run after the build (bundled-function.ts).
       for (const command of onDemandCommands(out)) execFileSync('bash', ['-c', command]);
       for (const name of onDemandModules) {
         const { outfile } = onDemandOptions(name, out);
@@ -108,6 +126,7 @@ describe('packages required on first use', () => {
         // node:http through its alias: its exports, without undici loaded (shared/clients/node-http.ts).
         'Not Found function false',
         ...onDemandModules.map((name) => `${name} loaded`),
+        's3 function function',
       ]);
       rmSync(out, { recursive: true, force: true });
       // A bundle that requires none of them ships none.

@@ -1,5 +1,5 @@
 // Synthesises the CDK app in-process (esbuild bundling, cdk-nag AwsSolutions, CloudFormation schema rules).
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { App, Stack, Validations } from 'aws-cdk-lib';
@@ -72,6 +72,38 @@ describe('cdk synth', () => {
     );
     // Templates are installed through CreateStateMachine like any recipe (and share one machine per definition).
     workflows.resourceCountIs('AWS::StepFunctions::StateMachine', 0);
+  });
+
+  it('stages each function with its own build: its entry point, split into chunks, with what it requires', () => {
+    const staged = Object.values(stacks).flatMap((stack) =>
+      Object.values(Template.fromStack(stack).findResources('AWS::Lambda::Function'))
+        .filter((fn) => fn.Metadata?.['recipeflow:entry'])
+        .map((fn) => ({
+          entry: fn.Metadata['recipeflow:entry'] as string,
+          // Staged as asset.<hash>, uploaded as <hash>.zip.
+          dir: path.join(outdir, `asset.${String(fn.Properties.Code.S3Key).replace(/\.zip$/, '')}`),
+        })),
+    );
+    expect(new Set(staged.map((fn) => fn.dir)).size).toBe(staged.length);
+    const files = (dir: string) => readdirSync(dir, { recursive: true }).map(String);
+    for (const { entry, dir } of staged) {
+      expect(files(dir), entry).toContain('index.mjs');
+      // An API function's code holds the routes it serves.
+      if (entry.startsWith('api/') && entry !== 'api/openapi') {
+        const route = apiRoutes.find((r) => r.handler === entry.slice(4))!.path;
+        const code = files(dir)
+          .filter((f) => f.endsWith('.mjs'))
+          .map((f) => readFileSync(path.join(dir, f), 'utf8'))
+          .join('\n');
+        expect(code, entry).toContain(`"${route}"`);
+      }
+    }
+    // The S3 SDK is a chunk of its own; an on-demand package ships only where the code requires it.
+    const executions = staged.find((fn) => fn.entry === 'api/executions')!.dir;
+    expect(files(executions).some((f) => f.startsWith('chunks/') && f.includes('s3-sdk'))).toBe(true);
+    expect(files(staged.find((fn) => fn.entry === 'authorizer/authorizer')!.dir)).not.toContain(
+      'node_modules',
+    );
   });
 
   it('bootstraps the platform: a generated secret, a custom resource running bootstrapPlatform, an output naming it', () => {

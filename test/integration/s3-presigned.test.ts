@@ -26,8 +26,8 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-function platformClient() {
-  return s3Of(createDeps(loadConfig({ ...process.env, S3_ENDPOINT: s3.endpoint })));
+async function platformClient() {
+  return (await s3Of(createDeps(loadConfig({ ...process.env, S3_ENDPOINT: s3.endpoint })))).client;
 }
 
 async function presign(
@@ -58,7 +58,7 @@ async function put(url: string, headers: Record<string, string>, payload = body)
 
 describe('presigned uploads to the local S3 server', () => {
   it('accepts the upload the platform signs, whose URL carries no checksum', async () => {
-    const url = await presign(platformClient());
+    const url = await presign(await platformClient());
     expect(url).not.toMatch(/x-amz-checksum|x-amz-sdk-checksum/i);
     expect(await put(url, { 'content-type': 'text/csv' })).toEqual({ status: 200, code: undefined });
   });
@@ -78,7 +78,7 @@ describe('presigned uploads to the local S3 server', () => {
   });
 
   it('refuses a content-type other than the signed one with 403 SignatureDoesNotMatch', async () => {
-    const url = await presign(platformClient());
+    const url = await presign(await platformClient());
     expect(await put(url, { 'content-type': 'application/json' })).toEqual({
       status: 403,
       code: 'SignatureDoesNotMatch',
@@ -86,7 +86,7 @@ describe('presigned uploads to the local S3 server', () => {
   });
 
   it('refuses a body whose length differs from the signed content-length with 403', async () => {
-    const url = await presign(platformClient(), { size: Buffer.byteLength(body) + 10 });
+    const url = await presign(await platformClient(), { size: Buffer.byteLength(body) + 10 });
     expect(await put(url, { 'content-type': 'text/csv' })).toEqual({
       status: 403,
       code: 'SignatureDoesNotMatch',
@@ -94,7 +94,7 @@ describe('presigned uploads to the local S3 server', () => {
   });
 
   it('refuses an expired URL with 403 AccessDenied', async () => {
-    const url = await presign(platformClient(), {
+    const url = await presign(await platformClient(), {
       signingDate: new Date(Date.now() - 10 * 60_000),
       expiresIn: 60,
     });
@@ -102,7 +102,7 @@ describe('presigned uploads to the local S3 server', () => {
   });
 
   it('refuses a tampered signature with 403 SignatureDoesNotMatch', async () => {
-    const url = (await presign(platformClient())).replace(
+    const url = (await presign(await platformClient())).replace(
       /X-Amz-Signature=([0-9a-f])/,
       (_, c) => `X-Amz-Signature=${c === '0' ? '1' : '0'}`,
     );
