@@ -1,11 +1,8 @@
 // `bedrock`: Amazon Bedrock's Converse API through the function's own IAM role — no outside key, and the data
 // stays in the deployer's account. Structured output is a forced tool call whose input schema is the step's
-// outputSchema. Locally, BEDROCK_ENDPOINT points the SDK at a server that speaks the Converse protocol.
-import {
-  BedrockRuntimeClient,
-  ConverseCommand,
-  type ConverseCommandInput,
-} from '@aws-sdk/client-bedrock-runtime';
+// outputSchema. Locally, BEDROCK_ENDPOINT points the SDK at a server that speaks the Converse protocol. Its SDK is
+// imported by the first call, as the openai provider's is: a function loads only the provider it uses.
+import type { BedrockRuntimeClient, ConverseCommandInput } from '@aws-sdk/client-bedrock-runtime';
 import { StepFailed, StepRejected } from '../../../components/step-errors';
 import { awsClientSettings } from '../../../config';
 import { recordCalls } from '../../../observability/call-recorder';
@@ -31,6 +28,7 @@ export const bedrock = {
     const enabled = config.BEDROCK_MODELS?.split(',').map((model) => model.trim());
     if (enabled && !enabled.includes(call.model))
       throw new StepRejected(`the Bedrock model ${call.model} is not enabled for this deployment`);
+    const { BedrockRuntimeClient, ConverseCommand } = await import('@aws-sdk/client-bedrock-runtime');
     client ??= recordCalls(
       new BedrockRuntimeClient({ ...awsClientSettings(config, config.BEDROCK_ENDPOINT), maxAttempts: 1 }),
     );

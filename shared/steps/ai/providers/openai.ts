@@ -1,6 +1,8 @@
 // `openai`: any OpenAI-compatible chat completions endpoint (OpenAI, Groq, Ollama, vLLM), through the openai
-// SDK; structured output with response_format json_schema.
-import OpenAI from 'openai';
+// SDK; structured output with response_format json_schema. The SDK (~385 KB) is imported by the first call, not
+// at start-up: a deployment whose ai steps use Bedrock or the offline provider never loads it (the deployed
+// bundle keeps it in a chunk of its own, infra/stacks/bundling.ts).
+import type OpenAI from 'openai';
 import { StepFailed, StepRejected } from '../../../components/step-errors';
 import type { LlmProvider } from './types';
 
@@ -20,7 +22,8 @@ export const openai = {
   },
   available: (context) => Boolean(context.apiKey),
   async complete(call, context) {
-    const client = new OpenAI({
+    const { default: OpenAISdk } = await import('openai');
+    const client = new OpenAISdk({
       apiKey: context.apiKey,
       baseURL: context.baseUrl,
       maxRetries: 0,
@@ -53,7 +56,7 @@ export const openai = {
         },
       };
     } catch (error) {
-      if (error instanceof OpenAI.APIError) {
+      if (error instanceof OpenAISdk.APIError) {
         const status = error.status ?? 0;
         const message = `the AI provider answered ${status || 'with an error'}`;
         throw status === 0 || status === 408 || status === 429 || status >= 500
