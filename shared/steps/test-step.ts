@@ -1,8 +1,9 @@
 // POST /v1/steps/test: one step tried on its own, as a run would run it (templates, the tenant's settings,
 // credentials, address policy and limits), like Step Functions' TestState or n8n's "execute node". A Lambda
 // type runs in its own function (invoked as the state machine would, with a test flag that records nothing),
-// and is charged its price; a control type answers what it would do, without waiting.
-import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+// and is charged its price; a control type answers what it would do, without waiting. The Lambda client is
+// imported by the first test of a Lambda type, not at start-up (GET /v1/step-types shares the function).
+import type { LambdaClient } from '@aws-sdk/client-lambda';
 import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import { templateScope } from '../components/step-runner';
@@ -76,6 +77,8 @@ export async function testStep(
     const output = await wouldDo(deps, step, state);
     return { status: 'succeeded', output, error: null, latencyMs: elapsed(started), usage: null, charged: 0 };
   }
+  // Loaded before the charge: a step is charged only once it can be invoked.
+  const { InvokeCommand, LambdaClient } = await import('@aws-sdk/client-lambda');
   await charge(deps, tenantId, definition.price, step.id);
   lambda ??= recordCalls(new LambdaClient(awsClientSettings(deps.config, deps.config.LAMBDA_ENDPOINT)));
   const response = await lambda.send(
