@@ -3,11 +3,11 @@
 //
 // Ajv (~135 KB minified) is required on first use, not imported: most recipes declare no schema, so a function
 // loads it only when one does (deployed beside the bundle, see infra/stacks/bundling.ts). The formats (email,
-// uri, date-time …) are ajv-formats' own definitions, added one by one; its plugin would also add its
-// `formatMinimum`-style keywords, which are not JSON Schema and would need a second copy of Ajv's code generator.
+// uri, date-time …) are ajv-formats' own definitions, required with it and added one by one; its plugin would
+// also add its `formatMinimum`-style keywords, which are not JSON Schema and would need a second copy of Ajv's
+// code generator.
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import type { Ajv2020 } from 'ajv/dist/2020.js';
-import { fullFormats } from 'ajv-formats/dist/formats.js';
 import { type FieldError, formatPath } from './errors';
 import { requireOnDemand } from './on-demand';
 
@@ -17,6 +17,9 @@ const compiled = new Map<string, ValidateFunction>();
 function engine(): Ajv2020 {
   if (ajv) return ajv;
   const { Ajv2020 } = requireOnDemand<typeof import('ajv/dist/2020.js')>('ajv/dist/2020.js');
+  const { fullFormats } = requireOnDemand<typeof import('ajv-formats/dist/formats.js')>(
+    'ajv-formats/dist/formats.js',
+  );
   ajv = new Ajv2020({ allErrors: true, strict: false });
   for (const [name, format] of Object.entries(fullFormats)) ajv.addFormat(name, format);
   return ajv;

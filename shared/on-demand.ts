@@ -4,11 +4,16 @@
 import { createRequire } from 'node:module';
 
 /**
- * re2js: the pattern language of `matches` conditions, which few recipes use; Ajv: a tenant's JSON Schemas
- * (recipe input, ai output), which few recipes declare; nodemailer: the SMTP transport, when a deployment sends
- * email through SMTP instead of SES.
+ * re2js: the pattern language of `matches` conditions, which few recipes use; Ajv and ajv-formats' formats: a
+ * tenant's JSON Schemas (recipe input, ai output), which few recipes declare; nodemailer: the SMTP transport,
+ * when a deployment sends email through SMTP instead of SES.
  */
-export const onDemandModules = ['re2js', 'ajv/dist/2020.js', 'nodemailer'] as const;
+export const onDemandModules = [
+  're2js',
+  'ajv/dist/2020.js',
+  'ajv-formats/dist/formats.js',
+  'nodemailer',
+] as const;
 
 const requireHere = createRequire(import.meta.url);
 
