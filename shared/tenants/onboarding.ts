@@ -2,28 +2,20 @@
 // API key, written in one transaction so a failure leaves nothing behind. With `withExamples`, the templates
 // (agent "The Hunter" and its three recipes) are then installed as the tenant's own recipes.
 import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import * as z from 'zod';
 import { auditIntentPut } from '../audit/audit-log';
 import { newApiKey } from '../auth/api-keys';
 import type { Principal } from '../auth/principal';
 import { openAccountItems } from '../credits/credits';
-import { planIds, plans } from '../credits/plans';
+import { plans } from '../credits/plans';
 import type { Deps } from '../deps';
 import { newId } from '../ids';
 import { installExamples } from '../recipes/templates';
+import type { OnboardingInput } from './onboarding-schema';
 import { type Tenant, tenantItem } from './tenant-repository';
-
-export const onboardingSchema = z
-  .object({
-    name: z.string().trim().min(1).max(200),
-    plan: z.enum(planIds).default('free'),
-    withExamples: z.boolean().default(false),
-  })
-  .strict();
 
 export async function onboardTenant(
   deps: Deps,
-  input: z.input<typeof onboardingSchema>,
+  input: OnboardingInput,
   actor: Principal,
   /** Only the local runtime names its demo tenant; the API always makes a new id. */
   id = newId('ten'),
