@@ -1,22 +1,22 @@
-// /v1/recipes: recipes, their versions and compiled definitions.
-import * as z from 'zod';
+// /v1/recipes: recipes, their versions and compiled definitions. Reads are recipe-records.ts's; what writes a
+// version (the recipe schema, validation, the compiler) and the templates are imported by the first request that
+// needs them, so the cold start of a read does not load them.
+import * as z from 'zod/mini';
 import { checkFunctionSettings } from '../../shared/function-settings';
 import {
-  createRecipe,
   deleteRecipe,
   getRecipe,
-  getRecipeDefinition,
   listRecipes,
   listRecipeVersions,
-  updateRecipe,
-} from '../../shared/recipes/recipes';
-import { installTemplate, installTemplateSchema, listTemplates } from '../../shared/recipes/templates';
+} from '../../shared/recipes/recipe-records';
 import { parseWith } from '../../shared/validation';
 import { apiHandler, endpoint, json, noContent, pageQuery, readJsonBody } from './endpoint';
 
 checkFunctionSettings('api/recipes');
 
-const versionQuery = z.object({ version: z.coerce.number().int().min(1).optional() });
+const versionQuery = z.object({ version: z.optional(z.coerce.number().check(z.int(), z.minimum(1))) });
+const recipes = () => import('../../shared/recipes/recipes');
+const templates = () => import('../../shared/recipes/templates');
 
 export const handler = apiHandler([
   {
@@ -33,15 +33,16 @@ export const handler = apiHandler([
     handler: endpoint({ role: 'editor' }, async ({ deps, tenantId, event }) => {
       const body = readJsonBody(event);
       if (body && typeof body === 'object' && 'templateId' in body) {
+        const { installTemplate, installTemplateSchema } = await templates();
         return json(201, await installTemplate(deps, tenantId, parseWith(installTemplateSchema, body)));
       }
-      return json(201, await createRecipe(deps, tenantId, body));
+      return json(201, await (await recipes()).createRecipe(deps, tenantId, body));
     }),
   },
   {
     method: 'GET',
     path: '/v1/templates',
-    handler: endpoint({ role: 'viewer' }, async () => json(200, listTemplates())),
+    handler: endpoint({ role: 'viewer' }, async () => json(200, (await templates()).listTemplates())),
   },
   {
     method: 'GET',
@@ -54,7 +55,7 @@ export const handler = apiHandler([
     method: 'PUT',
     path: '/v1/recipes/{id}',
     handler: endpoint({ role: 'editor' }, async ({ deps, tenantId, params, event }) =>
-      json(200, await updateRecipe(deps, tenantId, params.id!, readJsonBody(event))),
+      json(200, await (await recipes()).updateRecipe(deps, tenantId, params.id!, readJsonBody(event))),
     ),
   },
   {
@@ -76,7 +77,7 @@ export const handler = apiHandler([
     method: 'GET',
     path: '/v1/recipes/{id}/definition',
     handler: endpoint({ role: 'viewer', query: versionQuery }, async ({ deps, tenantId, params, query }) =>
-      json(200, await getRecipeDefinition(deps, tenantId, params.id!, query.version)),
+      json(200, await (await recipes()).getRecipeDefinition(deps, tenantId, params.id!, query.version)),
     ),
   },
 ]);

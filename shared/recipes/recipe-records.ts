@@ -1,7 +1,10 @@
-// A recipe and its versions as stored, read back: what starting and resuming runs need, apart from recipes.ts
-// (validation and compilation, with the step registry's schemas) so that those functions bundle no zod.
+// A recipe and its versions as stored, read back, listed and deleted: what starting and resuming runs and the
+// recipes function's reads need, apart from recipes.ts (validation and compilation, with the step registry's
+// schemas) so that those functions and reads load no zod.
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { deleteExisting } from '../data/delete-existing';
 import { keys, stripKeys } from '../data/keys';
+import { type PageRequest, queryPartition } from '../data/pagination';
 import type { Deps } from '../deps';
 import { NotFound } from '../errors';
 import type { RecipeDefinition } from './recipe-schema';
@@ -55,4 +58,20 @@ export function toVersion(item: Record<string, unknown>): RecipeVersion {
     Omit<RecipeVersion, 'definition'> & { definitionJson: string }
   >(item);
   return { ...rest, definition: JSON.parse(definitionJson) as RecipeDefinition };
+}
+
+export function listRecipes(deps: Deps, tenantId: string, page: PageRequest) {
+  const { PK, SK } = keys.recipePrefix(tenantId);
+  return queryPartition(deps, { pk: PK, skPrefix: SK }, page, toRecipe);
+}
+
+export async function listRecipeVersions(deps: Deps, tenantId: string, id: string, page: PageRequest) {
+  await getRecipe(deps, tenantId, id);
+  const { PK, SK } = keys.recipeVersionPrefix(tenantId, id);
+  return queryPartition(deps, { pk: PK, skPrefix: SK, newestFirst: true }, page, toVersion);
+}
+
+/** Deletes the recipe head; versions stay so past executions keep the definition they ran. */
+export async function deleteRecipe(deps: Deps, tenantId: string, id: string): Promise<void> {
+  await deleteExisting(deps, keys.recipe(tenantId, id), 'recipe');
 }

@@ -1,18 +1,25 @@
-// Recipes and their immutable versions: create, update (new version), read, list, delete.
-import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+// Recipes and their immutable versions: create and update (a new version), validated and compiled, and the
+// compiled definition of a version; reads, lists and deletes are recipe-records.ts's (re-exported here).
+import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { getAgent } from '../agents/agents';
-import { deleteExisting } from '../data/delete-existing';
-import { keys, stripKeys } from '../data/keys';
-import { type PageRequest, queryPartition } from '../data/pagination';
+import { keys } from '../data/keys';
 import type { Deps } from '../deps';
 import { Conflict, NotFound, ValidationFailed } from '../errors';
 import { newId } from '../ids';
-import { getRecipe, getRecipeVersion, type Recipe, toRecipe, toVersion } from './recipe-records';
+import { getRecipe, getRecipeVersion, type Recipe } from './recipe-records';
 import type { RecipeDefinition } from './recipe-schema';
 import { validateRecipe } from './recipe-validation';
 import { compileForDeployment, ensureStateMachine } from './state-machines';
 
-export { getRecipe, getRecipeVersion, type Recipe, type RecipeVersion } from './recipe-records';
+export {
+  deleteRecipe,
+  getRecipe,
+  getRecipeVersion,
+  listRecipes,
+  listRecipeVersions,
+  type Recipe,
+  type RecipeVersion,
+} from './recipe-records';
 
 export async function createRecipe(
   deps: Deps,
@@ -30,17 +37,6 @@ export async function updateRecipe(deps: Deps, tenantId: string, id: string, raw
   return writeVersion(deps, tenantId, id, definition, current.version + 1, current.createdAt);
 }
 
-export function listRecipes(deps: Deps, tenantId: string, page: PageRequest) {
-  const { PK, SK } = keys.recipePrefix(tenantId);
-  return queryPartition(deps, { pk: PK, skPrefix: SK }, page, toRecipe);
-}
-
-export async function listRecipeVersions(deps: Deps, tenantId: string, id: string, page: PageRequest) {
-  await getRecipe(deps, tenantId, id);
-  const { PK, SK } = keys.recipeVersionPrefix(tenantId, id);
-  return queryPartition(deps, { pk: PK, skPrefix: SK, newestFirst: true }, page, toVersion);
-}
-
 /** The compiled ASL of a version: recompiled from the stored definition, byte-identical to what was deployed. */
 export async function getRecipeDefinition(deps: Deps, tenantId: string, id: string, version?: number) {
   const recipe = await getRecipe(deps, tenantId, id);
@@ -53,11 +49,6 @@ export async function getRecipeDefinition(deps: Deps, tenantId: string, id: stri
     stateMachineArn: pinned.stateMachineArn,
     definition: asl,
   };
-}
-
-/** Deletes the recipe head; versions stay so past executions keep the definition they ran. */
-export async function deleteRecipe(deps: Deps, tenantId: string, id: string): Promise<void> {
-  await deleteExisting(deps, keys.recipe(tenantId, id), 'recipe');
 }
 
 async function validateForTenant(deps: Deps, tenantId: string, raw: unknown): Promise<RecipeDefinition> {
