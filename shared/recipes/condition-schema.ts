@@ -1,6 +1,6 @@
 // The schema of a condition (score rules, branch cases, transform filters), checked when a recipe is saved;
 // how one is evaluated is condition.ts (the step functions bundle that without zod).
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { patternProblem } from './patterns';
 
 export const conditionOps = [
@@ -19,12 +19,17 @@ export const conditionOps = [
 export type ConditionOp = (typeof conditionOps)[number];
 
 const comparison = z
-  .object({ path: z.string().min(1), op: z.enum(conditionOps), value: z.unknown().optional() })
-  .strict()
-  .superRefine((condition, ctx) => {
-    const problem = condition.op === 'matches' ? patternProblem(condition.value) : undefined;
-    if (problem) ctx.addIssue({ code: 'custom', path: ['value'], message: problem });
-  });
+  .strictObject({
+    path: z.string().check(z.minLength(1)),
+    op: z.enum(conditionOps),
+    value: z.optional(z.unknown()),
+  })
+  .check(
+    z.superRefine((condition, ctx) => {
+      const problem = condition.op === 'matches' ? patternProblem(condition.value) : undefined;
+      if (problem) ctx.addIssue({ code: 'custom', path: ['value'], message: problem });
+    }),
+  );
 
 export type Condition =
   | z.infer<typeof comparison>
@@ -32,11 +37,11 @@ export type Condition =
   | { any: Condition[] }
   | { not: Condition };
 
-export const conditionSchema: z.ZodType<Condition> = z.lazy(() =>
+export const conditionSchema: z.ZodMiniType<Condition> = z.lazy(() =>
   z.union([
     comparison,
-    z.object({ all: z.array(conditionSchema).min(1) }).strict(),
-    z.object({ any: z.array(conditionSchema).min(1) }).strict(),
-    z.object({ not: conditionSchema }).strict(),
+    z.strictObject({ all: z.array(conditionSchema).check(z.minLength(1)) }),
+    z.strictObject({ any: z.array(conditionSchema).check(z.minLength(1)) }),
+    z.strictObject({ not: conditionSchema }),
   ]),
 );

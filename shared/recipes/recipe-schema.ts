@@ -1,6 +1,6 @@
 // The user-facing recipe format as zod schemas; each step type's schema lives with its type in
 // shared/steps/<type>/ and the union of them all in shared/steps/step-schema.ts.
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import type { aiStepSchema } from '../steps/ai';
 import type { httpStepSchema } from '../steps/http';
 import type { scoreStepSchema } from '../steps/score';
@@ -16,17 +16,15 @@ export { transformStepSchema } from '../steps/transform';
 
 export const recipeModes = ['auto', 'standard', 'express'] as const;
 
-export const recipeSchema = z
-  .object({
-    name: z.string().trim().min(1).max(200),
-    agentId: z.string().optional(),
-    description: z.string().max(2000).optional(),
-    mode: z.enum(recipeModes).default('auto'),
-    inputSchema: z.record(z.string(), z.unknown()).default({ type: 'object' }),
-    steps: z.array(stepSchema).min(1).max(100),
-    output: z.unknown().optional(),
-  })
-  .strict();
+export const recipeSchema = z.strictObject({
+  name: z.string().check(z.trim(), z.minLength(1), z.maxLength(200)),
+  agentId: z.optional(z.string()),
+  description: z.optional(z.string().check(z.maxLength(2000))),
+  mode: z._default(z.enum(recipeModes), 'auto'),
+  inputSchema: z._default(z.record(z.string(), z.unknown()), { type: 'object' }),
+  steps: z.array(stepSchema).check(z.minLength(1), z.maxLength(100)),
+  output: z.optional(z.unknown()),
+});
 
 export type RecipeDefinition = z.infer<typeof recipeSchema>;
 export type StepType = Step['type'];

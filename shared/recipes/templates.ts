@@ -2,19 +2,17 @@
 // through the API (`POST /v1/recipes` with `{ "templateId" }`) or at onboarding (`"withExamples": true`).
 // Installing goes through the same path as any recipe, so its state machine is created (or, being identical
 // for every tenant, found) by CreateStateMachine, the same in the cloud and locally.
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { createAgent, getAgent } from '../agents/agents';
 import type { Deps } from '../deps';
 import { NotFound, ValidationFailed } from '../errors';
 import { builtinRecipes, HUNTER_AGENT } from './builtin-recipes';
 import { createRecipe, getRecipe, type Recipe, updateRecipe } from './recipes';
 
-export const installTemplateSchema = z
-  .object({
-    templateId: z.string().min(1).max(100),
-    name: z.string().trim().min(1).max(200).optional(),
-  })
-  .strict();
+export const installTemplateSchema = z.strictObject({
+  templateId: z.string().check(z.minLength(1), z.maxLength(100)),
+  name: z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(200))),
+});
 
 export function listTemplates() {
   return {

@@ -1,6 +1,6 @@
 // What GET /v1/step-types answers and docs/recipe-reference.md is generated from: every registered type with
 // its configuration's JSON Schema (generated from its zod schema), price, defaults and a complete example.
-import * as z from 'zod';
+import { toJSONSchema } from 'zod/v4/core';
 import { stepTypeNames, stepTypes } from './registry';
 import type { StepTypeDefinition } from './types';
 
@@ -24,7 +24,7 @@ export function stepTypeCatalog(): StepTypeEntry[] {
       kind: definition.kind,
       description: definition.description,
       // As a recipe is written (defaults not applied); a map's nested steps are any step.
-      configSchema: z.toJSONSchema(definition.schema, { io: 'input', unrepresentable: 'any' }) as Record<
+      configSchema: toJSONSchema(definition.schema, { io: 'input', unrepresentable: 'any' }) as Record<
         string,
         unknown
       >,

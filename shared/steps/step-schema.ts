@@ -1,5 +1,5 @@
 // The schema of any step: the registry's schemas, told apart by `type`.
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import type { MapStep } from './map';
 import { type StepType, stepTypes } from './registry';
 
@@ -9,12 +9,12 @@ export type Step =
   | { [K in Exclude<StepType, 'map'>]: z.output<Schemas[K]['schema']> }[Exclude<StepType, 'map'>]
   | MapStep;
 
-export const stepSchema: z.ZodType<Step, unknown> = z.lazy(() =>
+export const stepSchema: z.ZodMiniType<Step, unknown> = z.lazy(() =>
   z.discriminatedUnion(
     'type',
     Object.values(stepTypes).map((definition) => definition.schema) as unknown as [
-      z.ZodObject,
-      ...z.ZodObject[],
+      z.ZodMiniObject,
+      ...z.ZodMiniObject[],
     ],
   ),
-) as unknown as z.ZodType<Step, unknown>;
+) as unknown as z.ZodMiniType<Step, unknown>;

@@ -5,7 +5,7 @@
 // imported by the first test of a Lambda type, not at start-up (GET /v1/step-types shares the function).
 import type { LambdaClient } from '@aws-sdk/client-lambda';
 import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { templateScope } from '../components/step-runner';
 import { awsClientSettings, setting } from '../config';
 import { debitUpdate, getAccount, ledgerPut } from '../credits/credits';
@@ -24,17 +24,15 @@ import { type Step, stepSchema } from './step-schema';
 
 // `step` is checked by the step schema inside testStep (with errors under `step.`): the recursive step union is
 // not something the OpenAPI generator can describe, so the body documents it as an object.
-export const stepTestSchema = z
-  .object({
-    step: z.record(z.string(), z.unknown()),
-    input: z.unknown().default({}),
-    /** Earlier steps' results the step's templates read: `{ "<id>": { "output": … } }`. */
-    steps: z.record(z.string(), z.object({ output: z.unknown() }).strict()).default({}),
-    /** Inside a map: the item and its index. */
-    item: z.unknown().optional(),
-    index: z.number().int().min(0).optional(),
-  })
-  .strict();
+export const stepTestSchema = z.strictObject({
+  step: z.record(z.string(), z.unknown()),
+  input: z._default(z.unknown(), {}),
+  /** Earlier steps' results the step's templates read: `{ "<id>": { "output": … } }`. */
+  steps: z._default(z.record(z.string(), z.strictObject({ output: z.unknown() })), {}),
+  /** Inside a map: the item and its index. */
+  item: z.optional(z.unknown()),
+  index: z.optional(z.number().check(z.int(), z.minimum(0))),
+});
 
 export interface StepTestResult {
   status: 'succeeded' | 'failed';

@@ -1,6 +1,6 @@
 // What a step type declares about itself (see registry.ts): the one place the recipe schema, the compiler,
 // pricing, the function tables, the CDK stacks, the local runtime, GET /v1/step-types and the docs read.
-import type * as z from 'zod';
+import type { $ZodType } from 'zod/v4/core';
 import type { SettingName } from '../config';
 import type { RetryPolicy } from './base';
 
@@ -58,7 +58,7 @@ export interface StepTypeDefinition<T extends string = string> {
    * that hands out a task token and waits for it; `control`: compiles to Step Functions states only.
    */
   kind: 'task' | 'callback' | 'control';
-  schema: z.ZodType;
+  schema: $ZodType;
   /** A complete, valid step of this type. */
   example: Record<string, unknown>;
   /** Credits per attempt of the step (inside a map, per item). */

@@ -1,23 +1,21 @@
 // `ai`: one model call (OpenAI-compatible), optionally with a JSON Schema the reply must match.
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { base } from '../base';
 import type { StepTypeDefinition } from '../types';
 import { defaults, kind, price, settings } from './runtime';
 
-export const aiStepSchema = z
-  .object({
-    ...base,
-    type: z.literal('ai'),
-    provider: z.string().optional(),
-    model: z.string().optional(),
-    system: z.string().optional(),
-    prompt: z.string().min(1),
-    outputSchema: z.record(z.string(), z.unknown()).optional(),
-    temperature: z.number().min(0).max(2).optional(),
-    maxTokens: z.number().int().min(1).max(128_000).optional(),
-    credential: z.string().optional(),
-  })
-  .strict();
+export const aiStepSchema = z.strictObject({
+  ...base,
+  type: z.literal('ai'),
+  provider: z.optional(z.string()),
+  model: z.optional(z.string()),
+  system: z.optional(z.string()),
+  prompt: z.string().check(z.minLength(1)),
+  outputSchema: z.optional(z.record(z.string(), z.unknown())),
+  temperature: z.optional(z.number().check(z.minimum(0), z.maximum(2))),
+  maxTokens: z.optional(z.number().check(z.int(), z.minimum(1), z.maximum(128_000))),
+  credential: z.optional(z.string()),
+});
 
 export const ai = {
   type: 'ai',

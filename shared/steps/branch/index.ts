@@ -1,19 +1,17 @@
 // `branch`: goes to the first case whose condition holds (a Choice state), else to `default`.
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { conditionSchema } from '../../recipes/condition-schema';
 import { base } from '../base';
 import type { StepTypeDefinition } from '../types';
 import { compile } from './compile';
 import { defaults, kind, price, worstCaseSeconds } from './runtime';
 
-export const branchStepSchema = z
-  .object({
-    ...base,
-    type: z.literal('branch'),
-    cases: z.array(z.object({ when: conditionSchema, goto: z.string() }).strict()).min(1),
-    default: z.string().default('end'),
-  })
-  .strict();
+export const branchStepSchema = z.strictObject({
+  ...base,
+  type: z.literal('branch'),
+  cases: z.array(z.strictObject({ when: conditionSchema, goto: z.string() })).check(z.minLength(1)),
+  default: z._default(z.string(), 'end'),
+});
 
 export const branch = {
   type: 'branch',

@@ -1,7 +1,7 @@
 // `map`: runs nested steps once per item of a list, with `item` in their templates: an inline Map state over a
 // list in the state, or a Distributed Map over an artifact (or a list too large for the state) whose results
 // become a new artifact.
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { base, type onErrorSchema, type RetryPolicy } from '../base';
 import { stepSchema } from '../step-schema';
 import type { StepTypeDefinition } from '../types';
@@ -11,21 +11,24 @@ import { defaults, kind, pauses, price, worstCaseSeconds } from './runtime';
 
 export { DEFAULT_MAP_ITEMS, MAX_MAP_ITEMS, mapsOverArtifact };
 
-export const mapStepSchema = z
-  .object({
-    ...base,
-    type: z.literal('map'),
-    items: z.string().min(1),
-    maxConcurrency: z.number().int().min(0).max(1000).default(4),
-    maxItems: z.number().int().min(1).max(MAX_ARTIFACT_MAP_ITEMS).default(DEFAULT_MAP_ITEMS),
-    // A map over an artifact only (recipe-validation.ts refuses them on an inline map).
-    toleratedFailurePercent: z.number().min(0).max(100).optional(),
-    toleratedFailureCount: z.number().int().min(0).max(MAX_ARTIFACT_MAP_ITEMS).optional(),
-    batchSize: z.number().int().min(1).max(1000).optional(),
-    // Typed loosely here (any step, maps included) to keep the types of the registry and the union acyclic.
-    steps: z.array(z.lazy((): z.ZodType => stepSchema as z.ZodType)).min(1),
-  })
-  .strict();
+export const mapStepSchema = z.strictObject({
+  ...base,
+  type: z.literal('map'),
+  items: z.string().check(z.minLength(1)),
+  maxConcurrency: z._default(z.number().check(z.int(), z.minimum(0), z.maximum(1000)), 4),
+  maxItems: z._default(
+    z.number().check(z.int(), z.minimum(1), z.maximum(MAX_ARTIFACT_MAP_ITEMS)),
+    DEFAULT_MAP_ITEMS,
+  ),
+  // A map over an artifact only (recipe-validation.ts refuses them on an inline map).
+  toleratedFailurePercent: z.optional(z.number().check(z.minimum(0), z.maximum(100))),
+  toleratedFailureCount: z.optional(
+    z.number().check(z.int(), z.minimum(0), z.maximum(MAX_ARTIFACT_MAP_ITEMS)),
+  ),
+  batchSize: z.optional(z.number().check(z.int(), z.minimum(1), z.maximum(1000))),
+  // Typed loosely here (any step, maps included) to keep the types of the registry and the union acyclic.
+  steps: z.array(z.lazy((): z.ZodMiniType => stepSchema as z.ZodMiniType)).check(z.minLength(1)),
+});
 
 export const map = {
   type: 'map',

@@ -1,5 +1,5 @@
 // `review`: a person approves (optionally editing the data) or rejects before the run goes on.
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { base } from '../base';
 import type { StepTypeDefinition } from '../types';
 import { compile } from './compile';
@@ -7,15 +7,13 @@ import { defaults, kind, pauses, price, REVIEW_TIMEOUT_SECONDS, settings, worstC
 
 export { REVIEW_TIMEOUT_SECONDS };
 
-export const reviewStepSchema = z
-  .object({
-    ...base,
-    type: z.literal('review'),
-    message: z.string().min(1),
-    data: z.unknown().optional(),
-    onTimeout: z.enum(['approve', 'reject']).default('reject'),
-  })
-  .strict();
+export const reviewStepSchema = z.strictObject({
+  ...base,
+  type: z.literal('review'),
+  message: z.string().check(z.minLength(1)),
+  data: z.optional(z.unknown()),
+  onTimeout: z._default(z.enum(['approve', 'reject']), 'reject'),
+});
 
 export const review = {
   type: 'review',

@@ -1,18 +1,19 @@
 // `score`: weighted rules over the run's data → { score, band, matched }.
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { conditionSchema } from '../../recipes/condition-schema';
 import { base } from '../base';
 import type { StepTypeDefinition } from '../types';
 import { defaults, fusable, kind, price, settings } from './runtime';
 
-export const scoreStepSchema = z
-  .object({
-    ...base,
-    type: z.literal('score'),
-    rules: z.array(z.object({ when: conditionSchema, points: z.number() }).strict()).min(1),
-    bands: z.array(z.object({ min: z.number(), label: z.string().min(1) }).strict()).default([]),
-  })
-  .strict();
+export const scoreStepSchema = z.strictObject({
+  ...base,
+  type: z.literal('score'),
+  rules: z.array(z.strictObject({ when: conditionSchema, points: z.number() })).check(z.minLength(1)),
+  bands: z._default(
+    z.array(z.strictObject({ min: z.number(), label: z.string().check(z.minLength(1)) })),
+    [],
+  ),
+});
 
 export const score = {
   type: 'score',

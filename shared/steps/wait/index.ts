@@ -1,21 +1,22 @@
 // `wait`: pauses the run for some seconds or until a time (a Wait state); free.
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { base } from '../base';
 import type { StepTypeDefinition } from '../types';
 import { compile } from './compile';
 import { defaults, kind, pauses, price, worstCaseSeconds } from './runtime';
 
 export const waitStepSchema = z
-  .object({
+  .strictObject({
     ...base,
     type: z.literal('wait'),
-    seconds: z.number().int().min(0).max(31_536_000).optional(),
-    until: z.string().optional(),
+    seconds: z.optional(z.number().check(z.int(), z.minimum(0), z.maximum(31_536_000))),
+    until: z.optional(z.string()),
   })
-  .strict()
-  .refine(
-    (s) => (s.seconds === undefined) !== (s.until === undefined),
-    'set exactly one of seconds or until',
+  .check(
+    z.refine(
+      (s) => (s.seconds === undefined) !== (s.until === undefined),
+      'set exactly one of seconds or until',
+    ),
   );
 
 export const wait = {
