@@ -1,8 +1,10 @@
 // How messages leave: one port, an adapter per transport. Cloud: SES (email) and SNS (SMS). Local: the outbox
 // only (the message is recorded, nothing is delivered), or SMTP through nodemailer when SMTP_URL is set.
 // nodemailer (238 KB) is required on first use: only the SMTP transport loads it (infra/stacks/bundling.ts).
-import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
-import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+// The SES and SNS clients are imported by the first message of their channel: a deployment that sends only email
+// never loads SNS's, and a function's cold start loads neither (each is a chunk of its own when deployed).
+import type { SESv2Client } from '@aws-sdk/client-sesv2';
+import type { SNSClient } from '@aws-sdk/client-sns';
 import type { Transporter } from 'nodemailer';
 import type { Config } from '../config';
 import { setting } from '../config';
@@ -27,6 +29,7 @@ export function createTransports(config: Config): Transports {
   return {
     async email(message) {
       if (config.EMAIL_TRANSPORT === 'ses') {
+        const { SESv2Client, SendEmailCommand } = await import('@aws-sdk/client-sesv2');
         ses ??= recordCalls(new SESv2Client({ region: config.AWS_REGION }));
         const sent = await ses.send(
           new SendEmailCommand({
@@ -53,6 +56,7 @@ export function createTransports(config: Config): Transports {
     },
     async sms(message) {
       if (config.SMS_TRANSPORT === 'sns') {
+        const { PublishCommand, SNSClient } = await import('@aws-sdk/client-sns');
         sns ??= recordCalls(new SNSClient({ region: config.AWS_REGION }));
         const sent = await sns.send(new PublishCommand({ PhoneNumber: message.to, Message: message.body }));
         return { transport: 'sns', providerMessageId: sent.MessageId };
