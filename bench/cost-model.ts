@@ -292,7 +292,7 @@ await withRuntime(async (runtime) => {
       await runtime.idle();
       // The table stream's consumer chains the run's audit events and archives them (two passes, 100 ms apart).
       await sleep(400);
-      const described = await sfnOf(observer).send(
+      const described = await (await sfnOf(observer)).client.send(
         new DescribeExecutionCommand({ executionArn: done.executionArn! }),
       );
       durationS += (described.stopDate!.getTime() - described.startDate!.getTime()) / 1000;

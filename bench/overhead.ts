@@ -39,7 +39,7 @@ await withRuntime(async (runtime) => {
       });
       const done = await waitForExecution(deps, DEMO_TENANT_ID, started.id, 30_000);
       await runtime.idle();
-      const described = await sfnOf(deps).send(
+      const described = await (await sfnOf(deps)).client.send(
         new DescribeExecutionCommand({ executionArn: done.executionArn! }),
       );
       const ms = described.stopDate!.getTime() - described.startDate!.getTime();

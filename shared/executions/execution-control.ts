@@ -4,7 +4,6 @@
 // the same version that starts at the failed step, with the failed run's state as input: the steps that
 // succeeded are not run again. (Step Functions' own RedriveExecution would restart at our terminal Fail
 // state, since every step failure is caught to record it and settle credits.)
-import { StopExecutionCommand } from '@aws-sdk/client-sfn';
 import { sfnOf } from '../clients/sfn';
 import { getAccount } from '../credits/credits';
 import { plans } from '../credits/plans';
@@ -42,8 +41,9 @@ export async function cancelExecution(
     execution.executionArn ??
     (execution.engine === 'STANDARD' ? await standardExecutionArn(deps, tenantId, execution) : undefined);
   if (executionArn) {
-    await sfnOf(deps)
-      .send(new StopExecutionCommand({ executionArn, cause: `cancelled by ${actor.id}` }))
+    const sfn = await sfnOf(deps);
+    await sfn.client
+      .send(new sfn.StopExecutionCommand({ executionArn, cause: `cancelled by ${actor.id}` }))
       .catch((error: Error) => {
         if (error.name !== 'ExecutionDoesNotExist') throw error;
       });

@@ -1,5 +1,4 @@
 // Starting the state machine of a run whose concurrency slot is taken (a start, an admitted queued run).
-import { StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { sfnOf } from '../clients/sfn';
 import type { Deps } from '../deps';
 import { logger } from '../observability/observability';
@@ -13,8 +12,9 @@ import { settleExecution } from './settle-execution';
 export async function startWorkflow(deps: Deps, stateMachineArn: string, state: RunState): Promise<string> {
   const { tenantId } = state.run;
   try {
-    const started = await sfnOf(deps).send(
-      new StartExecutionCommand({
+    const sfn = await sfnOf(deps);
+    const started = await sfn.client.send(
+      new sfn.StartExecutionCommand({
         stateMachineArn,
         name: executionName(tenantId, state.execution.id),
         input: JSON.stringify(state),

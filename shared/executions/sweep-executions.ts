@@ -4,7 +4,6 @@
 // a process that stopped between recording a run and starting its workflow, a local runtime killed before it
 // wrote its running executions. The cloud runs it on a schedule; the local runtime runs the same code when
 // it starts (for runs recorded before it started) and then on the same schedule.
-import { DescribeExecutionCommand } from '@aws-sdk/client-sfn';
 import { sfnOf } from '../clients/sfn';
 import { keys } from '../data/keys';
 import { eachInPartition } from '../data/pagination';
@@ -102,8 +101,9 @@ async function engineEnding(
       : undefined;
   }
   const executionArn = record.executionArn ?? (await standardExecutionArn(deps, tenantId, record));
-  const described = await sfnOf(deps)
-    .send(new DescribeExecutionCommand({ executionArn }))
+  const sfn = await sfnOf(deps);
+  const described = await sfn.client
+    .send(new sfn.DescribeExecutionCommand({ executionArn }))
     .catch((error: Error) => {
       if (error.name === 'ExecutionDoesNotExist') return undefined;
       throw error;

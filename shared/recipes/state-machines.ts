@@ -1,5 +1,4 @@
 // Creates (or finds) the state machine of a recipe version through the Step Functions API.
-import { CreateStateMachineCommand } from '@aws-sdk/client-sfn';
 import { sfnOf } from '../clients/sfn';
 import { setting } from '../config';
 import type { Deps } from '../deps';
@@ -38,9 +37,10 @@ export async function ensureStateMachine(deps: Deps, recipe: RecipeDefinition, r
   const asl = resumeAt ? resumeFrom(compiled.asl, resumeAt) : compiled.asl;
   const { engine } = compiled;
   const name = stateMachineName(asl, engine);
-  const result = await sfnOf(deps)
+  const sfn = await sfnOf(deps);
+  const result = await sfn.client
     .send(
-      new CreateStateMachineCommand({
+      new sfn.CreateStateMachineCommand({
         name,
         definition: JSON.stringify(asl),
         roleArn: setting(deps.config, 'STATE_MACHINE_ROLE_ARN'),

@@ -1,6 +1,5 @@
 // Human review: the `review` component stores a review with the Task token of its `.waitForTaskToken` state
 // and the run waits; a decision sends the token back (SendTaskSuccess / SendTaskFailure) and the run goes on.
-import { SendTaskFailureCommand, SendTaskSuccessCommand } from '@aws-sdk/client-sfn';
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { sfnOf } from '../clients/sfn';
 import { fromStored, toStored } from '../data/json-values';
@@ -292,11 +291,12 @@ async function deliverDecision(
   input: Decision,
   output: ReviewOutput,
 ): Promise<void> {
+  const sfn = await sfnOf(deps);
   if (input.decision === 'approve') {
-    await sfnOf(deps).send(new SendTaskSuccessCommand({ taskToken, output: JSON.stringify({ output }) }));
+    await sfn.client.send(new sfn.SendTaskSuccessCommand({ taskToken, output: JSON.stringify({ output }) }));
   } else {
-    await sfnOf(deps).send(
-      new SendTaskFailureCommand({
+    await sfn.client.send(
+      new sfn.SendTaskFailureCommand({
         taskToken,
         error: 'ReviewRejected',
         cause: input.comment ?? `rejected by ${output.reviewer}`,

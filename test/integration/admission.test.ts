@@ -89,7 +89,7 @@ describe('fair admission', () => {
     expect(await admitQueued(stack.deps, 'ten_adm_a')).toEqual([runs[2]!.id]);
     const admitted = await getExecutionRecord(stack.deps, 'ten_adm_a', runs[2]!.id);
     expect(admitted).toMatchObject({ status: 'running' });
-    const described = await sfnOf(stack.deps).send(
+    const described = await (await sfnOf(stack.deps)).client.send(
       new DescribeExecutionCommand({
         executionArn: await standardExecutionArn(stack.deps, 'ten_adm_a', admitted),
       }),

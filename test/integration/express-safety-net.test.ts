@@ -74,7 +74,7 @@ describe('the Standard safety net', () => {
       (entry) => entry.executionId === started.id,
     );
     expect(ledger.reduce((sum, entry) => sum + entry.amount, 0)).toBe(-3);
-    await sfnOf(deps).send(new StopExecutionCommand({ executionArn: started.executionArn! }));
+    await (await sfnOf(deps)).client.send(new StopExecutionCommand({ executionArn: started.executionArn! }));
     await stack.idle();
   });
 });
@@ -114,7 +114,7 @@ describe('the Express safety net', () => {
     await handler(logEvent('DATA_MESSAGE', [line]), {} as never);
     expect((await getAccount(deps, tenant)).balance).toBe(before - charged);
     // In the cloud the workflow is over; end the emulator's run the same way.
-    await sfnOf(deps).send(new StopExecutionCommand({ executionArn: started.executionArn! }));
+    await (await sfnOf(deps)).client.send(new StopExecutionCommand({ executionArn: started.executionArn! }));
     await stack.idle();
     expect((await getExecutionRecord(deps, tenant, started.id)).status).toBe('timed_out');
   });

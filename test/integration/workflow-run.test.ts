@@ -233,7 +233,7 @@ describe('fused steps through aws-local-stepfunctions', () => {
     expect(execution.creditsCharged).toBe(3);
     expect((await getAccount(stack.deps, TENANT)).running).toBe(before.running);
     await stack.idle();
-    const described = await sfnOf(stack.deps).send(
+    const described = await (await sfnOf(stack.deps)).client.send(
       new DescribeExecutionCommand({ executionArn: execution.executionArn! }),
     );
     expect(described.status).toBe('FAILED');
