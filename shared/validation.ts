@@ -1,12 +1,11 @@
 // Turns zod failures into ValidationFailed with field paths like `steps[1].source` (JSON Schema's are in
-// json-schema.ts, so only the functions that check one bundle Ajv). Parses with zod's core, so a schema of
-// either API is checked alike: the request schemas are zod/mini's (small, built fast at a cold start), the
-// recipe's are classic zod's.
+// json-schema.ts, so only the functions that check one bundle Ajv). Every schema is zod/mini's (small, built fast
+// at a cold start) and is parsed here, through zod's core.
 import { type $ZodType, config, type output, safeParse } from 'zod/v4/core';
 import en from 'zod/v4/locales/en.js';
 import { formatPath, ValidationFailed } from './errors';
 
-// Messages in English, as classic zod sets them on import (zod/mini alone says only "Invalid input").
+// Messages in English, as classic zod would set them on import (zod/mini alone says only "Invalid input").
 config(en());
 
 export function parseWith<T extends $ZodType>(

@@ -1,7 +1,6 @@
 // Authenticated API handlers: the router's stack (router.ts) with authentication, the rate limit, audit and
 // idempotency, and `endpoint`, which checks the route's role and parses its body and query with zod before
-// calling the domain. Request schemas are written with zod/mini (a fraction of classic zod's bytes and start-up
-// time); the recipe's schema, which only some functions bundle, is classic zod's. Either is accepted.
+// calling the domain. Schemas are written with zod/mini (a fraction of classic zod's bytes and start-up time).
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import * as z from 'zod/mini';
 import type { $ZodType, $ZodUnknown, output } from 'zod/v4/core';

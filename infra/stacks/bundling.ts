@@ -137,8 +137,9 @@ export const BUNDLE_TARGET_KB = 500;
 
 /**
  * Functions allowed above the target, each held at its measured size rounded up to the next 10 KB, with what
- * keeps it there; nothing may grow. None today (2026-11-26): the request schemas are zod/mini, the compiler reads
- * step types without their schemas, and the S3 SDK, the openai SDK and Bedrock's client are chunks loaded on
- * first use; re2js, Ajv and nodemailer are required on first use (onDemandModules).
+ * keeps it there; nothing may grow. None today (2026-11-26): every schema is zod/mini, the compiler reads step
+ * types without their schemas, and what a request needs only sometimes (the S3 and Step Functions SDKs, the ai
+ * providers' and the correspond channels' clients) is a chunk loaded on first use; re2js, Ajv and nodemailer are
+ * required on first use (onDemandModules).
  */
 export const bundleBudgetsKb: Record<string, number> = {};
