@@ -1,7 +1,6 @@
 // One Lambda function built per entry point with the local esbuild (no Docker): ESM, minified, tree-shaken, split
 // at dynamic imports (functionBuild), with the on-demand packages its code requires built beside it.
 import { execFileSync } from 'node:child_process';
-import path from 'node:path';
 import { AssetHashType, type CfnResource, DockerImage, Duration, RemovalPolicy } from 'aws-cdk-lib';
 import {
   Architecture,

@@ -3,7 +3,7 @@
 // held to the target for all, or to the size it was held at while above it (infra/stacks/bundling.ts).
 // Sizes are deterministic; init times are measured by `npm run bench -- bundles`, never asserted here.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
