@@ -1,8 +1,10 @@
 // /v1/step-types: every step type a recipe may use, with its configuration's JSON Schema, price, defaults and
-// an example — what an editor builds its forms and validation from. /v1/steps/test: one step tried on its own.
+// an example — what an editor builds its forms and validation from: generated from the step registry by
+// `npm run docs` (shared/steps/catalog.ts) into docs/step-types.json and served as written (a test keeps the two
+// alike). /v1/steps/test: one step tried on its own, with the registry's schemas, imported by the first test.
+import stepTypes from '../../docs/step-types.json' with { type: 'json' };
 import { checkFunctionSettings } from '../../shared/function-settings';
-import { stepTypeCatalog } from '../../shared/steps/catalog';
-import { stepTestSchema, testStep } from '../../shared/steps/test-step';
+import { stepTestSchema } from '../../shared/steps/test-step-schema';
 import { apiHandler, endpoint, json } from './endpoint';
 
 checkFunctionSettings('api/steps');
@@ -11,13 +13,14 @@ export const handler = apiHandler([
   {
     method: 'GET',
     path: '/v1/step-types',
-    handler: endpoint({ role: 'viewer' }, async () => json(200, { items: stepTypeCatalog() })),
+    handler: endpoint({ role: 'viewer' }, async () => json(200, stepTypes)),
   },
   {
     method: 'POST',
     path: '/v1/steps/test',
-    handler: endpoint({ role: 'operator', body: stepTestSchema }, async ({ deps, tenantId, body }) =>
-      json(200, await testStep(deps, tenantId, body)),
-    ),
+    handler: endpoint({ role: 'operator', body: stepTestSchema }, async ({ deps, tenantId, body }) => {
+      const { testStep } = await import('../../shared/steps/test-step');
+      return json(200, await testStep(deps, tenantId, body));
+    }),
   },
 ]);

@@ -5,7 +5,6 @@
 // imported by the first test of a Lambda type, not at start-up (GET /v1/step-types shares the function).
 import type { LambdaClient } from '@aws-sdk/client-lambda';
 import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import * as z from 'zod/mini';
 import { templateScope } from '../components/step-runner';
 import { awsClientSettings, setting } from '../config';
 import { debitUpdate, getAccount, ledgerPut } from '../credits/credits';
@@ -21,18 +20,7 @@ import { getSettings } from '../settings/settings';
 import { parseWith } from '../validation';
 import { stepTypeOf } from './registry';
 import { type Step, stepSchema } from './step-schema';
-
-// `step` is checked by the step schema inside testStep (with errors under `step.`): the recursive step union is
-// not something the OpenAPI generator can describe, so the body documents it as an object.
-export const stepTestSchema = z.strictObject({
-  step: z.record(z.string(), z.unknown()),
-  input: z._default(z.unknown(), {}),
-  /** Earlier steps' results the step's templates read: `{ "<id>": { "output": … } }`. */
-  steps: z._default(z.record(z.string(), z.strictObject({ output: z.unknown() })), {}),
-  /** Inside a map: the item and its index. */
-  item: z.optional(z.unknown()),
-  index: z.optional(z.number().check(z.int(), z.minimum(0))),
-});
+import type { StepTestRequest } from './test-step-schema';
 
 export interface StepTestResult {
   status: 'succeeded' | 'failed';
@@ -49,7 +37,7 @@ let lambda: LambdaClient | undefined;
 export async function testStep(
   deps: Deps,
   tenantId: string,
-  request: z.infer<typeof stepTestSchema>,
+  request: StepTestRequest,
 ): Promise<StepTestResult> {
   const step = parseWith(stepSchema, request.step, { prefix: 'step' }) as Step;
   const definition = stepTypeOf(step.type)!;

@@ -1,5 +1,5 @@
-// The repository documents itself: the recipe reference and the OpenAPI document are generated from the step
-// registry and the API's schemas (stale → fail),
+// The repository documents itself: the recipe reference, the step types and the OpenAPI document are generated
+// from the step registry and the API's schemas (stale → fail),
 // its documents refer only to files inside it, and the architecture's import rules hold (Biome enforces
 // them in `npm run lint`; this runs the same rule in `npm test`, so CI fails on a violation).
 import { spawnSync } from 'node:child_process';
@@ -8,10 +8,15 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildOpenApiDocument } from '../../functions/api/openapi-document';
 import { recipeReference } from '../../infra/docs/recipe-reference';
+import { stepTypeCatalog } from '../../shared/steps/catalog';
 
 describe('documentation', () => {
   it('has a recipe reference that matches the step registry (run `npm run docs` after changing a step type)', () => {
     expect(readFileSync('docs/recipe-reference.md', 'utf8')).toBe(recipeReference());
+  });
+
+  it('has the step types GET /v1/step-types serves, as the step registry describes them (run `npm run docs`)', () => {
+    expect(JSON.parse(readFileSync('docs/step-types.json', 'utf8'))).toEqual({ items: stepTypeCatalog() });
   });
 
   it('has an OpenAPI document that matches the API’s routes and schemas (run `npm run docs` after changing one)', () => {
