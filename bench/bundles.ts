@@ -1,7 +1,7 @@
 // Per Lambda: the size of what its cold start loads (index.mjs and the chunks it imports; the chunks only a
-// dynamic import loads are shown apart) and its module-init time in a fresh Node 24 process (median of 10,
-// alternating with the baseline's), with the AWS SDK left to the runtime and bundled (as deployed), beside a
-// baseline handler that only imports the DynamoDB client. Same esbuild options as the CDK stacks.
+// dynamic import loads are shown apart) and its module-init time in a fresh Node 24 process, each run paired
+// with a run of the baseline (a handler that only imports the DynamoDB client), with the AWS SDK left to the
+// runtime and bundled (as deployed). Same esbuild options as the CDK stacks.
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -19,7 +19,7 @@ import { atMost, percentile, printTargets, writeResult } from './support';
 
 const functionSettings = { ...platformSettings, ...stepFunctionSettings };
 
-const RUNS = 10;
+const RUNS = 15;
 const INIT_RATIO_TARGET = 1.5;
 const entries = lambdaEntries();
 // Inside the project so the runtime-provided SDK resolves from node_modules, as /var/runtime does on Lambda.
@@ -74,17 +74,23 @@ function initOnce(file: string): number {
 }
 
 /**
- * Module init of a function and of the baseline, measured in alternation (median of RUNS each): side by side,
- * so that a slower moment of the machine weighs on both and not on the ratio.
+ * Module init of a function and of the baseline, RUNS pairs measured back to back: the medians of each, and the
+ * median of the pairs' ratios, so that a slower moment of the machine weighs on both sides of a ratio.
  */
-function initMs(file: string, baselineFile: string): { init: number; baseline: number } {
+function initMs(file: string, baselineFile: string): { init: number; baseline: number; ratio: number } {
   const samples: number[] = [];
   const baselines: number[] = [];
+  const ratios: number[] = [];
   for (let i = 0; i < RUNS; i++) {
     baselines.push(initOnce(baselineFile));
     samples.push(initOnce(file));
+    ratios.push(samples.at(-1)! / baselines.at(-1)!);
   }
-  return { init: percentile(samples, 50), baseline: percentile(baselines, 50) };
+  return {
+    init: percentile(samples, 50),
+    baseline: percentile(baselines, 50),
+    ratio: percentile(ratios, 50),
+  };
 }
 
 try {
@@ -101,7 +107,7 @@ try {
     const baselineFile = (await bundle('baseline', baselineEntry, bundleSdk)).file;
     for (const [name, entry] of Object.entries(entries)) {
       const { file, startupKb, lazyKb } = await bundle(name, entry, bundleSdk);
-      const { init, baseline } = initMs(file, baselineFile);
+      const { init, baseline, ratio } = initMs(file, baselineFile);
       rows.push({
         sdk: bundleSdk ? 'bundled' : 'runtime',
         function: name,
@@ -109,12 +115,12 @@ try {
         lazyKb,
         initMs: +init.toFixed(1),
         baselineMs: +baseline.toFixed(1),
-        ratio: +(init / baseline).toFixed(2),
+        ratio: +ratio.toFixed(2),
       });
     }
   }
   console.log(
-    '\nStart-up size (kb: index.mjs and the chunks it imports; lazyKb: chunks loaded on first use) and module init (median of 10 fresh Node 24 processes, alternating with the baseline):',
+    '\nStart-up size (kb: index.mjs and the chunks it imports; lazyKb: chunks loaded on first use) and module init (median of 15 fresh Node 24 processes; ratio: the median of 15 back-to-back pairs with the baseline):',
   );
   console.table(
     rows.map((r) => ({
