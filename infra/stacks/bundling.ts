@@ -14,14 +14,14 @@ export const projectRoot = path.resolve(import.meta.dirname, '../..');
  * The SDK's default credential chain replaced by the environment provider Lambda needs, and node:http
  * required instead of imported, which keeps undici out of every cold start (see each module).
  */
-export const bundleAliases = {
+const bundleAliases = {
   '@aws-sdk/credential-provider-node': path.join(projectRoot, 'shared/clients/lambda-credentials.ts'),
   'node:http': path.join(projectRoot, 'shared/clients/node-http.ts'),
   http: path.join(projectRoot, 'shared/clients/node-http.ts'),
 };
 
 /** Some dependencies are CommonJS and call require(); the ESM bundle gives them one. */
-export const requireBanner = "import{createRequire as __cr}from'module';const require=__cr(import.meta.url);";
+const requireBanner = "import{createRequire as __cr}from'module';const require=__cr(import.meta.url);";
 
 /**
  * Packages a function requires on first use (shared/on-demand.ts, which lists them): left out of the bundle and

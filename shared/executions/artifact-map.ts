@@ -187,10 +187,10 @@ async function collectMap(deps: Deps, { step, state }: ArtifactMapEvent) {
     throw new StepRejected(message);
   }
   const bucket = setting(deps.config, 'ARTIFACT_BUCKET');
+  const s3 = await s3Of(deps);
   const readJson = async <T>(key: string): Promise<T> => {
     // Only what this run's map wrote, under the tenant's prefix.
     if (!key.startsWith(`${run.source.resultPrefix}/`)) throw new Error('results outside the map run');
-    const s3 = await s3Of(deps);
     const object = await s3.client.send(new s3.GetObjectCommand({ Bucket: bucket, Key: key }));
     return JSON.parse(await object.Body!.transformToString()) as T;
   };

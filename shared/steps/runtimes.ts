@@ -13,12 +13,13 @@ import * as review from './review/runtime';
 import * as score from './score/runtime';
 import * as state from './state/runtime';
 import * as transform from './transform/runtime';
-import type { StepConfig, StepDefaults, StepTypeDefinition } from './types';
+import type { StepConfig, StepTypeDefinition } from './types';
 import * as wait from './wait/runtime';
 
-type StepRuntime = Pick<StepTypeDefinition, 'kind' | 'price' | 'fusable' | 'pauses' | 'worstCaseSeconds'> & {
-  defaults: StepDefaults;
-};
+type StepRuntime = Pick<
+  StepTypeDefinition,
+  'kind' | 'defaults' | 'price' | 'fusable' | 'pauses' | 'worstCaseSeconds'
+>;
 
 /** Each step type's runtime.ts, by type. */
 export const stepRuntimes: Record<string, StepRuntime> = {

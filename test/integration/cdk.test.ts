@@ -87,11 +87,12 @@ describe('cdk synth', () => {
     expect(new Set(staged.map((fn) => fn.dir)).size).toBe(staged.length);
     const files = (dir: string) => readdirSync(dir, { recursive: true }).map(String);
     for (const { entry, dir } of staged) {
-      expect(files(dir), entry).toContain('index.mjs');
+      const listing = files(dir);
+      expect(listing, entry).toContain('index.mjs');
       // An API function's code holds the routes it serves.
       if (entry.startsWith('api/') && entry !== 'api/openapi') {
         const route = apiRoutes.find((r) => r.handler === entry.slice(4))!.path;
-        const code = files(dir)
+        const code = listing
           .filter((f) => f.endsWith('.mjs'))
           .map((f) => readFileSync(path.join(dir, f), 'utf8'))
           .join('\n');
