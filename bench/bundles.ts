@@ -5,11 +5,10 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { build } from 'esbuild';
 import {
   BUNDLE_TARGET_KB,
+  buildFunction,
   esbuildOptions,
-  functionBuild,
   lambdaEntries,
   outputFiles,
 } from '../infra/stacks/bundling';
@@ -37,8 +36,7 @@ async function bundle(
 ): Promise<{ file: string; startupKb: number; lazyKb: number }> {
   const dir = path.join(out, bundleSdk ? 'bundled' : 'runtime', name);
   mkdirSync(dir, { recursive: true });
-  const { metafile } = await build({
-    ...functionBuild(entry, dir),
+  const { metafile } = await buildFunction(entry, dir, {
     external: bundleSdk ? esbuildOptions.external : [...esbuildOptions.external!, '@aws-sdk/*'],
     metafile: true,
     logLevel: 'silent',

@@ -1,6 +1,9 @@
 // One Lambda function built per entry point with the local esbuild (no Docker): ESM, minified, tree-shaken, split
 // at dynamic imports (functionBuild), with the on-demand packages its code requires built beside it.
 import { execFileSync } from 'node:child_process';
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { AssetHashType, type CfnResource, DockerImage, Duration, RemovalPolicy } from 'aws-cdk-lib';
 import {
   Architecture,
@@ -12,10 +15,32 @@ import {
 } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
-import { buildSync } from 'esbuild';
-import { functionBuild, onDemandCommands, projectRoot } from './bundling';
+import { lambdaEntries, projectRoot } from './bundling';
 
 export { projectRoot };
+
+const builds = new Map<string, string>();
+
+/**
+ * The directory holding `entry`'s build. The first call builds every function (lambdaEntries, and `entry`) in
+ * one process (./build-function.ts): esbuild's plugins need its asynchronous API, which CDK's synchronous bundling
+ * cannot await, and one process builds them all in the time a few would take one by one.
+ */
+function builtFunction(entry: string): string {
+  if (!builds.has(entry)) {
+    const root = mkdtempSync(path.join(tmpdir(), 'recipeflow-functions-'));
+    process.once('exit', () => rmSync(root, { recursive: true, force: true }));
+    const entries = [...new Set([entry, ...Object.values(lambdaEntries())])].filter((e) => !builds.has(e));
+    const jobs = Object.fromEntries(entries.map((e, i) => [e, path.join(root, String(i))]));
+    execFileSync(
+      path.join(projectRoot, 'node_modules/.bin/tsx'),
+      [path.join(import.meta.dirname, 'build-function.ts'), JSON.stringify(jobs)],
+      { cwd: projectRoot },
+    );
+    for (const [e, dir] of Object.entries(jobs)) builds.set(e, dir);
+  }
+  return builds.get(entry)!;
+}
 
 export interface BundledFunctionProps {
   entry: string;
@@ -52,10 +77,8 @@ export function bundledFunction(scope: Construct, id: string, props: BundledFunc
         local: {
           tryBundle(outputDir) {
             // Measured by `npm run bench` (bundles): a bundled, tree-shaken SDK initialises faster than the
-            // runtime's. Options shared with the bundle benchmark and the byte-budget test (./bundling.ts).
-            buildSync({ ...functionBuild(props.entry, outputDir), sourcemap: true, logLevel: 'warning' });
-            // Required on first use (./bundling.ts): left out of the build, built beside it.
-            for (const command of onDemandCommands(outputDir)) execFileSync('bash', ['-c', command]);
+            // runtime's. The build shared with the bundle benchmark and the byte-budget test (./bundling.ts).
+            cpSync(builtFunction(props.entry), outputDir, { recursive: true });
             return true;
           },
         },

@@ -3,10 +3,11 @@
 import { readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import type { BuildOptions, Metafile } from 'esbuild';
+import { type BuildOptions, type BuildResult, build, type Metafile } from 'esbuild';
 import { apiHandlers, componentFunctions } from '../../shared/api/routes';
 import { onDemandModules } from '../../shared/on-demand';
 import { handlerModule } from '../../shared/steps/registry';
+import { withLazySdkCopies } from './lazy-chunks';
 
 export const projectRoot = path.resolve(import.meta.dirname, '../..');
 
@@ -58,6 +59,20 @@ export function functionBuild(entry: string, outDir: string): BuildOptions {
     outExtension: { '.js': '.mjs' },
     chunkNames: 'chunks/[name]-[hash]',
   };
+}
+
+/**
+ * Builds one function as deployed: functionBuild's options (with `overrides`), and the lazy side's SDK modules
+ * kept out of the start-up (./lazy-chunks.ts). esbuild runs plugins only in its asynchronous API: the stacks'
+ * synchronous bundling calls this through ./build-function.ts.
+ */
+export async function buildFunction<T extends BuildOptions>(
+  entry: string,
+  outDir: string,
+  overrides?: T,
+): Promise<BuildResult<T>> {
+  const options = await withLazySdkCopies({ ...functionBuild(entry, outDir), ...overrides });
+  return (await build(options)) as BuildResult<T>;
 }
 
 /**

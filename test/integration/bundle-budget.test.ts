@@ -2,15 +2,16 @@
 // imports), stays within its byte budget: what its cold start loads (index.mjs and the chunks it imports) is
 // held to the target for all, or to the size it was held at while above it (infra/stacks/bundling.ts).
 // Sizes are deterministic; init times are measured by `npm run bench -- bundles`, never asserted here.
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { build } from 'esbuild';
-import { describe, expect, it } from 'vitest';
+import { promisify } from 'node:util';
+import { describe, expect, inject, it } from 'vitest';
+import { startS3Local } from '../../infra/local/s3-local';
 import {
   BUNDLE_TARGET_KB,
+  buildFunction,
   bundleBudgetsKb,
-  functionBuild,
   lambdaEntries,
   onDemandCommands,
   onDemandModules,
@@ -32,12 +33,7 @@ const onDemandBudgetKb: Record<string, number> = {
 
 /** A function's build: the KB its cold start loads, and the inputs and text of each part (start-up or lazy). */
 async function bundledKb(entry: string) {
-  const result = await build({
-    ...functionBuild(entry, 'out'),
-    write: false,
-    metafile: true,
-    logLevel: 'silent',
-  });
+  const result = await buildFunction(entry, 'out', { write: false, metafile: true, logLevel: 'silent' });
   const { startup, lazy } = outputFiles(result.metafile);
   const part = (files: Array<{ file: string }>) => ({
     inputs: files.flatMap(({ file }) => Object.keys(result.metafile.outputs[file]!.inputs)),
@@ -64,6 +60,8 @@ describe('function bundles', () => {
     expect(text).not.toMatch(/from\s*"(node:)?http"/);
     // The S3 SDK is loaded by the first request that reaches S3, never by a cold start (shared/clients/s3.ts).
     expect(startup.inputs.filter((input) => input.includes('node_modules/@aws-sdk/client-s3/'))).toEqual([]);
+    // Nor does its XML protocol, which it shares with no start-up client (infra/stacks/lazy-chunks.ts).
+    expect(startup.inputs.filter((input) => input.includes('/protocols/xml/'))).toEqual([]);
     const budget = bundleBudgetsKb[name] ?? BUNDLE_TARGET_KB;
     expect(kb, `${name}: ${kb.toFixed(0)} KB, budget ${budget} KB`).toBeLessThanOrEqual(budget);
     // What was cut out stays out: the SDK's default credential chain, undici, the packages required on first use.
@@ -79,6 +77,7 @@ describe('function bundles', () => {
 describe('packages required on first use', () => {
   it('load from beside the bundle as deployed, and work there', async () => {
     const dir = mkdtempSync(path.join(projectRoot, 'test/.on-demand-'));
+    const s3 = await startS3Local({ directory: path.join(dir, 's3'), buckets: ['bundle-test'] });
     try {
       // A function that matches a pattern, checks a JSON Schema, uses node:http, finds every on-demand package
       // and loads the S3 client (a chunk of its own), built and laid out as the stacks deploy it, run by Node 24
@@ -97,11 +96,19 @@ describe('packages required on first use', () => {
           `import { STATUS_CODES, request } from 'node:http';\n` +
           `console.log(STATUS_CODES[404], typeof request, process.moduleLoadList.some((m) => m.includes('undici')));\n` +
           `for (const name of ${JSON.stringify(onDemandModules)}) console.log(name, createRequire(import.meta.url)(name) ? 'loaded' : 'empty');\n` +
+          // The DynamoDB client at start-up and the S3 client's chunk (with its own copies of the SDK modules the
+          // start-up does not load: infra/stacks/lazy-chunks.ts) in one process, each answering its server.
+          `import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';\n` +
+          `const db = new DynamoDBClient({ endpoint: '${inject('dynamoEndpoint')}', region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } });\n` +
+          `console.log('dynamodb', Array.isArray((await db.send(new ListTablesCommand({}))).TableNames));\n` +
           `import { s3Of } from '${path.join(projectRoot, 'shared/clients/s3')}';\n` +
-          `const s3 = await s3Of({ config: { AWS_REGION: 'us-east-1' } });\n` +
-          `console.log('s3', typeof s3.client.send, typeof s3.getSignedUrl);\n`,
+          `const s3 = await s3Of({ config: { AWS_REGION: 'us-east-1', S3_ENDPOINT: '${s3.endpoint}' } });\n` +
+          `await s3.client.send(new s3.PutObjectCommand({ Bucket: 'bundle-test', Key: 'a.txt', Body: 'chunked' }));\n` +
+          `const got = await s3.client.send(new s3.GetObjectCommand({ Bucket: 'bundle-test', Key: 'a.txt' }));\n` +
+          `const missing = await s3.client.send(new s3.HeadObjectCommand({ Bucket: 'bundle-test', Key: 'b' })).catch((e) => e.name);\n` +
+          `console.log('s3', await got.Body.transformToString(), missing, typeof s3.getSignedUrl);\n`,
       );
-      const bundle = await build({ ...functionBuild(entry, out), metafile: true, logLevel: 'silent' });
+      const bundle = await buildFunction(entry, out, { metafile: true, logLevel: 'silent' });
       // The S3 SDK is a chunk the start-up files do not import.
       const { lazy } = outputFiles(bundle.metafile);
       expect(
@@ -123,15 +130,16 @@ describe('packages required on first use', () => {
         expect(statSync(outfile!).size / 1024, name).toBeLessThanOrEqual(onDemandBudgetKb[name]!);
       }
       const node = path.join(projectRoot, 'node_modules/.bin/node');
-      const lines = execFileSync(node, [path.join(out, 'index.mjs')], { cwd: out, encoding: 'utf8' })
-        .trim()
-        .split('\n');
+      // Asynchronously: the S3 server answers from this process.
+      const { stdout } = await promisify(execFile)(node, [path.join(out, 'index.mjs')], { cwd: out });
+      const lines = stdout.trim().split('\n');
       expect(lines).toEqual([
         `true false ${JSON.stringify([{ path: 'input.email', message: 'must match format "email"' }])} 0`,
         // node:http through its alias: its exports, without undici loaded (shared/clients/node-http.ts).
         'Not Found function false',
         ...onDemandModules.map((name) => `${name} loaded`),
-        's3 function function',
+        'dynamodb true',
+        's3 chunked NotFound function',
       ]);
       rmSync(out, { recursive: true, force: true });
       // A bundle that requires none of them ships none.
@@ -141,6 +149,7 @@ describe('packages required on first use', () => {
       expect(existsSync(path.join(bare, 'node_modules'))).toBe(false);
       rmSync(bare, { recursive: true, force: true });
     } finally {
+      await s3.stop();
       rmSync(dir, { recursive: true, force: true });
     }
   });
