@@ -1,8 +1,8 @@
 // /v1/step-types: every step type a recipe may use, with its configuration's JSON Schema, price, defaults and
 // an example — what an editor builds its forms and validation from: generated from the step registry by
 // `npm run docs` (shared/steps/catalog.ts) into docs/step-types.json and served as written (a test keeps the two
-// alike). /v1/steps/test: one step tried on its own, with the registry's schemas, imported by the first test.
-import stepTypes from '../../docs/step-types.json' with { type: 'json' };
+// alike), a chunk of its own loaded by the first such request. /v1/steps/test: one step tried on its own, with the
+// registry's schemas, imported by the first test.
 import { checkFunctionSettings } from '../../shared/function-settings';
 import { stepTestSchema } from '../../shared/steps/test-step-schema';
 import { apiHandler, endpoint, json } from './endpoint';
@@ -13,7 +13,10 @@ export const handler = apiHandler([
   {
     method: 'GET',
     path: '/v1/step-types',
-    handler: endpoint({ role: 'viewer' }, async () => json(200, stepTypes)),
+    handler: endpoint({ role: 'viewer' }, async () => {
+      const { default: stepTypes } = await import('../../docs/step-types.json', { with: { type: 'json' } });
+      return json(200, stepTypes);
+    }),
   },
   {
     method: 'POST',
