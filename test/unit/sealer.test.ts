@@ -5,7 +5,9 @@ import path from 'node:path';
 import { DecryptCommand, GenerateDataKeyCommand, KMSClient } from '@aws-sdk/client-kms';
 import { mockClient } from 'aws-sdk-client-mock';
 import { describe, expect, it } from 'vitest';
-import { kmsSealer, localKeySealer } from '../../shared/credentials/sealer';
+import { kmsSealer } from '../../shared/credentials/kms-sealer';
+import { localKeySealer, sealerOf } from '../../shared/credentials/sealer';
+import type { Deps } from '../../shared/deps';
 
 const context = { tenantId: 'ten_a', credential: 'openai' };
 
@@ -49,6 +51,26 @@ describe('KMS envelope sealer (KMS has no local emulator: aws-sdk-client-mock)',
     });
     expect(await sealer.open(sealed, context)).toBe('sk-kms-secret');
     await expect(sealer.open(sealed, { ...context, tenantId: 'ten_b' })).rejects.toThrow();
+    kms.restore();
+  });
+
+  it('is what a process with CREDENTIALS_KMS_KEY_ID seals with, its SDK loaded by the first secret', async () => {
+    const kms = mockClient(KMSClient);
+    const dataKey = randomBytes(32);
+    kms
+      .on(GenerateDataKeyCommand)
+      .callsFake(() => ({ Plaintext: Uint8Array.from(dataKey), CiphertextBlob: Buffer.from('wrapped') }));
+    kms.on(DecryptCommand).callsFake(() => ({ Plaintext: Uint8Array.from(dataKey) }));
+    const deps = {
+      config: { AWS_REGION: 'us-east-1', CREDENTIALS_KMS_KEY_ID: 'alias/recipeflow' },
+    } as unknown as Deps;
+    const sealed = await sealerOf(deps).seal('sk-configured', context);
+    expect(sealed.alg).toBe('A256GCM-kms');
+    expect(await sealerOf(deps).open(sealed, context)).toBe('sk-configured');
+    expect(kms.commandCalls(GenerateDataKeyCommand)[0]!.args[0].input).toMatchObject({
+      KeyId: 'alias/recipeflow',
+      EncryptionContext: context,
+    });
     kms.restore();
   });
 });
