@@ -1,7 +1,7 @@
-// /v1/recipes/{id}/executions (start) and /v1/executions (history, one run with its steps).
+// /v1/recipes/{id}/executions (start) and /v1/executions (history, one run with its steps). Cancel and redrive
+// (which compile a resumed run's state machine) are imported by the first such request.
 import * as z from 'zod/mini';
 import { queuePosition } from '../../shared/executions/admission-queue';
-import { cancelExecution, redriveExecution } from '../../shared/executions/execution-control';
 import { executionStatuses, terminalStatuses } from '../../shared/executions/execution-model';
 import {
   getExecutionRecord,
@@ -15,6 +15,8 @@ import { checkFunctionSettings } from '../../shared/function-settings';
 import { apiHandler, endpoint, json, pageQuery } from './endpoint';
 
 checkFunctionSettings('api/executions');
+
+const control = () => import('../../shared/executions/execution-control');
 
 // `{ "input": … }`, or the input object itself: a body whose only field is `input` is the wrapper.
 const startBody = z.pipe(
@@ -64,7 +66,10 @@ export const handler = apiHandler([
     handler: endpoint({ role: 'operator' }, async ({ deps, tenantId, principal, params }) =>
       json(
         200,
-        await cancelExecution(deps, tenantId, params.id!, { id: principal.keyId, role: principal.role }),
+        await (await control()).cancelExecution(deps, tenantId, params.id!, {
+          id: principal.keyId,
+          role: principal.role,
+        }),
       ),
     ),
   },
@@ -74,7 +79,10 @@ export const handler = apiHandler([
     handler: endpoint({ role: 'operator' }, async ({ deps, tenantId, principal, params }) =>
       json(
         202,
-        await redriveExecution(deps, tenantId, params.id!, { id: principal.keyId, role: principal.role }),
+        await (await control()).redriveExecution(deps, tenantId, params.id!, {
+          id: principal.keyId,
+          role: principal.role,
+        }),
       ),
     ),
   },
