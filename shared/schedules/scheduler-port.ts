@@ -1,12 +1,8 @@
 // Where schedules run: one EventBridge Scheduler schedule per record, in the schedule group, targeting the
 // schedule Lambda with a retry policy and a dead-letter queue. Locally the same calls go to the runtime's
-// Scheduler emulator (SCHEDULER_ENDPOINT), which fires the same handler.
-import {
-  CreateScheduleCommand,
-  DeleteScheduleCommand,
-  ResourceNotFoundException,
-  SchedulerClient,
-} from '@aws-sdk/client-scheduler';
+// Scheduler emulator (SCHEDULER_ENDPOINT), which fires the same handler. The SDK is loaded by the first schedule
+// armed or removed (scheduler-sdk.ts).
+import type { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { awsClientSettings, type Config, requireSettings } from '../config';
 import { recordCalls } from '../observability/call-recorder';
 import type { SchedulerPort } from './schedules';
@@ -16,11 +12,18 @@ export const SCHEDULER_SETTINGS = ['SCHEDULE_GROUP', 'SCHEDULE_TARGET_ARN', 'SCH
 
 export function schedulerPort(config: Config, client?: SchedulerClient): SchedulerPort {
   const [group, targetArn, roleArn] = requireSettings(config, SCHEDULER_SETTINGS);
-  const scheduler =
-    client ?? recordCalls(new SchedulerClient(awsClientSettings(config, config.SCHEDULER_ENDPOINT)));
+  let scheduler = client;
+  const sdk = async () => {
+    const loaded = await import('./scheduler-sdk');
+    scheduler ??= recordCalls(
+      new loaded.SchedulerClient(awsClientSettings(config, config.SCHEDULER_ENDPOINT)),
+    );
+    return { ...loaded, scheduler };
+  };
   const name = (tenantId: string, id: string) => `${tenantId}-${id}`.slice(0, 64);
   return {
     async put(tenantId, schedule) {
+      const { CreateScheduleCommand, scheduler } = await sdk();
       await scheduler.send(
         new CreateScheduleCommand({
           Name: name(tenantId, schedule.id),
@@ -45,6 +48,7 @@ export function schedulerPort(config: Config, client?: SchedulerClient): Schedul
       );
     },
     async remove(tenantId, id) {
+      const { DeleteScheduleCommand, ResourceNotFoundException, scheduler } = await sdk();
       await scheduler
         .send(new DeleteScheduleCommand({ Name: name(tenantId, id), GroupName: group }))
         .catch((error: unknown) => {
