@@ -32,9 +32,14 @@ function builtFunction(entry: string): string {
     process.once('exit', () => rmSync(root, { recursive: true, force: true }));
     const entries = [...new Set([entry, ...Object.values(lambdaEntries())])].filter((e) => !builds.has(e));
     const jobs = Object.fromEntries(entries.map((e, i) => [e, path.join(root, String(i))]));
+    // The Node that runs this app (Node 24 under npm scripts), running tsx's command line.
     execFileSync(
-      path.join(projectRoot, 'node_modules/.bin/tsx'),
-      [path.join(import.meta.dirname, 'build-function.ts'), JSON.stringify(jobs)],
+      process.execPath,
+      [
+        path.join(projectRoot, 'node_modules/tsx/dist/cli.mjs'),
+        path.join(import.meta.dirname, 'build-function.ts'),
+        JSON.stringify(jobs),
+      ],
       { cwd: projectRoot },
     );
     for (const [e, dir] of Object.entries(jobs)) builds.set(e, dir);
