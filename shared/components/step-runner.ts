@@ -4,7 +4,8 @@ import type { Deps } from '../deps';
 import type { RunState, StepRecord } from '../executions/execution-model';
 import { recordStepAttempt } from '../executions/execution-repository';
 import { hydrateReferenced, isPayloadRef, stepOutputName, storeIfLarge } from '../executions/payload-store';
-import { logger, MetricUnit, measureBy, metrics } from '../observability/observability';
+import { MetricUnit, measureBy, metrics } from '../observability/metrics';
+import { logger } from '../observability/observability';
 import type { Step } from '../recipes/recipe-schema';
 import { StepRejected, toStepError } from './step-errors';
 

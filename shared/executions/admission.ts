@@ -11,7 +11,8 @@ import { type Account, admitUpdate, dequeueUpdate, getAccount, ledgerPut } from 
 import { plans } from '../credits/plans';
 import { failedConditions } from '../data/transactions';
 import type { Deps } from '../deps';
-import { countBy, logger, MetricUnit, metrics } from '../observability/observability';
+import { countBy, MetricUnit, metrics } from '../observability/metrics';
+import { logger } from '../observability/observability';
 import { getSettings } from '../settings/settings';
 import { admissionDelete, oldestQueued } from './admission-queue';
 import type { ExecutionRecord, RunState } from './execution-model';

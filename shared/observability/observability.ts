@@ -1,7 +1,8 @@
 // One place that builds the process's logger and metrics (Powertools for AWS Lambda), and the middy
 // middlewares every handler wears. Logs are JSON with the ids that lead to a run (tenantId, executionId,
 // stepId, and the Lambda request id); no secret or request body is ever logged. Metrics are EMF with
-// low-cardinality dimensions only (step type, trigger), never a tenant or run id.
+// low-cardinality dimensions only (step type, trigger), never a tenant or run id (./metrics.ts, imported only by
+// the code that measures, so a function that emits none does not load Powertools Metrics).
 //
 // Locally (RECIPEFLOW_RUNTIME=local) the same calls run: logs are short one-line JSON at WARN unless LOG_LEVEL
 // says otherwise, and metrics are not printed (POWERTOOLS_METRICS_DISABLED).
@@ -12,11 +13,9 @@
 import { LogFormatter, Logger, LogItem } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { LogAttributes, UnformattedAttributes } from '@aws-lambda-powertools/logger/types';
-import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
-import type { MetricUnit as Unit } from '@aws-lambda-powertools/metrics/types';
 import type middy from '@middy/core';
 
-const SERVICE = 'recipeflow';
+export const SERVICE = 'recipeflow';
 const local = process.env.RECIPEFLOW_RUNTIME !== 'cloud';
 
 /** Locally: time, level, message and the ids, on one line; no Lambda context noise. */
@@ -38,36 +37,20 @@ export const logger = new Logger({
   ...(local ? { logFormatter: new LocalFormatter() } : {}),
 });
 
-if (local) process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
-export const metrics = new Metrics({ namespace: 'Recipeflow', serviceName: SERVICE });
+/** What runs after every call: the metrics module (./metrics.ts) adds its flush when a function imports it. */
+const afterEachCall: Array<() => void> = [];
 
-export { MetricUnit };
+export function afterEveryCall(work: () => void): void {
+  afterEachCall.push(work);
+}
 
 /** The middlewares every Lambda handler wears: logger context (keys reset per call) and the metrics flush. */
 export function observed(): middy.MiddlewareObj[] {
-  // Published only when the call added some: Powertools' own flush warns on every call that added none.
-  const flush = () => {
-    if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
+  const after = () => {
+    for (const work of afterEachCall) work();
   };
   return [
     injectLambdaContext(logger, { resetKeys: true }),
-    { after: flush, onError: flush },
+    { after, onError: after },
   ] as middy.MiddlewareObj[];
-}
-
-/** A metric with one low-cardinality dimension of its own besides the service (published at once). */
-export function measureBy(
-  name: string,
-  unit: Unit,
-  value: number,
-  dimension: string,
-  dimensionValue: string,
-) {
-  const single = metrics.singleMetric();
-  single.addDimension(dimension, dimensionValue);
-  single.addMetric(name, unit, value);
-}
-
-export function countBy(name: string, dimension: string, value: string, amount = 1): void {
-  measureBy(name, MetricUnit.Count, amount, dimension, value);
 }
