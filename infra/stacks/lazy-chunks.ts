@@ -45,6 +45,7 @@ async function startupGraph(options: BuildOptions): Promise<StartupGraph> {
     outdir: undefined,
     outfile: path.join(root, 'startup.mjs'),
     write: false,
+    sourcemap: false,
     metafile: true,
     logLevel: 'silent',
     plugins: [
