@@ -114,8 +114,8 @@ function declaresSideEffects(file: string): boolean | undefined {
   return sideEffects === false ? false : undefined;
 }
 
+/** Copies are SDK modules: JavaScript and the odd package.json. */
 const loaders: Record<string, Loader> = {
-  '.ts': 'ts',
   '.json': 'json',
   '.mjs': 'js',
   '.cjs': 'js',
