@@ -1,7 +1,7 @@
 // Starts what the suites share: one in-memory DynamoDB Local for integration tests, and the local runtime
 // (`npm start`'s entry point, as a child process on a free port and a temp data folder) for e2e tests.
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
@@ -38,6 +38,9 @@ export default async function setup(project: TestProject) {
   project.provide('jwt', jwt);
   return async () => {
     await stopProcess(runtime.child);
+    // What the shared runtime logged, to trace a run a test saw stuck.
+    mkdirSync('test-results', { recursive: true });
+    writeFileSync('test-results/runtime.log', runtime.output());
     await dynamo.stop();
     rmSync(dataDir, { recursive: true, force: true });
   };

@@ -1,7 +1,8 @@
 // The local S3-protocol server (s3rver), data on disk under the data folder, listening on 127.0.0.1 only. Its
 // object events stand in for S3 event notifications. Clients reach it through a small front that refuses
 // presigned requests real S3 would refuse (signature over the headers sent, expiry, checksums), since s3rver
-// itself does not verify SigV4.
+// itself does not verify SigV4, and that orders the reads and writes of each object, since s3rver writes an
+// object in place where S3 replaces it atomically.
 import { mkdirSync } from 'node:fs';
 import { createServer, request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
 import S3rver from 's3rver';
@@ -33,7 +34,8 @@ export async function startS3Local(options: {
     }),
   });
   const backend = (await server.run()) as { port: number };
-  const front = createServer((req, res) => void forward(req, res, backend.port));
+  const locks = new ObjectLocks();
+  const front = createServer((req, res) => void forward(req, res, backend.port, locks));
   const port = await listen(front, options.port ?? 0);
   return {
     endpoint: `http://127.0.0.1:${port}`,
@@ -46,7 +48,7 @@ export async function startS3Local(options: {
   };
 }
 
-async function forward(req: IncomingMessage, res: ServerResponse, backendPort: number) {
+async function forward(req: IncomingMessage, res: ServerResponse, backendPort: number, locks: ObjectLocks) {
   const chunks: Buffer[] = [];
   for await (const chunk of req) chunks.push(chunk as Buffer);
   const body = Buffer.concat(chunks);
@@ -63,6 +65,12 @@ async function forward(req: IncomingMessage, res: ServerResponse, backendPort: n
     res.writeHead(refused.status, { 'content-type': 'application/xml' }).end(s3ErrorXml(refused));
     return;
   }
+  // Held until the answer is sent: a reader sees the whole object a write left, never one being written.
+  const object = objectOf(req.url ?? '/');
+  if (object && req.method !== 'OPTIONS') {
+    const release = await locks.acquire(object, req.method !== 'GET' && req.method !== 'HEAD');
+    res.once('close', release);
+  }
   const upstream = httpRequest(
     { host: '127.0.0.1', port: backendPort, method: req.method, path: req.url, headers: req.headers },
     (answer) => {
@@ -75,6 +83,66 @@ async function forward(req: IncomingMessage, res: ServerResponse, backendPort: n
     res.end();
   });
   upstream.end(body);
+}
+
+/** `bucket/key` of a path-style object URL; undefined for a bucket's own URL (listings, multi-delete). */
+function objectOf(url: string): string | undefined {
+  const pathname = new URL(url, 'http://s3.local').pathname;
+  const slash = pathname.indexOf('/', 1);
+  return slash > 0 && slash < pathname.length - 1 ? decodeURIComponent(pathname.slice(1)) : undefined;
+}
+
+/**
+ * Per object, readers share and a writer is alone, granted in arrival order (a waiting writer is not passed by
+ * later readers).
+ */
+class ObjectLocks {
+  private readonly held = new Map<
+    string,
+    { readers: number; writing: boolean; waiting: Array<{ write: boolean; grant: () => void }> }
+  >();
+
+  acquire(object: string, write: boolean): Promise<() => void> {
+    let entry = this.held.get(object);
+    if (!entry) {
+      entry = { readers: 0, writing: false, waiting: [] };
+      this.held.set(object, entry);
+    }
+    const lock = entry;
+    return new Promise((resolve) => {
+      let released = false;
+      const release = () => {
+        if (released) return;
+        released = true;
+        if (write) lock.writing = false;
+        else lock.readers -= 1;
+        this.grant(object, lock);
+      };
+      lock.waiting.push({
+        write,
+        grant: () => {
+          if (write) lock.writing = true;
+          else lock.readers += 1;
+          resolve(release);
+        },
+      });
+      this.grant(object, lock);
+    });
+  }
+
+  private grant(
+    object: string,
+    lock: { readers: number; writing: boolean; waiting: Array<{ write: boolean; grant: () => void }> },
+  ) {
+    while (lock.waiting.length > 0 && !lock.writing) {
+      const next = lock.waiting[0]!;
+      if (next.write && lock.readers > 0) break;
+      lock.waiting.shift();
+      next.grant();
+      if (next.write) break;
+    }
+    if (!lock.writing && lock.readers === 0 && lock.waiting.length === 0) this.held.delete(object);
+  }
 }
 
 function corsXml(rules: typeof artifactCors): string {

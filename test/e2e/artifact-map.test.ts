@@ -17,12 +17,13 @@ const upload = (filename: string, contentType: string, body: string, triggerId?:
   uploadArtifact(api, { filename, contentType, body, ...(triggerId ? { triggerId } : {}) });
 
 async function finished(id: string) {
+  let run: Record<string, any> = {};
   for (let i = 0; i < 600; i++) {
-    const run = (await api('GET', `/v1/executions/${id}`)).body!;
+    run = (await api('GET', `/v1/executions/${id}`)).body!;
     if (!['queued', 'running'].includes(run.status)) return run;
     await sleep(100);
   }
-  throw new Error(`run ${id} did not finish`);
+  throw new Error(`run ${id} did not finish: ${JSON.stringify(run)}`);
 }
 
 async function resultLines(artifactId: string) {

@@ -1,0 +1,61 @@
+// S3 replaces an object atomically: a GET during a PUT of the same key returns the whole old object or the
+// whole new one. s3rver truncates the file and writes it in place, so a read beside a write could stream a
+// torn object, or fewer bytes than its Content-Length (a client then waits forever). The local server's front
+// orders reads and writes of one object, as the service's guarantee requires (an upload event delivered twice
+// writes the run's rows twice while the run reads them).
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { S3Client } from '@aws-sdk/client-s3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startS3Local } from '../../infra/local/s3-local';
+import { s3Of } from '../../shared/clients/s3';
+import { loadConfig } from '../../shared/config';
+import { createDeps } from '../../shared/deps';
+
+const bucket = 'atomic-test';
+let s3: Awaited<ReturnType<typeof startS3Local>>;
+let dir: string;
+let client: S3Client;
+let sdk: Awaited<ReturnType<typeof s3Of>>;
+
+beforeAll(async () => {
+  dir = mkdtempSync(path.join(tmpdir(), 'recipeflow-s3-atomic-'));
+  s3 = await startS3Local({ directory: dir, buckets: [bucket] });
+  sdk = await s3Of(createDeps(loadConfig({ ...process.env, S3_ENDPOINT: s3.endpoint })));
+  client = sdk.client;
+});
+afterAll(async () => {
+  await s3.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('the local S3 server', () => {
+  it('gives a reader beside writers of the same key a whole object, old or new, never a torn one', async () => {
+    const Key = 'uploads/rows.json';
+    // Two versions of ~2 MB each, told apart by their first byte; each is one repeated letter.
+    const version = (letter: string) => letter.repeat(2 * 1024 * 1024);
+    const put = (letter: string) =>
+      client.send(new sdk.PutObjectCommand({ Bucket: bucket, Key, Body: version(letter) }));
+    const get = async () => {
+      const object = await client.send(
+        new sdk.GetObjectCommand({ Bucket: bucket, Key }),
+        // A torn read used to leave the response waiting for bytes that never came.
+        { abortSignal: AbortSignal.timeout(20_000) },
+      );
+      return object.Body!.transformToString();
+    };
+    await put('a');
+    const reads: Array<Promise<string>> = [];
+    const writes: Array<Promise<unknown>> = [];
+    for (let round = 0; round < 8; round++) {
+      writes.push(put(round % 2 ? 'a' : 'b'));
+      reads.push(get(), get());
+    }
+    await Promise.all(writes);
+    for (const text of await Promise.all(reads)) {
+      expect(text.length).toBe(2 * 1024 * 1024);
+      expect(text === version('a') || text === version('b')).toBe(true);
+    }
+  }, 60_000);
+});
