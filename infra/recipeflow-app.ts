@@ -17,11 +17,14 @@ export function buildRecipeflow(app: App) {
     dataKey: data.key,
     prefix,
   });
+  // `cdk synth -c auditBatchingWindowSeconds=0` chains audit events as soon as the stream delivers them.
+  const auditWindow = app.node.tryGetContext('auditBatchingWindowSeconds') as string | number | undefined;
   const triggers = new TriggersStack(app, 'RecipeflowTriggers', {
     table: data.table,
     dataKey: data.key,
     prefix,
     executionLogs: workflows.executionLogs,
+    ...(auditWindow === undefined ? {} : { auditBatchingWindowSeconds: Number(auditWindow) }),
   });
   const api = new ApiStack(app, 'RecipeflowApi', {
     table: data.table,

@@ -1,5 +1,7 @@
 // Emulates a Lambda event source mapping of the table's stream: polls DynamoDB Local's stream and hands
 // batches to the same handler, in the Lambda event shape, retrying a batch from its first failed record.
+// With a batching window (the mapping's MaximumBatchingWindowInSeconds) records are gathered until the batch
+// is full or the window, counted from the first record gathered, has passed.
 // A filter drops records before the handler sees them, as the mapping's filter criteria do (dropped records
 // count as processed). Positions are checkpointed under the data folder so a restart does not replay the
 // stream; each consumer has its own, as each mapping reads the stream on its own.
@@ -18,6 +20,8 @@ import { writeFileAtomic } from './atomic-file';
 import { invokeAs } from './lambda-context';
 
 const SHARD_REFRESH_MS = 5_000;
+/** Records per invocation at most (the mapping's BatchSize). */
+const BATCH_SIZE = 100;
 
 type StreamHandler = (
   event: DynamoDBStreamEvent,
@@ -34,6 +38,8 @@ export async function startStreamPoller(options: {
   /** The mapping's filter criteria: which records reach the handler. */
   filter?: (record: _Record) => boolean;
   intervalMs?: number;
+  /** The mapping's batching window: how long records are gathered before an invocation (0: at once). */
+  batchingWindowMs?: number;
   /** Told of every batch handed to the handler and how long it took (what Lambda would bill). */
   onInvoke?: (ms: number) => void;
 }) {
@@ -47,6 +53,9 @@ export async function startStreamPoller(options: {
   if (!streamArn) throw new Error(`table ${options.tableName} has no stream`);
   const checkpoints: Record<string, string> = readCheckpoints(options.checkpointFile);
   const iterators = new Map<string, string | undefined>();
+  // Per shard, records read but not yet handed over (nor checkpointed) while the batching window is open.
+  const gathered = new Map<string, { records: _Record[]; since: number }>();
+  const windowMs = options.batchingWindowMs ?? 0;
   let running = true;
   let pending = Promise.resolve();
 
@@ -76,40 +85,53 @@ export async function startStreamPoller(options: {
     return shards.ids;
   }
 
-  async function pollOnce(): Promise<void> {
+  /** One poll of every shard; `flush` hands over what is gathered without waiting for the window. */
+  async function pollOnce(flush = false): Promise<void> {
     for (const shardId of await shardIds()) {
+      const batch = gathered.get(shardId) ?? { records: [], since: 0 };
       const iterator = await iteratorFor(shardId);
-      if (!iterator) continue;
-      const { Records = [], NextShardIterator } = await streams.send(
-        new GetRecordsCommand({ ShardIterator: iterator, Limit: 100 }),
-      );
+      if (iterator && batch.records.length < BATCH_SIZE) {
+        const { Records = [], NextShardIterator } = await streams.send(
+          new GetRecordsCommand({ ShardIterator: iterator, Limit: BATCH_SIZE - batch.records.length }),
+        );
+        if (Records.length > 0 && batch.records.length === 0) batch.since = Date.now();
+        batch.records.push(...Records);
+        iterators.set(shardId, NextShardIterator);
+        if (!NextShardIterator) shards = undefined; // the shard closed: a new one follows it
+      }
+      const Records = batch.records;
+      if (Records.length === 0) continue;
+      if (!flush && Records.length < BATCH_SIZE && Date.now() - batch.since < windowMs) {
+        gathered.set(shardId, batch);
+        continue;
+      }
+      gathered.delete(shardId);
       const delivered = options.filter ? Records.filter(options.filter) : Records;
-      if (Records.length > 0 && delivered.length === 0) {
+      if (delivered.length === 0) {
         checkpoints[shardId] = Records.at(-1)!.dynamodb!.SequenceNumber!;
         writeFileAtomic(options.checkpointFile, JSON.stringify(checkpoints));
-      } else if (Records.length > 0) {
-        const handler = await options.handler();
-        const started = performance.now();
-        const { batchItemFailures } = await invokeAs(options.functionName, handler, {
-          Records: delivered.map((r) => toLambdaRecord(r, streamArn!)),
-        }).finally(() => options.onInvoke?.(performance.now() - started));
-        const failed = batchItemFailures[0]?.itemIdentifier;
-        const done = failed
-          ? Records.slice(
-              0,
-              Records.findIndex((r) => r.dynamodb?.SequenceNumber === failed),
-            )
-          : Records;
-        const last = done.at(-1)?.dynamodb?.SequenceNumber;
-        if (last) checkpoints[shardId] = last;
-        writeFileAtomic(options.checkpointFile, JSON.stringify(checkpoints));
-        if (failed) {
-          iterators.delete(shardId); // re-read from the failed record
-          continue;
-        }
+        continue;
       }
-      iterators.set(shardId, NextShardIterator);
-      if (!NextShardIterator) shards = undefined; // the shard closed: a new one follows it
+      const handler = await options.handler();
+      const started = performance.now();
+      // A handler that throws leaves the checkpoint where it was: the loop re-reads from there.
+      const after = iterators.get(shardId);
+      iterators.delete(shardId);
+      const { batchItemFailures } = await invokeAs(options.functionName, handler, {
+        Records: delivered.map((r) => toLambdaRecord(r, streamArn!)),
+      }).finally(() => options.onInvoke?.(performance.now() - started));
+      const failed = batchItemFailures[0]?.itemIdentifier;
+      const done = failed
+        ? Records.slice(
+            0,
+            Records.findIndex((r) => r.dynamodb?.SequenceNumber === failed),
+          )
+        : Records;
+      const last = done.at(-1)?.dynamodb?.SequenceNumber;
+      if (last) checkpoints[shardId] = last;
+      writeFileAtomic(options.checkpointFile, JSON.stringify(checkpoints));
+      // Re-read from the failed record; else carry on after the batch.
+      if (!failed) iterators.set(shardId, after);
     }
   }
 
@@ -142,7 +164,9 @@ export async function startStreamPoller(options: {
               }),
             );
           failures += 1;
+          // Read again from the checkpoints: what was gathered comes again.
           iterators.clear();
+          gathered.clear();
           shards = undefined;
         },
       );
@@ -152,11 +176,14 @@ export async function startStreamPoller(options: {
   };
   void loop();
   return {
-    /** Runs polls until one finds nothing new (tests use it to wait for the stream consumers). */
+    /**
+     * Hands over what is gathered and polls until a poll finds nothing new, the window aside (tests use it to
+     * wait for the stream consumers).
+     */
     drain: async () => {
       await pending;
-      await pollOnce();
-      await pollOnce();
+      await pollOnce(true);
+      await pollOnce(true);
     },
     stop: async () => {
       running = false;

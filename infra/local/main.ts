@@ -8,15 +8,26 @@ const dataDir = process.env.RECIPEFLOW_DATA_DIR ?? '.local';
 const directoryPort =
   process.env.DEMO_DIRECTORY_PORT === undefined ? port + 1 : Number(process.env.DEMO_DIRECTORY_PORT);
 
+/** A setting in seconds from the environment, when given: a number from 0 to `max`. */
+function secondsSetting(name: string, max = Number.POSITIVE_INFINITY): number | undefined {
+  const value = process.env[name];
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (value.trim() === '' || !(n >= 0 && n <= max))
+    throw new Error(`${name} must be a number of seconds from 0 to ${max} (it is "${value}")`);
+  return n;
+}
+
 try {
-  const ttl = process.env.AUTHORIZER_CACHE_TTL_SECONDS;
-  if (ttl !== undefined && !(Number(ttl) >= 0))
-    throw new Error(`AUTHORIZER_CACHE_TTL_SECONDS must be a number of seconds, 0 or more (it is "${ttl}")`);
+  const ttl = secondsSetting('AUTHORIZER_CACHE_TTL_SECONDS', 3600);
+  // Lambda's MaximumBatchingWindowInSeconds: 0 to 300.
+  const auditWindow = secondsSetting('AUDIT_BATCHING_WINDOW_SECONDS', 300);
   const runtime = await startRuntime({
     port,
     dataDir,
     directoryPort,
-    ...(ttl === undefined ? {} : { authorizerTtlSeconds: Number(ttl) }),
+    ...(ttl === undefined ? {} : { authorizerTtlSeconds: ttl }),
+    ...(auditWindow === undefined ? {} : { auditBatchingWindowSeconds: auditWindow }),
   });
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
   console.log(

@@ -8,6 +8,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { _Record } from '@aws-sdk/client-dynamodb-streams';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { type ApiHandlerName, componentFunctions } from '../../shared/api/routes';
+import { AUDIT_BATCHING_WINDOW_SECONDS } from '../../shared/audit/archive';
 import { loadConfig } from '../../shared/config';
 import { ACCOUNT_SORT_KEY } from '../../shared/data/keys';
 import { createDeps } from '../../shared/deps';
@@ -35,6 +36,8 @@ export interface RuntimeOptions {
   directoryPort?: number;
   /** The local gateway's authorizer cache; the API stack's TTL unless told (tests shorten it). */
   authorizerTtlSeconds?: number;
+  /** The audit consumer's batching window; the triggers stack's unless told (tests shorten it). */
+  auditBatchingWindowSeconds?: number;
 }
 
 export interface Runtime {
@@ -111,6 +114,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       name: 'table-stream' | 'admission',
       checkpoints: string,
       filter?: (r: _Record) => boolean,
+      batchingWindowMs = 0,
     ) =>
       startStreamPoller({
         dynamo: client,
@@ -119,10 +123,16 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
         checkpointFile: path.join(dataDir, checkpoints),
         functionName: `recipeflow-${name}`,
         filter,
+        batchingWindowMs,
         handler: () => loadTrigger(name),
         onInvoke: (ms) => invocations.push({ name, ms }),
       });
-    const streams = await consumer('table-stream', 'stream-checkpoints.json');
+    const streams = await consumer(
+      'table-stream',
+      'stream-checkpoints.json',
+      undefined,
+      (options.auditBatchingWindowSeconds ?? AUDIT_BATCHING_WINDOW_SECONDS) * 1000,
+    );
     // As the cloud mapping's filter criteria: account items whose `queued` count is there and not 0.
     const admitter = await consumer(
       'admission',

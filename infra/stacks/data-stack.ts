@@ -105,7 +105,7 @@ export class DataStack extends Stack {
         },
       ],
     });
-    // Audit events are archived here, one object per tenant per stream batch, immutable for a year
+    // Audit events are archived here, one object per tenant per stream batch (its batching window), immutable for a year
     // (Object Lock, compliance).
     this.auditArchive = new Bucket(this, 'AuditArchive', {
       ...tenantData,

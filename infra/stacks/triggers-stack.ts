@@ -17,6 +17,7 @@ import { SqsDestination } from 'aws-cdk-lib/aws-s3-notifications';
 import { CfnScheduleGroup } from 'aws-cdk-lib/aws-scheduler';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
+import { AUDIT_BATCHING_WINDOW_SECONDS } from '../../shared/audit/archive';
 import { ACCOUNT_SORT_KEY } from '../../shared/data/keys';
 
 /** The admitter's filter criteria: changes to account items whose `queued` count is not 0. */
@@ -37,6 +38,8 @@ export interface TriggersStackProps extends StackProps {
   prefix: string;
   /** The recipe state machines' execution log (errors only). */
   executionLogs: ILogGroup;
+  /** The audit consumer's batching window (0–300 s); AUDIT_BATCHING_WINDOW_SECONDS unless told. */
+  auditBatchingWindowSeconds?: number;
 }
 
 /** A dead-letter queue, with an alarm as soon as anything lands in it. */
@@ -88,6 +91,11 @@ export class TriggersStack extends Stack {
       'TableStreamFailures',
       "the on-failure destination of the table stream's consumers and the status-change rule",
     );
+    const auditWindow = props.auditBatchingWindowSeconds ?? AUDIT_BATCHING_WINDOW_SECONDS;
+    if (!Number.isInteger(auditWindow) || auditWindow < 0 || auditWindow > 300)
+      throw new Error(
+        `auditBatchingWindowSeconds must be a whole number of seconds from 0 to 300 (it is ${auditWindow})`,
+      );
     const tableStream = bundledFunction(this, 'TableStream', {
       entry: 'functions/triggers/table-stream.ts',
       environment: { TABLE_NAME: props.table.tableName, AUDIT_BUCKET: auditBucket },
@@ -119,6 +127,8 @@ export class TriggersStack extends Stack {
         retryAttempts: 10,
         // One batch per shard at a time: the audit chain is appended in stream order.
         parallelizationFactor: 1,
+        // Records gathered for a while make one batch: one archive object per tenant per window, not per run.
+        maxBatchingWindow: Duration.seconds(auditWindow),
         onFailure: new SqsDlq(streamFailures),
       }),
     );

@@ -6,6 +6,15 @@ import { setting } from '../config';
 import type { Deps } from '../deps';
 import type { AuditEvent } from './audit-log';
 
+/**
+ * How long the table stream's mapping gathers records before it invokes the audit consumer (its
+ * MaximumBatchingWindowInSeconds; the local runtime's too). The audit archive writes one object per tenant per
+ * batch, so under steady traffic a tenant's runs share one S3 PUT per window instead of paying one or two
+ * each; a run's audit events are chained up to one window after it starts or ends, and archived one window
+ * later. 0 invokes at once.
+ */
+export const AUDIT_BATCHING_WINDOW_SECONDS = 10;
+
 const seqPart = (seq: number) => String(seq).padStart(12, '0');
 
 /** Where the events of one tenant, in chain order, are archived together. */

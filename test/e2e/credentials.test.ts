@@ -147,8 +147,27 @@ describe('credentials', () => {
     for (const execution of (await api('GET', '/v1/executions?limit=100')).body!.items) {
       await api('GET', `/v1/executions/${execution.id}`);
     }
-    await new Promise((r) => setTimeout(r, 500)); // let the audit stream catch up
-    await api('GET', '/v1/audit?limit=100');
+    // Audit events are chained one batching window after the change and archived one window later: wait until
+    // the archive holds the newest event, so the search below covers the chain and the archive alike.
+    await expect
+      .poll(
+        async () => {
+          const events = (await api('GET', '/v1/audit?limit=100')).body!.items as Array<{
+            seq: number;
+            action: string;
+          }>;
+          const newest = Math.max(...events.map((event) => event.seq));
+          const archivedUpTo = filesUnder(dataDir).map((file) =>
+            Number(/(\d{12})-(\d{12})\.jsonl/.exec(file)?.[2] ?? -1),
+          );
+          return (
+            events.some((event) => event.action.startsWith('PUT /v1/credentials')) &&
+            archivedUpTo.some((seq) => seq >= newest)
+          );
+        },
+        { timeout: 20_000, interval: 250 },
+      )
+      .toBe(true);
     for (const secret of [SECRET, TOKEN]) {
       for (const body of bodies) expect(body).not.toContain(secret);
       expect(runtime.output()).not.toContain(secret);

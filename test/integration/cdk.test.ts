@@ -9,6 +9,7 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildRecipeflow } from '../../infra/recipeflow-app';
 import { apiRoutes, componentFunctions } from '../../shared/api/routes';
+import { AUDIT_BATCHING_WINDOW_SECONDS } from '../../shared/audit/archive';
 import { functionSettings as platformSettings } from '../../shared/function-settings';
 import { stepFunctionSettings } from '../../shared/steps/registry';
 
@@ -214,7 +215,7 @@ describe('cdk synth', () => {
     }
   });
 
-  it('archives audit events to an Object Lock bucket from the table stream', () => {
+  it('archives audit events to an Object Lock bucket from the table stream, batched over a window', () => {
     Template.fromStack(stacks.data).hasResourceProperties('AWS::S3::Bucket', {
       ObjectLockEnabled: true,
       ObjectLockConfiguration: {
@@ -226,7 +227,17 @@ describe('cdk synth', () => {
       FunctionResponseTypes: ['ReportBatchItemFailures'],
       StartingPosition: 'TRIM_HORIZON',
       DestinationConfig: { OnFailure: { Destination: Match.anyValue() } },
+      // One archive object per tenant per window, the window the local runtime emulates by default.
+      MaximumBatchingWindowInSeconds: AUDIT_BATCHING_WINDOW_SECONDS,
+      ParallelizationFactor: 1,
     });
+    // The admitter waits for no window: a freed slot is filled at once.
+    const mappings = Template.fromStack(stacks.triggers).findResources('AWS::Lambda::EventSourceMapping', {
+      Properties: { FilterCriteria: Match.anyValue() },
+    });
+    expect(Object.keys(mappings)).toHaveLength(1);
+    for (const mapping of Object.values(mappings))
+      expect(mapping.Properties.MaximumBatchingWindowInSeconds).toBeUndefined();
   });
 
   it('admits queued runs from a second stream consumer invoked only for accounts with runs waiting', () => {

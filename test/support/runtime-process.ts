@@ -24,6 +24,9 @@ export async function startRuntimeProcess(dataDir: string, env: Record<string, s
       // The gateway caches authorizer answers per key as API Gateway does (30 s); 1 s keeps the tests of
       // revocation, suspension and outages short while still going through the cache.
       AUTHORIZER_CACHE_TTL_SECONDS: '1',
+      // The audit consumer gathers stream records for 10 s before it is invoked, as the triggers stack's
+      // mapping does; 1 s keeps the audit tests short while still going through the window.
+      AUDIT_BATCHING_WINDOW_SECONDS: '1',
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
