@@ -30,6 +30,8 @@ export async function startRuntimeProcess(dataDir: string, env: Record<string, s
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
+    // A process group of its own: tsx runs the runtime in a child node, which a last-resort SIGKILL must reach.
+    detached: true,
   });
   let output = '';
   child.stdout?.on('data', (c: Buffer) => {
@@ -56,6 +58,12 @@ export async function stopProcess(child: ChildProcess): Promise<number | null> {
   const timeout = new AbortController();
   await Promise.race([exited, sleep(15_000, undefined, { signal: timeout.signal }).catch(() => {})]);
   timeout.abort(); // a pending timer would keep the test process alive
-  if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  if (child.exitCode === null && child.signalCode === null && child.pid) {
+    try {
+      process.kill(-child.pid, 'SIGKILL');
+    } catch {
+      // the group is gone already
+    }
+  }
   return child.exitCode;
 }
