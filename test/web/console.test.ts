@@ -286,6 +286,8 @@ describe('the web console', { timeout: 240_000 }, () => {
     await expect.poll(() => page.getByRole('row', { name: /incoming leads/ }).count()).toBe(0);
 
     await page.getByRole('link', { name: 'Audit' }).click();
+    // Events arrive a batching window after the change; the page says so.
+    await page.getByText(/within the deployment's batching window/).waitFor();
     await page.getByRole('button', { name: 'Verify chain' }).click();
     await page
       .getByRole('status')

@@ -52,6 +52,10 @@ export function AuditPage() {
           Verify chain
         </button>
       </PageHeader>
+      <p className="muted">
+        Events are chained in batches from the database's change stream: a change shows here within the
+        deployment's batching window (10 s unless it was configured otherwise).
+      </p>
       <div aria-live="polite">
         {verification ? (
           <p className={verification.valid ? 'ok' : 'error'} role="status">
