@@ -66,10 +66,12 @@ async function forward(req: IncomingMessage, res: ServerResponse, backendPort: n
     return;
   }
   // Held until the answer is sent: a reader sees the whole object a write left, never one being written.
-  const object = objectOf(req.url ?? '/');
-  if (object && req.method !== 'OPTIONS') {
-    const release = await locks.acquire(object, req.method !== 'GET' && req.method !== 'HEAD');
-    res.once('close', release);
+  const access = objectAccess(req.method ?? 'GET', req.url ?? '/');
+  if (access) {
+    const closed = new Promise((resolve) => res.once('close', resolve));
+    const release = await locks.acquire(access.object, access.write);
+    void closed.then(release);
+    if (res.destroyed) return; // the caller left while it waited
   }
   const upstream = httpRequest(
     { host: '127.0.0.1', port: backendPort, method: req.method, path: req.url, headers: req.headers },
@@ -85,11 +87,22 @@ async function forward(req: IncomingMessage, res: ServerResponse, backendPort: n
   upstream.end(body);
 }
 
-/** `bucket/key` of a path-style object URL; undefined for a bucket's own URL (listings, multi-delete). */
-function objectOf(url: string): string | undefined {
-  const pathname = new URL(url, 'http://s3.local').pathname;
+/**
+ * Whether a request reads or replaces an object (`bucket/key` of a path-style URL): GET and HEAD read it; a PUT
+ * (an upload or a copy onto it), a DELETE and the POST completing a multipart upload replace it. A bucket's own
+ * URL (listings, multi-delete), CORS preflights and the other multipart calls (start, parts, abort) touch no
+ * object.
+ */
+function objectAccess(method: string, url: string): { object: string; write: boolean } | undefined {
+  const { pathname, searchParams } = new URL(url, 'http://s3.local');
   const slash = pathname.indexOf('/', 1);
-  return slash > 0 && slash < pathname.length - 1 ? decodeURIComponent(pathname.slice(1)) : undefined;
+  if (slash < 0 || slash === pathname.length - 1) return undefined;
+  const object = decodeURIComponent(pathname.slice(1));
+  const multipart = searchParams.has('uploadId');
+  if (method === 'GET' || method === 'HEAD') return multipart ? undefined : { object, write: false };
+  if (method === 'PUT' || method === 'DELETE') return multipart ? undefined : { object, write: true };
+  if (method === 'POST' && multipart) return { object, write: true };
+  return undefined;
 }
 
 /**

@@ -6,6 +6,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startS3Local } from '../../infra/local/s3-local';
@@ -57,5 +58,30 @@ describe('the local S3 server', () => {
       expect(text.length).toBe(2 * 1024 * 1024);
       expect(text === version('a') || text === version('b')).toBe(true);
     }
+  }, 60_000);
+
+  it('lets a key go when a caller leaves while it waits for it', async () => {
+    const Key = 'uploads/left.json';
+    const timeout = () => ({ abortSignal: AbortSignal.timeout(20_000) });
+    const put = (text: string) =>
+      client.send(new sdk.PutObjectCommand({ Bucket: bucket, Key, Body: text }), timeout());
+    const get = (options = timeout()) =>
+      client.send(new sdk.GetObjectCommand({ Bucket: bucket, Key }), options);
+    await put('x'.repeat(32 * 1024 * 1024));
+    // A reader that has not read its body yet holds the key; a writer waits for it, and a second reader waits
+    // behind the writer, then leaves.
+    const slow = await get();
+    const writing = put('b');
+    await sleep(100);
+    const leaving = new AbortController();
+    const departed = get({ abortSignal: leaving.signal }).catch(() => undefined);
+    await sleep(100);
+    leaving.abort();
+    await departed;
+    expect((await slow.Body!.transformToString()).length).toBe(32 * 1024 * 1024);
+    await writing;
+    // Nothing the departed reader was granted is still held: a write and a read of the key go through.
+    await put('done');
+    expect(await (await get()).Body!.transformToString()).toBe('done');
   }, 60_000);
 });
