@@ -85,8 +85,8 @@ export async function startStreamPoller(options: {
     return shards.ids;
   }
 
-  /** One poll of every shard; `flush` hands over what is gathered without waiting for the window. */
-  async function pollOnce(flush = false): Promise<void> {
+  /** One poll of every shard: reads what is new, and hands over a batch that is full or whose window passed. */
+  async function pollOnce(): Promise<void> {
     for (const shardId of await shardIds()) {
       const batch = gathered.get(shardId) ?? { records: [], since: 0 };
       const iterator = await iteratorFor(shardId);
@@ -101,7 +101,7 @@ export async function startStreamPoller(options: {
       }
       const Records = batch.records;
       if (Records.length === 0) continue;
-      if (!flush && Records.length < BATCH_SIZE && Date.now() - batch.since < windowMs) {
+      if (Records.length < BATCH_SIZE && Date.now() - batch.since < windowMs) {
         gathered.set(shardId, batch);
         continue;
       }
@@ -176,15 +176,6 @@ export async function startStreamPoller(options: {
   };
   void loop();
   return {
-    /**
-     * Hands over what is gathered and polls until a poll finds nothing new, the window aside (tests use it to
-     * wait for the stream consumers).
-     */
-    drain: async () => {
-      await pending;
-      await pollOnce(true);
-      await pollOnce(true);
-    },
     stop: async () => {
       running = false;
       await pending;
