@@ -1,7 +1,7 @@
 // Observability: alarms an operator acts on, sent to one topic (subscribe with `-c alarmEmail=ops@…`), and a
 // dashboard. Runs are measured by the EMF metrics the functions publish (namespace Recipeflow), since recipe
 // state machines are created at run time and have no per-machine metric CDK could name; the API, the
-// functions and the table by their AWS metrics. Dead-letter queue alarms live beside their queues.
+// functions and the table by their AWS metrics; the queues other stacks mark (watched-queues.ts) by theirs.
 import { Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import type { HttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
 import {
@@ -20,9 +20,11 @@ import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
+import { Queue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { RUN_METRICS } from '../../shared/executions/settle-execution';
 import { BundledFunction } from './bundled-function';
+import { watchOf } from './watched-queues';
 
 export interface ObservabilityStackProps extends StackProps {
   api: HttpApi;
@@ -99,6 +101,30 @@ export class ObservabilityStack extends Stack {
       period: Duration.minutes(5),
     });
     alarm('TableThrottles', 'DynamoDB throttled requests to the table.', throttled, 1);
+
+    // Queues: a dead-letter queue as soon as one message is in it; a backlog whose oldest message is too old.
+    const queues = props.watched.flatMap((stack) =>
+      stack.node.findAll().filter((c): c is Queue => c instanceof Queue),
+    );
+    for (const queue of queues) {
+      const watch = watchOf(queue);
+      if (!watch) continue;
+      const name = `${queue.stack.stackName}-${queue.node.id}`.replace(/[^A-Za-z0-9]/g, '');
+      if (watch.kind === 'dead-letter')
+        alarm(
+          `${name}Messages`,
+          `Messages in ${watch.role}: something failed every retry and waits for an operator.`,
+          queue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1) }),
+          1,
+        );
+      else
+        alarm(
+          `${name}Backlog`,
+          watch.description,
+          queue.metricApproximateAgeOfOldestMessage({ period: Duration.minutes(5) }),
+          watch.oldestSeconds,
+        );
+    }
 
     const functions = props.watched.flatMap((stack) =>
       stack.node.findAll().filter((c): c is BundledFunction => c instanceof BundledFunction),

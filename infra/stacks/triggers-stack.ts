@@ -1,7 +1,6 @@
 // Triggers: the table's stream consumer (audit chaining and archive), the status-change safety net, schedules
 // (EventBridge Scheduler) and uploads (S3 → SQS → Lambda). Every queue has a dead-letter queue with an alarm.
 import { Duration, Stack, type StackProps, Validations } from 'aws-cdk-lib';
-import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import type { Table } from 'aws-cdk-lib/aws-dynamodb';
 import { Rule, RuleTargetInput, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
@@ -31,6 +30,7 @@ const admissionFilter = {
 import { type BundledFunction, bundledFunction } from './bundled-function';
 import { artifactBucket, auditBucketName } from './data-stack';
 import { acknowledgeLambdaBaseline, grantTableAccess, grantTenantObjects } from './grants';
+import { watchQueue } from './watched-queues';
 
 export interface TriggersStackProps extends StackProps {
   table: Table;
@@ -42,7 +42,7 @@ export interface TriggersStackProps extends StackProps {
   auditBatchingWindowSeconds?: number;
 }
 
-/** A dead-letter queue, with an alarm as soon as anything lands in it. */
+/** A dead-letter queue; the observability stack alarms as soon as anything lands in it. */
 function deadLetterQueue(scope: Stack, id: string, role: string): Queue {
   const queue = new Queue(scope, id, {
     encryption: QueueEncryption.SQS_MANAGED,
@@ -50,14 +50,7 @@ function deadLetterQueue(scope: Stack, id: string, role: string): Queue {
     retentionPeriod: Duration.days(14),
   });
   Validations.of(queue).acknowledge({ id: 'AwsSolutions-SQS3', reason: `This queue is itself ${role}.` });
-  new Alarm(scope, `${id}Alarm`, {
-    alarmDescription: `Messages in ${role}: something failed every retry and waits for an operator.`,
-    metric: queue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1) }),
-    threshold: 0,
-    evaluationPeriods: 1,
-    comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
-    treatMissingData: TreatMissingData.NOT_BREACHING,
-  });
+  watchQueue(queue, { kind: 'dead-letter', role });
   return queue;
 }
 
@@ -246,13 +239,10 @@ export class TriggersStack extends Stack {
       retentionPeriod: Duration.days(4),
       deadLetterQueue: { queue: uploadDeadLetters, maxReceiveCount: 5 },
     });
-    new Alarm(this, 'UploadsBacklog', {
-      alarmDescription: 'Uploads have waited more than 15 minutes to start their runs.',
-      metric: this.uploads.metricApproximateAgeOfOldestMessage({ period: Duration.minutes(5) }),
-      threshold: 900,
-      evaluationPeriods: 1,
-      comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
-      treatMissingData: TreatMissingData.NOT_BREACHING,
+    watchQueue(this.uploads, {
+      kind: 'backlog',
+      description: 'Uploads have waited more than 15 minutes to start their runs.',
+      oldestSeconds: 900,
     });
     const artifacts = artifactBucket(this, props.prefix);
     const uploadTrigger = bundledFunction(this, 'UploadTrigger', {

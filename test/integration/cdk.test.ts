@@ -326,22 +326,38 @@ describe('cdk synth', () => {
     });
   });
 
-  it('gives every queue a dead-letter queue, and every dead-letter queue an alarm', () => {
+  it('gives every queue a dead-letter queue, and every dead-letter queue an alarm that notifies the topic', () => {
     const triggers = Template.fromStack(stacks.triggers);
     const queues = triggers.findResources('AWS::SQS::Queue');
-    const deadLetterIds = new Set(
-      Object.values(triggers.findResources('AWS::CloudWatch::Alarm'))
-        .filter((alarm) => alarm.Properties.MetricName === 'ApproximateNumberOfMessagesVisible')
-        .map((alarm) => alarm.Properties.Dimensions[0].Value['Fn::GetAtt'][0]),
-    );
+    // A queue without a redrive policy is itself a dead-letter queue (of a queue, of the stream's mappings, of
+    // the schedules); every other queue names one of them.
+    const deadLetterIds = new Set(Object.keys(queues).filter((id) => !queues[id]!.Properties.RedrivePolicy));
     for (const [id, queue] of Object.entries(queues)) {
       if (deadLetterIds.has(id)) continue;
-      expect(queue.Properties.RedrivePolicy, id).toBeDefined();
-      expect(deadLetterIds.has(queue.Properties.RedrivePolicy.deadLetterTargetArn['Fn::GetAtt'][0])).toBe(
+      expect(deadLetterIds.has(queue.Properties.RedrivePolicy.deadLetterTargetArn['Fn::GetAtt'][0]), id).toBe(
         true,
       );
     }
     expect(deadLetterIds.size).toBe(3);
+    // The alarms live with the topic (the observability stack); each names its queue through an export.
+    const alarms = Object.values(
+      Template.fromStack(stacks.observability).findResources('AWS::CloudWatch::Alarm'),
+    ).map((alarm) => alarm.Properties);
+    const watchedQueues = (metricName: string) =>
+      alarms
+        .filter((alarm) => alarm.MetricName === metricName)
+        .map((alarm) => {
+          expect(alarm.AlarmActions).toHaveLength(1);
+          return JSON.stringify(alarm.Dimensions);
+        });
+    const messageAlarms = watchedQueues('ApproximateNumberOfMessagesVisible');
+    expect(messageAlarms).toHaveLength(3);
+    for (const id of deadLetterIds)
+      expect(
+        messageAlarms.some((d) => d.includes(id)),
+        id,
+      ).toBe(true);
+    expect(watchedQueues('ApproximateAgeOfOldestMessage')).toHaveLength(1);
   });
 
   it('serves the console from a private bucket through CloudFront (OAC), with security headers and its config', () => {
