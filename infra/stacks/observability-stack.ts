@@ -1,7 +1,8 @@
 // Observability: alarms an operator acts on, sent to one topic (subscribe with `-c alarmEmail=ops@…`), and a
 // dashboard. Runs are measured by the EMF metrics the functions publish (namespace Recipeflow), since recipe
 // state machines are created at run time and have no per-machine metric CDK could name; the API, the
-// functions and the table by their AWS metrics; the queues other stacks mark (watched-queues.ts) by theirs.
+// functions and the table by their AWS metrics; the queues and stream consumers other stacks mark (watched.ts)
+// by theirs.
 import { Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import type { HttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
 import {
@@ -24,7 +25,7 @@ import { Queue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { RUN_METRICS } from '../../shared/executions/settle-execution';
 import { BundledFunction } from './bundled-function';
-import { watchOf } from './watched-queues';
+import { consumerWatchOf, queueWatchOf } from './watched';
 
 export interface ObservabilityStackProps extends StackProps {
   api: HttpApi;
@@ -107,7 +108,7 @@ export class ObservabilityStack extends Stack {
       stack.node.findAll().filter((c): c is Queue => c instanceof Queue),
     );
     for (const queue of queues) {
-      const watch = watchOf(queue);
+      const watch = queueWatchOf(queue);
       if (!watch) continue;
       const name = `${queue.stack.stackName}-${queue.node.id}`.replace(/[^A-Za-z0-9]/g, '');
       if (watch.kind === 'dead-letter')
@@ -131,6 +132,15 @@ export class ObservabilityStack extends Stack {
     );
     for (const fn of functions) {
       const name = `${fn.stack.stackName}-${fn.node.id}`.replace(/[^A-Za-z0-9]/g, '');
+      const consumer = consumerWatchOf(fn);
+      if (consumer)
+        alarm(
+          `${name}Behind`,
+          consumer.description,
+          fn.metric('IteratorAge', { statistic: 'Maximum', period: Duration.minutes(5) }),
+          consumer.behindSeconds * 1000,
+          2,
+        );
       alarm(
         `${name}Errors`,
         `${fn.node.path}: invocations failed.`,

@@ -30,7 +30,7 @@ const admissionFilter = {
 import { type BundledFunction, bundledFunction } from './bundled-function';
 import { artifactBucket, auditBucketName } from './data-stack';
 import { acknowledgeLambdaBaseline, grantTableAccess, grantTenantObjects } from './grants';
-import { watchQueue } from './watched-queues';
+import { watchQueue, watchStreamConsumer } from './watched';
 
 export interface TriggersStackProps extends StackProps {
   table: Table;
@@ -125,6 +125,11 @@ export class TriggersStack extends Stack {
         onFailure: new SqsDlq(streamFailures),
       }),
     );
+    watchStreamConsumer(tableStream, {
+      description:
+        'The audit consumer is more than 5 minutes behind the table stream: audit events are late.',
+      behindSeconds: 300,
+    });
     // The stream's second consumer (a DynamoDB stream serves two at once): the admitter, invoked only for
     // account items with runs waiting, so a slot that frees is filled without waiting behind audit work.
     const admission = bundledFunction(this, 'Admission', {
@@ -147,6 +152,11 @@ export class TriggersStack extends Stack {
         onFailure: new SqsDlq(streamFailures),
       }),
     );
+    watchStreamConsumer(admission, {
+      description:
+        'The admitter is more than a minute behind the table stream: queued runs wait for free slots.',
+      behindSeconds: 60,
+    });
     // The safety net for runs that end without reaching Finalize (uncatchable errors, timeouts, stops):
     // Standard workflows emit status changes to EventBridge; this settles the execution and refunds credits.
     const statusChanges = bundledFunction(this, 'ExecutionStatus', {

@@ -161,6 +161,12 @@ describe('cdk synth', () => {
     expect(named('Errors')).toHaveLength(functions.length);
     expect(named('Throttles')).toHaveLength(functions.length);
     expect(alarms.some((a) => JSON.stringify(a.Metrics ?? []).includes('ThrottledRequests'))).toBe(true);
+    // The table stream's two consumers, when they fall behind it (the audit chain; the admitter).
+    expect(
+      named('IteratorAge')
+        .map((a) => a.Threshold)
+        .sort((a, b) => a - b),
+    ).toEqual([60_000, 300_000]);
     for (const alarm of alarms) expect(alarm.AlarmActions).toHaveLength(1);
     // X-Ray on every function (state machines are created with tracing by the API)
     for (const fn of functions) expect(fn.Properties.TracingConfig).toEqual({ Mode: 'Active' });
