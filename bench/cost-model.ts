@@ -7,10 +7,10 @@
 // the 3-step reference in ≤ 2 transitions and ≤ 2 Lambda invocations, ≤ 20 write units, ≤ $15 per 1M on Express
 // and ≤ $60 on Standard; every built-in recipe in fewer transitions than unfused (steps + 1). Write units are
 // priced as DynamoDB bills them, from the item images around each write (see billedUnits).
-// Each recipe's runs go one at a time, back to back, from one tenant; the table stream's consumer gathers them
-// for its batching window (AUDIT_BATCHING_WINDOW_SECONDS, as deployed), so its invocations and the audit archive's
-// PUTs are shared by the runs of a window. What a tenant whose runs come further apart pays is measured too: a few
-// runs of the reference, each more than a window after the last.
+// Each recipe's runs go one at a time, back to back, from one tenant; the table stream's consumer gathers
+// them for its batching window (AUDIT_BATCHING_WINDOW_SECONDS, as deployed), so its invocations and the audit
+// archive's PUTs are shared by the runs of a window. What a tenant whose runs come further apart pays is
+// measured too: a few runs of the reference, each more than a window after the last.
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DescribeExecutionCommand } from '@aws-sdk/client-sfn';

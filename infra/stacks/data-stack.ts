@@ -105,8 +105,8 @@ export class DataStack extends Stack {
         },
       ],
     });
-    // Audit events are archived here, one object per tenant per stream batch (its batching window), immutable for a year
-    // (Object Lock, compliance).
+    // Audit events are archived here, one object per tenant per stream batch (its batching window), immutable
+    // for a year (Object Lock, compliance).
     this.auditArchive = new Bucket(this, 'AuditArchive', {
       ...tenantData,
       bucketName: auditBucketName(this, props.prefix),
