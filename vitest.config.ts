@@ -4,8 +4,8 @@ export default defineConfig({
   test: {
     testTimeout: 30_000,
     hookTimeout: 120_000,
-    // Room for the global teardown to stop the shared runtime, by SIGKILL after 15 s if it must (the default, 10 s,
-    // gave up first and left the runtime running).
+    // Room for the global teardown to stop the shared runtime, by SIGKILL after 15 s if it must (the default,
+    // 10 s, gave up first and left the runtime running).
     teardownTimeout: 60_000,
     pool: 'forks',
     projects: [
