@@ -113,8 +113,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     const consumer = (
       name: 'table-stream' | 'admission',
       checkpoints: string,
-      filter?: (r: _Record) => boolean,
-      batchingWindowMs = 0,
+      { filter, batchingWindowMs }: { filter?: (r: _Record) => boolean; batchingWindowMs?: number } = {},
     ) =>
       startStreamPoller({
         dynamo: client,
@@ -127,20 +126,15 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
         handler: () => loadTrigger(name),
         onInvoke: (ms) => invocations.push({ name, ms }),
       });
-    const streams = await consumer(
-      'table-stream',
-      'stream-checkpoints.json',
-      undefined,
-      (options.auditBatchingWindowSeconds ?? AUDIT_BATCHING_WINDOW_SECONDS) * 1000,
-    );
+    const streams = await consumer('table-stream', 'stream-checkpoints.json', {
+      batchingWindowMs: (options.auditBatchingWindowSeconds ?? AUDIT_BATCHING_WINDOW_SECONDS) * 1000,
+    });
     // As the cloud mapping's filter criteria: account items whose `queued` count is there and not 0.
-    const admitter = await consumer(
-      'admission',
-      'admission-checkpoints.json',
-      (record) =>
+    const admitter = await consumer('admission', 'admission-checkpoints.json', {
+      filter: (record) =>
         record.dynamodb?.Keys?.SK?.S === ACCOUNT_SORT_KEY &&
         (record.dynamodb?.NewImage?.queued?.N ?? '0') !== '0',
-    );
+    });
     stops.push(async () => {
       await admitter.stop();
       await streams.stop();

@@ -103,6 +103,9 @@ export class ObservabilityStack extends Stack {
     });
     alarm('TableThrottles', 'DynamoDB throttled requests to the table.', throttled, 1);
 
+    // An alarm's name from what it watches: its stack and id, alphanumeric.
+    const nameOf = (watched: Construct) =>
+      `${Stack.of(watched).stackName}-${watched.node.id}`.replace(/[^A-Za-z0-9]/g, '');
     // Queues: a dead-letter queue as soon as one message is in it; a backlog whose oldest message is too old.
     const queues = props.watched.flatMap((stack) =>
       stack.node.findAll().filter((c): c is Queue => c instanceof Queue),
@@ -110,7 +113,7 @@ export class ObservabilityStack extends Stack {
     for (const queue of queues) {
       const watch = queueWatchOf(queue);
       if (!watch) continue;
-      const name = `${queue.stack.stackName}-${queue.node.id}`.replace(/[^A-Za-z0-9]/g, '');
+      const name = nameOf(queue);
       if (watch.kind === 'dead-letter')
         alarm(
           `${name}Messages`,
@@ -131,7 +134,7 @@ export class ObservabilityStack extends Stack {
       stack.node.findAll().filter((c): c is BundledFunction => c instanceof BundledFunction),
     );
     for (const fn of functions) {
-      const name = `${fn.stack.stackName}-${fn.node.id}`.replace(/[^A-Za-z0-9]/g, '');
+      const name = nameOf(fn);
       const consumer = consumerWatchOf(fn);
       if (consumer)
         alarm(

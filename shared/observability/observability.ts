@@ -1,8 +1,8 @@
 // One place that builds the process's logger (Powertools for AWS Lambda), and the middy middlewares every
-// handler wears. Logs are JSON with the ids that lead to a run (tenantId, executionId,
-// stepId, and the Lambda request id); no secret or request body is ever logged. Metrics are EMF with
-// low-cardinality dimensions only (step type, trigger), never a tenant or run id (./metrics.ts, imported only by
-// the code that measures, so a function that emits none does not load Powertools Metrics).
+// handler wears. Logs are JSON with the ids that lead to a run (tenantId, executionId, stepId, and the Lambda
+// request id); no secret or request body is ever logged. Metrics are EMF with low-cardinality dimensions only
+// (step type, trigger), never a tenant or run id (./metrics.ts, imported only by the code that measures, so a
+// function that emits none does not load Powertools Metrics).
 //
 // Locally (RECIPEFLOW_RUNTIME=local) the same calls run: logs are short one-line JSON at WARN unless LOG_LEVEL
 // says otherwise, and metrics are not printed (POWERTOOLS_METRICS_DISABLED).
@@ -44,7 +44,10 @@ export function afterEveryCall(work: () => void): void {
   afterEachCall.push(work);
 }
 
-/** The middlewares every Lambda handler wears: logger context (keys reset per call), then what afterEveryCall added. */
+/**
+ * The middlewares every Lambda handler wears: logger context (keys reset per call), then what afterEveryCall
+ * added.
+ */
 export function observed(): middy.MiddlewareObj[] {
   const after = () => {
     for (const work of afterEachCall) work();

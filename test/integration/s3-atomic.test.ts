@@ -31,27 +31,25 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
+// A hang (a torn read used to leave the response waiting for bytes that never came) fails the call in 20 s.
+const patience = () => ({ abortSignal: AbortSignal.timeout(20_000) });
+const put = (Key: string, Body: string) =>
+  client.send(new sdk.PutObjectCommand({ Bucket: bucket, Key, Body }), patience());
+const get = (Key: string, options = patience()) =>
+  client.send(new sdk.GetObjectCommand({ Bucket: bucket, Key }), options);
+
 describe('the local S3 server', () => {
   it('gives a reader beside writers of the same key a whole object, old or new, never a torn one', async () => {
     const Key = 'uploads/rows.json';
     // Two versions of ~2 MB each, told apart by their first byte; each is one repeated letter.
     const version = (letter: string) => letter.repeat(2 * 1024 * 1024);
-    const put = (letter: string) =>
-      client.send(new sdk.PutObjectCommand({ Bucket: bucket, Key, Body: version(letter) }));
-    const get = async () => {
-      const object = await client.send(
-        new sdk.GetObjectCommand({ Bucket: bucket, Key }),
-        // A torn read used to leave the response waiting for bytes that never came.
-        { abortSignal: AbortSignal.timeout(20_000) },
-      );
-      return object.Body!.transformToString();
-    };
-    await put('a');
+    const read = async () => (await get(Key)).Body!.transformToString();
+    await put(Key, version('a'));
     const reads: Array<Promise<string>> = [];
     const writes: Array<Promise<unknown>> = [];
     for (let round = 0; round < 8; round++) {
-      writes.push(put(round % 2 ? 'a' : 'b'));
-      reads.push(get(), get());
+      writes.push(put(Key, version(round % 2 ? 'a' : 'b')));
+      reads.push(read(), read());
     }
     await Promise.all(writes);
     for (const text of await Promise.all(reads)) {
@@ -62,26 +60,21 @@ describe('the local S3 server', () => {
 
   it('lets a key go when a caller leaves while it waits for it', async () => {
     const Key = 'uploads/left.json';
-    const timeout = () => ({ abortSignal: AbortSignal.timeout(20_000) });
-    const put = (text: string) =>
-      client.send(new sdk.PutObjectCommand({ Bucket: bucket, Key, Body: text }), timeout());
-    const get = (options = timeout()) =>
-      client.send(new sdk.GetObjectCommand({ Bucket: bucket, Key }), options);
-    await put('x'.repeat(32 * 1024 * 1024));
+    await put(Key, 'x'.repeat(32 * 1024 * 1024));
     // A reader that has not read its body yet holds the key; a writer waits for it, and a second reader waits
     // behind the writer, then leaves.
-    const slow = await get();
-    const writing = put('b');
+    const slow = await get(Key);
+    const writing = put(Key, 'b');
     await sleep(100);
     const leaving = new AbortController();
-    const departed = get({ abortSignal: leaving.signal }).catch(() => undefined);
+    const departed = get(Key, { abortSignal: leaving.signal }).catch(() => undefined);
     await sleep(100);
     leaving.abort();
     await departed;
     expect((await slow.Body!.transformToString()).length).toBe(32 * 1024 * 1024);
     await writing;
     // Nothing the departed reader was granted is still held: a write and a read of the key go through.
-    await put('done');
-    expect(await (await get()).Body!.transformToString()).toBe('done');
+    await put(Key, 'done');
+    expect(await (await get(Key)).Body!.transformToString()).toBe('done');
   }, 60_000);
 });
