@@ -22,6 +22,7 @@ import { s3Of } from '../shared/clients/s3';
 import { sfnOf } from '../shared/clients/sfn';
 import { openAccountIfMissing } from '../shared/credits/credits';
 import { consumeRequest } from '../shared/credits/rate-limit';
+import { STEP_GROUP_PREFIX } from '../shared/data/keys';
 import { tableIndexes } from '../shared/data/table';
 import { createDeps, type Deps, getDeps } from '../shared/deps';
 import { startExecution, waitForExecution } from '../shared/executions/start-execution';
@@ -56,7 +57,12 @@ function entity(key: Record<string, unknown> | undefined): string {
   const sk = String(key?.SK ?? '');
   if (sk === 'ACCOUNT') return 'account';
   if (pk.endsWith('#EXEC')) return 'execution';
-  if (pk.includes('#EXEC#')) return sk.startsWith('ITEM#') ? 'map item record' : 'step record';
+  if (pk.includes('#EXEC#'))
+    return sk.startsWith('ITEM#')
+      ? 'map item record'
+      : sk.startsWith(STEP_GROUP_PREFIX)
+        ? 'fused group step records'
+        : 'step record';
   if (pk.endsWith('#LEDGER')) return 'ledger entry';
   if (pk.endsWith('#AUDITQ')) return 'audit intent';
   if (pk.endsWith('#AUDIT')) return 'audit event';
@@ -79,6 +85,7 @@ const WHY: Record<string, string> = {
   'audit event': 'the hash-chained audit log',
   'audit head': 'the chain head (next seq and hash)',
   'step record': 'step history: status, attempts, preview, usage',
+  'fused group step records': 'step history of a fused group (its fusable steps, one item)',
   'idempotency marker': 'a start with a dedupe key happens once',
 };
 

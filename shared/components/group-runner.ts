@@ -8,13 +8,18 @@
 //   `steps.<id>.error` and goes on; `fail` at the top level ends the run here (failure recorded and settled,
 //   state kept for a redrive, then RunSettled, which the Task's Catch sends to the Fail state).
 // - With `finalize`, the group is the end of the run: its output is resolved and the run settled here.
+// - At the top level, the records of a group's fusable steps are one item (`recordGroupAttempts`), written once
+//   per invocation: before the run settles here (settlement charges from them), or as an error leaves the group.
+//   The anchor's record stays its own item, written as soon as it runs: a paid step is never unrecorded.
 import type { Deps } from '../deps';
-import type { RunState } from '../executions/execution-model';
+import type { RunState, StepRecord } from '../executions/execution-model';
+import { recordGroupAttempts } from '../executions/execution-repository';
 import { finalizeExecution } from '../executions/finalize-execution';
+import { logger } from '../observability/observability';
 import type { Step } from '../recipes/recipe-schema';
 import { isFusable } from '../steps/runtimes';
 import { RunSettled } from './step-errors';
-import { type Component, runStep } from './step-runner';
+import { type Component, runStep, type StepRecorder } from './step-runner';
 
 export interface GroupEvent {
   group: Step[];
@@ -41,32 +46,68 @@ export async function runGroup(
 ): Promise<unknown> {
   let state = event.state;
   const arn = event.executionArn ? { executionArn: event.executionArn } : {};
-  for (const step of event.group) {
-    const done = state.steps[step.id];
-    if (event.skipDone && done && 'output' in done) continue;
-    const component = components[step.type] as Component<Step> | undefined;
-    if (!component) throw new Error(`this function cannot run a ${step.type} step`);
-    try {
-      const { output } = await runStep(deps, { step, state, attempt: event.attempt ?? 0 }, component);
-      state = { ...state, steps: { ...state.steps, [step.id]: { output } } };
-    } catch (raw) {
-      if (!isFusable(step)) throw raw;
-      const error = raw as Error;
-      // The shape a Catch gives a Lambda error: the name, and a JSON cause carrying the message.
-      const failure = {
-        Error: error.name,
-        Cause: JSON.stringify({ errorType: error.name, errorMessage: error.message }),
-      };
-      if (step.onError === 'continue') {
-        state = { ...state, steps: { ...state.steps, [step.id]: { error: failure } } };
-        continue;
+  const records = groupRecords(deps, event);
+  try {
+    for (const step of event.group) {
+      const done = state.steps[step.id];
+      if (event.skipDone && done && 'output' in done) continue;
+      const component = components[step.type] as Component<Step> | undefined;
+      if (!component) throw new Error(`this function cannot run a ${step.type} step`);
+      try {
+        const attempt = { step, state, attempt: event.attempt ?? 0 };
+        const { output } = await runStep(deps, attempt, component, records.recorderOf(step));
+        state = { ...state, steps: { ...state.steps, [step.id]: { output } } };
+      } catch (raw) {
+        if (!isFusable(step)) throw raw;
+        const error = raw as Error;
+        // The shape a Catch gives a Lambda error: the name, and a JSON cause carrying the message.
+        const failure = {
+          Error: error.name,
+          Cause: JSON.stringify({ errorType: error.name, errorMessage: error.message }),
+        };
+        if (step.onError === 'continue') {
+          state = { ...state, steps: { ...state.steps, [step.id]: { error: failure } } };
+          continue;
+        }
+        if (!event.settles) throw raw;
+        const failed = { ...state, failures: { ...state.failures, [step.id]: failure } };
+        await records.flush();
+        await finalizeExecution(deps, { outcome: 'failed', state: failed, ...arn });
+        throw new RunSettled(`step ${step.id} failed; the run is settled`);
       }
-      if (!event.settles) throw raw;
-      const failed = { ...state, failures: { ...state.failures, [step.id]: failure } };
-      await finalizeExecution(deps, { outcome: 'failed', state: failed, ...arn });
-      throw new RunSettled(`step ${step.id} failed; the run is settled`);
     }
+  } catch (raw) {
+    // The error goes on as it came, for the Task's Retry and Catch, even when its records could not be written:
+    // they are of deterministic steps, which a retry runs again.
+    await records
+      .flush()
+      .catch((error: Error) => logger.warn('the group step records were not written', { error }));
+    throw raw;
   }
+  await records.flush();
   if (!event.finalize) return state;
   return finalizeExecution(deps, { outcome: 'succeeded', ...event.finalize, state, ...arn });
+}
+
+/** Gathers the records of a top-level group's fusable steps (two or more) for one write; others write their own. */
+function groupRecords(deps: Deps, event: GroupEvent) {
+  const fusable = event.group.filter(isFusable);
+  let pending: StepRecord[] = [];
+  const gathers = event.state.index === undefined && fusable.length > 1;
+  return {
+    recorderOf: (step: Step): StepRecorder | undefined =>
+      gathers && isFusable(step) ? async (record) => void pending.push(record) : undefined,
+    async flush() {
+      if (pending.length === 0) return;
+      const written = pending;
+      pending = [];
+      await recordGroupAttempts(
+        deps,
+        event.state.run.tenantId,
+        event.state.execution.id,
+        fusable[0]!.id,
+        written,
+      );
+    },
+  };
 }

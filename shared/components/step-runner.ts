@@ -39,7 +39,15 @@ export function templateScope(state: RunState): Record<string, unknown> {
   };
 }
 
-export async function runStep<S extends Step>(deps: Deps, event: StepEvent<S>, component: Component<S>) {
+/** Writes one finished attempt's step record: its own item unless a fused group gathers its records. */
+export type StepRecorder = (step: StepRecord) => Promise<void>;
+
+export async function runStep<S extends Step>(
+  deps: Deps,
+  event: StepEvent<S>,
+  component: Component<S>,
+  recorder?: StepRecorder,
+) {
   const { index, maxItems } = event.state;
   if (index !== undefined && maxItems !== undefined && index >= maxItems) {
     // Not recorded and not charged: the run reserved credits for maxItems items only.
@@ -58,6 +66,7 @@ export async function runStep<S extends Step>(deps: Deps, event: StepEvent<S>, c
   const { tenantId } = event.state.run;
   const executionId = event.state.execution.id;
   const testing = event.state.execution.test === true;
+  const record = recorder ?? ((step: StepRecord) => recordStepAttempt(deps, tenantId, executionId, step));
   logger.appendKeys({ tenantId, executionId, stepId: base.stepId });
   const measure = (outcome: 'succeeded' | 'failed', latencyMs: number) => {
     measureBy('StepLatency', MetricUnit.Milliseconds, latencyMs, 'stepType', event.step.type);
@@ -81,7 +90,7 @@ export async function runStep<S extends Step>(deps: Deps, event: StepEvent<S>, c
       : keep
         ? await storeIfLarge(deps, tenantId, name, result.output ?? null, 0)
         : undefined;
-    await recordStepAttempt(deps, tenantId, executionId, {
+    await record({
       ...base,
       status: 'succeeded',
       finishedAt: finished.toISOString(),
@@ -97,7 +106,7 @@ export async function runStep<S extends Step>(deps: Deps, event: StepEvent<S>, c
     const error = toStepError(raw);
     const finished = deps.now();
     if (testing) throw error;
-    await recordStepAttempt(deps, tenantId, executionId, {
+    await record({
       ...base,
       status: 'failed',
       finishedAt: finished.toISOString(),

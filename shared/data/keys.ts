@@ -3,6 +3,8 @@ const tenantPk = (tenantId: string) => `TENANT#${tenantId}`;
 /** The tenant a partition key belongs to (every tenant's key starts `TENANT#<tenantId>`). */
 export const tenantOfKey = (pk: string) => pk.split('#')[1]!;
 const stepsPk = (tenantId: string, executionId: string) => `${tenantPk(tenantId)}#EXEC#${executionId}`;
+/** The sort key prefix of a fused group's step records (`keys.stepGroup`). */
+export const STEP_GROUP_PREFIX = 'STEP#~';
 
 /** The sort key of a tenant's account item (balance, running and queued counts): what the admitter watches. */
 export const ACCOUNT_SORT_KEY = 'ACCOUNT';
@@ -71,6 +73,14 @@ export const keys = {
       SK: item ? `ITEM#${item[1]}#${item[2]!.padStart(6, '0')}` : `STEP#${stepId}`,
     };
   },
+  /**
+   * The records of a fused group's fusable steps, in one item named by the group's first such step: `STEP#~<id>`
+   * (`~` is in no step id), so it reads with the run's steps and a group's records cost one write, not one each.
+   */
+  stepGroup: (tenantId: string, executionId: string, firstStepId: string) => ({
+    PK: stepsPk(tenantId, executionId),
+    SK: `${STEP_GROUP_PREFIX}${firstStepId}`,
+  }),
   stepsOf: (tenantId: string, executionId: string) => stepsPk(tenantId, executionId),
   /**
    * A batch of a map over an artifact whose counts its map's record holds (named by its first item's index):

@@ -1,7 +1,7 @@
 // Execution and step records in DynamoDB.
 import { BatchGetCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { fromStored, toStored } from '../data/json-values';
-import { keys, stripKeys } from '../data/keys';
+import { keys, STEP_GROUP_PREFIX, stripKeys } from '../data/keys';
 import { eachInPartition, type PageRequest, queryPartition } from '../data/pagination';
 import type { Deps } from '../deps';
 import { NotFound } from '../errors';
@@ -191,9 +191,12 @@ export interface StepPageRequest extends PageRequest {
   status?: StepRecord['status'];
 }
 
-/** One page of a run's step records: map items by step and index, then the steps; or one map step's items. */
-export function listStepPage(deps: Deps, tenantId: string, executionId: string, page: StepPageRequest) {
-  return queryPartition(
+/**
+ * One page of a run's step records: map items by step and index, then the steps; or one map step's items. A
+ * fused group's item (no status of its own) passes the status filter and is filtered once expanded.
+ */
+export async function listStepPage(deps: Deps, tenantId: string, executionId: string, page: StepPageRequest) {
+  const found = await queryPartition(
     deps,
     {
       pk: keys.stepsOf(tenantId, executionId),
@@ -201,7 +204,7 @@ export function listStepPage(deps: Deps, tenantId: string, executionId: string, 
       ...(page.status
         ? {
             filter: {
-              expression: '#status = :status',
+              expression: '#status = :status OR attribute_not_exists(#status)',
               names: { '#status': 'status' },
               values: { ':status': page.status },
             },
@@ -209,8 +212,27 @@ export function listStepPage(deps: Deps, tenantId: string, executionId: string, 
         : {}),
     },
     page,
-    toStep,
+    stepsOfItem,
   );
+  const items = found.items.flat().filter((step) => !page.status || step.status === page.status);
+  return { items, nextCursor: found.nextCursor };
+}
+
+/** One step record of a run (a map item's too): undefined when the run has none for that step. */
+export async function findStepRecord(
+  deps: Deps,
+  tenantId: string,
+  executionId: string,
+  stepId: string,
+): Promise<StepRecord | undefined> {
+  const key = keys.step(tenantId, executionId, stepId);
+  if (key.SK.startsWith('ITEM#')) {
+    const { Item } = await deps.db.send(new GetCommand({ TableName: deps.config.TABLE_NAME, Key: key }));
+    return Item ? toStep(Item) : undefined;
+  }
+  // Either its own item or a member of its fused group's: the run's few step items, in one query.
+  const steps = await queryAll(deps, keys.stepsOf(tenantId, executionId), 'STEP#');
+  return steps.find((step) => step.stepId === stepId);
 }
 
 export function countSteps(steps: Array<Pick<StepRecord, 'status'>>): StepCounts {
@@ -220,12 +242,35 @@ export function countSteps(steps: Array<Pick<StepRecord, 'status'>>): StepCounts
 }
 
 const toStep = (item: Record<string, unknown>) => stripKeys<StepRecord>(item, STEP_ORDER);
-const byStart = (steps: StepRecord[]) => steps.sort((a, b) => a.startedAt.localeCompare(b.startedAt));
+
+/**
+ * The step records an item holds: itself, or each member of a fused group's item (`recordGroupAttempts`), whose
+ * attributes are `<stepId>` (the record), `<stepId>#startedAt` and `<stepId>#history`.
+ */
+function stepsOfItem(item: Record<string, unknown>): StepRecord[] {
+  if (!String(item.SK).startsWith(STEP_GROUP_PREFIX)) return [toStep(item)];
+  return Object.keys(item)
+    .filter((name) => /^[a-z]/.test(name) && !name.includes('#'))
+    .map((stepId) =>
+      toStep({
+        stepId,
+        ...(item[stepId] as object),
+        startedAt: item[`${stepId}#startedAt`],
+        history: item[`${stepId}#history`],
+      }),
+    );
+}
+/** In the order the steps ran: by first start, then (started in the same millisecond) by last finish. */
+const byStart = (steps: StepRecord[]) =>
+  steps.sort(
+    (a, b) =>
+      a.startedAt.localeCompare(b.startedAt) || (a.finishedAt ?? '').localeCompare(b.finishedAt ?? ''),
+  );
 
 async function queryAll(deps: Deps, pk: string, skPrefix = '', statusOnly = false): Promise<StepRecord[]> {
   const records: StepRecord[] = [];
   const query = { pk, skPrefix, consistent: true, ...(statusOnly ? { attributes: ['status'] } : {}) };
-  for await (const item of eachInPartition(deps, query)) records.push(toStep(item));
+  for await (const item of eachInPartition(deps, query)) records.push(...stepsOfItem(item));
   return records;
 }
 
@@ -328,15 +373,8 @@ export async function recordStepAttempt(
   }
   if (step.status === 'succeeded' || step.status === 'failed') {
     // One entry per finished attempt, appended by the same write as the record itself.
-    const entry: StepAttempt = {
-      attempt: step.attempts,
-      status: step.status,
-      startedAt,
-      latencyMs: step.latencyMs,
-      ...(step.error ? { error: step.error } : {}),
-    };
     names['#history'] = 'history';
-    values[':attempt'] = [entry];
+    values[':attempt'] = [attemptOf(step)];
     values[':none'] = [];
     sets.push('#history = list_append(if_not_exists(#history, :none), :attempt)');
   }
@@ -347,6 +385,56 @@ export async function recordStepAttempt(
       TableName: deps.config.TABLE_NAME,
       Key: keys.step(tenantId, executionId, step.stepId),
       UpdateExpression: `SET ${sets.join(', ')}${removes.length ? ` REMOVE ${removes.map((n) => `#${n}`).join(', ')}` : ''}`,
+      ExpressionAttributeNames: names,
+      ExpressionAttributeValues: values,
+    }),
+  );
+}
+
+function attemptOf(step: StepRecord): StepAttempt {
+  return {
+    attempt: step.attempts,
+    status: step.status as StepAttempt['status'],
+    startedAt: step.startedAt,
+    latencyMs: step.latencyMs,
+    ...(step.error ? { error: step.error } : {}),
+  };
+}
+
+/**
+ * Finished attempts of a fused group's fusable steps, in one write to the group's item (`keys.stepGroup`): each
+ * step's record replaced, its first start kept, its attempt appended to its history — as `recordStepAttempt`
+ * does for a record of its own.
+ */
+export async function recordGroupAttempts(
+  deps: Deps,
+  tenantId: string,
+  executionId: string,
+  firstStepId: string,
+  steps: StepRecord[],
+): Promise<void> {
+  const names: Record<string, string> = {};
+  const values: Record<string, unknown> = { ':none': [] };
+  const sets: string[] = [];
+  steps.forEach((step, i) => {
+    const { stepId, startedAt, history: _history, ...record } = step;
+    Object.assign(names, {
+      [`#r${i}`]: stepId,
+      [`#s${i}`]: `${stepId}#startedAt`,
+      [`#h${i}`]: `${stepId}#history`,
+    });
+    Object.assign(values, { [`:r${i}`]: record, [`:s${i}`]: startedAt, [`:h${i}`]: [attemptOf(step)] });
+    sets.push(
+      `#r${i} = :r${i}`,
+      `#s${i} = if_not_exists(#s${i}, :s${i})`,
+      `#h${i} = list_append(if_not_exists(#h${i}, :none), :h${i})`,
+    );
+  });
+  await deps.db.send(
+    new UpdateCommand({
+      TableName: deps.config.TABLE_NAME,
+      Key: keys.stepGroup(tenantId, executionId, firstStepId),
+      UpdateExpression: `SET ${sets.join(', ')}`,
       ExpressionAttributeNames: names,
       ExpressionAttributeValues: values,
     }),

@@ -1,12 +1,10 @@
 // A step's whole output, for a reader who wants more than the preview its record holds (the console's
 // "Load full output"). Kept apart from the repository so component functions do not bundle the presigner.
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { s3Of } from '../clients/s3';
-import { keys } from '../data/keys';
 import type { Deps } from '../deps';
 import { NotFound } from '../errors';
 import type { StepRecord } from './execution-model';
-import { getExecutionRecord } from './execution-repository';
+import { findStepRecord, getExecutionRecord } from './execution-repository';
 import { loadPayload, stepOutputRef } from './payload-store';
 
 /** Returned inline up to this size; beyond it, as a short-lived download URL. */
@@ -15,10 +13,7 @@ const URL_SECONDS = 300;
 
 export async function getStepOutput(deps: Deps, tenantId: string, executionId: string, stepId: string) {
   await getExecutionRecord(deps, tenantId, executionId); // 404 for a run that is not the tenant's
-  const { Item } = await deps.db.send(
-    new GetCommand({ TableName: deps.config.TABLE_NAME, Key: keys.step(tenantId, executionId, stepId) }),
-  );
-  const step = Item as StepRecord | undefined;
+  const step = await findStepRecord(deps, tenantId, executionId, stepId);
   if (!step) throw new NotFound(`step ${stepId} has no record on this run`);
   if (step.outputBytes === undefined)
     return { output: wholePreview(step), bytes: step.outputPreview!.length };

@@ -1,10 +1,17 @@
 import { DescribeExecutionCommand } from '@aws-sdk/client-sfn';
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { invocations } from '../../infra/local/runtime';
 import { sfnOf } from '../../shared/clients/sfn';
 import { getAccount, openAccountIfMissing } from '../../shared/credits/credits';
-import { getExecutionWithSteps, listStepRecords } from '../../shared/executions/execution-repository';
+import { keys } from '../../shared/data/keys';
+import {
+  getExecutionWithSteps,
+  listStepPage,
+  listStepRecords,
+} from '../../shared/executions/execution-repository';
 import { startExecution, waitForExecution } from '../../shared/executions/start-execution';
+import { getStepOutput } from '../../shared/executions/step-output';
 import { createRecipe } from '../../shared/recipes/recipes';
 import { putSettings } from '../../shared/settings/settings';
 import { type LocalStack, startFakeServer, startLocalStack } from '../support/local-stack';
@@ -50,6 +57,18 @@ afterAll(async () => {
   await stack.stop();
   await directory.close();
 });
+
+/** The sort keys of a run's step items (its own steps', not its map items'). */
+async function stepItemKeys(executionId: string) {
+  const { Items = [] } = await stack.deps.db.send(
+    new QueryCommand({
+      TableName: stack.deps.config.TABLE_NAME,
+      KeyConditionExpression: 'PK = :pk AND begins_with(SK, :steps)',
+      ExpressionAttributeValues: { ':pk': keys.stepsOf(TENANT, executionId), ':steps': 'STEP#' },
+    }),
+  );
+  return Items.map((item) => String(item.SK));
+}
 
 async function run(recipe: unknown, input: unknown, tenantId = TENANT) {
   const created = await createRecipe(stack.deps, tenantId, recipe);
@@ -208,6 +227,23 @@ describe('fused steps through aws-local-stepfunctions', () => {
     await stack.idle();
     expect(stack.transitions(execution.executionArn!)).toBe(1);
     expect(invocations.map((i) => i.name)).toEqual(['finalize']);
+    // The three records are one item, written once; every reader sees three records.
+    expect(await stepItemKeys(execution.id)).toEqual(['STEP#~a']);
+    const b = execution.steps[1]!;
+    expect(b.history).toEqual([
+      { attempt: 1, status: 'succeeded', startedAt: b.startedAt, latencyMs: b.latencyMs },
+    ]);
+    expect(b.outputPreview).toBe(JSON.stringify({ x: 2, doubled: [2, 2] }));
+    expect(await getStepOutput(stack.deps, TENANT, execution.id, 'b')).toEqual({
+      output: { x: 2, doubled: [2, 2] },
+      bytes: b.outputPreview!.length,
+    });
+    const succeeded = await listStepPage(stack.deps, TENANT, execution.id, { status: 'succeeded' });
+    expect(succeeded.items.map((s) => s.stepId)).toEqual(['a', 'b', 'c']);
+    expect((await listStepPage(stack.deps, TENANT, execution.id, { status: 'failed' })).items).toEqual([]);
+    const shown = await getExecutionWithSteps(stack.deps, TENANT, execution.id);
+    expect(shown.steps.map((s) => s.stepId)).toEqual(['a', 'b', 'c']);
+    expect(shown.stepCounts).toMatchObject({ succeeded: 3 });
   });
 
   it('settles a run whose fused step fails inside the group: failed at that step, later steps never run', async () => {
@@ -287,6 +323,20 @@ describe('fused steps through aws-local-stepfunctions', () => {
       ['last', 1],
     ]);
     expect(flakyCalls).toBe(2);
+    // The fusable steps' records share one item, written as the anchor's failure left the group and again at
+    // its end; the anchor (a paid step) keeps a record of its own.
+    expect(await stepItemKeys(execution.id)).toEqual(['STEP#company', 'STEP#last', 'STEP#~before']);
+    const attempts = (id: string) =>
+      execution.steps.find((s) => s.stepId === id)!.history!.map((h) => [h.attempt, h.status]);
+    expect(attempts('before')).toEqual([
+      [1, 'succeeded'],
+      [2, 'succeeded'],
+    ]);
+    expect(attempts('company')).toEqual([
+      [1, 'failed'],
+      [2, 'succeeded'],
+    ]);
+    expect(attempts('after')).toEqual([[2, 'succeeded']]);
   });
 });
 
