@@ -1,9 +1,8 @@
 // The table's stream consumer: appends audit events to each tenant's hash chain — from audit intents, and from
-// runs' execution records as they start and end — batched per tenant, and archives the new audit events to the
-// audit bucket, one object per tenant per batch. Reports the first failed record so the batch resumes there
-// (appending is idempotent; an archive written again is the same events again). Queued runs are admitted by
-// the stream's other consumer (admission.ts).
-
+// runs' execution records as they start and end — batched per tenant (a block of events per tenant per batch),
+// and archives the new audit events to the audit bucket, one object per tenant per batch. Reports the first
+// failed record so the batch resumes there (appending is idempotent; an archive written again is the same
+// events again). Queued runs are admitted by the stream's other consumer (admission.ts).
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import middy from '@middy/core';
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
@@ -11,6 +10,7 @@ import { archiveAuditEvents } from '../../shared/audit/archive';
 import {
   type AuditEvent,
   appendAuditEvents,
+  auditEventsOfItem,
   auditOfExecutionChange,
   type PendingAudit,
   pendingOfIntent,
@@ -38,7 +38,7 @@ export const handler = middy<DynamoDBStreamEvent, DynamoDBBatchResponse>()
       if (!after) continue;
       const pk = String(after.PK);
       if (record.eventName === 'INSERT' && pk.endsWith('#AUDIT')) {
-        toArchive.push({ event: after as unknown as AuditEvent, record });
+        for (const chained of auditEventsOfItem(after)) toArchive.push({ event: chained, record });
         continue;
       }
       const pending =

@@ -4,15 +4,22 @@
 // change itself); a run's start and end need not even that: they are read from the execution record's own
 // change on the table's stream (`auditOfExecutionChange`), so a run writes no audit item of its own. One
 // consumer of the stream appends events in order, batched per tenant: it reads the chain's tail once (the
-// newest events: their seq, hash and sources), then writes each next event carrying the previous event's hash
-// with a condition that its seq is new (an intent's event deletes the intent in the same transaction, so it is
-// chained once). The tail is the head: no separate head item is written. No code path updates or deletes an
-// event.
+// newest events: their seq, hash and sources), then writes the next events, each carrying the previous
+// event's hash, as one item — a *block*, named by its first seq, up to BLOCK_EVENTS events — with a condition
+// that the name is new: two writers that read the same tail both name their block tail + 1, so one of them
+// reads the tail again. A block's intents are deleted in the same transaction, so each is chained once. A lone
+// event is an item of its own (as every event was before blocks), so both shapes are read. The tail is the
+// head: no separate head item is written. No code path updates or deletes an event.
 import { createHash } from 'node:crypto';
-import { PutCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  PutCommand,
+  QueryCommand,
+  type QueryCommandOutput,
+  TransactWriteCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { canonicalJson } from '../canonical-json';
 import { keys, stripKeys } from '../data/keys';
-import { eachInPartition, type PageRequest, queryPartition } from '../data/pagination';
+import { decodeCursor, eachInPartition, encodeCursor, type Page, type PageRequest } from '../data/pagination';
 import { failedConditions } from '../data/transactions';
 import type { Deps } from '../deps';
 import { type ExecutionStatus, terminalStatuses } from '../executions/execution-model';
@@ -135,34 +142,81 @@ export function auditOfExecutionChange(
   };
 }
 
+/**
+ * The most events one audit item holds. A stream batch's events of one tenant make one block (a batch holds at
+ * most 100 records; a larger append makes several blocks); with its intents' deletes that is one transaction
+ * of at most BLOCK_EVENTS + 1 actions, and a block stays near 10 KB.
+ */
+const BLOCK_EVENTS = 25;
+
+/**
+ * The events an audit item holds, oldest first: the item itself, or a block's, each linked to the one before
+ * it (a block stores only its first event's prevHash, and its tenant once).
+ */
+export function auditEventsOfItem(item: Record<string, unknown>): AuditEvent[] {
+  if (!Array.isArray(item.events)) return [stripKeys<AuditEvent>(item, EVENT_ORDER)];
+  let prevHash = String(item.prevHash);
+  return (item.events as Array<Record<string, unknown>>).map((stored) => {
+    const event = stripKeys<AuditEvent>({ ...stored, tenantId: item.tenantId, prevHash }, EVENT_ORDER);
+    prevHash = event.hash;
+    return event;
+  });
+}
+
+/** The item holding `events` (chained, in order): the lone event itself, or a block. */
+function auditItem(tenantId: string, events: AuditEvent[]): Record<string, unknown> {
+  const key = keys.auditEvent(tenantId, events[0]!.seq);
+  if (events.length === 1) return { ...key, ...events[0] };
+  return {
+    ...key,
+    tenantId,
+    prevHash: events[0]!.prevHash,
+    events: events.map(({ tenantId: _tenant, prevHash: _prev, ...stored }) => stored),
+  };
+}
+
 interface Tail {
   seq: number;
   hash: string;
   sources: Set<string>;
 }
 
-async function readTail(deps: Deps, tenantId: string, limit: number): Promise<Tail> {
-  const { Items = [] } = await deps.db.send(
-    new QueryCommand({
-      TableName: deps.config.TABLE_NAME,
-      KeyConditionExpression: 'PK = :pk',
-      ExpressionAttributeValues: { ':pk': keys.auditEvent(tenantId, 0).PK },
-      ScanIndexForward: false,
-      Limit: limit,
-      ConsistentRead: true,
-    }),
-  );
-  return {
-    seq: Number(Items[0]?.seq ?? 0),
-    hash: String(Items[0]?.hash ?? GENESIS),
-    sources: new Set(Items.flatMap((item) => (item.source ? [String(item.source)] : []))),
-  };
+/** The chain's head (its newest event) and the sources of at least its newest `events` events. */
+async function readTail(deps: Deps, tenantId: string, events: number): Promise<Tail> {
+  const tail: Tail = { seq: 0, hash: GENESIS, sources: new Set() };
+  let read = 0;
+  let items = 0;
+  let startKey: QueryCommandOutput['LastEvaluatedKey'];
+  do {
+    // Page by the events an item has held so far, so that blocks are not read far past what is needed.
+    const perItem = items === 0 ? 1 : Math.max(1, read / items);
+    const page = await deps.db.send(
+      new QueryCommand({
+        TableName: deps.config.TABLE_NAME,
+        KeyConditionExpression: 'PK = :pk',
+        ExpressionAttributeValues: { ':pk': keys.auditEvent(tenantId, 0).PK },
+        ScanIndexForward: false,
+        Limit: items === 0 ? 1 : Math.min(25, Math.ceil((events - read) / perItem)),
+        ConsistentRead: true,
+        ExclusiveStartKey: startKey,
+      }),
+    );
+    for (const item of page.Items ?? []) {
+      const held = auditEventsOfItem(item);
+      if (items === 0) Object.assign(tail, { seq: held.at(-1)!.seq, hash: held.at(-1)!.hash });
+      for (const event of held) if (event.source) tail.sources.add(event.source);
+      read += held.length;
+      items += 1;
+    }
+    startKey = page.LastEvaluatedKey;
+  } while (startKey && read < events);
+  return tail;
 }
 
 /**
- * Appends a tenant's pending events in order, reading the tail once. Idempotent: an intent already chained is
- * gone, a source already in the tail is skipped. Another writer taking the next seq first (a second shard)
- * makes it read the tail again and go on.
+ * Appends a tenant's pending events in order, reading the tail once, as few items as blocks allow. Idempotent:
+ * an intent already chained is gone (its delete fails, and it is left out), a source already in the tail is
+ * skipped. Another writer taking the next seq first (a second shard) makes it read the tail again and go on.
  */
 export async function appendAuditEvents(
   deps: Deps,
@@ -171,55 +225,70 @@ export async function appendAuditEvents(
 ): Promise<void> {
   const limit = tailEvents(pending.length);
   let tail = await readTail(deps, tenantId, limit);
-  for (const item of pending) {
-    for (let attempt = 0; ; attempt++) {
-      if (item.source && tail.sources.has(item.source)) break;
+  let rest = pending;
+  for (let attempt = 0; ; ) {
+    // What is still to chain: not chained already, each change and each intent once.
+    const seen = new Set(tail.sources);
+    rest = rest.filter((item) => {
+      const id = item.source ?? `${item.intentKey!.PK}|${item.intentKey!.SK}`;
+      if (seen.has(id)) return false;
+      seen.add(id);
+      return true;
+    });
+    if (rest.length === 0) return;
+    const block = rest.slice(0, BLOCK_EVENTS);
+    let link = { seq: tail.seq, hash: tail.hash };
+    const events = block.map((item) => {
       const unsigned = {
         ...item.entry,
         tenantId,
-        seq: tail.seq + 1,
+        seq: link.seq + 1,
         at: item.at,
         ...(item.source ? { source: item.source } : {}),
-        prevHash: tail.hash,
+        prevHash: link.hash,
       };
       const event: AuditEvent = { ...unsigned, hash: hashEvent(unsigned) };
-      const put = {
-        TableName: deps.config.TABLE_NAME,
-        Item: { ...keys.auditEvent(tenantId, event.seq), ...event },
-        ConditionExpression: 'attribute_not_exists(PK)',
-      };
-      try {
-        if (item.intentKey)
-          await deps.db.send(
-            new TransactWriteCommand({
-              TransactItems: [
-                {
-                  Delete: {
-                    TableName: deps.config.TABLE_NAME,
-                    Key: item.intentKey,
-                    ConditionExpression: 'attribute_exists(PK)',
-                  },
+      link = event;
+      return event;
+    });
+    const put = {
+      TableName: deps.config.TABLE_NAME,
+      Item: auditItem(tenantId, events),
+      ConditionExpression: 'attribute_not_exists(PK)',
+    };
+    const intents = block.flatMap((item) => (item.intentKey ? [item.intentKey] : []));
+    try {
+      if (intents.length > 0)
+        await deps.db.send(
+          new TransactWriteCommand({
+            TransactItems: [
+              ...intents.map((Key) => ({
+                Delete: {
+                  TableName: deps.config.TABLE_NAME,
+                  Key,
+                  ConditionExpression: 'attribute_exists(PK)',
                 },
-                { Put: put },
-              ],
-            }),
-          );
-        else await deps.db.send(new PutCommand(put));
-        tail = {
-          seq: event.seq,
-          hash: event.hash,
-          sources: item.source ? new Set([...tail.sources, item.source]) : tail.sources,
-        };
-        break;
-      } catch (error) {
-        const name = (error as Error).name;
-        if (name === 'TransactionCanceledException' && failedConditions(error)[0]) break; // intent already chained
-        if (name !== 'TransactionCanceledException' && name !== 'ConditionalCheckFailedException')
-          throw error;
-        if (attempt >= 50) throw new Error('the audit chain stayed contended; the stream will retry');
-        await new Promise((resolve) => setTimeout(resolve, Math.random() * 20 * (attempt + 1)));
-        tail = await readTail(deps, tenantId, limit);
+              })),
+              { Put: put },
+            ],
+          }),
+        );
+      else await deps.db.send(new PutCommand(put));
+      const sources = block.flatMap((item) => (item.source ? [item.source] : []));
+      tail = { seq: link.seq, hash: link.hash, sources: new Set([...tail.sources, ...sources]) };
+      rest = rest.slice(block.length);
+    } catch (error) {
+      const name = (error as Error).name;
+      if (name !== 'TransactionCanceledException' && name !== 'ConditionalCheckFailedException') throw error;
+      // An intent whose delete failed was chained already (by an earlier delivery): it is left out.
+      const failed = name === 'TransactionCanceledException' ? failedConditions(error) : [];
+      const chained = new Set(intents.filter((_, i) => failed[i]));
+      rest = rest.filter((item) => !item.intentKey || !chained.has(item.intentKey));
+      if (chained.size === 0) {
+        if (++attempt > 50) throw new Error('the audit chain stayed contended; the stream will retry');
+        await new Promise((resolve) => setTimeout(resolve, Math.random() * 20 * attempt));
       }
+      tail = await readTail(deps, tenantId, limit);
     }
   }
 }
@@ -239,11 +308,41 @@ export async function chainAuditIntent(deps: Deps, intent: Record<string, unknow
   await appendAuditEvents(deps, String(intent.tenantId), [pendingOfIntent(intent)]);
 }
 
-export function listAuditEvents(deps: Deps, tenantId: string, page: PageRequest) {
+/** A page of a tenant's audit events, newest first; the cursor names the oldest event the page holds. */
+export async function listAuditEvents(
+  deps: Deps,
+  tenantId: string,
+  page: PageRequest,
+): Promise<Page<AuditEvent>> {
   const { PK } = keys.auditEvent(tenantId, 0);
-  return queryPartition(deps, { pk: PK, newestFirst: true }, page, (item) =>
-    stripKeys<AuditEvent>(item, EVENT_ORDER),
-  );
+  const limit = Math.min(Math.max(page.limit ?? 25, 1), 100);
+  const before = decodeCursor(page.cursor, { name: 'PK', value: PK })?.SK as string | undefined;
+  const events: AuditEvent[] = [];
+  let startKey: QueryCommandOutput['LastEvaluatedKey'];
+  do {
+    // Each item holds at least one event: never more items than the page still needs.
+    const result = await deps.db.send(
+      new QueryCommand({
+        TableName: deps.config.TABLE_NAME,
+        KeyConditionExpression: before ? 'PK = :pk AND SK < :before' : 'PK = :pk',
+        ExpressionAttributeValues: { ':pk': PK, ...(before ? { ':before': before } : {}) },
+        ScanIndexForward: false,
+        Limit: limit - events.length,
+        ExclusiveStartKey: startKey,
+      }),
+    );
+    for (const item of result.Items ?? [])
+      for (const event of auditEventsOfItem(item).reverse())
+        if (!before || event.seq < Number(before)) events.push(event);
+    startKey = result.LastEvaluatedKey;
+  } while (startKey && events.length < limit);
+  const items = events.slice(0, limit);
+  // Sequence numbers run from 1 without a gap: past the page's oldest event, there is one more unless it is 1.
+  const oldest = items.at(-1);
+  return {
+    items,
+    nextCursor: oldest && oldest.seq > 1 ? encodeCursor(keys.auditEvent(tenantId, oldest.seq)) : null,
+  };
 }
 
 /** Recomputes the whole chain; reports the first event whose link or hash does not match. */
@@ -251,19 +350,20 @@ export async function verifyAuditChain(deps: Deps, tenantId: string) {
   const { PK } = keys.auditEvent(tenantId, 0);
   let previous = GENESIS;
   let expectedSeq = 1;
-  for await (const item of eachInPartition(deps, { pk: PK, consistent: true })) {
-    const { hash, ...unsigned } = stripKeys<AuditEvent>(item);
-    const reason =
-      unsigned.seq !== expectedSeq
-        ? `expected event ${expectedSeq}, found ${unsigned.seq}`
-        : unsigned.prevHash !== previous
-          ? 'prevHash does not match the previous event'
-          : hashEvent(unsigned) !== hash
-            ? 'hash does not match the event content'
-            : null;
-    if (reason) return { valid: false, events: expectedSeq - 1, firstBroken: { seq: unsigned.seq, reason } };
-    previous = hash;
-    expectedSeq += 1;
-  }
+  for await (const item of eachInPartition(deps, { pk: PK, consistent: true }))
+    for (const { hash, ...unsigned } of auditEventsOfItem(item)) {
+      const reason =
+        unsigned.seq !== expectedSeq
+          ? `expected event ${expectedSeq}, found ${unsigned.seq}`
+          : unsigned.prevHash !== previous
+            ? 'prevHash does not match the previous event'
+            : hashEvent(unsigned) !== hash
+              ? 'hash does not match the event content'
+              : null;
+      if (reason)
+        return { valid: false, events: expectedSeq - 1, firstBroken: { seq: unsigned.seq, reason } };
+      previous = hash;
+      expectedSeq += 1;
+    }
   return { valid: true, events: expectedSeq - 1, headHash: previous === GENESIS ? null : previous };
 }

@@ -12,6 +12,7 @@
 //   executions of a recipe            GSI3PK=TENANT#<t>#RECIPE#<id>  GSI3SK=<executionId>  (keys only)
 //   executions by status              GSI2PK=TENANT#<t>#STATUS#<s>   GSI2SK=<executionId>
 //   steps of an execution             PK=TENANT#<t>#EXEC#<id>     SK=STEP#<stepId>
+//   a fused group's fusable steps     PK=TENANT#<t>#EXEC#<id>     SK=STEP#~<first stepId>  (their records, one item)
 //   shared state (state steps)        PK=TENANT#<t>#STATE         SK=<key>
 //   map items' steps of an execution  PK=TENANT#<t>#EXEC#<id>     SK=ITEM#<stepId>#<index, 6 digits>
 //   schedules                         PK=TENANT#<t>               SK=SCHEDULE#<id>
@@ -29,7 +30,8 @@
 //   API keys of a tenant              GSI1PK=TENANT#<t>#APIKEYS   GSI1SK=<keyId>
 //   idempotency records (TTL)         PK=TENANT#<t>#IDEMPOTENCY   SK=<method route#key> | schedule#… | upload#…
 //   audit events waiting to be chained PK=TENANT#<t>#AUDITQ       SK=<intentId>
-//   audit events, in chain order      PK=TENANT#<t>#AUDIT         SK=<seq, 12 digits>     (the newest is the head)
+//   audit events, in chain order      PK=TENANT#<t>#AUDIT         SK=<seq, 12 digits>     (the newest is the head;
+//                                       an item is one event, or a block of a batch's events named by its first)
 // Every partition key but the platform's own (API key hashes, the tenant index) starts with the tenant, so
 // no tenant's query can cross tenants.
 import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';

@@ -1,7 +1,7 @@
 // A run's audit events come from its execution record's changes on the table's stream: no intent, no head
 // item, each change appended once however often the stream delivers it.
 import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBStreamEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -77,6 +77,110 @@ describe('audit events of a run, from its record', () => {
   });
 });
 
+const run = (id: string, status: string) => ({ ...record(status), PK: 'TENANT#x#EXEC', id, SK: id });
+/** A start and an end of each of `runs` runs, as one stream batch delivers them. */
+const changes = (prefix: string, runs: number) =>
+  Array.from({ length: runs }, (_, i) => [
+    auditOfExecutionChange('INSERT', undefined, run(`${prefix}${i}`, 'running'))!,
+    auditOfExecutionChange('MODIFY', run(`${prefix}${i}`, 'running'), run(`${prefix}${i}`, 'succeeded'))!,
+  ]).flat();
+const chainItems = async (tenantId: string) => {
+  const { Items = [] } = await stack.deps.db.send(
+    new QueryCommand({
+      TableName: stack.deps.config.TABLE_NAME,
+      KeyConditionExpression: 'PK = :pk',
+      ExpressionAttributeValues: { ':pk': keys.auditEvent(tenantId, 0).PK },
+    }),
+  );
+  return Items;
+};
+
+describe('audit blocks: a batch of events in one item', () => {
+  it('writes a batch as one block, lists it a page at a time and verifies it; a retry adds nothing', async () => {
+    await appendAuditEvents(stack.deps, 'ten_block', changes('exe_k', 5));
+    await appendAuditEvents(stack.deps, 'ten_block', changes('exe_k', 5)); // the batch again
+    await appendAuditEvents(stack.deps, 'ten_block', changes('exe_m', 1));
+    const items = await chainItems('ten_block');
+    expect(items.map((item) => [item.SK, (item.events as unknown[] | undefined)?.length])).toEqual([
+      ['000000000001', 10],
+      ['000000000011', 2],
+    ]);
+    const seen: number[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await listAuditEvents(stack.deps, 'ten_block', {
+        limit: 4,
+        ...(cursor ? { cursor } : {}),
+      });
+      expect(page.items.length).toBeLessThanOrEqual(4);
+      seen.push(...page.items.map((event) => event.seq));
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor);
+    expect(seen).toEqual([12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1]);
+    const [newest, next] = (await listAuditEvents(stack.deps, 'ten_block', { limit: 2 })).items;
+    expect(newest).toMatchObject({
+      seq: 12,
+      tenantId: 'ten_block',
+      action: 'execution.succeeded',
+      prevHash: next!.hash,
+    });
+    expect(newest).not.toHaveProperty('PK');
+    expect(await verifyAuditChain(stack.deps, 'ten_block')).toMatchObject({ valid: true, events: 12 });
+  });
+
+  it('reports an event altered inside a block', async () => {
+    await appendAuditEvents(stack.deps, 'ten_block_tamper', changes('exe_t', 2));
+    const [block] = await chainItems('ten_block_tamper');
+    const events = block!.events as Array<Record<string, unknown>>;
+    events[2] = { ...events[2], actor: 'someone else' };
+    await stack.deps.db.send(
+      new PutCommand({ TableName: stack.deps.config.TABLE_NAME, Item: { ...block, events } }),
+    );
+    expect(await verifyAuditChain(stack.deps, 'ten_block_tamper')).toEqual({
+      valid: false,
+      events: 2,
+      firstBroken: { seq: 3, reason: 'hash does not match the event content' },
+    });
+  });
+
+  it('chains concurrent batches of one tenant into one gap-free chain, each change once', async () => {
+    await Promise.all([
+      appendAuditEvents(stack.deps, 'ten_block_race', changes('exe_p', 3)),
+      appendAuditEvents(stack.deps, 'ten_block_race', changes('exe_q', 3)),
+      appendAuditEvents(stack.deps, 'ten_block_race', changes('exe_p', 3)),
+    ]);
+    expect(await verifyAuditChain(stack.deps, 'ten_block_race')).toMatchObject({ valid: true, events: 12 });
+  });
+
+  it('archives a block as one line per event, each with its tenant and link', async () => {
+    await appendAuditEvents(stack.deps, 'ten_arch_block', changes('exe_b', 2));
+    const [block] = await chainItems('ten_arch_block');
+    const event: DynamoDBStreamEvent = {
+      Records: [
+        { eventName: 'INSERT', dynamodb: { NewImage: marshall(block!) as never, SequenceNumber: '1' } },
+      ],
+    };
+    expect(await handler(event, {} as never)).toEqual({ batchItemFailures: [] });
+    const s3 = (await s3Of(stack.deps)).client;
+    const Bucket = setting(stack.deps.config, 'AUDIT_BUCKET');
+    const object = await s3.send(
+      new GetObjectCommand({ Bucket, Key: 'tenants/ten_arch_block/audit/000000000001-000000000004.jsonl' }),
+    );
+    const lines = (await object.Body!.transformToString())
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    const listed = (await listAuditEvents(stack.deps, 'ten_arch_block', { limit: 10 })).items.reverse();
+    expect(lines).toEqual(listed);
+    expect(lines.map((line) => [line.seq, line.tenantId])).toEqual([
+      [1, 'ten_arch_block'],
+      [2, 'ten_arch_block'],
+      [3, 'ten_arch_block'],
+      [4, 'ten_arch_block'],
+    ]);
+  });
+});
+
 describe('the audit archive', () => {
   const chained = async (tenantId: string) => {
     const { Items = [] } = await stack.deps.db.send(
@@ -109,9 +213,11 @@ describe('the audit archive', () => {
   };
 
   it('writes the chained events of a stream batch as one object per tenant, in chain order', async () => {
-    const run = (id: string, status: string) => ({ ...record(status), PK: 'TENANT#x#EXEC', id, SK: id });
+    // Appended one at a time, each event is an item of its own, so the stream can deliver them out of order.
     await appendAuditEvents(stack.deps, 'ten_arch_a', [
       auditOfExecutionChange('INSERT', undefined, run('exe_a1', 'running'))!,
+    ]);
+    await appendAuditEvents(stack.deps, 'ten_arch_a', [
       auditOfExecutionChange('MODIFY', run('exe_a1', 'running'), run('exe_a1', 'succeeded'))!,
     ]);
     await appendAuditEvents(stack.deps, 'ten_arch_b', [
