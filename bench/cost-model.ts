@@ -65,7 +65,7 @@ function entity(key: Record<string, unknown> | undefined): string {
         : 'step record';
   if (pk.endsWith('#LEDGER')) return 'ledger entry';
   if (pk.endsWith('#AUDITQ')) return 'audit intent';
-  if (pk.endsWith('#AUDIT')) return 'audit event';
+  if (pk.endsWith('#AUDIT')) return key?.events ? 'audit block' : 'audit event';
   if (sk === 'AUDITHEAD') return 'audit head';
   if (sk.startsWith('RATE#')) return 'rate window';
   if (pk.endsWith('#IDEMPOTENCY')) return 'idempotency marker';
@@ -83,6 +83,7 @@ const WHY: Record<string, string> = {
   'ledger entry': 'every balance change has a ledger line',
   'audit intent': 'the audit event is written with the change, atomically',
   'audit event': 'the hash-chained audit log',
+  'audit block': "the hash-chained audit log: a stream batch's events of one tenant, one item (gzipped)",
   'audit head': 'the chain head (next seq and hash)',
   'step record': 'step history: status, attempts, preview, usage',
   'fused group step records': 'step history of a fused group (its fusable steps, one item)',
@@ -92,13 +93,19 @@ const WHY: Record<string, string> = {
 interface Write {
   kind: string;
   key: Record<string, unknown>;
+  /** What the item is (entity). */
+  what: string;
 }
 
 /** The items a write call touches, each with its key and what it does (Put, Update, Delete). */
 function writesOf(command: string, input: Record<string, unknown>): Write[] {
   const one = (kind: string, body: Record<string, unknown>): Write => {
     const item = (body.Item ?? body.Key) as Record<string, unknown>;
-    return { kind: kind.replace(/(Item|Request)$/, ''), key: { PK: item.PK, SK: item.SK } };
+    return {
+      kind: kind.replace(/(Item|Request)$/, ''),
+      key: { PK: item.PK, SK: item.SK },
+      what: entity(item),
+    };
   };
   if (command === 'TransactWriteItemsCommand')
     return (input.TransactItems as Array<Record<string, Record<string, unknown>>>).map((item) => {
@@ -210,10 +217,10 @@ async function instrument(deps: Deps) {
           for (const [name, n] of Object.entries(b.indexes)) indexes[name] = (indexes[name] ?? 0) + n;
         const wru = table + Object.values(indexes).reduce((sum, n) => sum + n, 0);
         counters.wru += wru;
-        const kinds = [...new Set(writes.map((w) => entity(w.key)))];
+        const kinds = [...new Set(writes.map((w) => w.what))];
         ledger.push({
           call: (context.commandName ?? '').replace(/Command$/, ''),
-          items: writes.map((w) => `${entity(w.key)} ${w.kind}`).join(' + '),
+          items: writes.map((w) => `${w.what} ${w.kind}`).join(' + '),
           table,
           indexes: Object.entries(indexes)
             .map(([name, n]) => `${name} ${n}`)
