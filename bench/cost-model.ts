@@ -329,19 +329,26 @@ await withRuntime(async (runtime) => {
     // batch, not per run.
     const streamInvocations = perRun(invocations.length - runPath.length);
     const lambdaGbS = perRun(invocations.reduce((s, i) => s + i.ms, 0) / 1000 + apiMs / 1000) * LAMBDA_GB;
-    const shared =
-      (lambdaInvocations + streamInvocations) * prices.lambda.perRequest +
-      lambdaGbS * prices.lambda.perGbSecondArm +
-      perRun(counters.rru) * prices.dynamodb.perReadRequestUnit +
-      perRun(counters.wru) * prices.dynamodb.perWriteRequestUnit +
-      perRun(counters.s3Put) * prices.s3.perPut +
-      perRun(counters.s3Get) * prices.s3.perGet +
-      prices.apiGateway.perHttpApiRequest;
+    // Each part of a run's bill, per 1M runs (Express: no transitions, its request and duration instead).
+    const parts = {
+      'DynamoDB writes': perRun(counters.wru) * prices.dynamodb.perWriteRequestUnit,
+      'DynamoDB reads': perRun(counters.rru) * prices.dynamodb.perReadRequestUnit,
+      'Lambda requests': (lambdaInvocations + streamInvocations) * prices.lambda.perRequest,
+      'Lambda GB-seconds': lambdaGbS * prices.lambda.perGbSecondArm,
+      'S3 (audit archive, payloads)':
+        perRun(counters.s3Put) * prices.s3.perPut + perRun(counters.s3Get) * prices.s3.perGet,
+      'API Gateway': prices.apiGateway.perHttpApiRequest,
+    };
+    const shared = Object.values(parts).reduce((sum, part) => sum + part, 0);
     const standard = shared + perRun(transitions) * prices.stepFunctions.standardPerTransition;
-    const express =
-      shared +
+    const expressRun =
       prices.stepFunctions.expressPerRequest +
       perRun(durationS) * 0.0625 * prices.stepFunctions.expressPerGbSecond;
+    const express = shared + expressRun;
+    breakdowns.set(recipe, {
+      ...Object.fromEntries(Object.entries(parts).map(([name, part]) => [name, +(part * 1e6).toFixed(2)])),
+      'Express request + duration': +(expressRun * 1e6).toFixed(2),
+    });
     return {
       recipe,
       transitions: perRun(transitions),
@@ -358,6 +365,7 @@ await withRuntime(async (runtime) => {
       expressPer1M: +(express * 1e6).toFixed(2),
     };
   };
+  const breakdowns = new Map<string, Record<string, number>>();
   const rows = [];
   let referenceLedger: ReturnType<typeof perRunLedger> = [];
   for (const [recipeId, input] of Object.entries(inputs)) {
@@ -418,9 +426,12 @@ await withRuntime(async (runtime) => {
     },
   ];
   printTargets(targets);
+  const referenceExpress = breakdowns.get(ref.recipe)!;
+  console.log("\nWhere the reference's Express $ per 1M runs goes:");
+  console.table(referenceExpress);
   console.log(
     '\nEvery DynamoDB write of one run of the 3-step reference: write units as DynamoDB bills them, from the item images (localWru: what DynamoDB Local reported):',
   );
   console.table(referenceLedger);
-  writeResult('cost-model', { runs: RUNS, rows, targets, referenceLedger });
+  writeResult('cost-model', { runs: RUNS, rows, targets, referenceExpress, referenceLedger });
 });
