@@ -188,16 +188,6 @@ describe('audit blocks: a batch of events in one item', () => {
 });
 
 describe('the audit archive', () => {
-  const chained = async (tenantId: string) => {
-    const { Items = [] } = await stack.deps.db.send(
-      new QueryCommand({
-        TableName: stack.deps.config.TABLE_NAME,
-        KeyConditionExpression: 'PK = :pk',
-        ExpressionAttributeValues: { ':pk': keys.auditEvent(tenantId, 0).PK },
-      }),
-    );
-    return Items;
-  };
   const archived = async (tenantId: string) => {
     const s3 = (await s3Of(stack.deps)).client;
     const Bucket = setting(stack.deps.config, 'AUDIT_BUCKET');
@@ -230,8 +220,8 @@ describe('the audit archive', () => {
       auditOfExecutionChange('INSERT', undefined, run('exe_b1', 'running'))!,
     ]);
     // The stream delivers the new audit items, the tenants' interleaved and out of order.
-    const [a1, a2] = await chained('ten_arch_a');
-    const [b1] = await chained('ten_arch_b');
+    const [a1, a2] = await chainItems('ten_arch_a');
+    const [b1] = await chainItems('ten_arch_b');
     const event: DynamoDBStreamEvent = {
       Records: [a2!, b1!, a1!].map((item, n) => ({
         eventName: 'INSERT' as const,
