@@ -145,9 +145,9 @@ export function auditOfExecutionChange(
 }
 
 /**
- * The most events one audit item holds. A stream batch's events of one tenant make one block (a batch holds at
- * most 100 records; a larger append makes several blocks); with its intents' deletes that is one transaction
- * of at most BLOCK_EVENTS + 1 actions, and a block stays near 10 KB.
+ * The most events one audit item holds. A stream batch's events of one tenant make one block, or several when
+ * there are more (a batch holds up to 100 records); with its intents' deletes a block is one transaction of at
+ * most BLOCK_EVENTS + 1 actions, and about 10 KB of JSON, ~2 KB gzipped.
  */
 const BLOCK_EVENTS = 25;
 

@@ -92,11 +92,13 @@ export async function runGroup(
 /** Gathers the records of a top-level group's fusable steps (two or more) for one write; others write their own. */
 function groupRecords(deps: Deps, event: GroupEvent) {
   const fusable = event.group.filter(isFusable);
-  let pending: StepRecord[] = [];
+  let pending: Array<{ record: StepRecord; position: number }> = [];
   const gathers = event.state.index === undefined && fusable.length > 1;
   return {
     recorderOf: (step: Step): StepRecorder | undefined =>
-      gathers && isFusable(step) ? async (record) => void pending.push(record) : undefined,
+      gathers && isFusable(step)
+        ? async (record) => void pending.push({ record, position: fusable.indexOf(step) })
+        : undefined,
     async flush() {
       if (pending.length === 0) return;
       const written = pending;

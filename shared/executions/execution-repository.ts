@@ -245,12 +245,14 @@ const toStep = (item: Record<string, unknown>) => stripKeys<StepRecord>(item, ST
 
 /**
  * The step records an item holds: itself, or each member of a fused group's item (`recordGroupAttempts`), whose
- * attributes are `<stepId>` (the record), `<stepId>#startedAt` and `<stepId>#history`.
+ * attributes are `<stepId>` (the record), `<stepId>#startedAt`, `<stepId>#history` and `<stepId>#position` (its
+ * place in the group: the order of steps that started and ended in the same millisecond).
  */
 function stepsOfItem(item: Record<string, unknown>): StepRecord[] {
   if (!String(item.SK).startsWith(STEP_GROUP_PREFIX)) return [toStep(item)];
   return Object.keys(item)
     .filter((name) => /^[a-z]/.test(name) && !name.includes('#'))
+    .sort((a, b) => Number(item[`${a}#position`]) - Number(item[`${b}#position`]))
     .map((stepId) =>
       toStep({
         stepId,
@@ -260,7 +262,10 @@ function stepsOfItem(item: Record<string, unknown>): StepRecord[] {
       }),
     );
 }
-/** In the order the steps ran: by first start, then (started in the same millisecond) by last finish. */
+/**
+ * In the order the steps ran: by first start, then (started in the same millisecond) by last finish; steps of
+ * one group that tie on both keep their group's order (the sort is stable).
+ */
 const byStart = (steps: StepRecord[]) =>
   steps.sort(
     (a, b) =>
@@ -401,44 +406,56 @@ function attemptOf(step: StepRecord): StepAttempt {
   };
 }
 
+/** Steps per write of a group's records: an update expression stops at 4 KB, and each step takes ~120 bytes. */
+const GROUP_WRITE_STEPS = 25;
+
 /**
- * Finished attempts of a fused group's fusable steps, in one write to the group's item (`keys.stepGroup`): each
- * step's record replaced, its first start kept, its attempt appended to its history — as `recordStepAttempt`
- * does for a record of its own.
+ * Finished attempts of a fused group's fusable steps, in one write to the group's item (`keys.stepGroup`), or
+ * one per GROUP_WRITE_STEPS steps: each step's record replaced, its first start kept, its attempt appended to its
+ * history — as `recordStepAttempt` does for a record of its own.
  */
 export async function recordGroupAttempts(
   deps: Deps,
   tenantId: string,
   executionId: string,
   firstStepId: string,
-  steps: StepRecord[],
+  steps: Array<{ record: StepRecord; position: number }>,
 ): Promise<void> {
-  const names: Record<string, string> = {};
-  const values: Record<string, unknown> = { ':none': [] };
-  const sets: string[] = [];
-  steps.forEach((step, i) => {
-    const { stepId, startedAt, history: _history, ...record } = step;
-    Object.assign(names, {
-      [`#r${i}`]: stepId,
-      [`#s${i}`]: `${stepId}#startedAt`,
-      [`#h${i}`]: `${stepId}#history`,
+  for (let from = 0; from < steps.length; from += GROUP_WRITE_STEPS) {
+    const names: Record<string, string> = {};
+    const values: Record<string, unknown> = { ':none': [] };
+    const sets: string[] = [];
+    steps.slice(from, from + GROUP_WRITE_STEPS).forEach(({ record: step, position }, i) => {
+      const { stepId, startedAt, history: _history, ...record } = step;
+      Object.assign(names, {
+        [`#r${i}`]: stepId,
+        [`#s${i}`]: `${stepId}#startedAt`,
+        [`#h${i}`]: `${stepId}#history`,
+        [`#p${i}`]: `${stepId}#position`,
+      });
+      Object.assign(values, {
+        [`:r${i}`]: record,
+        [`:s${i}`]: startedAt,
+        [`:h${i}`]: [attemptOf(step)],
+        [`:p${i}`]: position,
+      });
+      sets.push(
+        `#r${i} = :r${i}`,
+        `#s${i} = if_not_exists(#s${i}, :s${i})`,
+        `#h${i} = list_append(if_not_exists(#h${i}, :none), :h${i})`,
+        `#p${i} = :p${i}`,
+      );
     });
-    Object.assign(values, { [`:r${i}`]: record, [`:s${i}`]: startedAt, [`:h${i}`]: [attemptOf(step)] });
-    sets.push(
-      `#r${i} = :r${i}`,
-      `#s${i} = if_not_exists(#s${i}, :s${i})`,
-      `#h${i} = list_append(if_not_exists(#h${i}, :none), :h${i})`,
+    await deps.db.send(
+      new UpdateCommand({
+        TableName: deps.config.TABLE_NAME,
+        Key: keys.stepGroup(tenantId, executionId, firstStepId),
+        UpdateExpression: `SET ${sets.join(', ')}`,
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
+      }),
     );
-  });
-  await deps.db.send(
-    new UpdateCommand({
-      TableName: deps.config.TABLE_NAME,
-      Key: keys.stepGroup(tenantId, executionId, firstStepId),
-      UpdateExpression: `SET ${sets.join(', ')}`,
-      ExpressionAttributeNames: names,
-      ExpressionAttributeValues: values,
-    }),
-  );
+  }
 }
 
 export type { ExecutionError };

@@ -246,6 +246,24 @@ describe('fused steps through aws-local-stepfunctions', () => {
     expect(shown.stepCounts).toMatchObject({ succeeded: 3 });
   });
 
+  it('records a group of 60 fusable steps in one item, written in parts (an update expression stops at 4 KB)', async () => {
+    const ids = Array.from({ length: 60 }, (_, i) => `s${i}`);
+    const execution = await run(
+      {
+        name: 'long group',
+        steps: ids.map((id, i) => pure(id, i === 0 ? '{{input.x}}' : `{{steps.s${i - 1}.output}}`)),
+      },
+      { x: 7 },
+    );
+    expect(execution.status).toBe('succeeded');
+    expect(execution.output).toBe(7);
+    expect(execution.steps.map((s) => [s.stepId, s.status, s.history?.length])).toEqual(
+      ids.map((id) => [id, 'succeeded', 1]),
+    );
+    expect(execution.creditsCharged).toBe(61);
+    expect(await stepItemKeys(execution.id)).toEqual(['STEP#~s0']);
+  });
+
   it('settles a run whose fused step fails inside the group: failed at that step, later steps never run', async () => {
     const before = await getAccount(stack.deps, TENANT);
     const execution = await run(
