@@ -14,7 +14,7 @@ const URL_SECONDS = 300;
 export async function getStepOutput(deps: Deps, tenantId: string, executionId: string, stepId: string) {
   await getExecutionRecord(deps, tenantId, executionId); // 404 for a run that is not the tenant's
   const step = await findStepRecord(deps, tenantId, executionId, stepId);
-  if (!step) throw new NotFound(`step ${stepId} has no record on this run`);
+  if (!step) throw new NotFound(`step ${stepId} of this run`);
   if (step.outputBytes === undefined)
     return { output: wholePreview(step), bytes: step.outputPreview!.length };
   const ref = stepOutputRef(deps, tenantId, executionId, stepId, step.outputBytes);
@@ -35,5 +35,5 @@ function wholePreview(step: StepRecord): unknown {
   try {
     if (step.outputPreview !== undefined) return JSON.parse(step.outputPreview);
   } catch {}
-  throw new NotFound(`step ${step.stepId} keeps only a preview of its output`);
+  throw new NotFound(`the whole output of step ${step.stepId}`);
 }
