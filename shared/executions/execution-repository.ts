@@ -1,10 +1,17 @@
 // Execution and step records in DynamoDB.
-import { BatchGetCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { fromStored, toStored } from '../data/json-values';
 import { keys, STEP_GROUP_PREFIX, stripKeys } from '../data/keys';
-import { eachInPartition, type PageRequest, queryPartition } from '../data/pagination';
+import {
+  decodeCursor,
+  eachInPartition,
+  encodeCursor,
+  type Page,
+  type PageRequest,
+  queryPartition,
+} from '../data/pagination';
 import type { Deps } from '../deps';
-import { NotFound } from '../errors';
+import { NotFound, ValidationFailed } from '../errors';
 import type {
   ExecutionError,
   ExecutionRecord,
@@ -193,29 +200,54 @@ export interface StepPageRequest extends PageRequest {
 
 /**
  * One page of a run's step records: map items by step and index, then the steps; or one map step's items. A
- * fused group's item (no status of its own) passes the status filter and is filtered once expanded.
+ * fused group's item holds several records, so a page may end inside it: its cursor is then `<the item's
+ * key>.<records of it already listed>`, and the next page starts at that item. The item has no status of its
+ * own: it passes the status filter and its records are filtered once expanded.
  */
-export async function listStepPage(deps: Deps, tenantId: string, executionId: string, page: StepPageRequest) {
-  const found = await queryPartition(
-    deps,
-    {
-      pk: keys.stepsOf(tenantId, executionId),
-      ...(page.step ? { skPrefix: `ITEM#${page.step}#` } : {}),
+export async function listStepPage(
+  deps: Deps,
+  tenantId: string,
+  executionId: string,
+  page: StepPageRequest,
+): Promise<Page<StepRecord>> {
+  const pk = keys.stepsOf(tenantId, executionId);
+  const partition = { name: 'PK', value: pk };
+  const limit = Math.min(Math.max(page.limit ?? 25, 1), 100);
+  const [at, listedText] = (page.cursor ?? '').split('.');
+  const inside = listedText === undefined ? undefined : decodeCursor(at, partition);
+  if (inside && (page.step || !/^\d{1,3}$/.test(listedText!)))
+    throw new ValidationFailed([{ path: 'cursor', message: 'invalid cursor' }], 400);
+  const values: Record<string, unknown> = { ':pk': pk };
+  let condition = 'PK = :pk';
+  if (inside) [condition, values[':from']] = ['PK = :pk AND SK >= :from', inside.SK];
+  else if (page.step)
+    [condition, values[':sk']] = ['PK = :pk AND begins_with(SK, :sk)', `ITEM#${page.step}#`];
+  if (page.status) values[':status'] = page.status;
+  const result = await deps.db.send(
+    new QueryCommand({
+      TableName: deps.config.TABLE_NAME,
+      KeyConditionExpression: condition,
+      ExpressionAttributeValues: values,
       ...(page.status
         ? {
-            filter: {
-              expression: '#status = :status OR attribute_not_exists(#status)',
-              names: { '#status': 'status' },
-              values: { ':status': page.status },
-            },
+            FilterExpression: '#status = :status OR attribute_not_exists(#status)',
+            ExpressionAttributeNames: { '#status': 'status' },
           }
         : {}),
-    },
-    page,
-    stepsOfItem,
+      Limit: limit,
+      ExclusiveStartKey: inside ? undefined : decodeCursor(page.cursor, partition),
+    }),
   );
-  const items = found.items.flat().filter((step) => !page.status || step.status === page.status);
-  return { items, nextCursor: found.nextCursor };
+  const items: StepRecord[] = [];
+  for (const item of result.Items ?? []) {
+    const records = stepsOfItem(item);
+    for (let n = item.SK === inside?.SK ? Number(listedText) : 0; n < records.length; n++) {
+      if (items.length === limit)
+        return { items, nextCursor: `${encodeCursor({ PK: item.PK, SK: item.SK })}.${n}` };
+      if (!page.status || records[n]!.status === page.status) items.push(records[n]!);
+    }
+  }
+  return { items, nextCursor: encodeCursor(result.LastEvaluatedKey) };
 }
 
 /** One step record of a run (a map item's too): undefined when the run has none for that step. */

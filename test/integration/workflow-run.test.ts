@@ -240,6 +240,24 @@ describe('fused steps through aws-local-stepfunctions', () => {
     });
     const succeeded = await listStepPage(stack.deps, TENANT, execution.id, { status: 'succeeded' });
     expect(succeeded.items.map((s) => s.stepId)).toEqual(['a', 'b', 'c']);
+    // A page may end inside the item: its cursor resumes there, and no page holds more than its limit.
+    for (const request of [{ limit: 1 }, { limit: 2 }, { limit: 2, status: 'succeeded' as const }]) {
+      const pages: string[][] = [];
+      let cursor: string | undefined;
+      do {
+        const page = await listStepPage(stack.deps, TENANT, execution.id, {
+          ...request,
+          ...(cursor ? { cursor } : {}),
+        });
+        expect(page.items.length).toBeLessThanOrEqual(request.limit);
+        pages.push(page.items.map((s) => s.stepId));
+        cursor = page.nextCursor ?? undefined;
+      } while (cursor);
+      expect(pages.flat()).toEqual(['a', 'b', 'c']);
+    }
+    await expect(
+      listStepPage(stack.deps, TENANT, execution.id, { limit: 1, cursor: 'e30.x' }),
+    ).rejects.toMatchObject({ status: 400 });
     expect((await listStepPage(stack.deps, TENANT, execution.id, { status: 'failed' })).items).toEqual([]);
     const shown = await getExecutionWithSteps(stack.deps, TENANT, execution.id);
     expect(shown.steps.map((s) => s.stepId)).toEqual(['a', 'b', 'c']);
