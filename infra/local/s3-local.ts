@@ -2,9 +2,15 @@
 // object events stand in for S3 event notifications. Clients reach it through a small front that refuses
 // presigned requests real S3 would refuse (signature over the headers sent, expiry, checksums), since s3rver
 // itself does not verify SigV4, and that orders the reads and writes of each object, since s3rver writes an
-// object in place where S3 replaces it atomically.
-import { mkdirSync } from 'node:fs';
+// object in place where S3 replaces it atomically; and s3rver's own writes are made whole before it answers
+// (`writeWhole`).
+import { createHash, randomUUID } from 'node:crypto';
+import { createWriteStream, mkdirSync } from 'node:fs';
+import { mkdir, rename, rm } from 'node:fs/promises';
 import { createServer, request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
+import path from 'node:path';
+import { Readable, Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import S3rver from 's3rver';
 import { LOCAL_S3_CREDENTIALS } from '../../shared/clients/s3';
 import type { artifactCors } from '../console';
@@ -33,6 +39,7 @@ export async function startS3Local(options: {
       return { name, ...(cors ? { configs: [corsXml(cors)] } : {}) };
     }),
   });
+  writeWhole(server.store);
   const backend = (await server.run()) as { port: number };
   const locks = new ObjectLocks();
   const front = createServer((req, res) => void forward(req, res, backend.port, locks));
@@ -85,6 +92,39 @@ async function forward(req: IncomingMessage, res: ServerResponse, backendPort: n
     res.end();
   });
   upstream.end(body);
+}
+
+/**
+ * s3rver answers a PUT once its file is opened, not written (its putObject resolves on `end()` of the write
+ * stream), so the next write of the key can interleave with it and leave a mix of both. As S3 does, an object
+ * here is whole once its PUT is answered: written to a file of its own, then renamed over the object.
+ */
+function writeWhole(store: S3rver['store']) {
+  store.putObject = async (object) => {
+    const objectPath = store.getResourcePath(object.bucket, object.key, 'object');
+    await mkdir(path.dirname(objectPath), { recursive: true });
+    const written = `${objectPath}.${randomUUID()}.part`;
+    const md5 = createHash('md5');
+    let size = 0;
+    const content = Buffer.isBuffer(object.content) ? Readable.from([object.content]) : object.content;
+    const count = new Transform({
+      transform(chunk: Buffer, _encoding, done) {
+        md5.update(chunk);
+        size += chunk.length;
+        done(null, chunk);
+      },
+    });
+    try {
+      await pipeline(content, count, createWriteStream(written));
+      await rename(written, objectPath);
+    } catch (error) {
+      await rm(written, { force: true });
+      throw error;
+    }
+    const digest = md5.digest('hex');
+    await store.putMetadata(object.bucket, object.key, object.metadata, digest);
+    return { size, md5: digest };
+  };
 }
 
 /**

@@ -5,5 +5,16 @@ declare module 's3rver' {
     run(): Promise<unknown>;
     close(callback?: () => void): void;
     on(event: 'event', listener: (notification: never) => void): this;
+    /** Its filesystem store (lib/stores/filesystem.js). */
+    store: {
+      getResourcePath(bucket: string, key: string, resource: string): string;
+      putMetadata(bucket: string, key: string, metadata: unknown, md5: string): Promise<void>;
+      putObject(object: {
+        bucket: string;
+        key: string;
+        content: Buffer | NodeJS.ReadableStream;
+        metadata: unknown;
+      }): Promise<{ size: number; md5: string }>;
+    };
   }
 }
