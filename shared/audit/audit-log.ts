@@ -7,8 +7,8 @@
 // newest events: their seq, hash and sources), then writes the next events, each carrying the previous
 // event's hash, as one item — a *block*, named by its first seq, up to BLOCK_EVENTS events, gzipped as AWS
 // advises for large attribute values (10 events: ~3.2 KB of JSON, 3–4 write units; gzipped ~0.8 KB, one) —
-// with a condition that the name is new: two writers that read the same tail both name their block tail + 1, so one of them
-// reads the tail again. A block's intents are deleted in the same transaction, so each is chained once. A lone
+// with a condition that the name is new: two writers that read the same tail both name their block tail + 1,
+// so one of them reads the tail again. A block's intents are deleted in the same transaction, so each is chained once. A lone
 // event is an item of its own (as every event was before blocks), so both shapes are read. The tail is the
 // head: no separate head item is written. No code path updates or deletes an event.
 import { createHash } from 'node:crypto';
@@ -21,7 +21,14 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { canonicalJson } from '../canonical-json';
 import { keys, stripKeys } from '../data/keys';
-import { decodeCursor, eachInPartition, encodeCursor, type Page, type PageRequest } from '../data/pagination';
+import {
+  decodeCursor,
+  eachInPartition,
+  encodeCursor,
+  type Page,
+  type PageRequest,
+  pageLimit,
+} from '../data/pagination';
 import { failedConditions } from '../data/transactions';
 import type { Deps } from '../deps';
 import { type ExecutionStatus, terminalStatuses } from '../executions/execution-model';
@@ -320,7 +327,7 @@ export async function listAuditEvents(
   page: PageRequest,
 ): Promise<Page<AuditEvent>> {
   const { PK } = keys.auditEvent(tenantId, 0);
-  const limit = Math.min(Math.max(page.limit ?? 25, 1), 100);
+  const limit = pageLimit(page);
   const before = decodeCursor(page.cursor, { name: 'PK', value: PK })?.SK as string | undefined;
   const events: AuditEvent[] = [];
   let startKey: QueryCommandOutput['LastEvaluatedKey'];

@@ -89,7 +89,9 @@ export async function runGroup(
   return finalizeExecution(deps, { outcome: 'succeeded', ...event.finalize, state, ...arn });
 }
 
-/** Gathers the records of a top-level group's fusable steps (two or more) for one write; others write their own. */
+/**
+ * Gathers the records of a top-level group's fusable steps (two or more) for one write; others write their own.
+ */
 function groupRecords(deps: Deps, event: GroupEvent) {
   const fusable = event.group.filter(isFusable);
   let pending: Array<{ record: StepRecord; position: number }> = [];

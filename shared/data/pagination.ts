@@ -20,6 +20,12 @@ export function encodeCursor(key: Record<string, unknown> | undefined): string |
   return key ? Buffer.from(JSON.stringify(key)).toString('base64url') : null;
 }
 
+/** A page's size: `limit` within 1–100, 25 unless asked. */
+export const pageLimit = (page: PageRequest) => Math.min(Math.max(page.limit ?? 25, 1), 100);
+
+/** The answer to a cursor that is not one this API gave out (or not for this partition). */
+export const invalidCursor = () => new ValidationFailed([{ path: 'cursor', message: 'invalid cursor' }], 400);
+
 export function decodeCursor(cursor: string | undefined, partition: { name: string; value: string }) {
   if (!cursor) return undefined;
   try {
@@ -34,7 +40,7 @@ export function decodeCursor(cursor: string | undefined, partition: { name: stri
   } catch {
     // fall through to the validation error
   }
-  throw new ValidationFailed([{ path: 'cursor', message: 'invalid cursor' }], 400);
+  throw invalidCursor();
 }
 
 /** Runs one Query page; `partition` names the key attribute and value the query is bound to. */
@@ -48,7 +54,7 @@ export async function queryPage<T>(
   const result = await db.send(
     new QueryCommand({
       ...input,
-      Limit: Math.min(Math.max(page.limit ?? 25, 1), 100),
+      Limit: pageLimit(page),
       ExclusiveStartKey: decodeCursor(page.cursor, partition),
     }),
   );

@@ -6,12 +6,14 @@ import {
   decodeCursor,
   eachInPartition,
   encodeCursor,
+  invalidCursor,
   type Page,
   type PageRequest,
+  pageLimit,
   queryPartition,
 } from '../data/pagination';
 import type { Deps } from '../deps';
-import { NotFound, ValidationFailed } from '../errors';
+import { NotFound } from '../errors';
 import type {
   ExecutionError,
   ExecutionRecord,
@@ -212,11 +214,10 @@ export async function listStepPage(
 ): Promise<Page<StepRecord>> {
   const pk = keys.stepsOf(tenantId, executionId);
   const partition = { name: 'PK', value: pk };
-  const limit = Math.min(Math.max(page.limit ?? 25, 1), 100);
+  const limit = pageLimit(page);
   const [at, listedText] = (page.cursor ?? '').split('.');
   const inside = listedText === undefined ? undefined : decodeCursor(at, partition);
-  if (inside && (page.step || !/^\d{1,3}$/.test(listedText!)))
-    throw new ValidationFailed([{ path: 'cursor', message: 'invalid cursor' }], 400);
+  if (inside && (page.step || !/^\d{1,3}$/.test(listedText!))) throw invalidCursor();
   const values: Record<string, unknown> = { ':pk': pk };
   let condition = 'PK = :pk';
   if (inside) [condition, values[':from']] = ['PK = :pk AND SK >= :from', inside.SK];
