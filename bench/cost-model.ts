@@ -79,7 +79,8 @@ function entity(key: Record<string, unknown> | undefined): string {
 const WHY: Record<string, string> = {
   'rate window': "the plan's request rate (the API request that starts the run)",
   account: 'balance never below zero, the concurrency slot',
-  execution: 'the run record (GET/list), idempotent settle (status condition)',
+  execution:
+    "the run record (GET/list), idempotent settle (status condition), and the reservation's ledger line (GSI4)",
   'ledger entry': 'every balance change has a ledger line',
   'audit intent': 'the audit event is written with the change, atomically',
   'audit event': 'the hash-chained audit log',
@@ -146,7 +147,9 @@ function projected(item: Record<string, unknown> | undefined, index: (typeof tab
   if (!item || item[index.partitionKey] === undefined || item[index.sortKey] === undefined) return undefined;
   if (index.projection === 'ALL') return item;
   return Object.fromEntries(
-    ['PK', 'SK', index.partitionKey, index.sortKey].map((name) => [name, item[name]]),
+    ['PK', 'SK', index.partitionKey, index.sortKey, ...(index.nonKeyAttributes ?? [])]
+      .filter((name) => item[name] !== undefined)
+      .map((name) => [name, item[name]]),
   ) as Record<string, unknown>;
 }
 

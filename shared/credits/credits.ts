@@ -1,9 +1,10 @@
 // Credits: a per-tenant balance that never goes below zero, changed only together with a ledger entry.
-// Starts reserve in the same transaction as the execution record; the end of a run refunds what it did not use.
-import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+// Starts reserve in the same transaction as the execution record, which is their ledger line; the end of a run
+// refunds what it did not use.
+import { GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { type AuditEntry, auditIntentPut } from '../audit/audit-log';
 import { keys, stripKeys } from '../data/keys';
-import { type PageRequest, queryPartition } from '../data/pagination';
+import { decodeCursor, encodeCursor, type Page, type PageRequest, pageLimit } from '../data/pagination';
 import type { Deps } from '../deps';
 import { Conflict, InsufficientCredits, NotFound, RateLimited } from '../errors';
 import { newId } from '../ids';
@@ -319,9 +320,49 @@ export function concurrencyLimited(account: Account): RateLimited {
   return new RateLimited(`the ${plans[account.plan].name} plan runs at most ${limit} executions at once`, 5);
 }
 
-export function listLedger(deps: Deps, tenantId: string, page: PageRequest) {
+/**
+ * A page of the ledger, newest first. Its lines live in two places: entries of their own (grants, renewals,
+ * refunds, step tests) in the ledger partition, and each run's reservation, which is its execution item read
+ * through GSI4. Both sort by entry id (ids sort by time), so a page takes up to `limit` of each older than the
+ * cursor and keeps the newest `limit`; the cursor is the last line's id ("older than this").
+ */
+export async function listLedger(
+  deps: Deps,
+  tenantId: string,
+  page: PageRequest,
+): Promise<Page<LedgerEntry>> {
   const { PK } = keys.ledgerEntry(tenantId, '');
-  return queryPartition(deps, { pk: PK, newestFirst: true }, page, (item) =>
-    stripKeys<LedgerEntry>(item, ['id', 'type', 'amount', 'executionId', 'reason', 'createdAt']),
-  );
+  const limit = pageLimit(page);
+  const before = decodeCursor(page.cursor, { name: 'PK', value: PK })?.SK;
+  const older = (index?: 'GSI4') => {
+    const [pk, sk] = index ? ['GSI4PK', 'GSI4SK'] : ['PK', 'SK'];
+    return deps.db.send(
+      new QueryCommand({
+        TableName: deps.config.TABLE_NAME,
+        ...(index ? { IndexName: index } : {}),
+        KeyConditionExpression: before ? `${pk} = :pk AND ${sk} < :before` : `${pk} = :pk`,
+        ExpressionAttributeValues: { ':pk': PK, ...(before ? { ':before': before } : {}) },
+        ScanIndexForward: false,
+        Limit: limit,
+      }),
+    );
+  };
+  const [entries, reservations] = await Promise.all([older(), older('GSI4')]);
+  const lines = [
+    ...(entries.Items ?? []).map((item) =>
+      stripKeys<LedgerEntry>(item, ['id', 'type', 'amount', 'executionId', 'reason', 'createdAt']),
+    ),
+    ...(reservations.Items ?? []).map(
+      (item): LedgerEntry => ({
+        id: String(item.GSI4SK),
+        type: 'reserve',
+        amount: 0 - Number(item.creditsReserved), // never -0
+        executionId: String(item.SK),
+        createdAt: String(item.createdAt),
+      }),
+    ),
+  ].sort((a, b) => (a.id < b.id ? 1 : -1));
+  const items = lines.slice(0, limit);
+  const more = lines.length > limit || entries.LastEvaluatedKey || reservations.LastEvaluatedKey;
+  return { items, nextCursor: more ? encodeCursor({ PK, SK: items.at(-1)!.id }) : null };
 }

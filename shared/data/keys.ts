@@ -49,6 +49,14 @@ export const keys = {
   credentialPrefix: (tenantId: string) => ({ PK: tenantPk(tenantId), SK: 'CREDENTIAL#' }),
   account: (tenantId: string) => ({ PK: tenantPk(tenantId), SK: ACCOUNT_SORT_KEY }),
   ledgerEntry: (tenantId: string, id: string) => ({ PK: `${tenantPk(tenantId)}#LEDGER`, SK: id }),
+  /**
+   * The index keys that make an execution item its run's reserve line in the tenant's ledger (GSI4): the
+   * line's id is the execution's with the ledger's prefix, so it sorts by time among the other entries.
+   */
+  reservationLine: (tenantId: string, executionId: string) => ({
+    GSI4PK: `${tenantPk(tenantId)}#LEDGER`,
+    GSI4SK: `led_${executionId.slice(executionId.indexOf('_') + 1)}`,
+  }),
   rateWindow: (tenantId: string, windowStart: number) => ({
     PK: tenantPk(tenantId),
     SK: `RATE#${windowStart}`,

@@ -26,6 +26,9 @@
 //   credits balance + running count   PK=TENANT#<t>               SK=ACCOUNT              (+ queued count)
 //   admission queue, oldest first     PK=TENANT#<t>#QUEUE         SK=<executionId>        (queued runs' starts)
 //   credit ledger, newest first       PK=TENANT#<t>#LEDGER        SK=<entryId>            (ids sort by time)
+//   + runs' reservations, merged in   GSI4PK=TENANT#<t>#LEDGER    GSI4SK=<entryId>        (the execution item is
+//                                       its own reserve line: amount and time projected, so a start writes no
+//                                       separate ledger item and a run's later changes never rewrite the index)
 //   request-rate window (TTL)         PK=TENANT#<t>               SK=RATE#<epochSecond the window starts>
 //   API keys of a tenant              GSI1PK=TENANT#<t>#APIKEYS   GSI1SK=<keyId>
 //   idempotency records (TTL)         PK=TENANT#<t>#IDEMPOTENCY   SK=<method route#key> | schedule#… | upload#…
@@ -41,13 +44,27 @@ export const tableKeys = { partitionKey: 'PK', sortKey: 'SK' } as const;
 export const ttlAttribute = 'expiresAt';
 /**
  * GSI1 and GSI2 carry whole items (their lists show them as they are). GSI3 carries keys only: the executions
- * of a recipe are read back from the table, so a run's end (status, output, totals) never rewrites it.
+ * of a recipe are read back from the table, so a run's end (status, output, totals) never rewrites it. GSI4
+ * carries the two attributes a reservation's ledger line shows, which never change after the start.
  */
-export const tableIndexes = [
+export const tableIndexes: ReadonlyArray<{
+  indexName: 'GSI1' | 'GSI2' | 'GSI3' | 'GSI4';
+  partitionKey: string;
+  sortKey: string;
+  projection: 'ALL' | 'KEYS_ONLY' | 'INCLUDE';
+  nonKeyAttributes?: string[];
+}> = [
   { indexName: 'GSI1', partitionKey: 'GSI1PK', sortKey: 'GSI1SK', projection: 'ALL' },
   { indexName: 'GSI2', partitionKey: 'GSI2PK', sortKey: 'GSI2SK', projection: 'ALL' },
   { indexName: 'GSI3', partitionKey: 'GSI3PK', sortKey: 'GSI3SK', projection: 'KEYS_ONLY' },
-] as const;
+  {
+    indexName: 'GSI4',
+    partitionKey: 'GSI4PK',
+    sortKey: 'GSI4SK',
+    projection: 'INCLUDE',
+    nonKeyAttributes: ['creditsReserved', 'createdAt'],
+  },
+];
 
 export function createTableInput(tableName: string): CreateTableCommandInput {
   const keyNames = [
@@ -69,7 +86,10 @@ export function createTableInput(tableName: string): CreateTableCommandInput {
         { AttributeName: index.partitionKey, KeyType: 'HASH' },
         { AttributeName: index.sortKey, KeyType: 'RANGE' },
       ],
-      Projection: { ProjectionType: index.projection },
+      Projection: {
+        ProjectionType: index.projection,
+        ...(index.nonKeyAttributes ? { NonKeyAttributes: index.nonKeyAttributes } : {}),
+      },
     })),
     StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_AND_OLD_IMAGES' },
   };

@@ -138,13 +138,18 @@ export async function transitionExecution(
   }
 }
 
-/** The Put of a new execution record with its index keys (for transactions). */
+/**
+ * The Put of a new execution record with its index keys (for transactions). The record is also its run's
+ * reserve line in the ledger (GSI4: `creditsReserved` and `createdAt`, which never change), so the start's
+ * transaction debits the balance and writes its line with one item less.
+ */
 export function executionPut(deps: Deps, tenantId: string, record: ExecutionRecord) {
   return {
     TableName: deps.config.TABLE_NAME,
     Item: {
       ...keys.execution(tenantId, record.id),
       ...indexKeys(tenantId, record),
+      ...keys.reservationLine(tenantId, record.id),
       ...record,
       input: toStored(record.input),
     },

@@ -1,6 +1,6 @@
 // Starting a run: validate input against the pinned version's schema, then in one transaction record the
-// execution, reserve its credits (balance >= cost, under the plan's concurrency limit) and write the ledger
-// entry; only then start its state machine. Past the concurrency limit (or behind runs already waiting) the
+// execution, which is also its reserve line in the ledger, and reserve its credits (balance >= cost, under the
+// plan's concurrency limit); only then start its state machine. Past the concurrency limit (or behind runs already waiting) the
 // run is recorded as `queued` instead, its credits reserved the same way, and admission.ts starts it when a
 // slot frees. The audit event is read from the record's own insert (stream).
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -10,7 +10,6 @@ import {
   enqueueUpdate,
   getAccount,
   insufficientCredits,
-  ledgerPut,
   reserveUpdate,
 } from '../credits/credits';
 import { plans } from '../credits/plans';
@@ -175,7 +174,6 @@ async function reserve(
       ConditionExpression: 'attribute_not_exists(PK)',
     },
   };
-  const reserved = ledgerPut(deps, tenantId, { type: 'reserve', amount: -cost, executionId: record.id });
   const write = async (items: object[], attempt = 1): Promise<boolean> => {
     try {
       await deps.db.send(
@@ -202,8 +200,8 @@ async function reserve(
   };
   const runNow = [
     reserveUpdate(deps, tenantId, cost, launch.concurrencyLimit),
+    // The record is the reservation's ledger line too (executionPut).
     { Put: executionPut(deps, tenantId, record) },
-    reserved,
   ];
   if (await write(runNow)) return 'running';
   const account = await getAccount(deps, tenantId).catch(() => undefined);
@@ -213,7 +211,6 @@ async function reserve(
   const queueNow = [
     enqueueUpdate(deps, tenantId, cost),
     { Put: executionPut(deps, tenantId, { ...waiting, status: 'queued' }) },
-    reserved,
     {
       Put: admissionPut(deps, tenantId, {
         trigger: record.trigger,

@@ -47,7 +47,7 @@ describe('cdk synth', () => {
     expect(() => app.synth()).toThrow();
   });
 
-  it('declares the shared table with stream, PITR and its GSIs (executions by recipe: keys only)', () => {
+  it('declares the shared table with stream, PITR and its GSIs (executions by recipe: keys only; reservations: two attributes)', () => {
     Template.fromStack(stacks.data).hasResourceProperties('AWS::DynamoDB::Table', {
       KeySchema: [
         { AttributeName: 'PK', KeyType: 'HASH' },
@@ -59,6 +59,10 @@ describe('cdk synth', () => {
         Match.objectLike({ IndexName: 'GSI1', Projection: { ProjectionType: 'ALL' } }),
         Match.objectLike({ IndexName: 'GSI2', Projection: { ProjectionType: 'ALL' } }),
         Match.objectLike({ IndexName: 'GSI3', Projection: { ProjectionType: 'KEYS_ONLY' } }),
+        Match.objectLike({
+          IndexName: 'GSI4',
+          Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: ['creditsReserved', 'createdAt'] },
+        }),
       ],
     });
     Template.fromStack(stacks.data).hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });

@@ -1,4 +1,4 @@
-import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditIntentPut, chainAuditIntent, verifyAuditChain } from '../../shared/audit/audit-log';
 import {
@@ -81,6 +81,91 @@ describe('credits under real concurrency on DynamoDB Local', () => {
     expect(account).toMatchObject({ balance: 0, running: 0 });
     expect(await ledgerSum(tenantId)).toBe(account.balance);
   }, 120_000);
+});
+
+describe('the ledger', () => {
+  it("reads each run's reserve line from its execution item, merged in time order with the other entries", async () => {
+    const { deps } = stack;
+    const tenantId = 'ten_ledger_lines';
+    await openAccountIfMissing(deps, tenantId, 'pro');
+    const recipe = await createRecipe(deps, tenantId, {
+      name: 'one step',
+      steps: [{ id: 'a', type: 'transform', source: '{{input}}', ops: [] }],
+    });
+    const audit = {
+      actor: 't',
+      role: 'platform',
+      action: 'credits.granted',
+      resource: { type: 'credits' },
+      result: 'success' as const,
+    };
+    const runs: Array<{ id: string; creditsReserved: number }> = [];
+    for (let i = 0; i < 3; i++) {
+      const run = await startExecution(deps, {
+        tenantId,
+        recipeId: recipe.id,
+        input: { i },
+        trigger: 'api',
+        actor: { id: 'key_t', role: 'operator' },
+      });
+      runs.push(run);
+      await grantCredits(deps, tenantId, 10 + i, `grant ${i}`, audit);
+    }
+    // A reserve entry of its own, as a table written before reservations were read from the runs still holds.
+    const { Put } = ledgerPut(deps, tenantId, { type: 'reserve', amount: -7, executionId: 'exe_older' });
+    await deps.db.send(new PutCommand(Put));
+    await stack.idle();
+
+    const all = (await listLedger(deps, tenantId, { limit: 100 })).items;
+    const ids = all.map((e) => e.id);
+    expect(ids).toEqual([...ids].sort().reverse());
+    expect(new Set(ids).size).toBe(ids.length);
+    const reserves = all.filter((e) => e.type === 'reserve' && e.executionId !== 'exe_older');
+    expect(reserves.map((e) => [e.executionId, e.amount])).toEqual(
+      runs.map((run) => [run.id, -run.creditsReserved]).reverse(),
+    );
+    for (const line of reserves) {
+      expect(line.id).toMatch(/^led_/);
+      expect(Date.parse(line.createdAt)).not.toBeNaN();
+    }
+    // Each run's reservation comes before the grant made after it.
+    expect(
+      all
+        .filter((e) => e.reason?.startsWith('grant ') || reserves.includes(e))
+        .map((e) => e.reason ?? e.executionId),
+    ).toEqual([runs[0]!.id, 'grant 0', runs[1]!.id, 'grant 1', runs[2]!.id, 'grant 2'].reverse());
+    expect(all.find((e) => e.executionId === 'exe_older')).toMatchObject({ type: 'reserve', amount: -7 });
+    expect(all.reduce((sum, e) => sum + e.amount, 0)).toBe((await getAccount(deps, tenantId)).balance - 7);
+
+    // Paged at any size, the pages add up to the same lines, each once.
+    for (const limit of [1, 2, 3]) {
+      const paged = [];
+      let cursor: string | undefined;
+      do {
+        const page = await listLedger(deps, tenantId, { limit, cursor });
+        expect(page.items.length).toBeLessThanOrEqual(limit);
+        paged.push(...page.items);
+        cursor = page.nextCursor ?? undefined;
+      } while (cursor);
+      expect(paged).toEqual(all);
+    }
+    // A start writes no ledger item of its own: its reserve line is the execution item.
+    const own = await deps.db.send(
+      new QueryCommand({
+        TableName: deps.config.TABLE_NAME,
+        KeyConditionExpression: 'PK = :pk',
+        ExpressionAttributeValues: { ':pk': keys.ledgerEntry(tenantId, '').PK },
+      }),
+    );
+    expect(own.Items!.filter((item) => item.type === 'reserve').map((item) => item.executionId)).toEqual([
+      'exe_older',
+    ]);
+    // Another tenant's cursor is refused.
+    const first = await listLedger(deps, tenantId, { limit: 1 });
+    await expect(
+      listLedger(deps, 'ten_other_ledger', { limit: 1, cursor: first.nextCursor! }),
+    ).rejects.toThrow(/cursor/);
+  }, 60_000);
 });
 
 describe('the balance ceiling', () => {
