@@ -5,30 +5,34 @@
 // means; autocannon's `-R` instead lets each connection send its share of a second back to back at the top of
 // every second, a burst as fast as the server answers, then nothing.
 //
-// Usage: tsx bench/open-loop.ts <url> <method> <rate> <seconds> [<headers as JSON> [<body>]]
-// Prints one JSON object: requests, achieved rate, p50/p90/p99/max ms, non-2xx, errors.
+// Usage: tsx bench/open-loop.ts <targets as JSON: [{ url, headers }]> <method> <rate> <seconds> [<body>]
+// Requests go to the targets in turn (several tenants share the rate). Prints one JSON object: requests,
+// achieved rate, p50/p90/p99/max ms of the 2xx answers, non-2xx (and their statuses), errors.
 import { Agent, request } from 'node:http';
 
-const [url, method, rateText, secondsText, headersText = '{}', body] = process.argv.slice(2);
+const [targetsText, method, rateText, secondsText, body] = process.argv.slice(2);
+const targets = JSON.parse(targetsText!) as Array<{ url: string; headers: Record<string, string> }>;
 const rate = Number(rateText);
 const seconds = Number(secondsText);
-const headers = JSON.parse(headersText) as Record<string, string>;
 const agent = new Agent({ keepAlive: true, maxSockets: 256 });
 const total = Math.round(rate * seconds);
 const interval = 1000 / rate;
 
 const latencies: number[] = [];
 let non2xx = 0;
+const statuses: Record<number, number> = {};
 let errors = 0;
 let sent = 0;
 let settled = 0;
 
-function send(due: number): void {
-  const req = request(url!, { method, headers, agent }, (res) => {
+function send(due: number, { url, headers }: (typeof targets)[number]): void {
+  const req = request(url, { method, headers, agent }, (res) => {
     res.resume();
     res.on('end', () => {
-      if (res.statusCode! < 200 || res.statusCode! >= 300) non2xx += 1;
-      else latencies.push(performance.now() - due);
+      if (res.statusCode! < 200 || res.statusCode! >= 300) {
+        non2xx += 1;
+        statuses[res.statusCode!] = (statuses[res.statusCode!] ?? 0) + 1;
+      } else latencies.push(performance.now() - due);
       done();
     });
   });
@@ -58,7 +62,7 @@ const start = performance.now();
 const ticker = setInterval(() => {
   const now = performance.now();
   while (sent < total && start + sent * interval <= now) {
-    send(start + sent * interval);
+    send(start + sent * interval, targets[sent % targets.length]!);
     sent += 1;
   }
   if (sent === total) clearInterval(ticker);
@@ -76,6 +80,7 @@ console.log(
     p99: +percentile(latencies, 99).toFixed(1),
     max: +(latencies.at(-1) ?? Number.NaN).toFixed(1),
     non2xx,
+    statuses,
     errors,
   }),
 );
