@@ -1,8 +1,8 @@
 // Starting a run: validate input against the pinned version's schema, then in one transaction record the
 // execution, which is also its reserve line in the ledger, and reserve its credits (balance >= cost, under the
-// plan's concurrency limit); only then start its state machine. Past the concurrency limit (or behind runs already waiting) the
-// run is recorded as `queued` instead, its credits reserved the same way, and admission.ts starts it when a
-// slot frees. The audit event is read from the record's own insert (stream).
+// plan's concurrency limit); only then start its state machine. Past the concurrency limit (or behind runs
+// already waiting) the run is recorded as `queued` instead, its credits reserved the same way, and
+// admission.ts starts it when a slot frees. The audit event is read from the record's own insert (stream).
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DeleteCommand, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import {
