@@ -92,13 +92,8 @@ describe('the ledger', () => {
       name: 'one step',
       steps: [{ id: 'a', type: 'transform', source: '{{input}}', ops: [] }],
     });
-    const audit = {
-      actor: 't',
-      role: 'platform',
-      action: 'credits.granted',
-      resource: { type: 'credits' },
-      result: 'success' as const,
-    };
+    const granted = { action: 'credits.granted', resource: { type: 'credits', id: tenantId } };
+    const audit = { ...granted, actor: 'platform-admin', role: 'platform', result: 'success' as const };
     const runs: Array<{ id: string; creditsReserved: number }> = [];
     for (let i = 0; i < 3; i++) {
       const run = await startExecution(deps, {
