@@ -8,9 +8,9 @@
 // event's hash, as one item — a *block*, named by its first seq, up to BLOCK_EVENTS events, gzipped as AWS
 // advises for large attribute values (10 events: ~3.2 KB of JSON, 3–4 write units; gzipped ~0.8 KB, one) —
 // with a condition that the name is new: two writers that read the same tail both name their block tail + 1,
-// so one of them reads the tail again. A block's intents are deleted in the same transaction, so each is chained once. A lone
-// event is an item of its own (as every event was before blocks), so both shapes are read. The tail is the
-// head: no separate head item is written. No code path updates or deletes an event.
+// so one of them reads the tail again. A block's intents are deleted in the same transaction, so each is
+// chained once. A lone event is an item of its own (as every event was before blocks), so both shapes are
+// read. The tail is the head: no separate head item is written. No code path updates or deletes an event.
 import { createHash } from 'node:crypto';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import {
