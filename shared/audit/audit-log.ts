@@ -28,6 +28,7 @@ import {
   type Page,
   type PageRequest,
   pageLimit,
+  queryOlderThan,
 } from '../data/pagination';
 import { failedConditions } from '../data/transactions';
 import type { Deps } from '../deps';
@@ -333,16 +334,7 @@ export async function listAuditEvents(
   let startKey: QueryCommandOutput['LastEvaluatedKey'];
   do {
     // Each item holds at least one event: never more items than the page still needs.
-    const result = await deps.db.send(
-      new QueryCommand({
-        TableName: deps.config.TABLE_NAME,
-        KeyConditionExpression: before ? 'PK = :pk AND SK < :before' : 'PK = :pk',
-        ExpressionAttributeValues: { ':pk': PK, ...(before ? { ':before': before } : {}) },
-        ScanIndexForward: false,
-        Limit: limit - events.length,
-        ExclusiveStartKey: startKey,
-      }),
-    );
+    const result = await queryOlderThan(deps, { pk: PK, before, limit: limit - events.length, startKey });
     for (const item of result.Items ?? [])
       for (const event of auditEventsOfItem(item).reverse())
         if (!before || event.seq < Number(before)) events.push(event);

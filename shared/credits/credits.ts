@@ -1,10 +1,17 @@
 // Credits: a per-tenant balance that never goes below zero, changed only together with a ledger entry.
 // Starts reserve in the same transaction as the execution record, which is their ledger line; the end of a run
 // refunds what it did not use.
-import { GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { type AuditEntry, auditIntentPut } from '../audit/audit-log';
 import { keys, stripKeys } from '../data/keys';
-import { decodeCursor, encodeCursor, type Page, type PageRequest, pageLimit } from '../data/pagination';
+import {
+  decodeCursor,
+  encodeCursor,
+  type Page,
+  type PageRequest,
+  pageLimit,
+  queryOlderThan,
+} from '../data/pagination';
 import type { Deps } from '../deps';
 import { Conflict, InsufficientCredits, NotFound, RateLimited } from '../errors';
 import { newId } from '../ids';
@@ -333,21 +340,11 @@ export async function listLedger(
 ): Promise<Page<LedgerEntry>> {
   const { PK } = keys.ledgerEntry(tenantId, '');
   const limit = pageLimit(page);
-  const before = decodeCursor(page.cursor, { name: 'PK', value: PK })?.SK;
-  const older = (index?: 'GSI4') => {
-    const [pk, sk] = index ? ['GSI4PK', 'GSI4SK'] : ['PK', 'SK'];
-    return deps.db.send(
-      new QueryCommand({
-        TableName: deps.config.TABLE_NAME,
-        ...(index ? { IndexName: index } : {}),
-        KeyConditionExpression: before ? `${pk} = :pk AND ${sk} < :before` : `${pk} = :pk`,
-        ExpressionAttributeValues: { ':pk': PK, ...(before ? { ':before': before } : {}) },
-        ScanIndexForward: false,
-        Limit: limit,
-      }),
-    );
-  };
-  const [entries, reservations] = await Promise.all([older(), older('GSI4')]);
+  const before = decodeCursor(page.cursor, { name: 'PK', value: PK })?.SK as string | undefined;
+  const [entries, reservations] = await Promise.all([
+    queryOlderThan(deps, { pk: PK, before, limit }),
+    queryOlderThan(deps, { pk: PK, index: 'GSI4', before, limit }),
+  ]);
   const lines = [
     ...(entries.Items ?? []).map((item) =>
       stripKeys<LedgerEntry>(item, ['id', 'type', 'amount', 'executionId', 'reason', 'createdAt']),

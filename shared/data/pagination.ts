@@ -64,7 +64,7 @@ export async function queryPage<T>(
 export interface PartitionQuery {
   /** The partition key value; with `index`, the index's partition key. */
   pk: string;
-  index?: 'GSI1' | 'GSI2' | 'GSI3';
+  index?: 'GSI1' | 'GSI2' | 'GSI3' | 'GSI4';
   /** Only items whose sort key starts with this. */
   skPrefix?: string;
   newestFirst?: boolean;
@@ -104,6 +104,33 @@ export function queryPartition<T>(
     { name: pkName, value: query.pk },
     page,
     map,
+  );
+}
+
+/**
+ * One newest-first Query of a partition (of the table or of an index): up to `limit` items whose sort key sorts
+ * below `before` (all of them without it), from `startKey` on. For pages whose cursor is "older than this key".
+ */
+export function queryOlderThan(
+  deps: { db: DynamoDBDocumentClient; config: { TABLE_NAME: string } },
+  query: Pick<PartitionQuery, 'pk' | 'index'> & {
+    before?: string;
+    limit: number;
+    startKey?: Record<string, unknown>;
+  },
+) {
+  const pkName = query.index ? `${query.index}PK` : 'PK';
+  const skName = query.index ? `${query.index}SK` : 'SK';
+  return deps.db.send(
+    new QueryCommand({
+      TableName: deps.config.TABLE_NAME,
+      ...(query.index ? { IndexName: query.index } : {}),
+      KeyConditionExpression: query.before ? `${pkName} = :pk AND ${skName} < :before` : `${pkName} = :pk`,
+      ExpressionAttributeValues: { ':pk': query.pk, ...(query.before ? { ':before': query.before } : {}) },
+      ScanIndexForward: false,
+      Limit: query.limit,
+      ExclusiveStartKey: query.startKey,
+    }),
   );
 }
 
