@@ -1,4 +1,6 @@
 // DynamoDB key builders, one per entity; see table.ts for the access patterns they serve.
+import { tableIndexes, tableKeys } from './table';
+
 const tenantPk = (tenantId: string) => `TENANT#${tenantId}`;
 /** The tenant a partition key belongs to (every tenant's key starts `TENANT#<tenantId>`). */
 export const tenantOfKey = (pk: string) => pk.split('#')[1]!;
@@ -100,7 +102,12 @@ export const keys = {
   }),
 };
 
-const KEY_ATTRIBUTES = ['PK', 'SK', 'GSI1PK', 'GSI1SK', 'GSI2PK', 'GSI2SK', 'GSI3PK', 'GSI3SK'];
+/** The key attributes of the table and of every index, from its definition: no index's keys leave the data layer. */
+const KEY_ATTRIBUTES = new Set<string>([
+  tableKeys.partitionKey,
+  tableKeys.sortKey,
+  ...tableIndexes.flatMap((index) => [index.partitionKey, index.sortKey]),
+]);
 
 /**
  * Removes key attributes before an item leaves the data layer. DynamoDB does not keep attribute order, so
@@ -110,7 +117,7 @@ export function stripKeys<T>(item: Record<string, unknown>, order: readonly stri
   const copy: Record<string, unknown> = {};
   for (const name of order) if (name in item) copy[name] = item[name];
   for (const [name, value] of Object.entries(item)) {
-    if (!KEY_ATTRIBUTES.includes(name) && !(name in copy)) copy[name] = value;
+    if (!KEY_ATTRIBUTES.has(name) && !(name in copy)) copy[name] = value;
   }
   return copy as T;
 }

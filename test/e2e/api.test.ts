@@ -105,6 +105,29 @@ describe('recipes and executions over HTTP', () => {
     expect(execution.output).toEqual({ company: 'Fjord Analytics', size: 'small' });
   });
 
+  it('shows a run without the table’s key attributes, however it is read', async () => {
+    const created = await api('POST', '/v1/recipes', recipe(await directoryUrl()));
+    const run = await api('POST', `/v1/recipes/${created.body!.id}/executions?wait=true`, {
+      input: { domain: 'fjord-analytics.example' },
+    });
+    expect(run.status).toBe(200);
+    const storageKey = /^(PK|SK|GSI\d+(PK|SK))$/;
+    const lists = [
+      '/v1/executions?limit=100',
+      `/v1/executions?recipeId=${created.body!.id}`,
+      '/v1/executions?status=succeeded&limit=100',
+    ];
+    const shown = [run.body!, (await api('GET', `/v1/executions/${run.body!.id}`)).body!];
+    for (const list of lists) {
+      const items = (await api('GET', list)).body!.items as Array<Record<string, unknown>>;
+      const listed = items.find((item) => item.id === run.body!.id);
+      expect(listed, list).toBeDefined();
+      shown.push(listed!);
+    }
+    for (const execution of shown)
+      expect(Object.keys(execution).filter((name) => storageKey.test(name))).toEqual([]);
+  });
+
   it('takes the input itself as the body as well as wrapped in { input }', async () => {
     const created = await api('POST', '/v1/recipes', recipe(await directoryUrl()));
     const bare = await api('POST', `/v1/recipes/${created.body!.id}/executions?wait=true`, {
