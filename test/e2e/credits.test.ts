@@ -218,4 +218,42 @@ describe('audit', () => {
     expect(verify.body).toMatchObject({ valid: true });
     expect(verify.body!.events).toBeGreaterThanOrEqual(5);
   });
+
+  it('records a started run once, from its record, and a refused start as a failed request', async () => {
+    const tenant = await onboard('enterprise');
+    const me = (await tenant.admin('GET', '/v1/me')).body!;
+    const recipe = await tenant.admin('POST', '/v1/recipes', {
+      name: 'typed input',
+      inputSchema: { type: 'object', required: ['n'], properties: { n: { type: 'number' } } },
+      steps: [{ id: 'a', type: 'transform', source: '{{input}}', ops: [] }],
+    });
+    const started = await tenant.admin('POST', `/v1/recipes/${recipe.body!.id}/executions?wait=true`, {
+      input: { n: 1 },
+    });
+    expect(started.status).toBe(200);
+    const refused = await tenant.admin('POST', `/v1/recipes/${recipe.body!.id}/executions`, { input: {} });
+    expect(refused.status).toBe(422);
+    const startRoute = 'POST /v1/recipes/{id}/executions';
+    let events: Array<{ action: string; actor: string; resource: { id: string } }> = [];
+    for (let i = 0; i < 80 && !events.some((e) => e.action === startRoute); i++) {
+      await new Promise((r) => setTimeout(r, 100)); // events are chained from the table's stream
+      events = (await tenant.admin('GET', '/v1/audit?limit=100')).body!.items;
+    }
+    const ofTheRun = events.filter((e) => e.resource.id === started.body!.id);
+    expect(ofTheRun.map((e) => e.action).sort()).toEqual(['execution.queued', 'execution.succeeded']);
+    expect(ofTheRun.find((e) => e.action === 'execution.queued')).toMatchObject({
+      actor: me.keyId,
+      role: 'admin',
+      result: 'success',
+    });
+    // The request that started it adds no second event; the refused one is the only request event.
+    expect(events.filter((e) => e.action === startRoute)).toEqual([
+      expect.objectContaining({
+        result: 'failure',
+        status: 422,
+        resource: { type: 'recipes', id: recipe.body!.id },
+      }),
+    ]);
+    expect((await tenant.admin('GET', '/v1/audit/verify')).body).toMatchObject({ valid: true });
+  });
 });

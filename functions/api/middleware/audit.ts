@@ -10,6 +10,14 @@ import type { AuthenticatedEvent } from './authenticate';
 
 type Request = middy.Request<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>;
 
+/**
+ * Mutations whose success the table stream already audits from the record they write: a run's start is chained
+ * as `execution.queued` from its execution item, with the same actor and role, so the request adds no second
+ * event (and no intent item to write, then delete, per run). A refused start writes no record and is audited here,
+ * as every other mutation is.
+ */
+const AUDITED_BY_THEIR_RECORD = new Set(['POST /v1/recipes/{id}/executions']);
+
 export function auditMutations(): middy.MiddlewareObj<
   APIGatewayProxyEventV2,
   APIGatewayProxyStructuredResultV2
@@ -19,6 +27,7 @@ export function auditMutations(): middy.MiddlewareObj<
     const method = event.requestContext.http.method;
     if (method === 'GET' || !event.principal || event.principal.role === 'platform') return;
     const status = request.response?.statusCode ?? 500;
+    if (status < 400 && AUDITED_BY_THEIR_RECORD.has(event.routeKey)) return;
     const segments = event.rawPath.split('/').filter(Boolean);
     await recordAudit(getDeps(), event.principal.tenantId, {
       actor: event.principal.keyId,
