@@ -1,12 +1,13 @@
 // Cost per million runs of each built-in recipe and a 3-step reference recipe, from what the runs actually
 // did on the local runtime: state transitions (from the Step Functions emulator), Lambda invocations and
 // GB-seconds (measured durations at the deployed 512 MB), DynamoDB read/write units (ConsumedCapacity of every
-// request, summed by an SDK middleware), S3 requests (counted by a middleware), the run started through the
+// request, summed by an SDK middleware), S3 requests (counted by a middleware), each run started through the
 // local HTTP API (the API function's writes counted with the rest; the authorizer's reads cached, as API
-// Gateway caches them). The benchmark's own polling for the end of a run is not counted. Prices: bench/prices.ts. Targets (printed beside the figures):
-// the 3-step reference in ≤ 2 transitions and ≤ 2 Lambda invocations, ≤ 20 write units, ≤ $15 per 1M on Express
-// and ≤ $60 on Standard; every built-in recipe in fewer transitions than unfused (steps + 1). Write units are
-// priced as DynamoDB bills them, from the item images around each write (see billedUnits).
+// Gateway caches them). The benchmark's own polling for the end of a run is not counted. Prices:
+// bench/prices.ts. Targets (printed beside the figures): the 3-step reference in ≤ 2 transitions and ≤ 2 Lambda
+// invocations, ≤ 20 write units, ≤ $15 per 1M on Express and ≤ $60 on Standard; every built-in recipe in fewer
+// transitions than unfused (steps + 1). Write units are priced as DynamoDB bills them, from the item images
+// around each write (see billedUnits).
 // Each recipe's runs go one at a time, back to back, from one tenant, after one unmeasured run of each (the
 // local runtime's first use of a recipe and of each handler); the table stream's consumer gathers
 // them for its batching window (AUDIT_BATCHING_WINDOW_SECONDS, as deployed), so its invocations and the audit
