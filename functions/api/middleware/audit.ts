@@ -1,4 +1,5 @@
-// Records an audit event for every mutation through the API, whether it succeeded or not.
+// Records an audit event for every mutation through the API, whether it succeeded or not (a started run is
+// audited from its own record instead).
 // Only the route, the resource id and the outcome are kept: never a body, so no secret can enter the log.
 import type middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
