@@ -1,5 +1,5 @@
-// Starts the local runtime the way `npm start` does (tsx infra/local/main.ts) as a child process and waits
-// for demo.json; stops it with SIGTERM, as Ctrl-C would.
+// Starts the local runtime the way `npm start` does (node --import tsx infra/local/main.ts) as a child process
+// and waits for demo.json; stops it with SIGTERM, as Ctrl-C would.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -14,7 +14,7 @@ export interface Demo {
 export async function startRuntimeProcess(dataDir: string, env: Record<string, string> = {}) {
   // PORT 0: the runtime binds a free port itself and writes it into demo.json, so no other process can take
   // the port between choosing and binding it.
-  const child = spawn(path.resolve('node_modules/.bin/tsx'), ['infra/local/main.ts'], {
+  const child = spawn(path.resolve('node_modules/.bin/node'), ['--import', 'tsx', 'infra/local/main.ts'], {
     env: {
       ...process.env,
       PORT: '0',
@@ -30,7 +30,7 @@ export async function startRuntimeProcess(dataDir: string, env: Record<string, s
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
-    // A process group of its own: tsx runs the runtime in a child node, which a last-resort SIGKILL must reach.
+    // A process group of its own, which a last-resort SIGKILL must reach (the runtime and DynamoDB Local).
     detached: true,
   });
   let output = '';
