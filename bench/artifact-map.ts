@@ -15,7 +15,7 @@ import { invocations } from '../infra/local/runtime';
 import { s3Of } from '../shared/clients/s3';
 import { getDeps } from '../shared/deps';
 import { prices } from './prices';
-import { atMost, printTargets, withRuntime, writeResult } from './support';
+import { apiCaller, atMost, printTargets, withRuntime, writeResult } from './support';
 
 const ROWS = Number(process.env.MAP_ROWS ?? 100_000);
 const BATCH = 100;
@@ -23,25 +23,14 @@ const LAMBDA_GB = 0.5;
 const counters = { rru: 0, wru: 0, s3Put: 0, s3Get: 0 };
 
 await withRuntime(async (runtime) => {
-  const call = async (key: string, method: string, path: string, body?: unknown) => {
-    const response = await fetch(`${runtime.baseUrl}${path}`, {
-      method,
-      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await response.text();
-    if (response.status >= 400) throw new Error(`${method} ${path}: ${response.status} ${text}`);
-    return text ? (JSON.parse(text) as Record<string, any>) : {};
-  };
-  const platform = (method: string, path: string, body?: unknown) =>
-    call(runtime.keys.platformAdminKey, method, path, body);
+  const platform = apiCaller(runtime.baseUrl, runtime.keys.platformAdminKey);
   const tenant = await platform('POST', '/v1/tenants', { name: 'rows', plan: 'enterprise' });
   await platform('POST', '/v1/credits/grants', {
     tenantId: tenant.tenant.id,
     amount: ROWS * 3,
     reason: 'bench',
   });
-  const api = (method: string, path: string, body?: unknown) => call(tenant.apiKey.key, method, path, body);
+  const api = apiCaller(runtime.baseUrl, tenant.apiKey.key);
   const recipe = await api('POST', '/v1/recipes', {
     name: 'score every lead',
     steps: [

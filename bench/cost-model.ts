@@ -31,7 +31,15 @@ import { builtinRecipes } from '../shared/recipes/builtin-recipes';
 import { createRecipe } from '../shared/recipes/recipes';
 import { listReviews } from '../shared/reviews/reviews';
 import { prices } from './prices';
-import { atMost, printTargets, referenceRecipe, type Target, withRuntime, writeResult } from './support';
+import {
+  apiCaller,
+  atMost,
+  printTargets,
+  referenceRecipe,
+  type Target,
+  withRuntime,
+  writeResult,
+} from './support';
 
 const RUNS = 5;
 /** Runs of the reference spaced further apart than the audit consumer's batching window. */
@@ -265,13 +273,13 @@ function perRunLedger(lines: LedgerLine[]) {
 }
 
 await withRuntime(async (runtime) => {
-  const api = createDeps(); // the API Lambda's clients; getDeps() holds the components'
-  await instrument(api);
+  // The setup's clients (not counted); the runtime's handlers, the API's among them, use getDeps().
+  const setup = createDeps();
   // The benchmark's own watching (polling for the end, finding the review) is not part of the run's cost.
   const observer = createDeps();
   await instrument(getDeps());
-  await openAccountIfMissing(api, DEMO_TENANT_ID, 'pro');
-  const reference = await createRecipe(api, DEMO_TENANT_ID, referenceRecipe);
+  await openAccountIfMissing(setup, DEMO_TENANT_ID, 'pro');
+  const reference = await createRecipe(setup, DEMO_TENANT_ID, referenceRecipe);
   const inputs: Record<string, unknown> = {
     rcp_lead_discovery: { query: 'logistics' },
     rcp_lead_intelligence: { domain: 'acme-logistics.example' },
@@ -286,31 +294,20 @@ await withRuntime(async (runtime) => {
     ...Object.fromEntries(builtinRecipes().map((r) => [r.id, r.definition.name])),
     [reference.id]: 'reference 3 steps',
   };
-  /** A request of the demo tenant's key to the local HTTP API, as a user makes it; its answer's body. */
-  const post = async (path: string, body: unknown, expected: number) => {
-    const response = await fetch(`${runtime.baseUrl}${path}`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${runtime.keys.apiKey}`, 'content-type': 'application/json' },
-      body: JSON.stringify(body),
-    });
-    const answer = await response.json();
-    if (response.status !== expected)
-      throw new Error(`POST ${path}: ${response.status} ${JSON.stringify(answer)}`);
-    return answer;
-  };
+  const api = apiCaller(runtime.baseUrl, runtime.keys.apiKey);
   /** One run of a recipe from its start request to its end (a review approved), and the start's time. */
   const runOnce = async (recipeId: string, input: unknown) => {
     const t0 = performance.now();
     // Through the HTTP API, as a user starts a run: every write of the API function (its rate window, the
     // start, any audit of the request) is counted; the authorizer's reads are cached, as API Gateway caches them.
-    const started = (await post(`/v1/recipes/${recipeId}/executions`, { input }, 202)) as { id: string };
+    const started = await api('POST', `/v1/recipes/${recipeId}/executions`, { input }, 202);
     const apiMs = performance.now() - t0;
     let done = await waitForExecution(observer, DEMO_TENANT_ID, started.id, 20_000);
     if (done.status === 'waiting_review') {
       const review = (await listReviews(observer, DEMO_TENANT_ID, 'pending', { limit: 100 })).items.find(
         (r) => r.executionId === done.id,
       );
-      await post(`/v1/reviews/${review!.id}/decision`, { decision: 'approve' }, 200);
+      await api('POST', `/v1/reviews/${review!.id}/decision`, { decision: 'approve' }, 200);
       done = await waitForExecution(observer, DEMO_TENANT_ID, started.id, 20_000);
     }
     await runtime.idle();

@@ -1,5 +1,6 @@
-// Time of POST /v1/recipes/{id}/executions through the local gateway: authorizer, rate window, the reservation
-// transaction (execution + credits + ledger + audit intent) and StartExecution. Sequential, so it is latency.
+// Time of POST /v1/recipes/{id}/executions through the local gateway: authorizer, rate window, the recipe,
+// settings and account reads, the reservation transaction (account + execution, which is its ledger line and,
+// on the stream, its audit event) and StartExecution. Sequential, so it is latency.
 import { performance } from 'node:perf_hooks';
 import { percentile, printTargets, withRuntime, writeResult } from './support';
 

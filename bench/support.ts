@@ -15,6 +15,25 @@ export async function withRuntime<T>(run: (runtime: Runtime) => Promise<T>): Pro
   }
 }
 
+/**
+ * JSON requests to the local HTTP API with an API key, as a user makes them: the answer's body, or an error when
+ * the status is not `expected` (when given) or is 400 or above.
+ */
+export function apiCaller(baseUrl: string, key: string) {
+  return async (method: string, path: string, body?: unknown, expected?: number) => {
+    const response = await fetch(`${baseUrl}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await response.text();
+    if (expected === undefined ? response.status >= 400 : response.status !== expected)
+      throw new Error(`${method} ${path}: ${response.status} ${text}`);
+    // biome-ignore lint/suspicious/noExplicitAny: the benchmarks read what each route answers
+    return text ? (JSON.parse(text) as Record<string, any>) : {};
+  };
+}
+
 /** The 3-step reference the cost model and the admission benchmark run: two transforms and a score, Express. */
 export const referenceRecipe = {
   name: 'reference 3 steps',
