@@ -15,6 +15,13 @@ afterEveryCall(() => {
   if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
 });
 
+/**
+ * The instance single metrics are published through, made once: Powertools' singleMetric() builds a new Metrics
+ * (its configuration read from the environment again) on every call, and a single metric publishes and clears
+ * its dimension in the same addMetric, so one instance serves every call.
+ */
+let single: Metrics | undefined;
+
 /** A metric with one low-cardinality dimension of its own besides the service (published at once). */
 export function measureBy(
   name: string,
@@ -23,7 +30,7 @@ export function measureBy(
   dimension: string,
   dimensionValue: string,
 ) {
-  const single = metrics.singleMetric();
+  single ??= metrics.singleMetric();
   single.addDimension(dimension, dimensionValue);
   single.addMetric(name, unit, value);
 }
