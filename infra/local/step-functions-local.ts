@@ -2,6 +2,7 @@
 // each execution with aws-local-stepfunctions. State machines persist on disk; so do unfinished executions,
 // which restart from their first state when the runtime starts again (components record steps idempotently).
 import { mkdirSync, readFileSync } from 'node:fs';
+import { rename, writeFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage } from 'node:http';
 import path from 'node:path';
 import { S3Client } from '@aws-sdk/client-s3';
@@ -96,6 +97,8 @@ export async function startStepFunctionsLocal(options: {
   const executions = new Map<string, ExecutionEntry>();
   const compiled = new Map<string, StateMachine>();
   const running = new Set<Promise<void>>();
+  /** The executions whose run has not ended: what the pending file holds (not every execution kept). */
+  const live = new Set<ExecutionEntry>();
 
   const tokens = new Map<string, TokenWaiter>();
   let s3Client: S3Client | undefined;
@@ -112,21 +115,36 @@ export async function startStepFunctionsLocal(options: {
   };
   const persistMachines = () =>
     writeFileAtomic(machinesFile, JSON.stringify([...machines.values()], null, 1));
-  const writePending = () =>
-    writeFileAtomic(
-      pendingFile,
-      JSON.stringify(
-        [...executions.values()]
-          .filter((e) => e.status === 'RUNNING')
-          .map(({ abort: _, stopped: __, ...e }) => e),
-      ),
+  const pendingJson = () =>
+    JSON.stringify(
+      [...live].filter((e) => e.status === 'RUNNING').map(({ abort: _, stopped: __, ...e }) => e),
     );
+  // Written off the event loop, one write at a time: a start waits for the first write that begins after it
+  // was added, so the starts that arrive during a write share the next one (a group commit).
+  let writing: Promise<void> | undefined;
+  let nextWrite: Promise<void> | undefined;
+  const writePending = (): Promise<void> => {
+    if (writing) {
+      nextWrite ??= writing.then(noop, noop).then(() => {
+        nextWrite = undefined;
+        return writePending();
+      });
+      return nextWrite;
+    }
+    const temporary = `${pendingFile}.${process.pid}.tmp`;
+    writing = writeFile(temporary, pendingJson())
+      .then(() => rename(temporary, pendingFile))
+      .finally(() => {
+        writing = undefined;
+      });
+    return writing;
+  };
   // Resume points change at every Task; write them at most every 100 ms (and on stop).
   let persistTimer: NodeJS.Timeout | undefined;
   const persistPending = () => {
     persistTimer ??= setTimeout(() => {
       persistTimer = undefined;
-      writePending();
+      writePending().catch(logPersistFailure);
     }, 100);
   };
 
@@ -174,6 +192,7 @@ export async function startStepFunctionsLocal(options: {
     const asl = JSON.parse(machine.definition) as { States: Record<string, Record<string, unknown>> };
     const input = entry.resumeAt ? entry.resumeAt.input : (JSON.parse(entry.input) as unknown);
     entry.stopped = new AbortController();
+    live.add(entry);
     const resumedWait = entry.resumeAt?.wakeAt === undefined ? undefined : { ...entry.resumeAt };
     const waits = waitOverrides(asl.States, {
       signal: entry.stopped.signal,
@@ -238,6 +257,7 @@ export async function startStepFunctionsLocal(options: {
         entry.stopDate = Date.now();
         entry.stopped?.abort();
         running.delete(done);
+        live.delete(entry);
         persistPending();
         if (entry.status !== 'SUCCEEDED') void notifyEnded(entry);
       });
@@ -260,7 +280,7 @@ export async function startStepFunctionsLocal(options: {
     }
   }
 
-  const actions: Record<string, (body: Record<string, unknown>) => unknown> = {
+  const actions: Record<string, (body: Record<string, unknown>) => unknown | Promise<unknown>> = {
     CreateStateMachine(body) {
       checkCreateStateMachine(body);
       const name = String(body.name);
@@ -304,7 +324,7 @@ export async function startStepFunctionsLocal(options: {
         creationDate: machine.creationDate / 1000,
       };
     },
-    StartExecution(body) {
+    async StartExecution(body) {
       const machine = machines.get(String(body.stateMachineArn));
       if (!machine) throw new ServiceError('StateMachineDoesNotExist', 'State Machine Does Not Exist');
       const name = String(body.name ?? crypto.randomUUID());
@@ -331,9 +351,7 @@ export async function startStepFunctionsLocal(options: {
       executions.set(arn, entry);
       run(entry);
       // Written before the start is acknowledged: a run the caller was told about survives a crash.
-      clearTimeout(persistTimer);
-      persistTimer = undefined;
-      writePending();
+      await writePending();
       return { executionArn: arn, startDate: entry.startDate / 1000 };
     },
     DescribeExecution(body) {
@@ -450,7 +468,7 @@ export async function startStepFunctionsLocal(options: {
     try {
       if (!action) throw new ServiceError('UnknownOperationException', `unsupported operation ${target}`);
       const body = JSON.parse((await readBody(req)) || '{}') as Record<string, unknown>;
-      res.end(JSON.stringify(action(body) ?? {}));
+      res.end(JSON.stringify((await action(body)) ?? {}));
     } catch (error) {
       const serviceError =
         error instanceof ServiceError
@@ -494,7 +512,9 @@ export async function startStepFunctionsLocal(options: {
     transitions: (executionArn) => executions.get(executionArn)?.transitions,
     stop: async () => {
       clearTimeout(persistTimer);
-      writePending();
+      persistTimer = undefined;
+      await writing?.catch(() => {});
+      writeFileAtomic(pendingFile, pendingJson());
       await closeServer(server);
     },
   };
@@ -503,6 +523,14 @@ export async function startStepFunctionsLocal(options: {
 function logsErrors(logging: unknown): boolean {
   const level = (logging as { level?: string } | undefined)?.level;
   return level === 'ERROR' || level === 'ALL';
+}
+
+function noop() {}
+
+function logPersistFailure(error: Error) {
+  console.error(
+    JSON.stringify({ level: 'error', message: 'running executions not saved', errorType: error.name }),
+  );
 }
 
 function logHandlerFailure(error: Error) {
