@@ -11,9 +11,13 @@
 // - At the top level, the records of a group's fusable steps are one item (`recordGroupAttempts`), written once
 //   per invocation: before the run settles here (settlement charges from them), or as an error leaves the group.
 //   The anchor's record stays its own item, written as soon as it runs: a paid step is never unrecorded.
+// - A group that is the whole run (it starts with nothing run before it and finalizes) writes every step item the
+//   run has: an earlier attempt of its Task wrote only items this one writes again (the same keys, history
+//   appended). Each write answers with the item as written, and the settlement charges from those items instead
+//   of reading the run's step records back (one Query less per run).
 import type { Deps } from '../deps';
 import type { RunState, StepRecord } from '../executions/execution-model';
-import { recordGroupAttempts } from '../executions/execution-repository';
+import { recordGroupAttempts, recordStepAttempt, stepRecordsOf } from '../executions/execution-repository';
 import { finalizeExecution } from '../executions/finalize-execution';
 import { logger } from '../observability/observability';
 import type { Step } from '../recipes/recipe-schema';
@@ -46,7 +50,7 @@ export async function runGroup(
 ): Promise<unknown> {
   let state = event.state;
   const arn = event.executionArn ? { executionArn: event.executionArn } : {};
-  const records = groupRecords(deps, event);
+  const records = groupRecords(deps, event, wholeRun(event));
   try {
     for (const step of event.group) {
       const done = state.steps[step.id];
@@ -72,7 +76,7 @@ export async function runGroup(
         if (!event.settles) throw raw;
         const failed = { ...state, failures: { ...state.failures, [step.id]: failure } };
         await records.flush();
-        await finalizeExecution(deps, { outcome: 'failed', state: failed, ...arn });
+        await finalizeExecution(deps, { outcome: 'failed', state: failed, ...arn }, records.written());
         throw new RunSettled(`step ${step.id} failed; the run is settled`);
       }
     }
@@ -86,32 +90,52 @@ export async function runGroup(
   }
   await records.flush();
   if (!event.finalize) return state;
-  return finalizeExecution(deps, { outcome: 'succeeded', ...event.finalize, state, ...arn });
+  return finalizeExecution(
+    deps,
+    { outcome: 'succeeded', ...event.finalize, state, ...arn },
+    records.written(),
+  );
+}
+
+/** The group is the whole run: nothing ran before it (no step output, error or failure in the state). */
+function wholeRun(event: GroupEvent): boolean {
+  return (
+    event.finalize !== undefined &&
+    event.state.index === undefined &&
+    !event.skipDone &&
+    Object.keys(event.state.steps ?? {}).length === 0 &&
+    Object.keys(event.state.failures ?? {}).length === 0
+  );
 }
 
 /**
  * Gathers the records of a top-level group's fusable steps (two or more) for one write; others write their own.
+ * When the group is the whole run, keeps each item as written: `written()` is then every step record of the run.
  */
-function groupRecords(deps: Deps, event: GroupEvent) {
+function groupRecords(deps: Deps, event: GroupEvent, keepsWritten: boolean) {
+  const { tenantId } = event.state.run;
+  const executionId = event.state.execution.id;
   const fusable = event.group.filter(isFusable);
   let pending: Array<{ record: StepRecord; position: number }> = [];
   const gathers = event.state.index === undefined && fusable.length > 1;
+  const items = new Map<string, Record<string, unknown>>();
+  const keep = (item: Record<string, unknown>) => {
+    if (keepsWritten) items.set(String(item.SK), item);
+  };
   return {
-    recorderOf: (step: Step): StepRecorder | undefined =>
-      gathers && isFusable(step)
-        ? async (record) => void pending.push({ record, position: fusable.indexOf(step) })
-        : undefined,
+    recorderOf: (step: Step): StepRecorder | undefined => {
+      if (gathers && isFusable(step))
+        return async (record) => void pending.push({ record, position: fusable.indexOf(step) });
+      return keepsWritten
+        ? async (record) => keep(await recordStepAttempt(deps, tenantId, executionId, record))
+        : undefined;
+    },
     async flush() {
       if (pending.length === 0) return;
       const written = pending;
       pending = [];
-      await recordGroupAttempts(
-        deps,
-        event.state.run.tenantId,
-        event.state.execution.id,
-        fusable[0]!.id,
-        written,
-      );
+      keep(await recordGroupAttempts(deps, tenantId, executionId, fusable[0]!.id, written));
     },
+    written: (): StepRecord[] | undefined => (keepsWritten ? stepRecordsOf([...items.values()]) : undefined),
   };
 }

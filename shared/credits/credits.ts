@@ -118,8 +118,17 @@ export async function getAccount(deps: Deps, tenantId: string): Promise<Account>
   const { Item } = await deps.db.send(
     new GetCommand({ TableName: deps.config.TABLE_NAME, Key: keys.account(tenantId), ConsistentRead: true }),
   );
-  if (!Item) throw new NotFound('credit account');
-  const account = stripKeys<Account>(Item, [
+  return accountFrom(deps, tenantId, Item);
+}
+
+/** The account from its item, read with strong consistency, renewed as getAccount does. */
+export async function accountFrom(
+  deps: Deps,
+  tenantId: string,
+  item: Record<string, unknown> | undefined,
+): Promise<Account> {
+  if (!item) throw new NotFound('credit account');
+  const account = stripKeys<Account>(item, [
     'tenantId',
     'plan',
     'balance',

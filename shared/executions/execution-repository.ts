@@ -1,5 +1,6 @@
 // Execution and step records in DynamoDB.
-import { BatchGetCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { batchGet, itemKey } from '../data/batch-get';
 import { fromStored, toStored } from '../data/json-values';
 import { keys, STEP_GROUP_PREFIX, stripKeys } from '../data/keys';
 import {
@@ -199,6 +200,11 @@ export async function listStepRecords(
   return byStart(await queryAll(deps, keys.stepsOf(tenantId, executionId)));
 }
 
+/** The step records held by step items as written (recordStepAttempt's and recordGroupAttempts' answers). */
+export function stepRecordsOf(items: Array<Record<string, unknown>>): StepRecord[] {
+  return byStart(items.flatMap(stepsOfItem));
+}
+
 export interface StepPageRequest extends PageRequest {
   /** Only this map step's item records, in index order. */
   step?: string;
@@ -379,18 +385,9 @@ async function listExecutionsOfRecipe(deps: Deps, tenantId: string, filter: Exec
     PK: item.PK as string,
     SK: item.SK as string,
   }));
-  const found = new Map<string, Record<string, unknown>>();
-  let wanted = page.items;
-  while (wanted.length > 0) {
-    const { Responses, UnprocessedKeys } = await deps.db.send(
-      new BatchGetCommand({ RequestItems: { [deps.config.TABLE_NAME]: { Keys: wanted } } }),
-    );
-    for (const item of Responses?.[deps.config.TABLE_NAME] ?? []) found.set(String(item.SK), item);
-    wanted = (UnprocessedKeys?.[deps.config.TABLE_NAME]?.Keys ?? []) as typeof wanted;
-    if (wanted.length > 0) await new Promise((resolve) => setTimeout(resolve, 50)); // throttled: back off
-  }
+  const found = await batchGet(deps, page.items);
   const items = page.items
-    .map((key) => found.get(key.SK))
+    .map((key) => found.get(itemKey(key)))
     .filter(
       (item): item is Record<string, unknown> => !!item && (!filter.status || item.status === filter.status),
     )
@@ -403,7 +400,7 @@ export async function recordStepAttempt(
   tenantId: string,
   executionId: string,
   step: StepRecord,
-): Promise<void> {
+): Promise<Record<string, unknown>> {
   const { startedAt, ...rest } = step;
   const names: Record<string, string> = {};
   const values: Record<string, unknown> = { ':startedAt': startedAt };
@@ -423,15 +420,19 @@ export async function recordStepAttempt(
   }
   const removes = ['error', 'outputPreview', 'outputBytes'].filter((name) => !(name in rest));
   for (const name of removes) names[`#${name}`] = name;
-  await deps.db.send(
+  // The item as written, all of its history (ReturnValues costs no capacity): what the run's settlement can
+  // charge from when this invocation wrote every step record of the run.
+  const { Attributes } = await deps.db.send(
     new UpdateCommand({
       TableName: deps.config.TABLE_NAME,
       Key: keys.step(tenantId, executionId, step.stepId),
       UpdateExpression: `SET ${sets.join(', ')}${removes.length ? ` REMOVE ${removes.map((n) => `#${n}`).join(', ')}` : ''}`,
       ExpressionAttributeNames: names,
       ExpressionAttributeValues: values,
+      ReturnValues: 'ALL_NEW',
     }),
   );
+  return Attributes!;
 }
 
 function attemptOf(step: StepRecord): StepAttempt {
@@ -458,7 +459,8 @@ export async function recordGroupAttempts(
   executionId: string,
   firstStepId: string,
   steps: Array<{ record: StepRecord; position: number }>,
-): Promise<void> {
+): Promise<Record<string, unknown>> {
+  let written: Record<string, unknown> = {};
   for (let from = 0; from < steps.length; from += GROUP_WRITE_STEPS) {
     const names: Record<string, string> = {};
     const values: Record<string, unknown> = { ':none': [] };
@@ -484,16 +486,20 @@ export async function recordGroupAttempts(
         `#p${i} = :p${i}`,
       );
     });
-    await deps.db.send(
+    const { Attributes } = await deps.db.send(
       new UpdateCommand({
         TableName: deps.config.TABLE_NAME,
         Key: keys.stepGroup(tenantId, executionId, firstStepId),
         UpdateExpression: `SET ${sets.join(', ')}`,
         ExpressionAttributeNames: names,
         ExpressionAttributeValues: values,
+        ReturnValues: 'ALL_NEW',
       }),
     );
+    written = Attributes!;
   }
+  // The item after its last write: every step of the group, with its history.
+  return written;
 }
 
 export type { ExecutionError };

@@ -5,7 +5,7 @@ import { templateScope } from '../components/step-runner';
 import type { Deps } from '../deps';
 import { logger } from '../observability/observability';
 import { resolveTemplates } from '../recipes/template';
-import type { ExecutionError, RunState } from './execution-model';
+import type { ExecutionError, RunState, StepRecord } from './execution-model';
 import { saveFailedState } from './failed-state';
 import { hydrateReferenced, storeIfLarge } from './payload-store';
 import { settleExecution } from './settle-execution';
@@ -15,17 +15,31 @@ export type FinalizeEvent = (
   | { outcome: 'failed'; state: RunState }
 ) & { executionArn?: string };
 
-export async function finalizeExecution(deps: Deps, event: FinalizeEvent): Promise<unknown> {
+/**
+ * `knownSteps`: every step record of the run, when the caller wrote them all (a run that is one fused group);
+ * settlement then charges from them instead of reading the run's step records back.
+ */
+export async function finalizeExecution(
+  deps: Deps,
+  event: FinalizeEvent,
+  knownSteps?: StepRecord[],
+): Promise<unknown> {
   const { state } = event;
   if (event.outcome === 'failed') {
     // What a redrive resumes from; losing it must not stop the failure from being recorded and settled.
     await saveFailedState(deps, state).catch((error: Error) => {
       logger.error('could not keep the failed state', { errorType: error.name });
     });
-    await settleExecution(deps, state, 'failed', {
-      error: describeFailure(state),
-      ...(event.executionArn ? { executionArn: event.executionArn } : {}),
-    });
+    await settleExecution(
+      deps,
+      state,
+      'failed',
+      {
+        error: describeFailure(state),
+        ...(event.executionArn ? { executionArn: event.executionArn } : {}),
+      },
+      knownSteps,
+    );
     return null;
   }
   const template = event.output ?? (event.lastStep ? `{{steps.${event.lastStep}.output}}` : null);
@@ -33,10 +47,13 @@ export async function finalizeExecution(deps: Deps, event: FinalizeEvent): Promi
   const resolved = resolveTemplates(template, templateScope(hydrated));
   // A large output is kept by reference on the record too (DynamoDB items stop at 400 KB).
   const output = await storeIfLarge(deps, state.run.tenantId, `${state.execution.id}/output`, resolved);
-  await settleExecution(deps, state, 'succeeded', {
-    output,
-    ...(event.executionArn ? { executionArn: event.executionArn } : {}),
-  });
+  await settleExecution(
+    deps,
+    state,
+    'succeeded',
+    { output, ...(event.executionArn ? { executionArn: event.executionArn } : {}) },
+    knownSteps,
+  );
   return output;
 }
 

@@ -12,7 +12,7 @@ import type { Deps } from '../deps';
 import { MetricUnit, metrics } from '../observability/metrics';
 import { logger } from '../observability/observability';
 import { closeReview, reviewId } from '../reviews/review-records';
-import type { ExecutionRecord, ExecutionStatus, RunState } from './execution-model';
+import type { ExecutionRecord, ExecutionStatus, RunState, StepRecord } from './execution-model';
 import { countSteps, executionTransition, listStepRecords, sumUsage } from './execution-repository';
 
 // A queued run holds no slot: only cancelQueued (admission.ts) ends it, never a settlement.
@@ -30,9 +30,11 @@ export async function settleExecution(
   state: RunState,
   status: Extract<ExecutionStatus, 'succeeded' | 'failed' | 'cancelled' | 'timed_out'>,
   fields: Pick<ExecutionRecord, 'output' | 'error' | 'executionArn'>,
+  /** Every step record of the run, when the caller holds them (it wrote them all); else they are read. */
+  knownSteps?: StepRecord[],
 ): Promise<boolean> {
   const { tenantId, credits } = state.run;
-  const stepRecords = await listStepRecords(deps, tenantId, state.execution.id);
+  const stepRecords = knownSteps ?? (await listStepRecords(deps, tenantId, state.execution.id));
   // Attempted: what the components recorded (each map item's steps too), and what the state shows ran or
   // failed (a step whose Lambda was cut off records nothing, but its Catch puts it under failures).
   const attempted = [

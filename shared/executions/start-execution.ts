@@ -6,6 +6,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DeleteCommand, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import {
+  accountFrom,
   concurrencyLimited,
   enqueueUpdate,
   getAccount,
@@ -15,16 +16,17 @@ import {
 import { plans } from '../credits/plans';
 import { reservation } from '../credits/price-list';
 import { priceList } from '../credits/pricing';
+import { batchGet, itemKey } from '../data/batch-get';
 import { keys } from '../data/keys';
 import { conflicted, failedConditions } from '../data/transactions';
 import type { Deps } from '../deps';
-import { TenantSuspended, ValidationFailed } from '../errors';
+import { NotFound, TenantSuspended, ValidationFailed } from '../errors';
 import { newId } from '../ids';
 import { validateJsonSchema } from '../json-schema';
 import { countBy } from '../observability/metrics';
 import { logger } from '../observability/observability';
-import { getRecipe } from '../recipes/recipe-records';
-import { getSettings } from '../settings/settings';
+import { toRecipe } from '../recipes/recipe-records';
+import { settingsFrom } from '../settings/settings';
 import { admissionPut, queuePosition } from './admission-queue';
 import { type ExecutionRecord, type RunState, type Trigger, terminalStatuses } from './execution-model';
 import { executionPut, getExecutionRecord, getExecutionWithSteps } from './execution-repository';
@@ -59,13 +61,9 @@ export class AlreadyStarted extends Error {
 
 export async function startExecution(deps: Deps, request: StartRequest): Promise<ExecutionRecord> {
   const { tenantId } = request;
-  const recipe = await getRecipe(deps, tenantId, request.recipeId);
+  const { recipe, settings, account } = await readForStart(deps, tenantId, request.recipeId);
   const inputErrors = validateJsonSchema(recipe.inputSchema, request.input, 'input');
   if (inputErrors.length > 0) throw new ValidationFailed(inputErrors);
-  const [settings, account] = await Promise.all([
-    getSettings(deps, tenantId),
-    getAccount(deps, tenantId).catch(() => null),
-  ]);
   if (account?.suspended) throw new TenantSuspended();
   const prices = priceList(recipe.steps);
   const cost = reservation(prices);
@@ -111,6 +109,28 @@ export async function startExecution(deps: Deps, request: StartRequest): Promise
     dedupeKey: request.dedupeKey,
     queue: request.queue ?? true,
   });
+}
+
+/**
+ * What a start reads — the recipe, the tenant's settings and its credit account — in one BatchGetItem, one
+ * round trip. Strongly consistent, as the account must be (a BatchGetItem has one consistency per table): a
+ * just-suspended tenant starts nothing, and a renewal is seen at once.
+ */
+async function readForStart(deps: Deps, tenantId: string, recipeId: string) {
+  const wanted = {
+    recipe: keys.recipe(tenantId, recipeId),
+    settings: keys.settings(tenantId),
+    account: keys.account(tenantId),
+  };
+  const found = await batchGet(deps, Object.values(wanted), { consistentRead: true });
+  const recipe = found.get(itemKey(wanted.recipe));
+  if (!recipe) throw new NotFound('recipe');
+  return {
+    recipe: toRecipe(recipe),
+    settings: settingsFrom(found.get(itemKey(wanted.settings))),
+    // No account, or one whose renewal failed: the reservation finds no credits and refuses the start.
+    account: await accountFrom(deps, tenantId, found.get(itemKey(wanted.account))).catch(() => null),
+  };
 }
 
 /** Reserves, records and starts a prepared run (a start, or a redrive on its resume state machine). */

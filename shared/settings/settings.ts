@@ -14,8 +14,13 @@ export async function getSettings(deps: Deps, tenantId: string): Promise<Setting
   const { Item } = await deps.db.send(
     new GetCommand({ TableName: deps.config.TABLE_NAME, Key: keys.settings(tenantId) }),
   );
-  if (!Item) return EMPTY;
-  const settings = stripKeys<Settings>(Item);
+  return settingsFrom(Item);
+}
+
+/** A tenant's settings from their stored item; a tenant that never saved any has the defaults. */
+export function settingsFrom(item: Record<string, unknown> | undefined): Settings & { updatedAt?: string } {
+  if (!item) return EMPTY;
+  const settings = stripKeys<Settings>(item);
   return { ...settings, values: fromStored(settings.values) };
 }
 

@@ -6,6 +6,7 @@ import { sfnOf } from '../../shared/clients/sfn';
 import { getAccount, openAccountIfMissing } from '../../shared/credits/credits';
 import { keys } from '../../shared/data/keys';
 import {
+  countSteps,
   getExecutionWithSteps,
   listStepPage,
   listStepRecords,
@@ -373,6 +374,30 @@ describe('fused steps through aws-local-stepfunctions', () => {
       [2, 'succeeded'],
     ]);
     expect(attempts('after')).toEqual([[2, 'succeeded']]);
+  });
+
+  it('settles a run that is one group from the items its invocation wrote, a failed step included', async () => {
+    invocations.length = 0;
+    const execution = await run(
+      {
+        name: 'whole run in one group',
+        steps: [
+          pure('before', '{{input.domain}}'),
+          pure('skipped', '{{input.missing}}', { ops: [{ op: 'limit', count: 1 }], onError: 'continue' }),
+          pure('after', { domain: '{{steps.before.output}}', error: '{{steps.skipped.error.Error}}' }),
+        ],
+      },
+      { domain: 'acme.example' },
+    );
+    expect(execution.status).toBe('succeeded');
+    expect(execution.output).toEqual({ domain: 'acme.example', error: 'StepRejected' });
+    expect(invocations.map((i) => i.name)).toEqual(['finalize']);
+    expect(await stepItemKeys(execution.id)).toEqual(['STEP#~before']);
+    // What the settlement wrote from the item as written equals what the stored records give.
+    expect(execution.stepCounts).toEqual(countSteps(execution.steps));
+    expect(execution.stepCounts).toMatchObject({ succeeded: 2, failed: 1 });
+    expect(execution.creditsCharged).toBe(execution.creditsReserved); // the run and its three steps
+    expect(execution.creditsCharged).toBe(4);
   });
 });
 
