@@ -119,22 +119,22 @@ function groupRecords(deps: Deps, event: GroupEvent, keepsWritten: boolean) {
   let pending: Array<{ record: StepRecord; position: number }> = [];
   const gathers = event.state.index === undefined && fusable.length > 1;
   const items = new Map<string, Record<string, unknown>>();
-  const keep = (item: Record<string, unknown>) => {
-    if (keepsWritten) items.set(String(item.SK), item);
+  const keep = (item: Record<string, unknown> | undefined) => {
+    if (item) items.set(String(item.SK), item);
   };
   return {
     recorderOf: (step: Step): StepRecorder | undefined => {
       if (gathers && isFusable(step))
         return async (record) => void pending.push({ record, position: fusable.indexOf(step) });
       return keepsWritten
-        ? async (record) => keep(await recordStepAttempt(deps, tenantId, executionId, record))
+        ? async (record) => keep(await recordStepAttempt(deps, tenantId, executionId, record, true))
         : undefined;
     },
     async flush() {
       if (pending.length === 0) return;
       const written = pending;
       pending = [];
-      keep(await recordGroupAttempts(deps, tenantId, executionId, fusable[0]!.id, written));
+      keep(await recordGroupAttempts(deps, tenantId, executionId, fusable[0]!.id, written, keepsWritten));
     },
     written: (): StepRecord[] | undefined => (keepsWritten ? stepRecordsOf([...items.values()]) : undefined),
   };

@@ -400,7 +400,9 @@ export async function recordStepAttempt(
   tenantId: string,
   executionId: string,
   step: StepRecord,
-): Promise<Record<string, unknown>> {
+  /** Answer with the item as written (ReturnValues costs no capacity, only the bytes of the answer). */
+  returnItem = false,
+): Promise<Record<string, unknown> | undefined> {
   const { startedAt, ...rest } = step;
   const names: Record<string, string> = {};
   const values: Record<string, unknown> = { ':startedAt': startedAt };
@@ -420,8 +422,6 @@ export async function recordStepAttempt(
   }
   const removes = ['error', 'outputPreview', 'outputBytes'].filter((name) => !(name in rest));
   for (const name of removes) names[`#${name}`] = name;
-  // The item as written, all of its history (ReturnValues costs no capacity): what the run's settlement can
-  // charge from when this invocation wrote every step record of the run.
   const { Attributes } = await deps.db.send(
     new UpdateCommand({
       TableName: deps.config.TABLE_NAME,
@@ -429,10 +429,10 @@ export async function recordStepAttempt(
       UpdateExpression: `SET ${sets.join(', ')}${removes.length ? ` REMOVE ${removes.map((n) => `#${n}`).join(', ')}` : ''}`,
       ExpressionAttributeNames: names,
       ExpressionAttributeValues: values,
-      ReturnValues: 'ALL_NEW',
+      ...(returnItem ? { ReturnValues: 'ALL_NEW' } : {}),
     }),
   );
-  return Attributes!;
+  return Attributes;
 }
 
 function attemptOf(step: StepRecord): StepAttempt {
@@ -459,8 +459,10 @@ export async function recordGroupAttempts(
   executionId: string,
   firstStepId: string,
   steps: Array<{ record: StepRecord; position: number }>,
-): Promise<Record<string, unknown>> {
-  let written: Record<string, unknown> = {};
+  /** Answer with the item after its last write, as recordStepAttempt's returnItem. */
+  returnItem = false,
+): Promise<Record<string, unknown> | undefined> {
+  let written: Record<string, unknown> | undefined;
   for (let from = 0; from < steps.length; from += GROUP_WRITE_STEPS) {
     const names: Record<string, string> = {};
     const values: Record<string, unknown> = { ':none': [] };
@@ -493,12 +495,12 @@ export async function recordGroupAttempts(
         UpdateExpression: `SET ${sets.join(', ')}`,
         ExpressionAttributeNames: names,
         ExpressionAttributeValues: values,
-        ReturnValues: 'ALL_NEW',
+        ...(returnItem ? { ReturnValues: 'ALL_NEW' } : {}),
       }),
     );
-    written = Attributes!;
+    written = Attributes;
   }
-  // The item after its last write: every step of the group, with its history.
+  // After the last write: the item with every step of the group and their history.
   return written;
 }
 
