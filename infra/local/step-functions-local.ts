@@ -513,7 +513,8 @@ export async function startStepFunctionsLocal(options: {
     stop: async () => {
       clearTimeout(persistTimer);
       persistTimer = undefined;
-      await writing?.catch(() => {});
+      // The writes under way first (they share the temporary file), then the last state, synchronously.
+      while (writing || nextWrite) await (nextWrite ?? writing)?.catch(noop);
       writeFileAtomic(pendingFile, pendingJson());
       await closeServer(server);
     },

@@ -121,7 +121,7 @@ export async function getAccount(deps: Deps, tenantId: string): Promise<Account>
   return accountFrom(deps, tenantId, Item);
 }
 
-/** The account from its item, read with strong consistency, renewed as getAccount does. */
+/** The account from its item (which the caller read with strong consistency), renewed as getAccount does. */
 export async function accountFrom(
   deps: Deps,
   tenantId: string,

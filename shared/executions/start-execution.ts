@@ -61,9 +61,12 @@ export class AlreadyStarted extends Error {
 
 export async function startExecution(deps: Deps, request: StartRequest): Promise<ExecutionRecord> {
   const { tenantId } = request;
-  const { recipe, settings, account } = await readForStart(deps, tenantId, request.recipeId);
+  const { recipe, settings, accountItem } = await readForStart(deps, tenantId, request.recipeId);
   const inputErrors = validateJsonSchema(recipe.inputSchema, request.input, 'input');
   if (inputErrors.length > 0) throw new ValidationFailed(inputErrors);
+  // Renewed here if a billing period began, only once the input is valid: a refused start writes nothing. No
+  // account, or one whose renewal failed: the reservation finds no credits and refuses the start.
+  const account = await accountFrom(deps, tenantId, accountItem).catch(() => null);
   if (account?.suspended) throw new TenantSuspended();
   const prices = priceList(recipe.steps);
   const cost = reservation(prices);
@@ -128,8 +131,7 @@ async function readForStart(deps: Deps, tenantId: string, recipeId: string) {
   return {
     recipe: toRecipe(recipe),
     settings: settingsFrom(found.get(itemKey(wanted.settings))),
-    // No account, or one whose renewal failed: the reservation finds no credits and refuses the start.
-    account: await accountFrom(deps, tenantId, found.get(itemKey(wanted.account))).catch(() => null),
+    accountItem: found.get(itemKey(wanted.account)),
   };
 }
 
