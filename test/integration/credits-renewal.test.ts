@@ -3,6 +3,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getAccount, grantCredits, listLedger, openAccountIfMissing } from '../../shared/credits/credits';
 import type { Deps } from '../../shared/deps';
+import { startExecution } from '../../shared/executions/start-execution';
+import { createRecipe } from '../../shared/recipes/recipes';
 import { type LocalStack, startLocalStack } from '../support/local-stack';
 
 let stack: LocalStack;
@@ -49,5 +51,43 @@ describe('monthly credits', () => {
     expect(ledger.filter((e) => e.type === 'renewal')).toHaveLength(1);
     // The ledger still sums to the balance.
     expect(ledger.reduce((sum, e) => sum + e.amount, 0)).toBe(later.balance);
+  });
+
+  it('renew on a start once its input is valid: a refused start renews nothing', async () => {
+    const starter = 'ten_renewal_on_start';
+    await openAccountIfMissing(at('2026-01-10T10:00:00Z'), starter, 'free');
+    await grantCredits(at('2026-01-20T00:00:00Z'), starter, -98, 'spent', {
+      ...audit,
+      resource: { type: 'credits', id: starter },
+    });
+    const recipe = await createRecipe(stack.deps, starter, {
+      name: 'needs x',
+      inputSchema: { type: 'object', required: ['x'] },
+      steps: [{ id: 'a', type: 'transform', source: '{{input.x}}', ops: [] }],
+    });
+    const inFebruary = at('2026-02-10T12:00:00Z');
+    const start = (input: unknown) =>
+      startExecution(inFebruary, {
+        tenantId: starter,
+        recipeId: recipe.id,
+        input,
+        trigger: 'api',
+        actor: { id: 'key_test', role: 'admin' },
+      });
+    const renewals = async () =>
+      (await listLedger(stack.deps, starter, { limit: 100 })).items.filter((e) => e.type === 'renewal');
+
+    await expect(start({})).rejects.toMatchObject({ status: 422 });
+    expect(await renewals()).toEqual([]);
+    // Read as of January, before the period turns: the refused start left the account as it was.
+    expect(await getAccount(at('2026-01-31T00:00:00Z'), starter)).toMatchObject({
+      balance: 2,
+      renewsAt: '2026-02-10T10:00:00.000Z',
+    });
+
+    // A valid start: the period has begun, so the account is renewed first and the run reserved from it.
+    const started = await start({ x: 1 });
+    expect(started.status).toBe('running');
+    expect((await renewals()).map((e) => e.amount)).toEqual([98]);
   });
 });
