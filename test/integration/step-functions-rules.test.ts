@@ -1,7 +1,8 @@
 // The local Step Functions endpoint refuses the CreateStateMachine input the service refuses, and tells of
 // runs that end without succeeding as the service does: Standard through status-change events, Express only
-// through the execution log (Express workflows send no status-change events).
-import { mkdtempSync, rmSync } from 'node:fs';
+// through the execution log (Express workflows send no status-change events). It answers a StartExecution only
+// once the run is in its running-executions file, as the service answers once the execution is recorded.
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { CreateStateMachineCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
@@ -125,5 +126,37 @@ describe('how the local endpoint tells of a failed run', () => {
     expect(logLines).toEqual([
       expect.objectContaining({ type: 'ExecutionFailed', execution_arn: b.executionArn }),
     ]);
+  });
+});
+
+const pending = () =>
+  (
+    JSON.parse(readFileSync(path.join(dir, 'step-functions', 'running-executions.json'), 'utf8')) as Array<{
+      arn: string;
+    }>
+  ).map((e) => e.arn);
+
+describe('local Step Functions persistence', () => {
+  it('has every acknowledged start in its running-executions file, however many arrive at once', async () => {
+    const machine = await sfn.send(
+      new CreateStateMachineCommand({
+        name: 'waits-an-hour',
+        roleArn: role,
+        definition: JSON.stringify({
+          StartAt: 'Hour',
+          States: { Hour: { Type: 'Wait', Seconds: 3600, End: true } },
+        }),
+      }),
+    );
+    for (const burst of [1, 40]) {
+      const starts = Array.from({ length: burst }, (_, i) =>
+        sfn
+          .send(new StartExecutionCommand({ stateMachineArn: machine.stateMachineArn, input: `{"i":${i}}` }))
+          // Read as each answer arrives: by then its run must already be on disk.
+          .then(({ executionArn }) => ({ executionArn: executionArn!, saved: pending() })),
+      );
+      for (const { executionArn, saved } of await Promise.all(starts)) expect(saved).toContain(executionArn);
+    }
+    expect(pending().filter((arn) => arn.includes(':waits-an-hour:'))).toHaveLength(41);
   });
 });
