@@ -96,9 +96,8 @@ export async function startStepFunctionsLocal(options: {
   );
   const executions = new Map<string, ExecutionEntry>();
   const compiled = new Map<string, StateMachine>();
-  const running = new Set<Promise<void>>();
-  /** The executions whose run has not ended: what the pending file holds (not every execution kept). */
-  const live = new Set<ExecutionEntry>();
+  /** The runs that have not ended, each with what settles when it does: what the pending file holds. */
+  const running = new Map<ExecutionEntry, Promise<void>>();
 
   const tokens = new Map<string, TokenWaiter>();
   let s3Client: S3Client | undefined;
@@ -117,7 +116,7 @@ export async function startStepFunctionsLocal(options: {
     writeFileAtomic(machinesFile, JSON.stringify([...machines.values()], null, 1));
   const pendingJson = () =>
     JSON.stringify(
-      [...live].filter((e) => e.status === 'RUNNING').map(({ abort: _, stopped: __, ...e }) => e),
+      [...running.keys()].filter((e) => e.status === 'RUNNING').map(({ abort: _, stopped: __, ...e }) => e),
     );
   // Written off the event loop, one write at a time: a start waits for the first write that begins after it
   // was added, so the starts that arrive during a write share the next one (a group commit).
@@ -192,7 +191,6 @@ export async function startStepFunctionsLocal(options: {
     const asl = JSON.parse(machine.definition) as { States: Record<string, Record<string, unknown>> };
     const input = entry.resumeAt ? entry.resumeAt.input : (JSON.parse(entry.input) as unknown);
     entry.stopped = new AbortController();
-    live.add(entry);
     const resumedWait = entry.resumeAt?.wakeAt === undefined ? undefined : { ...entry.resumeAt };
     const waits = waitOverrides(asl.States, {
       signal: entry.stopped.signal,
@@ -256,12 +254,11 @@ export async function startStepFunctionsLocal(options: {
       .finally(() => {
         entry.stopDate = Date.now();
         entry.stopped?.abort();
-        running.delete(done);
-        live.delete(entry);
+        running.delete(entry);
         persistPending();
         if (entry.status !== 'SUCCEEDED') void notifyEnded(entry);
       });
-    running.add(done);
+    running.set(entry, done);
     // As the service does: an Express run that lasts five minutes is stopped and logged as timed out.
     if (machine.type === 'EXPRESS') {
       const limit = setTimeout(
@@ -504,7 +501,7 @@ export async function startStepFunctionsLocal(options: {
   }
 
   const idle = async () => {
-    while (running.size > 0) await Promise.allSettled([...running]);
+    while (running.size > 0) await Promise.allSettled([...running.values()]);
   };
   return {
     endpoint: `http://127.0.0.1:${port}`,
