@@ -1,7 +1,15 @@
 // EventBridge Scheduler expressions — cron(min hour day-of-month month day-of-week year), rate(n unit) and
 // at(yyyy-mm-ddThh:mm:ss) — validated as the service would, and turned into croner patterns for the local runner.
-import { Cron } from 'croner';
+// croner is required on first use (shared/on-demand.ts): only cron() and at() expressions need it.
+import type { Cron } from 'croner';
 import type { FieldError } from '../errors';
+import { requireOnDemand } from '../on-demand';
+
+/** A paused croner job for `pattern` (a cron pattern or an ISO date and time), to check it or read its next runs. */
+function pausedJob(pattern: string, timezone: string): Cron {
+  const { Cron } = requireOnDemand<typeof import('croner')>('croner');
+  return new Cron(pattern, { timezone, paused: true });
+}
 
 export type ParsedExpression =
   | { kind: 'cron'; pattern: string }
@@ -52,7 +60,7 @@ export function parseExpression(expression: string, timezone: string): ParsedExp
   const weekday = dow === '?' ? '*' : dow.replace(/\d/g, (d) => String(Number(d) - 1));
   const pattern = [minute, hour, dom === '?' ? '*' : dom, month, weekday].join(' ');
   try {
-    new Cron(pattern, { timezone, paused: true }).stop();
+    pausedJob(pattern, timezone).stop();
   } catch (error) {
     return { path: 'expression', message: `invalid cron(): ${(error as Error).message}` };
   }
@@ -81,7 +89,7 @@ export function nextFireTimes(
       origin.getTime() + Math.ceil((now.getTime() - origin.getTime() + 1) / parsed.everyMs) * parsed.everyMs;
     return Array.from({ length: count }, (_, i) => new Date(first + i * parsed.everyMs).toISOString());
   }
-  const job = new Cron(parsed.kind === 'cron' ? parsed.pattern : parsed.at, { timezone, paused: true });
+  const job = pausedJob(parsed.kind === 'cron' ? parsed.pattern : parsed.at, timezone);
   try {
     return job.nextRuns(count, now).map((at) => at.toISOString());
   } finally {

@@ -29,6 +29,7 @@ const onDemandBudgetKb: Record<string, number> = {
   'ajv/dist/2020.js': 140,
   'ajv-formats/dist/formats.js': 10,
   nodemailer: 280,
+  croner: 40,
 };
 
 /** A function's build: the KB its cold start loads, and the inputs and text of each part (start-up or lazy). */
@@ -88,10 +89,14 @@ describe('packages required on first use', () => {
         entry,
         `import { validateJsonSchema } from '${path.join(projectRoot, 'shared/json-schema')}';\n` +
           `import { matchesPattern } from '${path.join(projectRoot, 'shared/recipes/patterns')}';\n` +
+          `import { nextFireTimes, parseExpression } from '${path.join(projectRoot, 'shared/schedules/expressions')}';\n` +
           `const schema = { type: 'object', properties: { email: { type: 'string', format: 'email' } } };\n` +
           `console.log(matchesPattern('^a+b$', 'aaab'), matchesPattern('^a+b$', 'ba'),\n` +
           `  JSON.stringify(validateJsonSchema(schema, { email: 'nope' }, 'input')),\n` +
           `  validateJsonSchema(schema, { email: 'a@b.co' }, 'input').length);\n` +
+          `const cron = parseExpression('cron(30 9 ? * 2 *)', 'Europe/Paris');\n` +
+          `console.log(nextFireTimes(cron, 'Europe/Paris', new Date(0), new Date('2026-12-07T12:00:00Z'), 2).join(' '),\n` +
+          `  JSON.stringify(parseExpression('cron(61 9 ? * 2 *)', 'UTC')));\n` +
           `import { createRequire } from 'node:module';\n` +
           `import { STATUS_CODES, request } from 'node:http';\n` +
           `console.log(STATUS_CODES[404], typeof request, process.moduleLoadList.some((m) => m.includes('undici')));\n` +
@@ -135,6 +140,8 @@ describe('packages required on first use', () => {
       const lines = stdout.trim().split('\n');
       expect(lines).toEqual([
         `true false ${JSON.stringify([{ path: 'input.email', message: 'must match format "email"' }])} 0`,
+        // croner, required by a cron() expression: Mondays at 9:30 in Paris, and a minute out of range refused.
+        `2026-12-14T08:30:00.000Z 2026-12-21T08:30:00.000Z ${JSON.stringify({ path: 'expression', message: 'invalid cron(): CronPattern: Invalid value for minute: 61' })}`,
         // node:http through its alias: its exports, without undici loaded (shared/clients/node-http.ts).
         'Not Found function false',
         ...onDemandModules.map((name) => `${name} loaded`),
