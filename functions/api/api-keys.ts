@@ -7,10 +7,12 @@ import { apiHandler, endpoint, json, noContent, pageQuery } from './endpoint';
 
 checkFunctionSettings('api/api-keys');
 
-const keyInput = z.strictObject({
-  name: z.string().check(z.trim(), z.minLength(1), z.maxLength(200)),
-  role: z.enum(roles),
-});
+const keyInput = z.lazy(() =>
+  z.strictObject({
+    name: z.string().check(z.trim(), z.minLength(1), z.maxLength(200)),
+    role: z.enum(roles),
+  }),
+);
 
 export const handler = apiHandler([
   {

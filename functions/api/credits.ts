@@ -8,16 +8,18 @@ import { apiHandler, endpoint, json, pageQuery } from './endpoint';
 
 checkFunctionSettings('api/credits');
 
-const grantInput = z.strictObject({
-  tenantId: z.string().check(z.minLength(1), z.maxLength(100)),
-  amount: z.number().check(
-    z.int(),
-    z.minimum(-MAX_GRANT),
-    z.maximum(MAX_GRANT),
-    z.refine((n) => n !== 0, 'must not be zero'),
-  ),
-  reason: z.string().check(z.trim(), z.minLength(1), z.maxLength(500)),
-});
+const grantInput = z.lazy(() =>
+  z.strictObject({
+    tenantId: z.string().check(z.minLength(1), z.maxLength(100)),
+    amount: z.number().check(
+      z.int(),
+      z.minimum(-MAX_GRANT),
+      z.maximum(MAX_GRANT),
+      z.refine((n) => n !== 0, 'must not be zero'),
+    ),
+    reason: z.string().check(z.trim(), z.minLength(1), z.maxLength(500)),
+  }),
+);
 
 export const handler = apiHandler([
   {

@@ -102,10 +102,17 @@ export function readJsonBody(event: APIGatewayProxyEventV2): unknown {
   return body;
 }
 
-export const pageQuery = z.object({
+/** The paging parameters of every list, as fields a list's own query adds to. */
+export const pageFields = () => ({
   limit: z.optional(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(100))),
   cursor: z.optional(z.string().check(z.maxLength(2000))),
 });
+
+/**
+ * A list's query, paging alone. Like every schema an API module defines for its routes, built by the first request
+ * that parses it (`z.lazy`): a cold start builds none of them, and a request only its route's.
+ */
+export const pageQuery = z.lazy(() => z.object(pageFields()));
 
 /** An API function's handler: its routes behind authentication, the rate limit, audit and idempotency. */
 export function apiHandler(routes: RouteDefinition[]) {

@@ -12,32 +12,42 @@ import {
 import { startExecution, waitForExecution } from '../../shared/executions/start-execution';
 import { getStepOutput } from '../../shared/executions/step-output';
 import { checkFunctionSettings } from '../../shared/function-settings';
-import { apiHandler, endpoint, json, pageQuery } from './endpoint';
+import { apiHandler, endpoint, json, pageFields } from './endpoint';
 
 checkFunctionSettings('api/executions');
 
 const control = () => import('../../shared/executions/execution-control');
 
 // `{ "input": … }`, or the input object itself: a body whose only field is `input` is the wrapper.
-const startBody = z.pipe(
-  z.record(z.string(), z.unknown()),
-  z.transform((body: Record<string, unknown>) => ({
-    input: Object.keys(body).length === 1 && 'input' in body ? body.input : body,
-  })),
+const startBody = z.lazy(() =>
+  z.pipe(
+    z.record(z.string(), z.unknown()),
+    z.transform((body: Record<string, unknown>) => ({
+      input: Object.keys(body).length === 1 && 'input' in body ? body.input : body,
+    })),
+  ),
 );
-const startQuery = z.object({
-  wait: z.optional(z.enum(['true', 'false'])),
-  // Past the concurrency limit a start is queued (202, status queued); `queue=false` asks for 429 instead.
-  queue: z.optional(z.enum(['true', 'false'])),
-});
-const stepsQuery = z.extend(pageQuery, {
-  step: z.optional(z.string().check(z.minLength(1), z.maxLength(100))),
-  status: z.optional(z.enum(['succeeded', 'failed', 'waiting'])),
-});
-const listQuery = z.extend(pageQuery, {
-  recipeId: z.optional(z.string().check(z.maxLength(100))),
-  status: z.optional(z.enum(executionStatuses)),
-});
+const startQuery = z.lazy(() =>
+  z.object({
+    wait: z.optional(z.enum(['true', 'false'])),
+    // Past the concurrency limit a start is queued (202, status queued); `queue=false` asks for 429 instead.
+    queue: z.optional(z.enum(['true', 'false'])),
+  }),
+);
+const stepsQuery = z.lazy(() =>
+  z.object({
+    ...pageFields(),
+    step: z.optional(z.string().check(z.minLength(1), z.maxLength(100))),
+    status: z.optional(z.enum(['succeeded', 'failed', 'waiting'])),
+  }),
+);
+const listQuery = z.lazy(() =>
+  z.object({
+    ...pageFields(),
+    recipeId: z.optional(z.string().check(z.maxLength(100))),
+    status: z.optional(z.enum(executionStatuses)),
+  }),
+);
 
 export const handler = apiHandler([
   {

@@ -2,11 +2,13 @@
 import * as z from 'zod/mini';
 import { checkFunctionSettings } from '../../shared/function-settings';
 import { listMessages } from '../../shared/messages/messages';
-import { apiHandler, endpoint, json, pageQuery } from './endpoint';
+import { apiHandler, endpoint, json, pageFields } from './endpoint';
 
 checkFunctionSettings('api/messages');
 
-const listQuery = z.extend(pageQuery, { executionId: z.optional(z.string().check(z.maxLength(100))) });
+const listQuery = z.lazy(() =>
+  z.object({ ...pageFields(), executionId: z.optional(z.string().check(z.maxLength(100))) }),
+);
 
 export const handler = apiHandler([
   {

@@ -14,7 +14,9 @@ import { apiHandler, endpoint, json, noContent, pageQuery, readJsonBody } from '
 
 checkFunctionSettings('api/recipes');
 
-const versionQuery = z.object({ version: z.optional(z.coerce.number().check(z.int(), z.minimum(1))) });
+const versionQuery = z.lazy(() =>
+  z.object({ version: z.optional(z.coerce.number().check(z.int(), z.minimum(1))) }),
+);
 const recipes = () => import('../../shared/recipes/recipes');
 const templates = () => import('../../shared/recipes/templates');
 

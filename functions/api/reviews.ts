@@ -3,11 +3,13 @@ import * as z from 'zod/mini';
 import { checkFunctionSettings } from '../../shared/function-settings';
 import { decisionSchema } from '../../shared/reviews/decision-schema';
 import { decideReview, listReviews, readReview, reviewStatuses } from '../../shared/reviews/reviews';
-import { apiHandler, endpoint, json, pageQuery } from './endpoint';
+import { apiHandler, endpoint, json, pageFields } from './endpoint';
 
 checkFunctionSettings('api/reviews');
 
-const listQuery = z.extend(pageQuery, { status: z._default(z.enum(reviewStatuses), 'pending') });
+const listQuery = z.lazy(() =>
+  z.object({ ...pageFields(), status: z._default(z.enum(reviewStatuses), 'pending') }),
+);
 
 export const handler = apiHandler([
   {
