@@ -11,7 +11,7 @@
 // as API Gateway does (30 s). Each row also says what CPU a request cost each side (the runtime, DynamoDB
 // Local); a missed target is printed with the floor those figures set.
 import { execFile, execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
@@ -51,6 +51,9 @@ interface Row {
   errors: number;
   runtimeCpuMs: number;
   dynamoLocalCpuMs: number;
+  /** Of which on DynamoDB Local's SQLite thread, and that thread's wait for a core, per request. */
+  sqliteThreadMs: number;
+  sqliteWaitMs: number;
   /** The runtime's event loop: p99 of how late its timers ran (1 ms resolution). */
   loopDelayP99Ms: number;
   /** The runtime's longest garbage collection pause. */
@@ -69,6 +72,22 @@ function javaCpuMs(pids: number[]): number {
   return total;
 }
 const CLOCK_TICKS = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim());
+
+/**
+ * DynamoDB Local runs every read and write of its SQLite file on one thread (sqlite4java's SQLiteQueue): the time
+ * that thread spent on a core and waiting for one (the kernel's schedstat), in ms; zeros where it is not found.
+ */
+function sqliteThreadMs(pids: number[]): { onCpu: number; waiting: number } {
+  for (const pid of pids) {
+    for (const tid of readdirSync(`/proc/${pid}/task`)) {
+      const task = `/proc/${pid}/task/${tid}`;
+      if (!readFileSync(`${task}/comm`, 'utf8').startsWith('SQLiteQueue')) continue;
+      const [onCpu, waiting] = readFileSync(`${task}/schedstat`, 'utf8').split(' ').map(Number);
+      return { onCpu: onCpu! / 1e6, waiting: waiting! / 1e6 };
+    }
+  }
+  return { onCpu: 0, waiting: 0 };
+}
 
 /**
  * Constant-rate, open-loop load from a process of its own (bench/open-loop.ts), the targets taking turns, in
@@ -197,7 +216,11 @@ await withRuntime(async (runtime) => {
       await load(targets[0]!.url, c.method, targets[0]!.headers, c.body, STARTS_WARM_UP_SECONDS);
     else await openLoop(targets, c.method, WARM_UP_SECONDS);
     await runtime.idle();
-    const cpuBefore = { runtime: process.cpuUsage(), dynamo: javaCpuMs(runtime.pids) };
+    const cpuBefore = {
+      runtime: process.cpuUsage(),
+      dynamo: javaCpuMs(runtime.pids),
+      sqlite: sqliteThreadMs(runtime.pids),
+    };
     // The runtime runs in this process: how long its event loop was held up, and its collector's pauses.
     const loopDelay = monitorEventLoopDelay({ resolution: 1 });
     const pauses: number[] = [];
@@ -212,6 +235,7 @@ await withRuntime(async (runtime) => {
         : await openLoop(targets, c.method);
     loopDelay.disable();
     collections.disconnect();
+    const sqlite = sqliteThreadMs(runtime.pids);
     rows.push({
       route: c.name,
       rate: RATE,
@@ -224,6 +248,8 @@ await withRuntime(async (runtime) => {
       // CPU each side spent per request: what bounds the rate on two cores.
       runtimeCpuMs: +(cpuMs(process.cpuUsage(cpuBefore.runtime)) / result.requests.total).toFixed(2),
       dynamoLocalCpuMs: +((javaCpuMs(runtime.pids) - cpuBefore.dynamo) / result.requests.total).toFixed(2),
+      sqliteThreadMs: +((sqlite.onCpu - cpuBefore.sqlite.onCpu) / result.requests.total).toFixed(2),
+      sqliteWaitMs: +((sqlite.waiting - cpuBefore.sqlite.waiting) / result.requests.total).toFixed(2),
       loopDelayP99Ms: +(loopDelay.percentile(99) / 1e6).toFixed(1),
       gcPauseMaxMs: +Math.max(0, ...pauses).toFixed(1),
     });
@@ -250,7 +276,7 @@ await withRuntime(async (runtime) => {
   };
   const floor = {
     reads: `a read costs ${cpuPer(one!).toFixed(1)} ms of CPU (runtime ${one!.runtimeCpuMs}, DynamoDB Local ${one!.dynamoLocalCpuMs}) for its two calls — the record (GetItem) and its step history (Query on the run's partition), both of which GET /v1/executions/{id} shows; a list, one Query, ${cpuPer(list!).toFixed(1)} ms. At ${RATE}/s that keeps ${range((row) => 100 * busy(row), '%')} of the ${CORES} cores busy before the load generator's share, and the runtime's one thread (gateway, handlers, SDK) ${range((row) => (RATE * row.runtimeCpuMs) / 10, '%')}. The median is a few ms (${one!.p50Ms} and ${list!.p50Ms}); the tail is the pauses of two processes sharing ${CORES} cores — the runtime's collector stopped it for up to ${Math.max(one!.gcPauseMaxMs, list!.gcPauseMaxMs)} ms, its event loop ran late by ${range((row) => row.loopDelayP99Ms, ' ms')} at p99 — and the list's single call has a tail like the two-call read's (p99 ${list!.p99Ms} and ${one!.p99Ms} ms). One call per read would need the record in its steps' partition, and then every list a new index: one more write per run, against the cost target.`,
-    starts: `a start costs ${cpuPer(starts!).toFixed(1)} ms of CPU here, the run included (runtime ${starts!.runtimeCpuMs}, DynamoDB Local ${starts!.dynamoLocalCpuMs}): at most ${Math.floor((CORES * 1000) / cpuPer(starts!))}/s on ${CORES} cores with nothing else running. Each of its writes is a guarantee (the cost model's ledger): the request rate, the reservation with its ledger line and the concurrency slot (one transaction), the step history, settling exactly once, the audit chain; and DynamoDB Local writes them to its SQLite files (a rollback journal and fsync per write), which is how the local runtime keeps its data across a restart.`,
+    starts: `a start costs ${cpuPer(starts!).toFixed(1)} ms of CPU here, the run included (runtime ${starts!.runtimeCpuMs}, DynamoDB Local ${starts!.dynamoLocalCpuMs}): at most ${Math.floor((CORES * 1000) / cpuPer(starts!))}/s on ${CORES} cores with nothing else running. Each of its writes is a guarantee (the cost model's ledger): the request rate, the reservation with its ledger line and the concurrency slot (one transaction), the step history, settling exactly once, the audit chain; and DynamoDB Local writes them to its SQLite files (a rollback journal and fsync per write), which is how the local runtime keeps its data across a restart. It does that one request at a time, on one thread: per start ${starts!.sqliteThreadMs} ms on a core and ${starts!.sqliteWaitMs} ms waiting for one (the runtime and the load generator hold the other), ${(((starts!.sqliteThreadMs + starts!.sqliteWaitMs) * starts!.reqPerSec) / 10).toFixed(0)}% of the measured time, the rest its disk syncs and gaps between requests: that thread is the queue every start waits in.`,
   };
   if (!targets[0]!.met || !targets[1]!.met) console.log(`\nFloor of the reads: ${floor.reads}`);
   if (!targets[2]!.met) console.log(`\nFloor of the starts: ${floor.starts}`);
