@@ -9,7 +9,8 @@
 // - starts (POST …/executions) from autocannon's 20 connections: as many per second as the machine sustains.
 // Targets: reads p99 ≤ 50 ms at 200 req/s, starts ≥ 100/s. The gateway caches the authorizer's answer per key
 // as API Gateway does (30 s). Each row also says what CPU a request cost each side (the runtime, DynamoDB
-// Local); a missed target is printed with the floor those figures set.
+// Local, and of DynamoDB Local's the one thread that runs its SQLite work), and how long DynamoDB Local took to
+// answer a write and a read; a missed target is printed with the floor those figures set.
 import { execFile, execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
@@ -54,6 +55,11 @@ interface Row {
   /** Of which on DynamoDB Local's SQLite thread, and that thread's wait for a core, per request. */
   sqliteThreadMs: number;
   sqliteWaitMs: number;
+  /** The runtime's calls to DynamoDB Local during the window, the run's included: writes per second, and how
+   * long a write and a read took on average, from the call to its answer. */
+  dynamoWritesPerSec: number;
+  dynamoWriteMs: number;
+  dynamoReadMs: number;
   /** The runtime's event loop: p99 of how late its timers ran (1 ms resolution). */
   loopDelayP99Ms: number;
   /** The runtime's longest garbage collection pause. */
@@ -61,6 +67,40 @@ interface Row {
 }
 
 const cpuMs = (usage: NodeJS.CpuUsage) => (usage.user + usage.system) / 1000;
+
+const DYNAMODB_WRITES = new Set([
+  'PutItem',
+  'UpdateItem',
+  'DeleteItem',
+  'TransactWriteItems',
+  'BatchWriteItem',
+]);
+
+/**
+ * The runtime's HTTP calls to DynamoDB Local while it runs (Node's `http` performance entries, the operation
+ * from the SDK's X-Amz-Target header): how many writes, and the mean time of a write and of a read.
+ */
+function watchDynamoCalls(): { stop: () => { writes: number; writeMs: number; readMs: number } } {
+  const times = { write: [] as number[], read: [] as number[] };
+  const observer = new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) {
+      // An `http` entry's detail is the request and response it timed.
+      const { detail } = entry as unknown as { detail?: { req?: { headers?: Record<string, string> } } };
+      const target = detail?.req?.headers?.['x-amz-target'];
+      if (entry.name !== 'HttpClient' || !target?.startsWith('DynamoDB_')) continue;
+      times[DYNAMODB_WRITES.has(target.split('.')[1]!) ? 'write' : 'read'].push(entry.duration);
+    }
+  });
+  observer.observe({ entryTypes: ['http'] });
+  const mean = (values: number[]) =>
+    +(values.reduce((sum, v) => sum + v, 0) / (values.length || 1)).toFixed(1);
+  return {
+    stop: () => {
+      observer.disconnect();
+      return { writes: times.write.length, writeMs: mean(times.write), readMs: mean(times.read) };
+    },
+  };
+}
 
 /** CPU time of DynamoDB Local (the runtime's child Java process), from /proc, in ms. */
 function javaCpuMs(pids: number[]): number {
@@ -229,6 +269,8 @@ await withRuntime(async (runtime) => {
     });
     collections.observe({ entryTypes: ['gc'] });
     loopDelay.enable();
+    const dynamoCalls = watchDynamoCalls();
+    const startedAt = performance.now();
     const result =
       'body' in c
         ? await load(targets[0]!.url, c.method, targets[0]!.headers, c.body)
@@ -236,6 +278,8 @@ await withRuntime(async (runtime) => {
     loopDelay.disable();
     collections.disconnect();
     const sqlite = sqliteThreadMs(runtime.pids);
+    const calls = dynamoCalls.stop();
+    const elapsedSeconds = (performance.now() - startedAt) / 1000;
     rows.push({
       route: c.name,
       rate: RATE,
@@ -250,6 +294,9 @@ await withRuntime(async (runtime) => {
       dynamoLocalCpuMs: +((javaCpuMs(runtime.pids) - cpuBefore.dynamo) / result.requests.total).toFixed(2),
       sqliteThreadMs: +((sqlite.onCpu - cpuBefore.sqlite.onCpu) / result.requests.total).toFixed(2),
       sqliteWaitMs: +((sqlite.waiting - cpuBefore.sqlite.waiting) / result.requests.total).toFixed(2),
+      dynamoWritesPerSec: +(calls.writes / elapsedSeconds).toFixed(0),
+      dynamoWriteMs: calls.writeMs,
+      dynamoReadMs: calls.readMs,
       loopDelayP99Ms: +(loopDelay.percentile(99) / 1e6).toFixed(1),
       gcPauseMaxMs: +Math.max(0, ...pauses).toFixed(1),
     });
@@ -276,7 +323,7 @@ await withRuntime(async (runtime) => {
   };
   const floor = {
     reads: `a read costs ${cpuPer(one!).toFixed(1)} ms of CPU (runtime ${one!.runtimeCpuMs}, DynamoDB Local ${one!.dynamoLocalCpuMs}) for its two calls — the record (GetItem) and its step history (Query on the run's partition), both of which GET /v1/executions/{id} shows; a list, one Query, ${cpuPer(list!).toFixed(1)} ms. At ${RATE}/s that keeps ${range((row) => 100 * busy(row), '%')} of the ${CORES} cores busy before the load generator's share, and the runtime's one thread (gateway, handlers, SDK) ${range((row) => (RATE * row.runtimeCpuMs) / 10, '%')}. The median is a few ms (${one!.p50Ms} and ${list!.p50Ms}); the tail is the pauses of two processes sharing ${CORES} cores — the runtime's collector stopped it for up to ${Math.max(one!.gcPauseMaxMs, list!.gcPauseMaxMs)} ms, its event loop ran late by ${range((row) => row.loopDelayP99Ms, ' ms')} at p99 — and the list's single call has a tail like the two-call read's (p99 ${list!.p99Ms} and ${one!.p99Ms} ms). One call per read would need the record in its steps' partition, and then every list a new index: one more write per run, against the cost target.`,
-    starts: `a start costs ${cpuPer(starts!).toFixed(1)} ms of CPU here, the run included (runtime ${starts!.runtimeCpuMs}, DynamoDB Local ${starts!.dynamoLocalCpuMs}): at most ${Math.floor((CORES * 1000) / cpuPer(starts!))}/s on ${CORES} cores with nothing else running. Each of its writes is a guarantee (the cost model's ledger): the request rate, the reservation with its ledger line and the concurrency slot (one transaction), the step history, settling exactly once, the audit chain; and DynamoDB Local writes them to its SQLite files (a rollback journal and fsync per write), which is how the local runtime keeps its data across a restart. It does that one request at a time, on one thread: per start ${starts!.sqliteThreadMs} ms on a core and ${starts!.sqliteWaitMs} ms waiting for one (the runtime and the load generator hold the other), ${(((starts!.sqliteThreadMs + starts!.sqliteWaitMs) * starts!.reqPerSec) / 10).toFixed(0)}% of the measured time, the rest its disk syncs and gaps between requests: that thread is the queue every start waits in.`,
+    starts: `a start costs ${cpuPer(starts!).toFixed(1)} ms of CPU here, the run included (runtime ${starts!.runtimeCpuMs}, DynamoDB Local ${starts!.dynamoLocalCpuMs}): at most ${Math.floor((CORES * 1000) / cpuPer(starts!))}/s on ${CORES} cores with nothing else running. Each of its writes is a guarantee (the cost model's ledger): the request rate, the reservation with its ledger line and the concurrency slot (one transaction), the step history, settling exactly once, the audit chain; and DynamoDB Local writes them to its SQLite files (a rollback journal and fsync per write), which is how the local runtime keeps its data across a restart. Its SQLite work runs on one thread: per start ${starts!.sqliteThreadMs} ms on a core and ${starts!.sqliteWaitMs} ms waiting for one (the runtime and the load generator hold the other), ${(((starts!.sqliteThreadMs + starts!.sqliteWaitMs) * starts!.reqPerSec) / 10).toFixed(0)}% of the measured time, the rest its disk syncs and the work around them. Writes queue there: ${starts!.dynamoWritesPerSec} a second (${(starts!.dynamoWritesPerSec / starts!.reqPerSec).toFixed(1)} per start), each answered in ${starts!.dynamoWriteMs} ms on average against ${starts!.dynamoReadMs} ms for a read.`,
   };
   if (!targets[0]!.met || !targets[1]!.met) console.log(`\nFloor of the reads: ${floor.reads}`);
   if (!targets[2]!.met) console.log(`\nFloor of the starts: ${floor.starts}`);
