@@ -7,7 +7,7 @@ import { createRequire } from 'node:module';
  * re2js: the pattern language of `matches` conditions, which few recipes use; Ajv and ajv-formats' formats: a
  * tenant's JSON Schemas (recipe input, ai output), which few recipes declare; nodemailer: the SMTP transport,
  * when a deployment sends email through SMTP instead of SES; croner: cron() and at() schedule expressions, which
- * only the schedules function and the schedule trigger read (a rate() never needs it).
+ * only the schedules function reads, to check them and list their next runs (a rate() never needs it).
  */
 export const onDemandModules = [
   're2js',
