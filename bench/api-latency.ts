@@ -9,7 +9,7 @@
 // - starts (POST …/executions) from autocannon's 20 connections: as many per second as the machine sustains.
 // Targets: reads p99 ≤ 50 ms at 200 req/s, starts ≥ 100/s. The gateway caches the authorizer's answer per key
 // as API Gateway does (30 s). Each row also says what CPU a request cost each side (the runtime, DynamoDB
-// Local, and of DynamoDB Local's the one thread that runs its SQLite work), and how long DynamoDB Local took to
+// Local, and the one DynamoDB Local thread that runs its SQLite work), and how long DynamoDB Local took to
 // answer a write and a read; a missed target is printed with the floor those figures set.
 import { execFile, execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -115,16 +115,21 @@ const CLOCK_TICKS = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf
 
 /**
  * DynamoDB Local runs every read and write of its SQLite file on one thread (sqlite4java's SQLiteQueue): the time
- * that thread spent on a core and waiting for one (the kernel's schedstat), in ms; zeros where it is not found.
+ * that thread spent on a core and waiting for one (the kernel's schedstat), in ms; zeros where the thread or the
+ * kernel's figures cannot be read.
  */
 function sqliteThreadMs(pids: number[]): { onCpu: number; waiting: number } {
-  for (const pid of pids) {
-    for (const tid of readdirSync(`/proc/${pid}/task`)) {
-      const task = `/proc/${pid}/task/${tid}`;
-      if (!readFileSync(`${task}/comm`, 'utf8').startsWith('SQLiteQueue')) continue;
-      const [onCpu, waiting] = readFileSync(`${task}/schedstat`, 'utf8').split(' ').map(Number);
-      return { onCpu: onCpu! / 1e6, waiting: waiting! / 1e6 };
+  try {
+    for (const pid of pids) {
+      for (const tid of readdirSync(`/proc/${pid}/task`)) {
+        const task = `/proc/${pid}/task/${tid}`;
+        if (!readFileSync(`${task}/comm`, 'utf8').startsWith('SQLiteQueue')) continue;
+        const [onCpu, waiting] = readFileSync(`${task}/schedstat`, 'utf8').split(' ').map(Number);
+        return { onCpu: onCpu! / 1e6, waiting: waiting! / 1e6 };
+      }
     }
+  } catch {
+    // A kernel without schedstat, or the thread gone: the row shows zeros.
   }
   return { onCpu: 0, waiting: 0 };
 }
@@ -323,7 +328,7 @@ await withRuntime(async (runtime) => {
   };
   const floor = {
     reads: `a read costs ${cpuPer(one!).toFixed(1)} ms of CPU (runtime ${one!.runtimeCpuMs}, DynamoDB Local ${one!.dynamoLocalCpuMs}) for its two calls — the record (GetItem) and its step history (Query on the run's partition), both of which GET /v1/executions/{id} shows; a list, one Query, ${cpuPer(list!).toFixed(1)} ms. At ${RATE}/s that keeps ${range((row) => 100 * busy(row), '%')} of the ${CORES} cores busy before the load generator's share, and the runtime's one thread (gateway, handlers, SDK) ${range((row) => (RATE * row.runtimeCpuMs) / 10, '%')}. The median is a few ms (${one!.p50Ms} and ${list!.p50Ms}); the tail is the pauses of two processes sharing ${CORES} cores — the runtime's collector stopped it for up to ${Math.max(one!.gcPauseMaxMs, list!.gcPauseMaxMs)} ms, its event loop ran late by ${range((row) => row.loopDelayP99Ms, ' ms')} at p99 — and the list's single call has a tail like the two-call read's (p99 ${list!.p99Ms} and ${one!.p99Ms} ms). One call per read would need the record in its steps' partition, and then every list a new index: one more write per run, against the cost target.`,
-    starts: `a start costs ${cpuPer(starts!).toFixed(1)} ms of CPU here, the run included (runtime ${starts!.runtimeCpuMs}, DynamoDB Local ${starts!.dynamoLocalCpuMs}): at most ${Math.floor((CORES * 1000) / cpuPer(starts!))}/s on ${CORES} cores with nothing else running. Each of its writes is a guarantee (the cost model's ledger): the request rate, the reservation with its ledger line and the concurrency slot (one transaction), the step history, settling exactly once, the audit chain; and DynamoDB Local writes them to its SQLite files (a rollback journal and fsync per write), which is how the local runtime keeps its data across a restart. Its SQLite work runs on one thread: per start ${starts!.sqliteThreadMs} ms on a core and ${starts!.sqliteWaitMs} ms waiting for one (the runtime and the load generator hold the other), ${(((starts!.sqliteThreadMs + starts!.sqliteWaitMs) * starts!.reqPerSec) / 10).toFixed(0)}% of the measured time, the rest its disk syncs and the work around them. Writes queue there: ${starts!.dynamoWritesPerSec} a second (${(starts!.dynamoWritesPerSec / starts!.reqPerSec).toFixed(1)} per start), each answered in ${starts!.dynamoWriteMs} ms on average against ${starts!.dynamoReadMs} ms for a read.`,
+    starts: `a start costs ${cpuPer(starts!).toFixed(1)} ms of CPU here, the run included (runtime ${starts!.runtimeCpuMs}, DynamoDB Local ${starts!.dynamoLocalCpuMs}): at most ${Math.floor((CORES * 1000) / cpuPer(starts!))}/s on ${CORES} cores with nothing else running. Each of its writes is a guarantee (the cost model's ledger): the request rate, the reservation with its ledger line and the concurrency slot (one transaction), the step history, settling exactly once, the audit chain; and DynamoDB Local writes them to its SQLite files (a rollback journal and fsync per write), which is how the local runtime keeps its data across a restart. Its SQLite work runs on one thread: per start ${starts!.sqliteThreadMs} ms on a core and ${starts!.sqliteWaitMs} ms waiting for one (the runtime and the load generator hold the other), ${(((starts!.sqliteThreadMs + starts!.sqliteWaitMs) * starts!.reqPerSec) / 10).toFixed(0)}% of the measured time, the rest its disk syncs and the work around them. Writes queue in DynamoDB Local: ${starts!.dynamoWritesPerSec} a second (${(starts!.dynamoWritesPerSec / starts!.reqPerSec).toFixed(1)} per start), each answered in ${starts!.dynamoWriteMs} ms on average against ${starts!.dynamoReadMs} ms for a read.`,
   };
   if (!targets[0]!.met || !targets[1]!.met) console.log(`\nFloor of the reads: ${floor.reads}`);
   if (!targets[2]!.met) console.log(`\nFloor of the starts: ${floor.starts}`);
