@@ -2,13 +2,12 @@
 // each execution with aws-local-stepfunctions. State machines persist on disk; so do unfinished executions,
 // which restart from their first state when the runtime starts again (components record steps idempotently).
 import { mkdirSync, readFileSync } from 'node:fs';
-import { rename, writeFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage } from 'node:http';
 import path from 'node:path';
 import { S3Client } from '@aws-sdk/client-s3';
 import { StateMachine } from 'aws-local-stepfunctions';
 import { LOCAL_S3_CREDENTIALS } from '../../shared/clients/s3';
-import { writeFileAtomic } from './atomic-file';
+import { writeFileAtomic, writeFileAtomicAsync } from './atomic-file';
 import { distributedMapOverrides, withLocalDistributedMaps } from './distributed-map';
 import { closeServer, listen } from './http-server';
 import {
@@ -130,12 +129,9 @@ export async function startStepFunctionsLocal(options: {
       });
       return nextWrite;
     }
-    const temporary = `${pendingFile}.${process.pid}.tmp`;
-    writing = writeFile(temporary, pendingJson())
-      .then(() => rename(temporary, pendingFile))
-      .finally(() => {
-        writing = undefined;
-      });
+    writing = writeFileAtomicAsync(pendingFile, pendingJson()).finally(() => {
+      writing = undefined;
+    });
     return writing;
   };
   // Resume points change at every Task; write them at most every 100 ms (and on stop).
