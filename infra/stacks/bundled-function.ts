@@ -20,6 +20,17 @@ import { lambdaEntries, projectRoot } from './bundling';
 export { projectRoot };
 
 const builds = new Map<string, string>();
+const buildRoots: string[] = [];
+
+/**
+ * Removes the builds this process made (bundling has copied them into the cloud assembly by then). Runs when the
+ * process exits; a process that ends by a signal (a test runner's worker) calls it itself.
+ */
+export function removeFunctionBuilds(): void {
+  for (const root of buildRoots.splice(0)) rmSync(root, { recursive: true, force: true });
+  builds.clear();
+}
+process.once('exit', removeFunctionBuilds);
 
 /**
  * The directory holding `entry`'s build. The first call builds every function (lambdaEntries, and `entry`) in
@@ -29,7 +40,7 @@ const builds = new Map<string, string>();
 function builtFunction(entry: string): string {
   if (!builds.has(entry)) {
     const root = mkdtempSync(path.join(tmpdir(), 'recipeflow-functions-'));
-    process.once('exit', () => rmSync(root, { recursive: true, force: true }));
+    buildRoots.push(root);
     const entries = [...new Set([entry, ...Object.values(lambdaEntries())])].filter((e) => !builds.has(e));
     const jobs = Object.fromEntries(entries.map((e, i) => [e, path.join(root, String(i))]));
     // The Node that runs this app (Node 24 under npm scripts), running tsx's command line.

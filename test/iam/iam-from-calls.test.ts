@@ -2,7 +2,7 @@
 // (recorded by shared/observability/call-recorder.ts into test-results/aws-calls.jsonl) must be granted to
 // that function's role, on that resource, by the synthesized templates; and no statement grants `*` actions.
 // Runs after the other suites (vitest project group 2; group 1 is the rest), so the record is complete.
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { functionSettings as platformSettings } from '../../shared/function-settings';
@@ -12,7 +12,7 @@ type FunctionName = string;
 const functionSettings: Record<string, readonly string[]> = { ...platformSettings, ...stepFunctionSettings };
 
 import { CALLS_FILE } from '../support/call-record';
-import { synthesizeApp } from '../support/synth';
+import { removeSynthesis, synthesizeApp } from '../support/synth';
 
 interface Call {
   fn: string;
@@ -57,7 +57,7 @@ beforeAll(() => {
     }
   }
 }, 180_000);
-afterAll(() => rmSync(outdir, { recursive: true, force: true }));
+afterAll(() => removeSynthesis(outdir));
 
 /** The local function name a handler ran as → its entry point (the Metadata of its Lambda). */
 function entryOf(functionName: string): FunctionName | undefined {

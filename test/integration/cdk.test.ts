@@ -7,26 +7,24 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { Queue } from 'aws-cdk-lib/aws-sqs';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildRecipeflow } from '../../infra/recipeflow-app';
+import type { buildRecipeflow } from '../../infra/recipeflow-app';
 import { apiRoutes, componentFunctions } from '../../shared/api/routes';
 import { AUDIT_BATCHING_WINDOW_SECONDS } from '../../shared/audit/archive';
 import { functionSettings as platformSettings } from '../../shared/function-settings';
 import { stepFunctionSettings } from '../../shared/steps/registry';
+import { removeSynthesis, synthesizeApp } from '../support/synth';
 
 const functionSettings: Record<string, readonly string[]> = { ...platformSettings, ...stepFunctionSettings };
 
-const outdir = mkdtempSync(path.join(tmpdir(), 'recipeflow-cdk-'));
+let outdir: string;
 let stacks: ReturnType<typeof buildRecipeflow>;
 let report: unknown;
 
 beforeAll(() => {
-  const { context } = JSON.parse(readFileSync('cdk.json', 'utf8')) as { context: Record<string, unknown> };
-  const app = new App({ context, outdir });
-  stacks = buildRecipeflow(app);
-  app.synth();
+  ({ outdir, stacks } = synthesizeApp());
   report = JSON.parse(readFileSync(path.join(outdir, 'validation-report.json'), 'utf8'));
 }, 180_000);
-afterAll(() => rmSync(outdir, { recursive: true, force: true }));
+afterAll(() => removeSynthesis(outdir));
 
 describe('cdk synth', () => {
   it('passes cdk-nag AwsSolutions and the CloudFormation rules with no unacknowledged finding', () => {
@@ -40,11 +38,16 @@ describe('cdk synth', () => {
   });
 
   it('fails synthesis on an unacknowledged cdk-nag finding (the check is live)', () => {
-    const app = new App({ outdir: mkdtempSync(path.join(tmpdir(), 'recipeflow-nag-')) });
+    const nagOutdir = mkdtempSync(path.join(tmpdir(), 'recipeflow-nag-'));
+    const app = new App({ outdir: nagOutdir });
     const stack = new Stack(app, 'Bad');
     new Queue(stack, 'NoDeadLetters');
     Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
-    expect(() => app.synth()).toThrow();
+    try {
+      expect(() => app.synth()).toThrow();
+    } finally {
+      rmSync(nagOutdir, { recursive: true, force: true });
+    }
   });
 
   it('declares the shared table with stream, PITR and its GSIs (executions by recipe: keys only; reservations: two attributes)', () => {
