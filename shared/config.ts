@@ -64,6 +64,9 @@ export type Config = Partial<Record<Named, string>> & {
   SMS_TRANSPORT: 'outbox' | 'sns';
 };
 
+/** The region of the local runtime's clients and emulators unless AWS_REGION says otherwise. */
+export const LOCAL_REGION = 'us-east-1';
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const value = (name: string) => (env[name] === undefined || env[name] === '' ? undefined : env[name]);
   const runtime = value('RECIPEFLOW_RUNTIME');
@@ -72,7 +75,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   const cloud = runtime === 'cloud';
   const config: Record<string, unknown> = { RECIPEFLOW_RUNTIME: runtime };
-  config.AWS_REGION = value('AWS_REGION') ?? (cloud ? undefined : 'us-east-1');
+  config.AWS_REGION = value('AWS_REGION') ?? (cloud ? undefined : LOCAL_REGION);
   if (!config.AWS_REGION) throw new Error('AWS_REGION is not set');
   for (const [name, fallback] of Object.entries(localDefaults))
     config[name] = value(name) ?? (cloud ? undefined : fallback);

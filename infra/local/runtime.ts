@@ -9,7 +9,7 @@ import type { _Record } from '@aws-sdk/client-dynamodb-streams';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { type ApiHandlerName, componentFunctions } from '../../shared/api/routes';
 import { AUDIT_BATCHING_WINDOW_SECONDS } from '../../shared/audit/archive';
-import { loadConfig } from '../../shared/config';
+import { LOCAL_REGION, loadConfig } from '../../shared/config';
 import { ACCOUNT_SORT_KEY } from '../../shared/data/keys';
 import { createDeps } from '../../shared/deps';
 import { SWEEP_MARGIN_SECONDS, type SweepRequest } from '../../shared/executions/sweep-executions';
@@ -93,6 +93,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   try {
     const dynamo = await startDynamoDbLocal({
       dbPath: path.join(dataDir, 'dynamodb'),
+      region: process.env.AWS_REGION || LOCAL_REGION,
       pidFile: path.join(dataDir, 'dynamodb.pid'),
     });
     stops.push(dynamo.stop);
